@@ -1,0 +1,24 @@
+// `npm run bench`: runs every benchmark module and prints one JSON document.
+// Each module exports `run(): Promise<Record<string, unknown>>`; add yours to the list.
+const modules: Array<[string, () => Promise<{ run(): Promise<Record<string, unknown>> }>]> = [
+  ['xml', () => import('./xml.bench')],
+];
+
+async function main() {
+  const only = process.argv.slice(2);
+  const results: Record<string, unknown> = {
+    node: process.version,
+    platform: `${process.platform}-${process.arch}`,
+    date: new Date().toISOString(),
+  };
+  for (const [name, load] of modules) {
+    if (only.length && !only.includes(name)) continue;
+    results[name] = await (await load()).run();
+  }
+  process.stdout.write(JSON.stringify(results, null, 2) + '\n');
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exitCode = 1;
+});

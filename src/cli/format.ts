@@ -1,0 +1,40 @@
+// Diagnostic output shared by `vmctx check` and `vmctx rng`: text lines and the JSON shape.
+import * as path from 'node:path';
+import type { FileDiagnostics } from '../core/common/diagnostic';
+
+export interface JsonDiagnostic {
+  file: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  severity: string;
+  code: string;
+  message: string;
+}
+
+/** `file` relative to `base` with '/', positions 1-based. */
+export function toJsonDiagnostics(results: FileDiagnostics[], base: string): JsonDiagnostic[] {
+  return results.flatMap(({ file, diagnostics }) => {
+    const rel = path.relative(base, file).split(path.sep).join('/') || '.';
+    return diagnostics.map((d) => ({
+      file: rel,
+      line: d.range.start.line + 1,
+      column: d.range.start.character + 1,
+      endLine: d.range.end.line + 1,
+      endColumn: d.range.end.character + 1,
+      severity: d.severity,
+      code: d.code,
+      message: d.message,
+    }));
+  });
+}
+
+/** `file:line:column: severity code: message`, one per line. */
+export function formatText(diags: JsonDiagnostic[]): string {
+  return diags.map((d) => `${d.file}:${d.line}:${d.column}: ${d.severity} ${d.code}: ${d.message}\n`).join('');
+}
+
+export function formatJson(diags: JsonDiagnostic[]): string {
+  return JSON.stringify({ diagnostics: diags }, null, 2) + '\n';
+}

@@ -1,0 +1,32 @@
+// The file-system port of the core. The CLI and the extension (for local folders) use the
+// Node implementation in core/node/nodeFileSystem.ts; tests can use an in-memory one.
+
+export type FileType = 'file' | 'directory' | 'symlink' | 'other';
+
+export interface FileStat {
+  type: FileType;
+  size: number;
+  mtimeMs: number;
+}
+
+export interface DirEntry {
+  name: string;
+  type: FileType;
+}
+
+export interface FileSystem {
+  readFile(path: string): Promise<Uint8Array>;
+  /** Reads at most `length` bytes from the start (to sniff a root element or an image header). */
+  readHead(path: string, length: number): Promise<Uint8Array>;
+  readDirectory(path: string): Promise<DirEntry[]>;
+  /** Undefined when the path does not exist. Does not follow a final symlink's target type. */
+  stat(path: string): Promise<FileStat | undefined>;
+}
+
+const decoder = new TextDecoder('utf-8');
+
+/** Decodes UTF-8 (replacing invalid bytes) and drops a BOM, as editors show the text. */
+export function decodeText(bytes: Uint8Array): string {
+  const text = decoder.decode(bytes);
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}

@@ -1,0 +1,130 @@
+// Name mapping for the two name trees: ISO 9660 level-1 (8.3 d-characters) for the primary
+// tree and Joliet (UCS-2, at most 64 characters). Both are resolved per directory so that no
+// two entries share an identifier, deterministically (input order does not matter).
+
+export interface PrimaryName {
+  /** Identifier as written: `NAME.EXT;1` for files, `NAME` for directories. */
+  id: string;
+  base: string;
+  ext: string;
+}
+
+const D_CHAR = /[A-Z0-9_]/;
+
+function dChars(text: string): string {
+  let out = '';
+  for (const c of text.toUpperCase()) out += D_CHAR.test(c) ? c : '_';
+  return out;
+}
+
+function splitExt(name: string, isDir: boolean): [string, string] {
+  if (isDir) return [name, ''];
+  const dot = name.lastIndexOf('.');
+  return dot > 0 ? [name.slice(0, dot), name.slice(dot + 1)] : [name, ''];
+}
+
+function primaryOf(base: string, ext: string, isDir: boolean): PrimaryName {
+  return { base, ext, id: isDir ? base : `${base}.${ext};1` };
+}
+
+/** The natural 8.3 name of one entry, before collisions are resolved. */
+export function naturalPrimaryName(name: string, isDir: boolean): PrimaryName {
+  const [b, e] = splitExt(name, isDir);
+  const base = dChars(b).slice(0, 8) || '_';
+  const ext = dChars(e).slice(0, 3);
+  return primaryOf(base, ext, isDir);
+}
+
+export interface NameInput {
+  name: string;
+  isDir: boolean;
+}
+
+/**
+ * Gives every entry of one directory a unique identifier. Entries whose natural name is
+ * unique keep it; the others, in order of their real names, get a numeric tail
+ * (`POST_000.;1`, `POST_001.;1`, ...) that is free in the directory.
+ */
+export function resolveNames<T>(entries: readonly NameInput[], natural: (e: NameInput) => T, key: (n: T) => string,
+  withTail: (n: T, tail: string, e: NameInput) => T): T[] {
+  const naturals = entries.map(natural);
+  const counts = new Map<string, number>();
+  for (const n of naturals) counts.set(key(n), (counts.get(key(n)) ?? 0) + 1);
+  const taken = new Set<string>();
+  const result: (T | undefined)[] = new Array(entries.length);
+  naturals.forEach((n, i) => {
+    if (counts.get(key(n)) === 1) {
+      result[i] = n;
+      taken.add(key(n));
+    }
+  });
+  const rest = entries.map((_, i) => i).filter((i) => result[i] === undefined);
+  rest.sort((a, b) => compareStrings(entries[a].name, entries[b].name));
+  for (const i of rest) {
+    const n = naturals[i];
+    let pick: T | undefined;
+    for (let k = 0; pick === undefined; k++) {
+      const candidate = withTail(n, String(k).padStart(3, '0'), entries[i]);
+      if (!taken.has(key(candidate))) pick = candidate;
+    }
+    result[i] = pick;
+    taken.add(key(pick));
+  }
+  return result as T[];
+}
+
+export function resolvePrimaryNames(entries: readonly NameInput[]): PrimaryName[] {
+  return resolveNames(entries, (e) => naturalPrimaryName(e.name, e.isDir), (n) => n.id, (n, tail, e) =>
+    primaryOf(n.base.slice(0, Math.max(1, 8 - tail.length)) + tail, n.ext, e.isDir));
+}
+
+export const JOLIET_MAX = 64;
+const JOLIET_BAD = new Set(['*', '/', ':', ';', '?', '\\']);
+
+/** The Joliet name of one entry: UCS-2 only (no surrogate pairs), forbidden characters → `_`. */
+export function naturalJolietName(name: string): string {
+  let out = '';
+  for (let i = 0; i < name.length; i++) {
+    const c = name.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < name.length) {
+      i++; // a character outside the BMP: UCS-2 cannot hold it
+      out += '_';
+    } else if (c < 0x20 || (c >= 0xd800 && c <= 0xdfff) || JOLIET_BAD.has(name[i])) out += '_';
+    else out += name[i];
+  }
+  return fitJoliet(out, '');
+}
+
+/** Truncates to 64 characters keeping a short extension, with `tail` before the extension. */
+function fitJoliet(name: string, tail: string): string {
+  if (name.length + tail.length <= JOLIET_MAX) return insertTail(name, tail);
+  const dot = name.lastIndexOf('.');
+  const ext = dot > 0 && name.length - dot <= 16 ? name.slice(dot) : '';
+  const base = name.slice(0, name.length - ext.length);
+  return base.slice(0, JOLIET_MAX - ext.length - tail.length) + tail + ext;
+}
+
+function insertTail(name: string, tail: string): string {
+  if (!tail) return name;
+  const dot = name.lastIndexOf('.');
+  return dot > 0 ? name.slice(0, dot) + tail + name.slice(dot) : name + tail;
+}
+
+export function resolveJolietNames(entries: readonly NameInput[]): string[] {
+  return resolveNames(entries, (e) => naturalJolietName(e.name), (n) => n, (n, tail) => fitJoliet(n, `~${tail}`));
+}
+
+/** Code-unit order: the same order for every locale and run. */
+export function compareStrings(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** ECMA-119 9.3 order of primary identifiers: name, then extension, each padded with spaces. */
+export function comparePrimary(a: PrimaryName, b: PrimaryName): number {
+  return comparePadded(a.base, b.base) || comparePadded(a.ext, b.ext);
+}
+
+function comparePadded(a: string, b: string): number {
+  const n = Math.max(a.length, b.length);
+  return compareStrings(a.padEnd(n, ' '), b.padEnd(n, ' '));
+}

@@ -1,0 +1,157 @@
+// Streams an image to a sink: the metadata, then every file's bytes read in windows of a
+// few MiB (several small files read at once, one window filled while the previous one is
+// written). Never holds more than two windows of file data in memory.
+import { CancelledError, UserError } from '../../common/errors';
+import { SECTOR } from './bytes';
+import type { FileExtent, IsoLayout } from './layout';
+
+/** Where the image goes: sequential writes; a chunk may be reused once the promise resolves. */
+export interface ByteSink {
+  write(chunk: Uint8Array): Promise<void>;
+}
+
+export interface OpenFile {
+  /** Reads up to `length` bytes at `position` into `into[offset..]`; 0 at end of file. */
+  read(into: Uint8Array, offset: number, length: number, position: number): Promise<number>;
+  close(): Promise<void>;
+}
+
+/** Opens sources named in the tree; a missing file must reject with an error naming it. */
+export interface FileReader {
+  open(source: string): Promise<OpenFile>;
+}
+
+export interface StreamOptions {
+  signal?: AbortSignal;
+  /** Called after each window with bytes written so far and the image size. */
+  onProgress?(written: number, total: number): void;
+  windowBytes?: number;
+  concurrency?: number;
+}
+
+interface Piece {
+  file: FileExtent;
+  /** Offset inside the file, offset inside the window, length. */
+  from: number;
+  at: number;
+  length: number;
+  last: boolean;
+}
+
+export async function streamIso(layout: IsoLayout, sink: ByteSink, reader: FileReader, options: StreamOptions = {}): Promise<void> {
+  const { signal, onProgress } = options;
+  const windowBytes = options.windowBytes ?? 4 << 20;
+  const concurrency = options.concurrency ?? 8;
+  const total = layout.totalSectors * SECTOR;
+  const check = () => {
+    if (signal?.aborted) throw new CancelledError();
+  };
+  check();
+  await sink.write(layout.metadata);
+  let written = layout.metadata.length;
+  onProgress?.(written, total);
+
+  const handles = new Map<FileExtent, OpenFile>();
+  const buffers = [new Uint8Array(windowBytes), new Uint8Array(windowBytes)];
+  let fileIndex = 0;
+  let fileOffset = 0;
+  const dataStart = layout.metadata.length;
+
+  // Which pieces of which files fill the window starting at image offset `start`.
+  const plan = (start: number): { pieces: Piece[]; length: number } => {
+    const pieces: Piece[] = [];
+    const end = Math.min(start + windowBytes, total);
+    while (fileIndex < layout.files.length) {
+      const f = layout.files[fileIndex];
+      const fileStart = f.sector * SECTOR + fileOffset;
+      if (fileStart >= end) break;
+      const length = Math.min(f.size - fileOffset, end - fileStart);
+      const last = fileOffset + length === f.size;
+      pieces.push({ file: f, from: fileOffset, at: fileStart - start, length, last });
+      if (last) {
+        fileIndex++;
+        fileOffset = 0;
+      } else fileOffset += length;
+    }
+    return { pieces, length: end - start };
+  };
+
+  const readPiece = async (buf: Uint8Array, p: Piece): Promise<void> => {
+    let h = handles.get(p.file);
+    if (!h) {
+      h = await reader.open(p.file.source);
+      handles.set(p.file, h);
+    }
+    let done = 0;
+    while (done < p.length) {
+      const n = await h.read(buf, p.at + done, p.length - done, p.from + done);
+      if (n === 0) throw changed(p.file, 'became shorter');
+      done += n;
+    }
+    if (p.last) {
+      const extra = await h.read(new Uint8Array(1), 0, 1, p.file.size);
+      handles.delete(p.file);
+      await h.close();
+      if (extra) throw changed(p.file, 'grew');
+    }
+  };
+
+  const fill = async (buf: Uint8Array, w: { pieces: Piece[]; length: number }): Promise<void> => {
+    // Zero the gaps between pieces (sector padding) since buffers are reused.
+    let at = 0;
+    for (const p of w.pieces) {
+      buf.fill(0, at, p.at);
+      at = p.at + p.length;
+    }
+    buf.fill(0, at, w.length);
+    let next = 0;
+    let failure: { error: unknown } | undefined;
+    const worker = async () => {
+      while (next < w.pieces.length && !failure) {
+        try {
+          check();
+          await readPiece(buf, w.pieces[next++]);
+        } catch (error) {
+          failure ??= { error };
+        }
+      }
+    };
+    // Let every worker stop before failing, so no file is opened after cleanup.
+    await Promise.all(Array.from({ length: Math.min(concurrency, w.pieces.length) }, worker));
+    if (failure) throw failure.error;
+  };
+
+  let pending: Promise<void> = Promise.resolve();
+  try {
+    let start = dataStart;
+    let current = plan(start);
+    let currentBuf = 0;
+    pending = current.length ? fill(buffers[0], current) : Promise.resolve();
+    while (start < total) {
+      await pending;
+      check();
+      const buf = buffers[currentBuf].subarray(0, current.length);
+      const nextStart = start + current.length;
+      const upcoming = nextStart < total ? plan(nextStart) : undefined;
+      const nextBuf = 1 - currentBuf;
+      const writing = sink.write(buf);
+      pending = upcoming ? fill(buffers[nextBuf], upcoming) : Promise.resolve();
+      // Keep a failed read from going unhandled while the write is awaited.
+      pending.catch(() => undefined);
+      await writing;
+      written += current.length;
+      onProgress?.(written, total);
+      start = nextStart;
+      if (upcoming) current = upcoming;
+      currentBuf = nextBuf;
+    }
+    await pending;
+  } finally {
+    await pending.catch(() => undefined);
+    await Promise.allSettled([...handles.values()].map((h) => h.close()));
+  }
+}
+
+function changed(f: FileExtent, how: string): UserError {
+  return new UserError(`${f.path} ${how} while the image was being written (expected ${f.size} bytes); build again`);
+}

@@ -1,0 +1,260 @@
+// Loads a context project from a folder. A ProjectLoader keeps what it read keyed by file
+// size and modification time, so reloading after one file changes re-parses only that file.
+import * as path from 'node:path';
+import { decodeText, type FileSystem } from '../common/fileSystem';
+import { diagnostic, zeroRange, type Diagnostic } from '../common/diagnostic';
+import { errorMessage } from '../common/errors';
+import { globToRegExp, matchesAny } from '../common/glob';
+import { parseXml } from '../xml/parse';
+import { MANIFEST_FILE, parseManifest, type Manifest } from './manifest';
+import { describeTemplate, sniffRootElement, type TemplateInfo } from './template';
+import {
+  DEFAULTS,
+  IMAGE_EXTENSIONS,
+  contextFileRole,
+  type BaseImage,
+  type ContextFile,
+  type ContextProject,
+  type ImageFormat,
+} from './project';
+
+/** Folders never searched for templates. */
+const SKIPPED_DIRS = new Set(['build', 'node_modules']);
+/** Stop walking a pathological tree; a project has tens of files. */
+const MAX_WALK_ENTRIES = 20000;
+/** Bigger XML files are still listed but only sniffed, not parsed, by the model. */
+const MAX_TEMPLATE_PARSE_BYTES = 8 * 1024 * 1024;
+
+interface CacheEntry {
+  size: number;
+  mtimeMs: number;
+  template: TemplateInfo | undefined;
+}
+
+export class ProjectLoader {
+  private readonly cache = new Map<string, CacheEntry>();
+
+  constructor(private readonly fs: FileSystem) {}
+
+  /** Forget a file so the next load reads it again (for changes without an mtime change). */
+  invalidate(file: string): void {
+    this.cache.delete(file);
+  }
+
+  async load(root: string): Promise<ContextProject> {
+    root = path.resolve(root);
+    const problems: ContextProject['diagnostics'] = [];
+    const problem = (file: string, d: Diagnostic) => problems.push({ file, diagnostic: d });
+
+    let manifest: Manifest = {};
+    let manifestPath: string | undefined = path.join(root, MANIFEST_FILE);
+    const mstat = await this.fs.stat(manifestPath);
+    if (mstat?.type === 'file') {
+      try {
+        const parsed = parseManifest(decodeText(await this.fs.readFile(manifestPath)));
+        manifest = parsed.manifest;
+        for (const d of parsed.diagnostics) problem(manifestPath, d);
+      } catch (e) {
+        problem(manifestPath, unreadable(manifestPath, e));
+      }
+    } else manifestPath = undefined;
+
+    const contextDir = path.resolve(root, manifest.contextDir ?? DEFAULTS.contextDir);
+    const cstat = await this.fs.stat(contextDir);
+    const contextDirExists = cstat?.type === 'directory';
+    const contextFiles = contextDirExists ? await this.listContext(contextDir, problem) : [];
+
+    const templates = await this.findTemplates(root, manifest, contextDir, problem);
+    const baseImage = await this.findBaseImage(root, manifest, manifestPath, problem);
+
+    return {
+      root,
+      manifestPath,
+      manifest,
+      contextDir,
+      contextDirExists,
+      contextFiles,
+      templates,
+      baseImage,
+      output: {
+        iso: path.resolve(root, manifest.output?.iso ?? DEFAULTS.iso),
+        overlaysDir: path.resolve(root, manifest.output?.overlays ?? DEFAULTS.overlaysDir),
+      },
+      remote: {
+        directory: manifest.remote?.directory ?? remoteDirectoryOf(templates),
+        bridge: manifest.remote?.bridge ?? DEFAULTS.bridge,
+      },
+      isoLabel: manifest.isoLabel ?? DEFAULTS.isoLabel,
+      addressing: manifest.addressing ?? DEFAULTS.addressing,
+      diagnostics: problems,
+    };
+  }
+
+  private async listContext(contextDir: string, problem: (file: string, d: Diagnostic) => void): Promise<ContextFile[]> {
+    const out: ContextFile[] = [];
+    await this.walk(contextDir, () => true, problem, async (abs, type) => {
+      const relative = path.relative(contextDir, abs).split(path.sep).join('/');
+      const st = await this.fs.stat(abs);
+      out.push({ path: abs, relative, role: contextFileRole(relative), type: type === 'file' || type === 'symlink' ? type : 'other', size: st?.size ?? 0 });
+    });
+    return out.sort((a, b) => (a.relative < b.relative ? -1 : a.relative > b.relative ? 1 : 0));
+  }
+
+  private async findTemplates(
+    root: string,
+    manifest: Manifest,
+    contextDir: string,
+    problem: (file: string, d: Diagnostic) => void,
+  ): Promise<TemplateInfo[]> {
+    const globs = manifest.templates?.map(globToRegExp);
+    const candidates: string[] = [];
+    await this.walk(
+      root,
+      (dirAbs, name) => !(name.startsWith('.') || SKIPPED_DIRS.has(name) || path.join(dirAbs, name) === contextDir),
+      problem,
+      async (abs, type) => {
+        if (type !== 'file') return;
+        const rel = path.relative(root, abs).split(path.sep).join('/');
+        if (globs ? matchesAny(rel, globs) : rel.toLowerCase().endsWith('.xml')) candidates.push(abs);
+      },
+    );
+    candidates.sort();
+    const templates: TemplateInfo[] = [];
+    for (const file of candidates) {
+      const t = await this.readTemplate(file, problem);
+      if (t?.isDomain) templates.push(t);
+    }
+    return templates;
+  }
+
+  private async readTemplate(file: string, problem: (file: string, d: Diagnostic) => void): Promise<TemplateInfo | undefined> {
+    try {
+      const st = await this.fs.stat(file);
+      if (!st) return undefined;
+      const hit = this.cache.get(file);
+      if (hit && hit.size === st.size && hit.mtimeMs === st.mtimeMs) return hit.template;
+      let template: TemplateInfo | undefined;
+      const root = sniffRootElement(decodeText(await this.fs.readHead(file, 4096)));
+      if (root === 'domain') {
+        if (st.size > MAX_TEMPLATE_PARSE_BYTES) {
+          template = { file, isDomain: true, wellFormed: true, disks: [], interfaces: [] };
+        } else {
+          template = describeTemplate(file, parseXml(decodeText(await this.fs.readFile(file))));
+        }
+      }
+      this.cache.set(file, { size: st.size, mtimeMs: st.mtimeMs, template });
+      return template;
+    } catch (e) {
+      problem(file, unreadable(file, e));
+      return undefined;
+    }
+  }
+
+  private async findBaseImage(
+    root: string,
+    manifest: Manifest,
+    manifestPath: string | undefined,
+    problem: (file: string, d: Diagnostic) => void,
+  ): Promise<BaseImage | undefined> {
+    if (manifest.baseImage) return this.describeImage(path.resolve(root, manifest.baseImage));
+    const imagesDir = path.join(root, DEFAULTS.imagesDir);
+    const st = await this.fs.stat(imagesDir);
+    if (st?.type !== 'directory') return undefined;
+    const images = (await this.fs.readDirectory(imagesDir))
+      .filter((e) => (e.type === 'file' || e.type === 'symlink') && IMAGE_EXTENSIONS.some((x) => e.name.toLowerCase().endsWith(x)))
+      .map((e) => path.join(imagesDir, e.name))
+      .sort();
+    if (images.length === 1) return this.describeImage(images[0]);
+    if (images.length > 1) {
+      problem(
+        manifestPath ?? imagesDir,
+        diagnostic(
+          'project-base-image-ambiguous',
+          'warning',
+          `images/ holds ${images.length} disk images (${images.map((i) => path.basename(i)).join(', ')}); name the base image in vmcontext.json: "baseImage": "images/${path.basename(images[0])}"`,
+          zeroRange,
+          { source: 'vm-context' },
+        ),
+      );
+    }
+    return undefined;
+  }
+
+  private async describeImage(file: string): Promise<BaseImage> {
+    const st = await this.fs.stat(file);
+    if (!st) return { path: file, exists: false };
+    let format: ImageFormat = 'unknown';
+    try {
+      format = imageFormatOf(await this.fs.readHead(file, 4));
+    } catch {
+      // An unreadable image is reported by the build, which needs it.
+    }
+    return { path: file, exists: true, format, size: st.size };
+  }
+
+  /** Depth-first walk; `enter` decides which folders to descend into. */
+  private async walk(
+    dir: string,
+    enter: (dirAbs: string, name: string) => boolean,
+    problem: (file: string, d: Diagnostic) => void,
+    visit: (abs: string, type: string) => Promise<void>,
+  ): Promise<void> {
+    const stack = [dir];
+    let seen = 0;
+    while (stack.length) {
+      const current = stack.pop()!;
+      let entries;
+      try {
+        entries = await this.fs.readDirectory(current);
+      } catch (e) {
+        problem(current, unreadable(current, e));
+        continue;
+      }
+      entries.sort((a, b) => (a.name < b.name ? 1 : a.name > b.name ? -1 : 0));
+      for (const e of entries) {
+        if (++seen > MAX_WALK_ENTRIES) return;
+        const abs = path.join(current, e.name);
+        if (e.type === 'directory') {
+          if (enter(current, e.name)) stack.push(abs);
+        } else await visit(abs, e.type);
+      }
+    }
+  }
+}
+
+/** The base image format from its first bytes: qcow2 starts with `QFI\xfb`. */
+export function imageFormatOf(head: Uint8Array): ImageFormat {
+  if (head.length >= 4 && head[0] === 0x51 && head[1] === 0x46 && head[2] === 0x49 && head[3] === 0xfb) return 'qcow2';
+  return head.length > 0 ? 'raw' : 'unknown';
+}
+
+/** The most common folder of the templates' disk sources, e.g. `/opt/cloud`. */
+function remoteDirectoryOf(templates: TemplateInfo[]): string | undefined {
+  const counts = new Map<string, number>();
+  for (const t of templates) {
+    for (const d of t.disks) {
+      const src = d.source?.value;
+      if (!src || !src.startsWith('/')) continue;
+      const dir = path.posix.dirname(src);
+      counts.set(dir, (counts.get(dir) ?? 0) + 1);
+    }
+  }
+  let best: string | undefined;
+  let bestCount = 0;
+  for (const [dir, n] of [...counts].sort()) {
+    if (n > bestCount) {
+      best = dir;
+      bestCount = n;
+    }
+  }
+  return best;
+}
+
+function unreadable(file: string, e: unknown): Diagnostic {
+  return diagnostic('project-unreadable', 'error', `cannot read ${file}: ${errorMessage(e)}`, zeroRange, { source: 'vm-context' });
+}
+
+/** Convenience for one-shot callers (the CLI). */
+export async function loadProject(fs: FileSystem, root: string): Promise<ContextProject> {
+  return new ProjectLoader(fs).load(root);
+}

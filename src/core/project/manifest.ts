@@ -1,0 +1,161 @@
+// vmcontext.json: the optional project manifest. Every field is optional; problems become
+// diagnostics on the manifest itself (exact ranges), never exceptions.
+import { parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
+import { LineIndex } from '../common/text';
+import { diagnostic, type Diagnostic } from '../common/diagnostic';
+
+export const MANIFEST_FILE = 'vmcontext.json';
+
+export type Addressing = 'mac' | 'dhcp';
+
+export interface ManifestHost {
+  /** libvirt connection URI, e.g. `qemu:///system` or `qemu+ssh://lc1/system`. */
+  uri: string;
+  /** Folder on that host for images (local copy) … */
+  directory?: string;
+  /** … or a storage pool to upload volumes into. */
+  pool?: string;
+  /** Template names (VM names) assigned to this host explicitly. */
+  vms?: string[];
+}
+
+export interface Manifest {
+  contextDir?: string;
+  templates?: string[];
+  baseImage?: string;
+  isoLabel?: string;
+  output?: { iso?: string; overlays?: string };
+  remote?: { directory?: string; bridge?: string };
+  addressing?: Addressing;
+  hosts?: ManifestHost[];
+}
+
+export interface ManifestResult {
+  manifest: Manifest;
+  diagnostics: Diagnostic[];
+}
+
+type Check = (node: Node, path: string) => unknown;
+
+/** Parses and checks the manifest text; unknown keys and wrong types are reported, not fatal. */
+export function parseManifest(text: string): ManifestResult {
+  const lines = new LineIndex(text);
+  const diagnostics: Diagnostic[] = [];
+  const errors: ParseError[] = [];
+  const root = parseTree(text, errors, { allowTrailingComma: false, disallowComments: false });
+  const at = (offset: number, length: number) => lines.rangeOf(offset, offset + Math.max(length, 1));
+  const report = (node: Node | undefined, message: string, severity: 'error' | 'warning' = 'error') =>
+    diagnostics.push(
+      diagnostic('manifest-invalid', severity, message, node ? at(node.offset, node.length) : at(0, 1), { source: 'vm-context' }),
+    );
+
+  const seen = new Set<number>();
+  for (const e of errors) {
+    // One message per place: a trailing comma yields two parser errors at the same offset.
+    if (seen.has(e.offset)) continue;
+    seen.add(e.offset);
+    diagnostics.push(
+      diagnostic('manifest-syntax', 'error', `vmcontext.json is not valid JSON: ${describeJsonError(printParseErrorCode(e.error))}`, at(e.offset, e.length), {
+        source: 'vm-context',
+      }),
+    );
+  }
+  if (!root) return { manifest: {}, diagnostics };
+  if (root.type !== 'object') {
+    report(root, 'vmcontext.json must hold a JSON object, e.g. { "contextDir": "context" }');
+    return { manifest: {}, diagnostics };
+  }
+
+  const str: Check = (n, path) => {
+    if (n.type === 'string' && typeof n.value === 'string' && n.value.trim() !== '') return n.value;
+    report(n, `"${path}" must be a non-empty string`);
+    return undefined;
+  };
+  const strArray: Check = (n, path) => {
+    if (n.type !== 'array') {
+      report(n, `"${path}" must be an array of strings`);
+      return undefined;
+    }
+    const out: string[] = [];
+    for (const c of n.children ?? []) {
+      const v = str(c, `${path}[]`);
+      if (typeof v === 'string') out.push(v);
+    }
+    return out;
+  };
+  const oneOf =
+    (values: string[]): Check =>
+    (n, path) => {
+      if (n.type === 'string' && values.includes(n.value)) return n.value;
+      report(n, `"${path}" must be one of ${values.map((v) => `"${v}"`).join(', ')}`);
+      return undefined;
+    };
+  const label: Check = (n, path) => {
+    const v = str(n, path);
+    if (typeof v !== 'string') return undefined;
+    // ECMA-119 volume identifiers: d-characters (A-Z 0-9 _), at most 32.
+    if (!/^[A-Za-z0-9_]{1,32}$/.test(v)) {
+      report(n, `"${path}" must be 1 to 32 letters, digits or underscores (an ISO 9660 volume label), e.g. "CONTEXT"`);
+      return undefined;
+    }
+    return v;
+  };
+  const object =
+    (fields: Record<string, Check>): Check =>
+    (n, path) => {
+      if (n.type !== 'object') {
+        report(n, `"${path}" must be an object`);
+        return undefined;
+      }
+      const out: Record<string, unknown> = {};
+      for (const prop of n.children ?? []) {
+        const [keyNode, valueNode] = prop.children ?? [];
+        const key = keyNode?.value as string;
+        const check = fields[key];
+        if (!check) {
+          const known = Object.keys(fields);
+          report(keyNode, `unknown property "${key}"${path ? ` in "${path}"` : ''}; expected one of ${known.map((k) => `"${k}"`).join(', ')}`, 'warning');
+          continue;
+        }
+        if (valueNode) {
+          const v = check(valueNode, path ? `${path}.${key}` : key);
+          if (v !== undefined) out[key] = v;
+        }
+      }
+      return out;
+    };
+  const hosts: Check = (n, path) => {
+    if (n.type !== 'array') {
+      report(n, `"${path}" must be an array of hosts`);
+      return undefined;
+    }
+    const host = object({ uri: str, directory: str, pool: str, vms: strArray });
+    const out: ManifestHost[] = [];
+    for (const c of n.children ?? []) {
+      const h = host(c, `${path}[]`) as ManifestHost | undefined;
+      if (!h) continue;
+      if (!h.uri) report(c, `each host needs a "uri", e.g. "qemu:///system"`);
+      else out.push(h);
+    }
+    return out;
+  };
+
+  const top = object({
+    $schema: (n) => (n.type === 'string' ? undefined : report(n, '"$schema" must be a string')),
+    contextDir: str,
+    templates: strArray,
+    baseImage: str,
+    isoLabel: label,
+    output: object({ iso: str, overlays: str }),
+    remote: object({ directory: str, bridge: str }),
+    addressing: oneOf(['mac', 'dhcp']),
+    hosts,
+  });
+  const manifest = (top(root, '') ?? {}) as Manifest;
+  return { manifest, diagnostics };
+}
+
+function describeJsonError(code: string): string {
+  // printParseErrorCode gives e.g. "CommaExpected"; make it read as words.
+  return code.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
+}

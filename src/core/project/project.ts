@@ -1,0 +1,77 @@
+// The context-project model: plain data describing one project folder, with the Snooze
+// layout as defaults and vmcontext.json overriding them.
+import type { Diagnostic } from '../common/diagnostic';
+import type { Manifest, Addressing } from './manifest';
+import type { TemplateInfo } from './template';
+
+export type ContextFileRole = 'post-install' | 'network' | 'routes' | 'other';
+
+export interface ContextFile {
+  /** Absolute path. */
+  path: string;
+  /** Path inside the context folder, with '/'. */
+  relative: string;
+  role: ContextFileRole;
+  type: 'file' | 'symlink' | 'other';
+  size: number;
+}
+
+export type ImageFormat = 'raw' | 'qcow2' | 'unknown';
+
+export interface BaseImage {
+  path: string;
+  exists: boolean;
+  format?: ImageFormat;
+  size?: number;
+}
+
+export interface ContextProject {
+  /** Absolute path of the project folder. */
+  root: string;
+  manifestPath?: string;
+  manifest: Manifest;
+  /** Absolute path of the context folder (default `context/`), and whether it exists. */
+  contextDir: string;
+  contextDirExists: boolean;
+  contextFiles: ContextFile[];
+  templates: TemplateInfo[];
+  baseImage?: BaseImage;
+  output: {
+    iso: string;
+    overlaysDir: string;
+  };
+  /** Where overlays, base image and ISO live on the cluster hosts, and the bridge VMs use. */
+  remote: {
+    directory?: string;
+    bridge: string;
+  };
+  isoLabel: string;
+  addressing: Addressing;
+  /** Problems found while loading: manifest errors, unreadable files, ambiguous base image. */
+  diagnostics: Array<{ file: string; diagnostic: Diagnostic }>;
+}
+
+export const DEFAULTS = {
+  contextDir: 'context',
+  imagesDir: 'images',
+  iso: 'build/context.iso',
+  overlaysDir: 'build/overlays',
+  bridge: 'virbr0',
+  isoLabel: 'CONTEXT',
+  addressing: 'mac' as Addressing,
+};
+
+export const IMAGE_EXTENSIONS = ['.raw', '.qcow2', '.img'];
+
+/** Where the build writes the overlay of a VM. */
+export function overlayPath(project: ContextProject, vmName: string): string {
+  return `${project.output.overlaysDir}/${vmName}.qcow2`;
+}
+
+/** The role of a file inside the context folder, from its relative path. */
+export function contextFileRole(relative: string): ContextFileRole {
+  if (relative === 'post-install') return 'post-install';
+  if (relative === 'common/network') return 'network';
+  if (relative === 'common/routes') return 'routes';
+  return 'other';
+}

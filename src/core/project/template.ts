@@ -1,0 +1,124 @@
+// What the project needs to know of one libvirt domain template: plain data with ranges,
+// extracted from the parsed XML (the full document stays with the validators).
+import type { Range } from '../common/diagnostic';
+import { attribute, childElements, findAll, textContent, type XmlDocument, type XmlElement, type XmlText } from '../xml/parse';
+
+export interface Located<T> {
+  value: T;
+  range: Range;
+}
+
+export interface TemplateDisk {
+  /** `disk`, `cdrom`, `floppy` or `lun`. */
+  device: string;
+  source?: Located<string>;
+  driverType?: Located<string>;
+  bus?: Located<string>;
+  targetDev?: Located<string>;
+  range: Range;
+}
+
+export interface TemplateInterface {
+  type: string;
+  mac?: Located<string>;
+  bridge?: Located<string>;
+  network?: Located<string>;
+  range: Range;
+}
+
+export interface TemplateInfo {
+  /** Absolute path of the template file. */
+  file: string;
+  /** True when the root element is `<domain>` (other XML files are not templates). */
+  isDomain: boolean;
+  wellFormed: boolean;
+  name?: Located<string>;
+  uuid?: Located<string>;
+  domainType?: string;
+  /** The `machine` attribute of `<os><type>`, e.g. `pc-q35-7.2` or `pc`. */
+  machine?: string;
+  disks: TemplateDisk[];
+  interfaces: TemplateInterface[];
+}
+
+export function describeTemplate(file: string, doc: XmlDocument): TemplateInfo {
+  const root = doc.root;
+  const info: TemplateInfo = {
+    file,
+    isDomain: root?.local === 'domain',
+    wellFormed: !doc.error,
+    disks: [],
+    interfaces: [],
+  };
+  if (!root || root.local !== 'domain') return info;
+  const r = (s: { start: number; end: number }) => doc.lines.rangeOf(s.start, s.end);
+  const attr = (el: XmlElement | undefined, name: string): Located<string> | undefined => {
+    const a = el && attribute(el, name);
+    return a ? { value: a.value, range: r(a.valueSpan) } : undefined;
+  };
+  const text = (el: XmlElement | undefined): Located<string> | undefined => {
+    if (!el) return undefined;
+    const t = el.children.find((c): c is XmlText => c.kind === 'text' && c.value.trim() !== '');
+    const value = textContent(el).trim();
+    if (!t) return { value, range: r(el.nameSpan) };
+    // Point at the trimmed text itself, not the surrounding whitespace.
+    const lead = t.value.length - t.value.trimStart().length;
+    const start = t.span.start + (t.span.end - t.span.start === t.value.length ? lead : 0);
+    const end = t.span.end - t.span.start === t.value.length ? start + t.value.trim().length : t.span.end;
+    return { value, range: r({ start, end }) };
+  };
+
+  info.domainType = attribute(root, 'type')?.value;
+  info.name = text(findAll(root, ['name'])[0]);
+  info.uuid = text(findAll(root, ['uuid'])[0]);
+  info.machine = findAll(root, ['os', 'type']).map((t) => attribute(t, 'machine')?.value)[0];
+  for (const d of findAll(root, ['devices', 'disk'])) {
+    const source = childElements(d).find((c) => c.local === 'source');
+    const target = childElements(d).find((c) => c.local === 'target');
+    const driver = childElements(d).find((c) => c.local === 'driver');
+    info.disks.push({
+      device: attribute(d, 'device')?.value ?? 'disk',
+      source: attr(source, 'file') ?? attr(source, 'dev') ?? attr(source, 'volume'),
+      driverType: attr(driver, 'type'),
+      bus: attr(target, 'bus'),
+      targetDev: attr(target, 'dev'),
+      range: r(d.span),
+    });
+  }
+  for (const i of findAll(root, ['devices', 'interface'])) {
+    const kids = childElements(i);
+    const mac = kids.find((c) => c.local === 'mac');
+    const source = kids.find((c) => c.local === 'source');
+    info.interfaces.push({
+      type: attribute(i, 'type')?.value ?? '',
+      mac: attr(mac, 'address'),
+      bridge: attr(source, 'bridge'),
+      network: attr(source, 'network'),
+      range: r(i.span),
+    });
+  }
+  return info;
+}
+
+/** Root element name sniffed from a file's first bytes, without parsing the whole file. */
+export function sniffRootElement(head: string): string | undefined {
+  let s = head.replace(/^\uFEFF/, '');
+  for (;;) {
+    s = s.trimStart();
+    if (s.startsWith('<?')) s = s.slice(s.indexOf('?>') + 2 || s.length);
+    else if (s.startsWith('<!--')) {
+      const e = s.indexOf('-->');
+      if (e < 0) return undefined;
+      s = s.slice(e + 3);
+    } else if (s.startsWith('<!DOCTYPE')) {
+      const e = s.search(/\]\s*>|^<!DOCTYPE[^[]*?>/);
+      const close = s.indexOf('>', Math.max(e, 0));
+      if (close < 0) return undefined;
+      s = s.slice(close + 1);
+    } else break;
+  }
+  const m = /^<([A-Za-z_][\w.:-]*)/.exec(s);
+  if (!m) return undefined;
+  const name = m[1];
+  return name.includes(':') ? name.slice(name.indexOf(':') + 1) : name;
+}

@@ -1,0 +1,158 @@
+// Simplified RELAX NG patterns, hash-consed: building the same pattern twice returns the same
+// object, so derivatives can be memoized on the pattern itself and repeated documents (or
+// repeated siblings) reuse earlier work. Constructors apply the algebraic identities of
+// Clark's algorithm (notAllowed absorbs, empty is a unit, choices are flattened sets).
+import type { NameClass } from './name-class';
+import type { Datatype } from './datatypes';
+
+export const K = {
+  NotAllowed: 0,
+  Empty: 1,
+  Text: 2,
+  Choice: 3,
+  Interleave: 4,
+  Group: 5,
+  OneOrMore: 6,
+  List: 7,
+  Data: 8,
+  Value: 9,
+  Attribute: 10,
+  Element: 11,
+  After: 12,
+} as const;
+
+/** One element declaration of the simplified schema; its content is filled in after creation. */
+export interface ElementDecl {
+  id: number;
+  nc: NameClass;
+  content: Pattern;
+}
+
+export interface Pattern {
+  readonly id: number;
+  readonly k: number;
+  readonly nullable: boolean;
+  /** Binary operands (group, interleave, after), the single operand (oneOrMore, list, attribute content), or data's except. */
+  readonly a?: Pattern;
+  readonly b?: Pattern;
+  /** Choice alternatives: flattened, without duplicates, sorted by id. */
+  readonly alts?: readonly Pattern[];
+  readonly nc?: NameClass;
+  readonly el?: ElementDecl;
+  readonly dt?: Datatype;
+  /** Value pattern: the canonical value and the text as written in the schema. */
+  readonly val?: string;
+  readonly raw?: string;
+  // Derivative memos (see derive.ts).
+  sto?: Map<string, Pattern>;
+  att?: Map<string, Pattern>;
+  txt?: Map<string, Pattern>;
+  stc?: Pattern;
+  stcR?: Pattern;
+}
+
+export class PatternPool {
+  private readonly table = new Map<string, Pattern>();
+  private readonly choiceMemo = new Map<string, Pattern>();
+  private nextId = 0;
+  private nextDecl = 0;
+  /** True once a QName-like datatype is used: text memos must then take the context into account. */
+  contextDependent = false;
+
+  readonly notAllowed = this.make('!', { k: K.NotAllowed, nullable: false });
+  readonly empty = this.make('e', { k: K.Empty, nullable: true });
+  readonly text = this.make('t', { k: K.Text, nullable: true });
+
+  get size(): number {
+    return this.table.size;
+  }
+
+  private make(key: string, fields: Omit<Pattern, 'id'>): Pattern {
+    let p = this.table.get(key);
+    if (!p) {
+      p = { id: this.nextId++, ...fields };
+      this.table.set(key, p);
+    }
+    return p;
+  }
+
+  newElementDecl(nc: NameClass): ElementDecl {
+    return { id: this.nextDecl++, nc, content: this.notAllowed };
+  }
+
+  element(decl: ElementDecl): Pattern {
+    return this.make(`E${decl.id}`, { k: K.Element, nullable: false, el: decl, nc: decl.nc });
+  }
+
+  attribute(nc: NameClass, content: Pattern): Pattern {
+    if (content === this.notAllowed) return this.notAllowed;
+    return this.make(`A${nc.key}\u0000${content.id}`, { k: K.Attribute, nullable: false, nc, a: content });
+  }
+
+  choice(a: Pattern, b: Pattern): Pattern {
+    if (a === b || b === this.notAllowed) return a;
+    if (a === this.notAllowed) return b;
+    const mk = a.id < b.id ? `${a.id},${b.id}` : `${b.id},${a.id}`;
+    let r = this.choiceMemo.get(mk);
+    if (!r) {
+      r = this.choiceOf([a, b]);
+      this.choiceMemo.set(mk, r);
+    }
+    return r;
+  }
+
+  choiceOf(ps: readonly Pattern[]): Pattern {
+    const set = new Map<number, Pattern>();
+    for (const p of ps) {
+      if (p.k === K.Choice) for (const q of p.alts!) set.set(q.id, q);
+      else if (p !== this.notAllowed) set.set(p.id, p);
+    }
+    if (set.size === 0) return this.notAllowed;
+    if (set.size === 1) return set.values().next().value!;
+    const alts = [...set.values()].sort((x, y) => x.id - y.id);
+    return this.make(`C${alts.map((p) => p.id).join(',')}`, { k: K.Choice, nullable: alts.some((p) => p.nullable), alts });
+  }
+
+  group(a: Pattern, b: Pattern): Pattern {
+    if (a === this.notAllowed || b === this.notAllowed) return this.notAllowed;
+    if (a === this.empty) return b;
+    if (b === this.empty) return a;
+    return this.make(`G${a.id},${b.id}`, { k: K.Group, nullable: a.nullable && b.nullable, a, b });
+  }
+
+  interleave(a: Pattern, b: Pattern): Pattern {
+    if (a === this.notAllowed || b === this.notAllowed) return this.notAllowed;
+    if (a === this.empty) return b;
+    if (b === this.empty) return a;
+    // Interleave is commutative: a canonical order shares more states.
+    if (a.id > b.id) [a, b] = [b, a];
+    return this.make(`I${a.id},${b.id}`, { k: K.Interleave, nullable: a.nullable && b.nullable, a, b });
+  }
+
+  oneOrMore(p: Pattern): Pattern {
+    if (p === this.notAllowed || p === this.empty) return p;
+    if (p.k === K.OneOrMore) return p;
+    return this.make(`O${p.id}`, { k: K.OneOrMore, nullable: p.nullable, a: p });
+  }
+
+  after(a: Pattern, b: Pattern): Pattern {
+    if (a === this.notAllowed || b === this.notAllowed) return this.notAllowed;
+    return this.make(`F${a.id},${b.id}`, { k: K.After, nullable: false, a, b });
+  }
+
+  list(p: Pattern): Pattern {
+    if (p === this.notAllowed) return p;
+    return this.make(`L${p.id}`, { k: K.List, nullable: false, a: p });
+  }
+
+  data(dt: Datatype, except?: Pattern): Pattern {
+    if (dt.contextDependent) this.contextDependent = true;
+    const ex = except === this.notAllowed ? undefined : except;
+    return this.make(`D${dt.key}\u0000${ex ? ex.id : ''}`, { k: K.Data, nullable: false, dt, a: ex });
+  }
+
+  value(dt: Datatype, val: string, raw: string): Pattern {
+    if (dt.contextDependent) this.contextDependent = true;
+    return this.make(`V${dt.key}\u0000${val}`, { k: K.Value, nullable: false, dt, val, raw });
+  }
+}

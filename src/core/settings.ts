@@ -1,0 +1,36 @@
+// The typed settings snapshot shared by the extension (read from `vmContext.*`) and the CLI
+// (from its options). Plain data; no vscode.
+
+export type IsoBackend = 'auto' | 'embedded' | 'genisoimage' | 'xorriso' | 'mkisofs';
+export type OverlayBackend = 'auto' | 'embedded' | 'qemu-img';
+
+export interface Settings {
+  libvirt: {
+    /** Folder holding libvirt's domain.rng; undefined = /usr/share/libvirt/schemas when present. */
+    schemaDirectory?: string;
+  };
+  tools: {
+    genisoimage: string;
+    xorriso: string;
+    mkisofs: string;
+    qemuImg: string;
+    virsh: string;
+  };
+  build: {
+    isoBackend: IsoBackend;
+    overlayBackend: OverlayBackend;
+  };
+  defaults: {
+    bridge: string;
+    isoLabel: string;
+  };
+}
+
+export const DEFAULT_LIBVIRT_SCHEMA_DIR = '/usr/share/libvirt/schemas';
+
+export const defaultSettings: Settings = {
+  libvirt: {},
+  tools: { genisoimage: 'genisoimage', xorriso: 'xorriso', mkisofs: 'mkisofs', qemuImg: 'qemu-img', virsh: 'virsh' },
+  build: { isoBackend: 'auto', overlayBackend: 'auto' },
+  defaults: { bridge: 'virbr0', isoLabel: 'CONTEXT' },
+};

@@ -1,0 +1,37 @@
+// Checks of the project as a whole (not of one file's text): missing pieces of the layout.
+import * as path from 'node:path';
+import { diagnostic, zeroRange } from '../../common/diagnostic';
+import type { FileDiagnostics } from '../../common/diagnostic';
+import type { ContextProject } from '../../project/project';
+
+export function projectChecks(project: ContextProject): FileDiagnostics[] {
+  const out = new Map<string, FileDiagnostics>();
+  const add = (file: string, d: ReturnType<typeof diagnostic>) => {
+    let entry = out.get(file);
+    if (!entry) out.set(file, (entry = { file, diagnostics: [] }));
+    entry.diagnostics.push(d);
+  };
+  for (const p of project.diagnostics) add(p.file, p.diagnostic);
+
+  const rel = path.relative(project.root, project.contextDir) || '.';
+  if (!project.contextDirExists) {
+    add(
+      project.manifestPath ?? project.root,
+      diagnostic('context-missing', 'warning', `the context folder ${rel}/ does not exist: create it with a post-install script (or set "contextDir" in vmcontext.json)`, zeroRange, {
+        source: 'vm-context',
+      }),
+    );
+  } else if (!project.contextFiles.some((f) => f.role === 'post-install')) {
+    add(
+      project.contextDir,
+      diagnostic(
+        'context-missing-post-install',
+        'warning',
+        `${rel}/post-install is missing: the guest finds nothing to run on the CD-ROM and falls back to DHCP; add an executable script there`,
+        zeroRange,
+        { source: 'vm-context' },
+      ),
+    );
+  }
+  return [...out.values()];
+}

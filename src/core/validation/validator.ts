@@ -1,0 +1,21 @@
+// A validator checks one kind of file of a context project. The CLI checks every file from
+// disk; the extension checks open documents as the user types. Both call validateDocument.
+import type { Diagnostic } from '../common/diagnostic';
+import type { ContextProject } from '../project/project';
+import type { Settings } from '../settings';
+
+export interface ValidationInput {
+  project: ContextProject;
+  /** Absolute path of the file. */
+  file: string;
+  /** The text to check (an editor's unsaved text, or the file on disk). */
+  text: string;
+  settings: Settings;
+}
+
+export interface FileValidator {
+  /** Short id used in logs, e.g. `domain`. */
+  id: string;
+  appliesTo(project: ContextProject, file: string): boolean;
+  validate(input: ValidationInput): Diagnostic[];
+}

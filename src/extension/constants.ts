@@ -1,0 +1,13 @@
+// Every id the extension contributes, in one place (package.json must match; a unit test checks).
+export const EXTENSION_ID = 'vm-context.vm-context';
+
+export const Commands = {
+  checkProject: 'vmContext.project.check',
+  showLog: 'vmContext.log.show',
+} as const;
+
+export const CATEGORY = 'VM Context';
+
+export const SETTINGS_SECTION = 'vmContext';
+
+export const DIAGNOSTIC_SOURCE = 'vm-context';

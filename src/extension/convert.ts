@@ -1,0 +1,37 @@
+// Core plain data ⇄ vscode types.
+import * as vscode from 'vscode';
+import type { Diagnostic, Range, Severity, TextEdit } from '../core/common/diagnostic';
+
+export function toRange(r: Range): vscode.Range {
+  return new vscode.Range(r.start.line, r.start.character, r.end.line, r.end.character);
+}
+
+export function fromRange(r: vscode.Range): Range {
+  return { start: { line: r.start.line, character: r.start.character }, end: { line: r.end.line, character: r.end.character } };
+}
+
+const severities: Record<Severity, vscode.DiagnosticSeverity> = {
+  error: vscode.DiagnosticSeverity.Error,
+  warning: vscode.DiagnosticSeverity.Warning,
+  information: vscode.DiagnosticSeverity.Information,
+  hint: vscode.DiagnosticSeverity.Hint,
+};
+
+export function toDiagnostic(d: Diagnostic): vscode.Diagnostic {
+  const out = new vscode.Diagnostic(toRange(d.range), d.message, severities[d.severity]);
+  out.code = d.code;
+  out.source = d.source ?? 'vm-context';
+  if (d.related?.length) {
+    out.relatedInformation = d.related.map(
+      (r) => new vscode.DiagnosticRelatedInformation(new vscode.Location(vscode.Uri.file(r.file), toRange(r.range)), r.message),
+    );
+  }
+  return out;
+}
+
+/** Core edits (file defaults to `file`) into a WorkspaceEdit. */
+export function toWorkspaceEdit(file: string, edits: TextEdit[]): vscode.WorkspaceEdit {
+  const we = new vscode.WorkspaceEdit();
+  for (const e of edits) we.replace(vscode.Uri.file(e.file ?? file), toRange(e.range), e.newText);
+  return we;
+}

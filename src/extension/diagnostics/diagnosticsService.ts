@@ -1,0 +1,129 @@
+// One diagnostic collection for the project's files: open documents are validated on open,
+// on change (debounced) and on save, and cleared on close; "Check Project" fills in the rest.
+import * as vscode from 'vscode';
+import type { Diagnostic as CoreDiagnostic, Fix } from '../../core/common/diagnostic';
+import { checkProject, validateDocument } from '../../core/validation/checkProject';
+import { decodeText } from '../../core/common/fileSystem';
+import { nodeFileSystem } from '../../core/node/nodeFileSystem';
+import type { ContextProject } from '../../core/project/project';
+import type { Logger } from '../../core/common/logger';
+import { errorMessage } from '../../core/common/errors';
+import { toDiagnostic } from '../convert';
+import type { ProjectService } from '../projects';
+import type { SettingsService } from '../settings';
+import { DIAGNOSTIC_SOURCE } from '../constants';
+
+const CHANGE_DEBOUNCE_MS = 250;
+
+export class DiagnosticsService implements vscode.Disposable {
+  readonly collection = vscode.languages.createDiagnosticCollection(DIAGNOSTIC_SOURCE);
+  /** The core diagnostics behind what is shown, per URI, for code actions to find their fixes. */
+  private readonly shown = new Map<string, CoreDiagnostic[]>();
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly disposables: vscode.Disposable[] = [this.collection];
+
+  constructor(
+    private readonly projects: ProjectService,
+    private readonly settings: SettingsService,
+    private readonly log: Logger,
+  ) {
+    this.disposables.push(
+      vscode.workspace.onDidOpenTextDocument((d) => this.validate(d)),
+      vscode.workspace.onDidChangeTextDocument((e) => this.schedule(e.document)),
+      vscode.workspace.onDidSaveTextDocument((d) => this.validate(d)),
+      vscode.workspace.onDidCloseTextDocument((d) => this.clear(d.uri)),
+      // A change elsewhere in the project (common/network, another template) re-checks open files.
+      projects.onDidChange(() => this.validateOpenDocuments()),
+      settings.onDidChange(() => this.validateOpenDocuments()),
+    );
+    this.validateOpenDocuments();
+  }
+
+  validateOpenDocuments(): void {
+    for (const d of vscode.workspace.textDocuments) void this.validate(d);
+  }
+
+  /** The core diagnostic (with its fixes) behind a diagnostic shown in `uri`. */
+  fixesFor(uri: vscode.Uri, d: vscode.Diagnostic): Fix[] {
+    const core = this.shown.get(uri.toString())?.find(
+      (c) =>
+        c.code === d.code &&
+        c.message === d.message &&
+        c.range.start.line === d.range.start.line &&
+        c.range.start.character === d.range.start.character &&
+        c.range.end.line === d.range.end.line &&
+        c.range.end.character === d.range.end.character,
+    );
+    return core?.fixes ?? [];
+  }
+
+  /** Checks every file of every project (open documents with their unsaved text). */
+  async checkAll(): Promise<{ files: number; errors: number; warnings: number }> {
+    const open = new Map(vscode.workspace.textDocuments.map((d) => [d.uri.fsPath, d]));
+    const read = async (file: string) => {
+      const doc = open.get(file);
+      return doc ? doc.getText() : decodeText(await nodeFileSystem.readFile(file));
+    };
+    let files = 0;
+    let errors = 0;
+    let warnings = 0;
+    for (const root of await this.projects.projectRoots()) {
+      const project = await this.projects.reload(root);
+      const results = await checkProject(project, read, this.settings.current);
+      for (const r of results) {
+        this.set(vscode.Uri.file(r.file), r.diagnostics);
+        files++;
+        errors += r.diagnostics.filter((d) => d.severity === 'error').length;
+        warnings += r.diagnostics.filter((d) => d.severity === 'warning').length;
+      }
+    }
+    return { files, errors, warnings };
+  }
+
+  private schedule(doc: vscode.TextDocument): void {
+    const key = doc.uri.toString();
+    const t = this.timers.get(key);
+    if (t) clearTimeout(t);
+    this.timers.set(
+      key,
+      setTimeout(() => {
+        this.timers.delete(key);
+        void this.validate(doc);
+      }, CHANGE_DEBOUNCE_MS),
+    );
+  }
+
+  private async validate(doc: vscode.TextDocument): Promise<void> {
+    if (doc.uri.scheme !== 'file' || doc.isClosed) return;
+    try {
+      const project = await this.projects.projectFor(doc.uri);
+      if (!project) return;
+      const version = doc.version;
+      const diagnostics = [...projectLevel(project, doc.uri.fsPath), ...validateDocument(project, doc.uri.fsPath, doc.getText(), this.settings.current)];
+      if (doc.isClosed || doc.version !== version) return; // a newer run will follow
+      this.set(doc.uri, diagnostics);
+    } catch (e) {
+      this.log.error(`checking ${doc.uri.fsPath} failed: ${errorMessage(e)}`);
+    }
+  }
+
+  private set(uri: vscode.Uri, diagnostics: CoreDiagnostic[]): void {
+    this.shown.set(uri.toString(), diagnostics);
+    this.collection.set(uri, diagnostics.map(toDiagnostic));
+  }
+
+  private clear(uri: vscode.Uri): void {
+    this.shown.delete(uri.toString());
+    this.collection.delete(uri);
+  }
+
+  dispose(): void {
+    for (const t of this.timers.values()) clearTimeout(t);
+    for (const d of this.disposables) d.dispose();
+  }
+}
+
+/** Problems the project loader found in this file (e.g. the manifest's). */
+function projectLevel(project: ContextProject, file: string): CoreDiagnostic[] {
+  return project.diagnostics.filter((p) => p.file === file).map((p) => p.diagnostic);
+}

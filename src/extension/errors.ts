@@ -1,0 +1,24 @@
+import * as vscode from 'vscode';
+import { CancelledError, UserError, errorMessage } from '../core/common/errors';
+import type { Services } from './services';
+
+/**
+ * Registers a command whose failures are logged and shown once, with "Show Log";
+ * a cancellation is silent.
+ */
+export function registerCommand(services: Services, id: string, run: (...args: unknown[]) => unknown): void {
+  services.context.subscriptions.push(
+    vscode.commands.registerCommand(id, async (...args: unknown[]) => {
+      try {
+        return await run(...args);
+      } catch (e) {
+        if (e instanceof CancelledError || e instanceof vscode.CancellationError) return undefined;
+        services.log.error(e instanceof Error ? e : String(e));
+        const message = e instanceof UserError && e.hint ? `${e.message} ${e.hint}` : errorMessage(e);
+        const choice = await vscode.window.showErrorMessage(`VM Context: ${message}`, 'Show Log');
+        if (choice === 'Show Log') services.log.show(true);
+        return undefined;
+      }
+    }),
+  );
+}

@@ -1,0 +1,31 @@
+// Activation: build the services, then one registerX per feature. Every disposable goes
+// into context.subscriptions.
+import type * as vscode from 'vscode';
+import { createLog } from './log';
+import { SettingsService } from './settings';
+import { ProjectService } from './projects';
+import { DiagnosticsService } from './diagnostics/diagnosticsService';
+import { registerQuickFixes } from './diagnostics/quickFixes';
+import { registerCheckProjectCommand } from './commands/checkProject';
+import { registerShowLogCommand } from './commands/showLog';
+import type { Services } from './services';
+
+export function activate(context: vscode.ExtensionContext): Services {
+  const { channel, logger } = createLog();
+  const settings = new SettingsService();
+  const projects = new ProjectService(logger);
+  const diagnostics = new DiagnosticsService(projects, settings, logger);
+  context.subscriptions.push(channel, settings, projects, diagnostics);
+  const services: Services = { context, log: channel, logger, settings, projects, diagnostics };
+
+  registerQuickFixes(services);
+  registerCheckProjectCommand(services);
+  registerShowLogCommand(services);
+
+  logger.info(`VM Context ${context.extension.packageJSON.version} activated`);
+  return services;
+}
+
+export function deactivate(): void {
+  // Everything is disposed through context.subscriptions.
+}

@@ -1,0 +1,15 @@
+// What every feature gets: the extension context, the log, settings and projects.
+import type * as vscode from 'vscode';
+import type { Logger } from '../core/common/logger';
+import type { SettingsService } from './settings';
+import type { ProjectService } from './projects';
+import type { DiagnosticsService } from './diagnostics/diagnosticsService';
+
+export interface Services {
+  context: vscode.ExtensionContext;
+  log: vscode.LogOutputChannel;
+  logger: Logger;
+  settings: SettingsService;
+  projects: ProjectService;
+  diagnostics: DiagnosticsService;
+}
