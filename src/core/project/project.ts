@@ -25,6 +25,17 @@ export interface BaseImage {
   size?: number;
 }
 
+/** The guests' network from context/common/network (numbers are unsigned 32-bit IPv4). */
+export interface NetworkSettings {
+  network?: number;
+  netmask?: number;
+  gateway?: number;
+  broadcast?: number;
+  nameservers: number[];
+  domain?: string;
+  search: string[];
+}
+
 export interface ContextProject {
   /** Absolute path of the project folder. */
   root: string;
@@ -35,6 +46,8 @@ export interface ContextProject {
   contextDirExists: boolean;
   contextFiles: ContextFile[];
   templates: TemplateInfo[];
+  /** Parsed context/common/network, when the file exists (filled by the network parser). */
+  network?: NetworkSettings;
   baseImage?: BaseImage;
   output: {
     iso: string;
