@@ -1,0 +1,111 @@
+// The CLI as users run it: the bundled dist/cli.js in a child process (npm test builds it first).
+import { test, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
+import * as path from 'node:path';
+import { copyExample, exampleProject, remove, repoRoot, tempDir, writeTree } from '../helpers/tempProject';
+
+const cli = path.join(repoRoot, 'dist/cli.js');
+
+function vmctx(...args: string[]) {
+  const r = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8' });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+before(() => {
+  if (!existsSync(cli)) throw new Error('dist/cli.js is missing: run `npm run build` first (npm test does)');
+});
+
+test('the example project checks clean and exits 0', () => {
+  const r = vmctx('check', exampleProject);
+  assert.equal(r.stderr, '');
+  assert.equal(r.code, 0, r.stdout);
+  assert.doesNotMatch(r.stdout, /\berror\b/);
+});
+
+test('a template with a missing closing tag gets xml-malformed at the right line, exit 1', () => {
+  const dir = copyExample();
+  try {
+    const file = path.join(dir, 'templates/debian2.xml');
+    const lines = readFileSync(file, 'utf8').split('\n');
+    const i = lines.findIndex((l) => l.includes('</interface>'));
+    lines.splice(i, 1); // the <interface> is never closed; </devices> comes first
+    writeFileSync(file, lines.join('\n'));
+    const r = vmctx('check', dir);
+    assert.equal(r.code, 1);
+    const devicesClose = lines.findIndex((l) => l.includes('</devices>')) + 1;
+    assert.match(r.stdout, new RegExp(`^templates/debian2\\.xml:${devicesClose}:5: error xml-malformed: XML is not well-formed: closing tag </devices> does not match the open element <interface>`, 'm'));
+  } finally {
+    remove(dir);
+  }
+});
+
+test('--format json has the documented shape with 1-based positions', () => {
+  const dir = copyExample();
+  try {
+    rmSync(path.join(dir, 'context/post-install'));
+    writeFileSync(path.join(dir, 'templates/debian3.xml'), '<domain>\n  <name>x</name>\n');
+    const r = vmctx('check', dir, '--format', 'json');
+    assert.equal(r.code, 1);
+    const out = JSON.parse(r.stdout);
+    const byCode = Object.fromEntries(out.diagnostics.map((d: { code: string }) => [d.code, d]));
+    assert.deepEqual(byCode['context-missing-post-install'], {
+      file: 'context',
+      line: 1,
+      column: 1,
+      endLine: 1,
+      endColumn: 1,
+      severity: 'warning',
+      code: 'context-missing-post-install',
+      message: byCode['context-missing-post-install'].message,
+    });
+    const m = byCode['xml-malformed'];
+    assert.equal(m.file, 'templates/debian3.xml');
+    assert.equal(m.severity, 'error');
+    assert.equal(m.line, 2);
+    assert.match(m.message, /<domain> is never closed/);
+  } finally {
+    remove(dir);
+  }
+});
+
+test('warnings alone exit 0', () => {
+  const dir = writeTree(tempDir(), { 'context/common/network': 'NETWORK=10.0.0.0\nNETMASK=255.0.0.0\nGATEWAY=10.0.0.1\n' });
+  try {
+    const r = vmctx('check', dir);
+    assert.match(r.stdout, /context:1:1: warning context-missing-post-install/);
+    assert.equal(r.code, 0);
+  } finally {
+    remove(dir);
+  }
+});
+
+test('bad usage exits 2 and says how to get help; --help documents every option', () => {
+  const bad = vmctx('check', '--format', 'yaml', exampleProject);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /--format must be one of text, json/);
+  assert.match(bad.stderr, /vmctx check --help/);
+  assert.equal(vmctx('check', '--nope').code, 2);
+  assert.equal(vmctx('frobnicate').code, 2);
+  assert.equal(vmctx().code, 2);
+  const help = vmctx('check', '--help');
+  assert.equal(help.code, 0);
+  for (const opt of ['--format', '--libvirt-schemas', 'Exit status']) assert.ok(help.stdout.includes(opt), opt);
+  for (const cmd of ['check', 'build', 'rng']) assert.equal(vmctx(cmd, '--help').code, 0, cmd);
+});
+
+test('a folder that is not a project, or no folder, is a clear error naming it', () => {
+  const dir = tempDir();
+  try {
+    const r = vmctx('check', dir);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /is not a context project/);
+    assert.ok(r.stderr.includes(dir));
+    const missing = vmctx('check', path.join(dir, 'nope'));
+    assert.equal(missing.code, 1);
+    assert.match(missing.stderr, /is not a folder/);
+  } finally {
+    remove(dir);
+  }
+});

@@ -1,0 +1,38 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { LineIndex } from '../../src/core/common/text';
+import { globToRegExp } from '../../src/core/common/glob';
+import { decodeText } from '../../src/core/common/fileSystem';
+import { sniffRootElement } from '../../src/core/project/template';
+
+test('LineIndex maps offsets and positions with LF, CRLF and CR', () => {
+  const idx = new LineIndex('ab\r\ncd\nef\rg');
+  assert.deepEqual(idx.positionAt(0), { line: 0, character: 0 });
+  assert.deepEqual(idx.positionAt(4), { line: 1, character: 0 });
+  assert.deepEqual(idx.positionAt(7), { line: 2, character: 0 });
+  assert.deepEqual(idx.positionAt(10), { line: 3, character: 0 });
+  assert.equal(idx.lineCount, 4);
+  assert.equal(idx.lineText(0), 'ab');
+  assert.equal(idx.lineText(2), 'ef');
+  assert.equal(idx.offsetAt({ line: 1, character: 1 }), 5);
+  assert.equal(idx.offsetAt({ line: 0, character: 99 }), 2, 'clamped to the line end');
+});
+
+test('globs: *, **, ?, braces', () => {
+  const g = (p: string) => globToRegExp(p);
+  assert.ok(g('*.xml').test('a.xml'));
+  assert.ok(!g('*.xml').test('d/a.xml'));
+  assert.ok(g('**/*.xml').test('a.xml'));
+  assert.ok(g('**/*.xml').test('d/e/a.xml'));
+  assert.ok(g('vms/{web,db}?.xml').test('vms/web1.xml'));
+  assert.ok(!g('vms/{web,db}?.xml').test('vms/app1.xml'));
+  assert.ok(g('a.b').test('a.b') && !g('a.b').test('axb'));
+});
+
+test('text decoding drops a BOM; the root element is sniffed past prolog, comments and DOCTYPE', () => {
+  assert.equal(decodeText(new Uint8Array([0xef, 0xbb, 0xbf, 0x61])), 'a');
+  assert.equal(sniffRootElement('\uFEFF<?xml version="1.0"?>\n<!-- c -->\n<!DOCTYPE d [<!ENTITY x "y">]>\n<domain type="kvm">'), 'domain');
+  assert.equal(sniffRootElement('<lv:domain xmlns:lv="x">'), 'domain');
+  assert.equal(sniffRootElement('not xml'), undefined);
+  assert.equal(sniffRootElement('<!-- unterminated'), undefined);
+});

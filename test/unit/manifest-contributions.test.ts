@@ -1,0 +1,47 @@
+// package.json contributions agree with the code: ids, categories, settings, schemas.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, existsSync } from 'node:fs';
+import * as path from 'node:path';
+import { repoRoot } from './helpers/tempProject';
+
+const pkg = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8'));
+
+test('every command is vmContext.<area>.<verb> with the VM Context category', () => {
+  const commands: Array<{ command: string; category?: string; title: string }> = pkg.contributes.commands;
+  assert.ok(commands.length > 0);
+  for (const c of commands) {
+    assert.match(c.command, /^vmContext\.[a-z][A-Za-z]*\.[a-z][A-Za-z]*$/, c.command);
+    assert.equal(c.category, 'VM Context', c.command);
+  }
+  const ids = new Set(commands.map((c) => c.command));
+  assert.equal(ids.size, commands.length, 'no duplicate command ids');
+  // Every command id the extension registers is contributed.
+  const src = readFileSync(path.join(repoRoot, 'src/extension/constants.ts'), 'utf8');
+  for (const [, id] of src.matchAll(/'(vmContext\.[A-Za-z]+\.[A-Za-z]+)'/g)) assert.ok(ids.has(id), `${id} is not in package.json`);
+});
+
+test('settings are under vmContext, tool paths are machine-overridable and restricted when untrusted', () => {
+  const props: Record<string, { scope?: string }> = pkg.contributes.configuration.properties;
+  for (const key of Object.keys(props)) assert.match(key, /^vmContext\./);
+  const restricted: string[] = pkg.capabilities.untrustedWorkspaces.restrictedConfigurations;
+  for (const key of Object.keys(props).filter((k) => k.startsWith('vmContext.tools.'))) {
+    assert.equal(props[key].scope, 'machine-overridable', key);
+    assert.ok(restricted.includes(key), `${key} must be restricted in untrusted workspaces`);
+  }
+  assert.equal(pkg.capabilities.untrustedWorkspaces.supported, 'limited');
+});
+
+test('the manifest JSON schema is contributed and is valid JSON', () => {
+  const v = pkg.contributes.jsonValidation.find((j: { fileMatch: string }) => j.fileMatch === 'vmcontext.json');
+  const file = path.join(repoRoot, v.url);
+  assert.ok(existsSync(file));
+  const schema = JSON.parse(readFileSync(file, 'utf8'));
+  assert.deepEqual(Object.keys(schema.properties).sort(), ['$schema', 'addressing', 'baseImage', 'contextDir', 'hosts', 'isoLabel', 'output', 'remote', 'templates']);
+});
+
+test('the extension bundles to CommonJS for VS Code 1.99 and targets engines ^1.99.0', () => {
+  assert.equal(pkg.engines.vscode, '^1.99.0');
+  assert.equal(pkg.main, './dist/extension.js');
+  assert.notEqual(pkg.type, 'module');
+});
