@@ -60,13 +60,28 @@ export function resolveNames<T>(entries: readonly NameInput[], natural: (e: Name
   });
   const rest = entries.map((_, i) => i).filter((i) => result[i] === undefined);
   rest.sort((a, b) => compareStrings(entries[a].name, entries[b].name));
+  // In each group of look-alikes the first real name keeps the natural identifier.
+  const firsts = new Set<string>();
   for (const i of rest) {
+    const k = key(naturals[i]);
+    if (!firsts.has(k) && !taken.has(k)) {
+      firsts.add(k);
+      result[i] = naturals[i];
+      taken.add(k);
+    }
+  }
+  // Next tail to try per natural name, so thousands of look-alike names stay linear.
+  const nextTail = new Map<string, number>();
+  for (const i of rest) {
+    if (result[i] !== undefined) continue;
     const n = naturals[i];
     let pick: T | undefined;
-    for (let k = 0; pick === undefined; k++) {
+    let k = nextTail.get(key(n)) ?? 0;
+    for (; pick === undefined; k++) {
       const candidate = withTail(n, String(k).padStart(3, '0'), entries[i]);
       if (!taken.has(key(candidate))) pick = candidate;
     }
+    nextTail.set(key(n), k);
     result[i] = pick;
     taken.add(key(pick));
   }

@@ -1,0 +1,45 @@
+// Name mapping for the primary (8.3) and Joliet trees.
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { naturalJolietName, naturalPrimaryName, resolveJolietNames, resolvePrimaryNames } from '../../../src/core/image/iso9660/names';
+import { checkLabel } from '../../../src/core/image/iso9660/label';
+
+const files = (...names: string[]) => names.map((name) => ({ name, isDir: false }));
+
+describe('ISO 9660 names', () => {
+  it('maps to upper-case d-characters in 8.3 form', () => {
+    assert.equal(naturalPrimaryName('post-install', false).id, 'POST_INS.;1');
+    assert.equal(naturalPrimaryName('network.conf', false).id, 'NETWORK.CON;1');
+    assert.equal(naturalPrimaryName('.bashrc', false).id, '_BASHRC.;1');
+    assert.equal(naturalPrimaryName('my.dir.name', true).id, 'MY_DIR_N');
+    assert.equal(naturalPrimaryName('日本', false).id, '__.;1');
+  });
+
+  it('resolves collisions the same way whatever the input order', () => {
+    const a = resolvePrimaryNames(files('post-install', 'post-installer', 'post_install', 'POST_INS'));
+    assert.deepEqual(a.map((n) => n.id), ['POST_000.;1', 'POST_001.;1', 'POST_002.;1', 'POST_INS.;1']);
+    const b = resolvePrimaryNames(files('post_install', 'POST_INS', 'post-installer', 'post-install'));
+    assert.deepEqual(b.map((n) => n.id), ['POST_002.;1', 'POST_INS.;1', 'POST_001.;1', 'POST_000.;1']);
+    const c = resolvePrimaryNames(files('post-install', 'post-installer'));
+    assert.deepEqual(c.map((n) => n.id), ['POST_INS.;1', 'POST_000.;1']);
+  });
+
+  it('keeps Joliet names up to 64 UCS-2 characters, replacing what UCS-2 or Windows cannot hold', () => {
+    assert.equal(naturalJolietName('name with spaces.txt'), 'name with spaces.txt');
+    assert.equal(naturalJolietName('a:b*c?.txt'), 'a_b_c_.txt');
+    assert.equal(naturalJolietName('🙂.txt'), '_.txt');
+    const long = naturalJolietName('x'.repeat(100) + '.conf');
+    assert.equal(long.length, 64);
+    assert.ok(long.endsWith('.conf'));
+    const r = resolveJolietNames(files('x'.repeat(100) + '1.conf', 'x'.repeat(100) + '2.conf'));
+    assert.equal(new Set(r).size, 2);
+    assert.ok(r.every((n) => n.length <= 64 && n.endsWith('.conf')));
+  });
+
+  it('checks labels', () => {
+    assert.equal(checkLabel('CONTEXT'), undefined);
+    assert.equal(checkLabel('cidata'), undefined);
+    assert.match(checkLabel('x'.repeat(33)) ?? '', /longer than 32/);
+    assert.match(checkLabel('étiquette') ?? '', /printable ASCII/);
+  });
+});

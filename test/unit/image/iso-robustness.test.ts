@@ -1,0 +1,107 @@
+// What the ISO build does with awkward input: problems reported by name, cancellation,
+// files vanishing mid-build, long names and link targets (CE), 10,000 files.
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync, writeFileSync, symlinkSync, unlinkSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeIsoFromFolder } from '../../../src/core/node/write-iso';
+import { scanContext } from '../../../src/core/node/context-scan';
+import { CancelledError, UserError } from '../../../src/core/common/errors';
+import { removeDir, tempDir, tool, writeTree, xorrisoTree } from './helpers';
+
+describe('ISO build robustness', () => {
+  let dir: string;
+  before(() => (dir = tempDir()));
+  after(() => removeDir(dir));
+
+  it('reports outside symlinks, special files and undecodable names by path, and leaves them out', async () => {
+    const ctx = join(dir, 'problems');
+    writeTree(ctx, {
+      ok: 'fine\n',
+      sub: { 'rel-out': { link: '../../../etc/passwd' }, 'abs-in': { link: join(ctx, 'ok') }, 'climb-in': { link: '../sub/../ok' } },
+      'abs-out': { link: '/etc/passwd' },
+    });
+    tool('mkfifo', [join(ctx, 'pipe')]);
+    writeFileSync(Buffer.concat([Buffer.from(ctx + '/bad-'), Buffer.from([0xff, 0xfe]), Buffer.from('.txt')]), 'x');
+    const iso = join(dir, 'problems.iso');
+    const r = await writeIsoFromFolder(ctx, iso, { env: {} });
+    const byPath = Object.fromEntries(r.problems.map((p) => [p.path, p.code]));
+    assert.deepEqual(byPath, {
+      'abs-out': 'iso-symlink-outside',
+      'sub/rel-out': 'iso-symlink-outside',
+      pipe: 'iso-special-file',
+      'bad-\ufffd\ufffd.txt': 'iso-name-encoding',
+    });
+    assert.ok(r.problems.every((p) => p.message.includes('left out')));
+    const tree = xorrisoTree(iso).map((l) => l.replace(/^.* '\//, "'/")).sort();
+    assert.deepEqual(tree, ["'/'", "'/ok'", "'/sub'", "'/sub/abs-in' -> '../ok'", "'/sub/climb-in' -> '../sub/../ok'"]);
+  });
+
+  it('stores a 255-byte name and a long link target through continuation areas', async () => {
+    const ctx = join(dir, 'long');
+    const name = 'n'.repeat(250) + '.conf';
+    // Over 255 bytes (several SL entries, then CE) yet under libisofs's 1024-byte limit.
+    const target = 'sub/'.repeat(170) + 'file';
+    writeTree(ctx, { [name]: 'long name\n' });
+    symlinkSync(target, join(ctx, 'far-link'));
+    const iso = join(dir, 'long.iso');
+    await writeIsoFromFolder(ctx, iso, { env: {} });
+    const listing = tool('isoinfo', ['-R', '-l', '-i', iso]);
+    assert.ok(listing.includes(` ${name} `));
+    assert.ok(listing.includes(`far-link -> ${target}`));
+    assert.deepEqual(tool('isoinfo', ['-R', '-i', iso, '-x', `/${name}`]), 'long name\n');
+    assert.ok(xorrisoTree(iso).some((l) => l.endsWith(`'/far-link' -> '${target}'`)));
+  });
+
+  it('cancelling mid-build leaves the previous ISO intact and no temporary file', async () => {
+    const ctx = join(dir, 'cancel');
+    mkdirSync(ctx);
+    for (let i = 0; i < 8; i++) writeFileSync(join(ctx, `chunk${i}`), Buffer.alloc(4 << 20, i));
+    const out = join(dir, 'cancel-out');
+    mkdirSync(out);
+    const iso = join(out, 'context.iso');
+    writeFileSync(iso, 'previous image');
+    const ac = new AbortController();
+    let calls = 0;
+    await assert.rejects(
+      writeIsoFromFolder(ctx, iso, { env: {}, signal: ac.signal, onProgress: () => ++calls === 2 && ac.abort() }),
+      CancelledError,
+    );
+    assert.equal(readFileSync(iso, 'utf8'), 'previous image');
+    assert.deepEqual(readdirSync(out), ['context.iso']);
+  });
+
+  it('a file that disappears during the build fails it by name, keeping the previous ISO', async () => {
+    const ctx = join(dir, 'vanish');
+    writeTree(ctx, { 'post-install': '#!/bin/sh\n', common: { network: 'IP=1\n' } });
+    const out = join(dir, 'vanish-out');
+    mkdirSync(out);
+    const iso = join(out, 'context.iso');
+    writeFileSync(iso, 'previous image');
+    const scan = await scanContext(ctx);
+    unlinkSync(join(ctx, 'common', 'network'));
+    await assert.rejects(writeIsoFromFolder(ctx, iso, { env: {}, scan }), (e: unknown) => {
+      assert.ok(e instanceof UserError);
+      assert.match(e.message, /common\/network disappeared while the image was being written/);
+      return true;
+    });
+    assert.equal(readFileSync(iso, 'utf8'), 'previous image');
+    assert.deepEqual(readdirSync(out), ['context.iso']);
+  });
+
+  it('holds 10,000 look-alike files in one folder, every one extracted byte-exact', async () => {
+    const ctx = join(dir, 'many');
+    mkdirSync(ctx);
+    for (let i = 0; i < 10_000; i++) writeFileSync(join(ctx, `host-config-${String(i).padStart(5, '0')}.conf`), `host ${i}\n`);
+    const iso = join(dir, 'many.iso');
+    await writeIsoFromFolder(ctx, iso, { env: {} });
+    const names = tool('isoinfo', ['-l', '-i', iso]).split('\n').map((l) => /\]\s\s(\S+) $/.exec(l)?.[1]).filter((n) => n && n !== '.' && n !== '..');
+    assert.equal(names.length, 10_000);
+    assert.equal(new Set(names).size, 10_000);
+    const out = join(dir, 'many-out');
+    tool('xorriso', ['-osirrox', 'on', '-indev', iso, '-extract', '/', out]);
+    const extracted = readdirSync(out).sort();
+    assert.deepEqual(extracted, readdirSync(ctx).sort());
+    for (const n of extracted) assert.equal(readFileSync(join(out, n), 'utf8'), readFileSync(join(ctx, n), 'utf8'));
+  });
+});
