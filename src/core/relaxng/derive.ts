@@ -1,0 +1,212 @@
+// James Clark's derivative algorithm ("An algorithm for RELAX NG validation"): the state of
+// validation is a pattern, and each start tag, attribute, text and end tag maps it to the
+// pattern that must match the rest. Results are memoized on the (interned) patterns.
+// The *Recover variants are used after an error so validation of the siblings continues.
+import { K, type Pattern, type PatternPool } from './patterns';
+import { contains } from './name-class';
+import type { ValueContext } from './datatypes';
+
+const MEMO_LIMIT = 2000;
+
+function isWhitespace(s: string): boolean {
+  return /^[ \t\n\r]*$/.test(s);
+}
+
+export class Deriver {
+  constructor(readonly pool: PatternPool) {}
+
+  /** Start tag `<name`: the content pattern of the matching element(s), After the rest. */
+  startTagOpen(p: Pattern, ns: string, local: string): Pattern {
+    const key = `{${ns}}${local}`;
+    const hit = p.sto?.get(key);
+    if (hit) return hit;
+    const r = this.sto(p, ns, local);
+    (p.sto ??= new Map()).set(key, r);
+    return r;
+  }
+
+  private sto(p: Pattern, ns: string, local: string): Pattern {
+    const pool = this.pool;
+    switch (p.k) {
+      case K.Choice:
+        return pool.choiceOf(p.alts!.map((q) => this.startTagOpen(q, ns, local)));
+      case K.Element:
+        return contains(p.nc!, ns, local) ? pool.after(p.el!.content, pool.empty) : pool.notAllowed;
+      case K.Interleave: {
+        const a = p.a!;
+        const b = p.b!;
+        return pool.choice(
+          this.applyAfter(this.startTagOpen(a, ns, local), (x) => pool.interleave(x, b)),
+          this.applyAfter(this.startTagOpen(b, ns, local), (x) => pool.interleave(a, x)),
+        );
+      }
+      case K.OneOrMore: {
+        const rest = pool.choice(p, pool.empty);
+        return this.applyAfter(this.startTagOpen(p.a!, ns, local), (x) => pool.group(x, rest));
+      }
+      case K.Group: {
+        const b = p.b!;
+        const x = this.applyAfter(this.startTagOpen(p.a!, ns, local), (y) => pool.group(y, b));
+        return p.a!.nullable ? pool.choice(x, this.startTagOpen(b, ns, local)) : x;
+      }
+      case K.After: {
+        const b = p.b!;
+        return this.applyAfter(this.startTagOpen(p.a!, ns, local), (x) => pool.after(x, b));
+      }
+      default:
+        return pool.notAllowed;
+    }
+  }
+
+  applyAfter(p: Pattern, f: (x: Pattern) => Pattern): Pattern {
+    if (p.k === K.After) return this.pool.after(p.a!, f(p.b!));
+    if (p.k === K.Choice) return this.pool.choiceOf(p.alts!.map((q) => this.applyAfter(q, f)));
+    return this.pool.notAllowed;
+  }
+
+  /** An attribute; `anyValue` accepts any value (recovery after a bad value). */
+  attribute(p: Pattern, ns: string, local: string, value: string, ctx?: ValueContext, anyValue = false): Pattern {
+    const memo = !anyValue && !this.pool.contextDependent;
+    const key = `{${ns}}${local}=${value}`;
+    if (memo) {
+      const hit = p.att?.get(key);
+      if (hit) return hit;
+    }
+    const r = this.att(p, ns, local, value, ctx, anyValue);
+    if (memo) {
+      p.att ??= new Map();
+      if (p.att.size > MEMO_LIMIT) p.att.clear();
+      p.att.set(key, r);
+    }
+    return r;
+  }
+
+  private att(p: Pattern, ns: string, local: string, value: string, ctx: ValueContext | undefined, anyValue: boolean): Pattern {
+    const pool = this.pool;
+    const d = (q: Pattern) => this.attribute(q, ns, local, value, ctx, anyValue);
+    switch (p.k) {
+      case K.After:
+        return pool.after(d(p.a!), p.b!);
+      case K.Choice:
+        return pool.choiceOf(p.alts!.map(d));
+      case K.Group:
+        return pool.choice(pool.group(d(p.a!), p.b!), pool.group(p.a!, d(p.b!)));
+      case K.Interleave:
+        return pool.choice(pool.interleave(d(p.a!), p.b!), pool.interleave(p.a!, d(p.b!)));
+      case K.OneOrMore:
+        return pool.group(d(p.a!), pool.choice(p, pool.empty));
+      case K.Attribute:
+        if (!contains(p.nc!, ns, local)) return pool.notAllowed;
+        return anyValue || this.valueMatches(p.a!, value, ctx) ? pool.empty : pool.notAllowed;
+      default:
+        return pool.notAllowed;
+    }
+  }
+
+  /** Whether a string (attribute value, or an element's whole text) matches a pattern. */
+  valueMatches(p: Pattern, s: string, ctx?: ValueContext): boolean {
+    return (p.nullable && isWhitespace(s)) || this.text(p, s, ctx).nullable;
+  }
+
+  /** `>` of a start tag: attributes not given are no longer possible. */
+  startTagClose(p: Pattern, recover = false): Pattern {
+    const hit = recover ? p.stcR : p.stc;
+    if (hit) return hit;
+    const pool = this.pool;
+    let r: Pattern;
+    switch (p.k) {
+      case K.After:
+        r = pool.after(this.startTagClose(p.a!, recover), p.b!);
+        break;
+      case K.Choice:
+        r = pool.choiceOf(p.alts!.map((q) => this.startTagClose(q, recover)));
+        break;
+      case K.Group:
+        r = pool.group(this.startTagClose(p.a!, recover), this.startTagClose(p.b!, recover));
+        break;
+      case K.Interleave:
+        r = pool.interleave(this.startTagClose(p.a!, recover), this.startTagClose(p.b!, recover));
+        break;
+      case K.OneOrMore:
+        r = pool.oneOrMore(this.startTagClose(p.a!, recover));
+        break;
+      case K.Attribute:
+        // Recovery: pretend the missing attribute was there.
+        r = recover ? pool.empty : pool.notAllowed;
+        break;
+      default:
+        r = p;
+    }
+    if (recover) p.stcR = r;
+    else p.stc = r;
+    return r;
+  }
+
+  /** A piece of text. */
+  text(p: Pattern, s: string, ctx?: ValueContext): Pattern {
+    const memo = !this.pool.contextDependent && s.length < 256;
+    if (memo) {
+      const hit = p.txt?.get(s);
+      if (hit) return hit;
+    }
+    const r = this.txt(p, s, ctx);
+    if (memo) {
+      p.txt ??= new Map();
+      if (p.txt.size > MEMO_LIMIT) p.txt.clear();
+      p.txt.set(s, r);
+    }
+    return r;
+  }
+
+  private txt(p: Pattern, s: string, ctx?: ValueContext): Pattern {
+    const pool = this.pool;
+    switch (p.k) {
+      case K.Choice:
+        return pool.choiceOf(p.alts!.map((q) => this.text(q, s, ctx)));
+      case K.Interleave:
+        return pool.choice(pool.interleave(this.text(p.a!, s, ctx), p.b!), pool.interleave(p.a!, this.text(p.b!, s, ctx)));
+      case K.Group: {
+        const x = pool.group(this.text(p.a!, s, ctx), p.b!);
+        return p.a!.nullable ? pool.choice(x, this.text(p.b!, s, ctx)) : x;
+      }
+      case K.After:
+        return pool.after(this.text(p.a!, s, ctx), p.b!);
+      case K.OneOrMore:
+        return pool.group(this.text(p.a!, s, ctx), pool.choice(p, pool.empty));
+      case K.Text:
+        return p;
+      case K.Value:
+        return p.dt!.value(s, ctx) === p.val ? pool.empty : pool.notAllowed;
+      case K.Data:
+        if (p.dt!.check(s, ctx) !== undefined) return pool.notAllowed;
+        return p.a && this.valueMatches(p.a, s, ctx) ? pool.notAllowed : pool.empty;
+      case K.List: {
+        let q = p.a!;
+        for (const tok of s.split(/[ \t\n\r]+/)) {
+          if (tok === '') continue;
+          q = this.text(q, tok, ctx);
+          if (q === pool.notAllowed) break;
+        }
+        return q.nullable ? pool.empty : pool.notAllowed;
+      }
+      default:
+        return pool.notAllowed;
+    }
+  }
+
+  /** Text in an element that has no child elements: whitespace alone may also be ignored. */
+  elementText(p: Pattern, s: string, ctx?: ValueContext): Pattern {
+    const d = this.text(p, s, ctx);
+    return isWhitespace(s) ? this.pool.choice(p, d) : d;
+  }
+
+  /** End tag: the content must be complete; `recover` closes it anyway. */
+  endTag(p: Pattern, recover = false): Pattern {
+    const pool = this.pool;
+    if (p.k === K.After) return recover || p.a!.nullable ? p.b! : pool.notAllowed;
+    if (p.k === K.Choice) return pool.choiceOf(p.alts!.map((q) => this.endTag(q, recover)));
+    return pool.notAllowed;
+  }
+}
+
+export { isWhitespace };

@@ -1,0 +1,72 @@
+// A compiled RELAX NG schema: read, simplified and ready for the derivative validator.
+import { readFileSync } from 'node:fs';
+import { resolve as resolvePath } from 'node:path';
+import { SchemaReader, DepthError, type SchemaLoader, type SchemaProblem } from './reader';
+import { Simplifier } from './simplify';
+import { PatternPool, type ElementDecl, type Pattern } from './patterns';
+import { Deriver } from './derive';
+import { contains } from './name-class';
+
+/** The schema itself is wrong (or unreadable); `problems` say where. */
+export class RngSchemaError extends Error {
+  constructor(readonly problems: SchemaProblem[]) {
+    super(
+      problems
+        .slice(0, 20)
+        .map((p) => `${p.file}:${p.line + 1}:${p.character + 1}: error: ${p.message}`)
+        .join('\n') + (problems.length > 20 ? `\n... and ${problems.length - 20} more` : ''),
+    );
+    this.name = 'RngSchemaError';
+  }
+}
+
+export const nodeLoader: SchemaLoader = (path) => readFileSync(path, 'utf8');
+
+export class RngSchema {
+  readonly deriver: Deriver;
+  private readonly byName = new Map<string, ElementDecl[]>();
+
+  constructor(
+    readonly file: string,
+    readonly pool: PatternPool,
+    readonly start: Pattern,
+    readonly decls: readonly ElementDecl[],
+  ) {
+    this.deriver = new Deriver(pool);
+  }
+
+  /** Element declarations whose name class matches a name (for recovery inside unexpected elements). */
+  declsFor(ns: string, local: string): ElementDecl[] {
+    const key = `{${ns}}${local}`;
+    let r = this.byName.get(key);
+    if (!r) {
+      r = this.decls.filter((d) => contains(d.nc, ns, local));
+      this.byName.set(key, r);
+    }
+    return r;
+  }
+}
+
+/** Reads and compiles a schema file; throws RngSchemaError listing every problem found. */
+export function compileRngSchema(file: string, loader: SchemaLoader = nodeLoader): RngSchema {
+  const abs = loader === nodeLoader ? resolvePath(file).replace(/\\/g, '/') : file;
+  const reader = new SchemaReader(loader);
+  const pool = new PatternPool();
+  try {
+    const top = reader.readSchema(abs);
+    if (!top || reader.problems.length) throw new RngSchemaError(reader.problems);
+    const simplifier = new Simplifier(pool, reader);
+    const start = simplifier.build(top);
+    if (reader.problems.length) throw new RngSchemaError(reader.problems);
+    return new RngSchema(abs, pool, start, simplifier.decls);
+  } catch (e) {
+    if (e instanceof DepthError) {
+      reader.problem(e.loc, e.message);
+      throw new RngSchemaError(reader.problems);
+    }
+    if (e instanceof RangeError && /call stack/i.test(e.message)) {
+      throw new RngSchemaError([{ file: abs, line: 0, character: 0, endLine: 0, endCharacter: 0, message: 'schema too deeply nested to compile' }]);
+    }
+    throw e;
+  }
+}

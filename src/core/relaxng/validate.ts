@@ -1,0 +1,320 @@
+// Walks a parsed document through the derivative algorithm, iteratively (no recursion on the
+// document's depth), reporting each fault at the offending element, attribute or text and then
+// recovering so the siblings are still checked. Hooks let expect-at.ts stop at a position.
+import type { XmlAttribute, XmlDocument, XmlElement, Span } from '../xml/parse';
+import type { ValueContext } from './datatypes';
+import { K, type Pattern } from './patterns';
+import type { RngSchema } from './schema';
+import { isWhitespace } from './derive';
+import { contains, type NameClass, type QName } from './name-class';
+import {
+  allowedAttributes,
+  attributeContents,
+  expectedText,
+  missingAttributes,
+  missingContent,
+  namesOf,
+  startableElements,
+} from './expect';
+
+export interface Fault {
+  span: Span;
+  message: string;
+}
+
+export interface WalkHooks {
+  /** Called with the state after `<name`, before any attribute; return true to stop. */
+  afterStartTagOpen?(el: XmlElement, state: Pattern, scope: Scope): boolean | void;
+  /** Called before each child (and at the end, with index = children.length); return true to stop. */
+  beforeChild?(el: XmlElement, index: number, state: Pattern, scope: Scope): boolean | void;
+}
+
+/** In-scope namespace prefixes of an element ('' = default namespace). */
+export class Scope implements ValueContext {
+  constructor(readonly prefixes: Map<string, string>) {}
+  resolve(prefix: string): string | undefined {
+    if (prefix === 'xml') return 'http://www.w3.org/XML/1998/namespace';
+    return this.prefixes.get(prefix) ?? (prefix === '' ? '' : undefined);
+  }
+  static of(el: XmlElement, parent: Scope): Scope {
+    let map: Map<string, string> | undefined;
+    for (const a of el.attributes) {
+      if (a.prefix === 'xmlns' || a.name === 'xmlns') {
+        map ??= new Map(parent.prefixes);
+        map.set(a.prefix === 'xmlns' ? a.local : '', a.value);
+      }
+    }
+    return map ? new Scope(map) : parent;
+  }
+  /** A name as the document would write it. */
+  format(n: QName): string {
+    if (n.ns === (this.prefixes.get('') ?? '')) return n.local;
+    for (const [prefix, uri] of this.prefixes) if (uri === n.ns && prefix !== '') return `${prefix}:${n.local}`;
+    return n.ns === '' ? n.local : `{${n.ns}}${n.local}`;
+  }
+}
+
+const isNsDecl = (a: XmlAttribute) => a.prefix === 'xmlns' || a.name === 'xmlns';
+
+interface Frame {
+  el: XmlElement;
+  scope: Scope;
+  state: Pattern;
+  index: number;
+  /** Where the parent's state goes back to when this element was itself in error. */
+  restore?: Pattern;
+  /** The content had a text error: do not also call it incomplete. */
+  lenientEnd: boolean;
+  textOnly: boolean;
+}
+
+export function quoteList(items: string[], conj = 'or'): string {
+  const q = items.map((s) => `"${s}"`);
+  return q.length <= 1 ? q.join('') : `${q.slice(0, -1).join(', ')} ${conj} ${q[q.length - 1]}`;
+}
+
+export class Walker {
+  readonly faults: Fault[] = [];
+  private readonly d;
+  private text = '';
+
+  constructor(readonly schema: RngSchema, private readonly hooks: WalkHooks = {}, private readonly maxFaults = 1000) {
+    this.d = schema.deriver;
+  }
+
+  private fault(span: Span, message: string): void {
+    if (this.faults.length < this.maxFaults) this.faults.push({ span, message });
+  }
+
+  /** Validates the whole document; returns false if a hook stopped the walk. */
+  run(doc: Pick<XmlDocument, 'root' | 'text'>): boolean {
+    this.text = doc.text;
+    const root = doc.root;
+    if (!root) return true;
+    const pool = this.schema.pool;
+    const top = new Scope(new Map());
+    const stack: Frame[] = [];
+    let state = this.schema.start;
+    let el: XmlElement | undefined = root;
+    let parentScope = top;
+    for (;;) {
+      if (el) {
+        const frame = this.open(el, state, parentScope);
+        if (!frame) return false;
+        stack.push(frame);
+        el = undefined;
+      }
+      const f = stack[stack.length - 1];
+      if (!f) break;
+      // Next child of f.
+      if (this.hooks.beforeChild?.(f.el, f.index, f.state, f.scope)) return false;
+      const children = f.el.children;
+      if (f.textOnly) f.index = children.length;
+      let child = children[f.index];
+      while (child && child.kind === 'text') {
+        // Adjacent text pieces (split by comments, CDATA) form one text.
+        let end = f.index;
+        let s = '';
+        while (end < children.length && children[end].kind === 'text') s += (children[end++] as { value: string }).value;
+        const first = children[f.index].span.start;
+        const last = children[end - 1].span.end;
+        f.index = end;
+        if (!isWhitespace(s)) {
+          const next = this.d.text(f.state, s, f.scope);
+          if (next === pool.notAllowed) {
+            this.fault(trimSpan(this.text, first, last), `text "${clip(s.trim())}" not allowed here; expected ${this.expectedContent(f.state, f.scope)}`);
+          } else f.state = next;
+        }
+        if (this.hooks.beforeChild?.(f.el, f.index, f.state, f.scope)) return false;
+        child = children[f.index];
+      }
+      if (child) {
+        f.index++;
+        el = child as XmlElement;
+        state = f.state;
+        parentScope = f.scope;
+        continue;
+      }
+      // End tag.
+      stack.pop();
+      let after = this.d.endTag(f.state);
+      if (after === pool.notAllowed) {
+        if (!f.lenientEnd) this.incomplete(f);
+        after = this.d.endTag(f.state, true);
+      }
+      const parent = stack[stack.length - 1];
+      if (!parent) break;
+      parent.state = f.restore ?? after;
+    }
+    return true;
+  }
+
+  private open(el: XmlElement, state: Pattern, parentScope: Scope): Frame | undefined {
+    const pool = this.schema.pool;
+    const scope = Scope.of(el, parentScope);
+    let restore: Pattern | undefined;
+    let p = this.d.startTagOpen(state, el.uri, el.local);
+    if (p === pool.notAllowed) {
+      this.fault(el.nameSpan, `element "${el.name}" not allowed ${this.where(el)}; expected ${this.expectedContent(state, scope)}`);
+      restore = state;
+      // Keep checking inside with the declarations of elements of that name, if any.
+      const decls = this.schema.declsFor(el.uri, el.local);
+      p = pool.choiceOf(decls.map((d) => pool.after(d.content, pool.empty)));
+      if (p === pool.notAllowed) {
+        // Nothing to check it against: skip the element (state stays as before it).
+        return { el, scope, state: pool.after(pool.text, pool.empty), index: el.children.length, restore, lenientEnd: true, textOnly: true };
+      }
+    }
+    if (this.hooks.afterStartTagOpen?.(el, p, scope)) return undefined;
+    for (const a of el.attributes) {
+      if (isNsDecl(a)) continue;
+      const next = this.d.attribute(p, a.uri, a.local, a.value, scope);
+      if (next !== pool.notAllowed) {
+        p = next;
+        continue;
+      }
+      const anyValue = this.d.attribute(p, a.uri, a.local, a.value, scope, true);
+      if (anyValue === pool.notAllowed) {
+        const allowed = namesOf(allowedAttributes(p));
+        const names = allowed.names.map((n) => scope.format(n)).filter((n) => n !== a.name).sort();
+        const wild = allowed.anyName || allowed.nsNames.length > 0;
+        const expected = names.length ? `expected attribute ${quoteList(names)}${wild ? ' or other attributes' : ''}` : 'no other attributes are allowed here';
+        this.fault(a.span, `attribute "${a.name}" not allowed on element "${el.name}"; ${expected}`);
+      } else {
+        this.fault(a.valueSpan, `value "${a.value}" of attribute "${a.name}" is invalid; ${this.mustBe(attributeContents(p, a.uri, a.local), a.value, scope)}`);
+        p = anyValue;
+      }
+    }
+    let closed = this.d.startTagClose(p);
+    if (closed === pool.notAllowed) {
+      const missing = namesOf(missingAttributes(p)).names.map((n) => scope.format(n)).sort();
+      const what = missing.length === 1 ? `attribute "${missing[0]}"` : missing.length ? `attributes ${quoteList(missing, 'or')}` : 'attributes';
+      this.fault(el.nameSpan, `element "${el.name}" missing required ${what}`);
+      closed = this.d.startTagClose(p, true);
+    }
+    const hasElements = el.children.some((c) => c.kind === 'element');
+    let lenientEnd = restore !== undefined;
+    let textOnly = false;
+    if (!hasElements) {
+      // Element with text only (or nothing): the whole text is one value.
+      textOnly = true;
+      const s = el.children.map((c) => (c.kind === 'text' ? c.value : '')).join('');
+      if (this.hooks.beforeChild?.(el, 0, closed, scope)) return undefined;
+      const next = this.d.elementText(closed, s, scope);
+      if (next === pool.notAllowed && closed !== pool.notAllowed) {
+        const span = el.children.length ? trimSpan(this.text, el.children[0].span.start, el.children[el.children.length - 1].span.end) : endSpan(el);
+        const exp = expectedText(contentOf(closed));
+        if (!isWhitespace(s) && !exp.values.length && !exp.data.length && !exp.list) {
+          this.fault(span, `text "${clip(s.trim())}" not allowed here; expected ${this.expectedContent(closed, scope)}`);
+        } else if (isWhitespace(s) && missingContent(contentOf(closed)).elements.length) {
+          // Empty where elements are required: reported as incomplete at the end tag.
+          return { el, scope, state: closed, index: el.children.length, restore, lenientEnd, textOnly };
+        } else {
+          this.fault(span, `character content ${isWhitespace(s) ? '' : `"${clip(s.trim())}" `}of element "${el.name}" is invalid; ${this.mustBe([contentOf(closed)], s, scope)}`);
+        }
+        lenientEnd = true;
+      } else closed = next;
+    }
+    return { el, scope, state: closed, index: textOnly ? el.children.length : 0, restore, lenientEnd, textOnly };
+  }
+
+  private incomplete(f: Frame): void {
+    const el = f.el;
+    const m = missingContent(contentOf(f.state));
+    const names = namesOf(m.elements).names.map((n) => f.scope.format(n)).sort();
+    let what: string;
+    if (names.length === 1) what = `missing required element "${names[0]}"`;
+    else if (names.length) what = `missing required element ${quoteList(names)}`;
+    else if (m.text) what = 'missing required text';
+    else what = 'missing required content';
+    this.fault(endSpan(el), `element "${el.name}" incomplete; ${what}`);
+  }
+
+  private where(el: XmlElement): string {
+    return el.parent ? `in element "${el.parent.name}"` : 'as the root element';
+  }
+
+  /** "the element end-tag or element "a", "b" or text" for a content state. */
+  private expectedContent(state: Pattern, scope: Scope): string {
+    const pool = this.schema.pool;
+    const parts: string[] = [];
+    if (this.d.endTag(state) !== pool.notAllowed) parts.push('the element end-tag');
+    const els = namesOf(startableElements(state));
+    const names = els.names.map((n) => scope.format(n)).sort();
+    if (names.length) parts.push(`element ${quoteList(names)}`);
+    if (els.anyName) parts.push('any element');
+    for (const ns of els.nsNames) parts.push(`any element in namespace "${ns}"`);
+    const t = expectedText(contentOf(state));
+    if (t.anyText) parts.push('text');
+    else if (t.values.length || t.data.length) parts.push('text');
+    if (parts.length === 0) return 'nothing more';
+    return parts.length === 1 ? parts[0] : `${parts.slice(0, -1).join(', ')} or ${parts[parts.length - 1]}`;
+  }
+
+  /** "must be equal to "a" or "b"" / "must be a string matching ..." for value patterns. */
+  private mustBe(contents: Pattern[], s: string, scope: Scope): string {
+    const values = new Set<string>();
+    const data: string[] = [];
+    let list = false;
+    for (const c of contents) {
+      const t = expectedText(c);
+      t.values.forEach((v) => values.add(v));
+      data.push(...t.data);
+      list ||= t.list;
+      // A single datatype with a precise reason says more than a description.
+      if (t.data.length === 1 && !t.values.length) {
+        const dt = findData(c);
+        const reason = dt?.dt!.check(s, scope);
+        if (reason) return reason;
+      }
+    }
+    const parts: string[] = [];
+    if (values.size) parts.push(`must be equal to ${quoteList([...values].sort())}`);
+    for (const d of new Set(data)) parts.push(`must be ${d}`);
+    if (list && !parts.length) parts.push('must be a list of valid tokens');
+    return parts.join(' or ') || 'no text is allowed here';
+  }
+}
+
+function findData(p: Pattern): Pattern | undefined {
+  const stack = [p];
+  const seen = new Set<number>();
+  while (stack.length) {
+    const q = stack.pop()!;
+    if (seen.has(q.id)) continue;
+    seen.add(q.id);
+    if (q.k === K.Data) return q;
+    if (q.k === K.Choice) stack.push(...q.alts!);
+    else if (q.a && q.k !== K.Element && q.k !== K.Attribute) stack.push(q.a);
+  }
+  return undefined;
+}
+
+/** The content part of an element state: After(content, rest) → content. */
+function contentOf(p: Pattern): Pattern {
+  if (p.k === K.After) return p.a!;
+  if (p.k === K.Choice) {
+    const inner = p.alts!.map(contentOf);
+    return inner.length === 1 ? inner[0] : { ...p, alts: inner, id: -1 } as Pattern;
+  }
+  return p;
+}
+
+function clip(s: string): string {
+  return s.length > 60 ? s.slice(0, 57) + '...' : s;
+}
+
+/** The text between start and end, without its surrounding whitespace. */
+function trimSpan(text: string, start: number, end: number): Span {
+  let s = start;
+  let e = end;
+  while (s < e && isWhitespace(text[s])) s++;
+  while (e > s && isWhitespace(text[e - 1])) e--;
+  return s < e ? { start: s, end: e } : { start, end };
+}
+
+function endSpan(el: XmlElement): Span {
+  return el.endTag ?? el.startTag;
+}
+
+export { contains, type NameClass };
