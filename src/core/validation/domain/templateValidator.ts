@@ -1,9 +1,58 @@
-// Domain templates: well-formedness now; schema and libvirt semantics join here.
+// Domain templates: well-formedness, the libvirt schema, then the libvirt and context-project
+// semantics the schema cannot see. Cross-template rules read the other templates' TemplateInfo.
+import { diagnostic, zeroRange, type Diagnostic } from '../../common/diagnostic';
+import { describeTemplate } from '../../project/template';
 import { parseXml, wellFormednessDiagnostics } from '../../xml/parse';
 import type { FileValidator } from '../validator';
+import { schemaDiagnostics } from './schemaDiagnostics';
+import type { DomainRule } from './rules/ruleInput';
+import { cdromBusRule, targetDuplicateRule } from './rules/diskRules';
+import { macIpRule, macMulticastRule } from './rules/macRules';
+import { duplicateRule } from './rules/duplicateRules';
+import { bridgeMismatchRule, contextIsoPathRule, diskNotOverlayRule } from './rules/layoutRules';
+import { legacyFormsRule } from './rules/legacyForms';
+
+/** Bigger files are not parsed at all: a domain template is a few KB. */
+export const MAX_TEMPLATE_CHARS = 8 * 1024 * 1024;
+
+export const domainRules: DomainRule[] = [
+  cdromBusRule,
+  targetDuplicateRule,
+  macMulticastRule,
+  macIpRule,
+  duplicateRule,
+  diskNotOverlayRule,
+  contextIsoPathRule,
+  bridgeMismatchRule,
+  legacyFormsRule,
+];
 
 export const templateValidator: FileValidator = {
   id: 'domain',
   appliesTo: (project, file) => project.templates.some((t) => t.file === file),
-  validate: ({ text }) => wellFormednessDiagnostics(parseXml(text)),
+  validate: ({ project, file, text, settings }) => {
+    const refused = refuseInput(text);
+    if (refused) return [refused];
+    const doc = parseXml(text);
+    const out = wellFormednessDiagnostics(doc);
+    if (doc.error || doc.root?.local !== 'domain') return out;
+    out.push(...schemaDiagnostics(doc, settings));
+    const info = describeTemplate(file, doc);
+    for (const rule of domainRules) out.push(...rule({ project, file, doc, info }));
+    return out;
+  },
 };
+
+/** Text that is not worth parsing: binary data, or far too big. */
+function refuseInput(text: string): Diagnostic | undefined {
+  if (text.length > MAX_TEMPLATE_CHARS) {
+    const mb = (text.length / 1024 / 1024).toFixed(1);
+    return diagnostic('xml-too-large', 'warning', `not checked: the file is ${mb} MB (limit ${MAX_TEMPLATE_CHARS / 1024 / 1024} MB); a domain template is a few KB`, zeroRange, { source: 'vm-context' });
+  }
+  const head = text.slice(0, 8192);
+  const nul = head.indexOf('\u0000');
+  if (nul >= 0 || (head.match(/\uFFFD/g)?.length ?? 0) > 8) {
+    return diagnostic('xml-malformed', 'error', 'XML is not well-formed: this is a binary file, not XML text', zeroRange, { source: 'vm-context' });
+  }
+  return undefined;
+}

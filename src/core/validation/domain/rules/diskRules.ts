@@ -1,0 +1,79 @@
+// Disk rules the schema cannot see: a CD-ROM on virtio, and two disks with one target name.
+import { diagnostic, type Diagnostic, type Fix, type TextEdit } from '../../../common/diagnostic';
+import type { TemplateDisk } from '../../../project/template';
+import { SOURCE, type DomainRuleInput } from './ruleInput';
+
+/** i440FX machines ('pc', 'pc-i440fx-*', and QEMU's x86 default) have IDE, not AHCI. */
+export function isPcMachine(machine: string | undefined): boolean {
+  if (!machine) return true;
+  return machine === 'pc' || machine.startsWith('pc-i440fx') || (machine.startsWith('pc-') && !machine.startsWith('pc-q35'));
+}
+
+const BUS_PREFIX: Record<string, string> = { sata: 'sd', scsi: 'sd', usb: 'sd', ide: 'hd', virtio: 'vd' };
+
+/** The first free target name with a prefix (sda, sdb, ...), given the names in use. */
+export function nextFreeTarget(prefix: string, used: Set<string>): string {
+  for (let i = 0; i < 26 * 27; i++) {
+    const name = prefix + (i < 26 ? String.fromCharCode(97 + i) : String.fromCharCode(96 + Math.floor(i / 26)) + String.fromCharCode(97 + (i % 26)));
+    if (!used.has(name)) return name;
+  }
+  return `${prefix}zz`;
+}
+
+function busFix(disk: TemplateDisk, bus: string, used: Set<string>, preferred: boolean): Fix {
+  const edits: TextEdit[] = [{ range: disk.bus!.range, newText: bus }];
+  let title = `Put the CD-ROM on bus '${bus}'`;
+  const dev = disk.targetDev;
+  if (dev && !dev.value.startsWith(BUS_PREFIX[bus])) {
+    const name = nextFreeTarget(BUS_PREFIX[bus], used);
+    edits.push({ range: dev.range, newText: name });
+    title += ` as '${name}'`;
+  }
+  return { title, edits, preferred };
+}
+
+export function cdromBusRule({ info }: DomainRuleInput): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const used = new Set(info.disks.map((d) => d.targetDev?.value).filter((v): v is string => !!v));
+  const pc = isPcMachine(info.machine);
+  for (const d of info.disks) {
+    if (d.device !== 'cdrom' || d.bus?.value !== 'virtio') continue;
+    out.push(
+      diagnostic(
+        'domain-cdrom-bus',
+        'error',
+        `a CD-ROM cannot be on bus 'virtio': QEMU has no removable virtio disk, so the context ISO cannot be attached or ejected; use ${pc ? "'ide' (machine 'pc')" : "'sata' (machine q35)"}`,
+        d.bus.range,
+        { source: SOURCE, fixes: [busFix(d, pc ? 'ide' : 'sata', used, true), busFix(d, pc ? 'sata' : 'ide', used, false)] },
+      ),
+    );
+  }
+  return out;
+}
+
+export function targetDuplicateRule({ file, info }: DomainRuleInput): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const byDev = new Map<string, TemplateDisk[]>();
+  for (const d of info.disks) if (d.targetDev) byDev.set(d.targetDev.value, [...(byDev.get(d.targetDev.value) ?? []), d]);
+  const used = new Set(byDev.keys());
+  for (const [dev, disks] of byDev) {
+    if (disks.length < 2) continue;
+    disks.forEach((d, i) => {
+      const others = disks.filter((o) => o !== d);
+      const fixes: Fix[] = [];
+      if (i > 0) {
+        const prefix = /^[a-z]+?(?=[a-z]$)|^[a-z]+/.exec(dev)?.[0] ?? 'sd';
+        const name = nextFreeTarget(BUS_PREFIX[d.bus?.value ?? ''] ?? prefix, used);
+        fixes.push({ title: `Rename the target to '${name}'`, edits: [{ range: d.targetDev!.range, newText: name }], preferred: true });
+      }
+      out.push(
+        diagnostic('domain-target-duplicate', 'error', `target dev '${dev}' is used by ${disks.length} disks of this VM; libvirt refuses the domain`, d.targetDev!.range, {
+          source: SOURCE,
+          related: others.map((o) => ({ file, range: o.targetDev!.range, message: `'${dev}' is also used here` })),
+          fixes,
+        }),
+      );
+    });
+  }
+  return out;
+}

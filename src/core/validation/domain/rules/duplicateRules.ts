@@ -1,0 +1,103 @@
+// Names, UUIDs, MACs and MAC-encoded IPs must be unique across the project's templates. The
+// other templates are known only through the project's TemplateInfos (indexed once per
+// project object), so editing one template never re-validates the others.
+import { diagnostic, type Diagnostic, type Fix, type Range } from '../../../common/diagnostic';
+import type { ContextProject } from '../../../project/project';
+import type { TemplateInfo } from '../../../project/template';
+import { SOURCE, type DomainRuleInput } from './ruleInput';
+import { formatIPv4, ipFromMac, macAddressedNetwork } from './macAddressing';
+import { nextFreeIpFix } from './macRules';
+
+type Kind = 'name' | 'uuid' | 'mac' | 'ip';
+
+interface Occurrence {
+  file: string;
+  range: Range;
+  /** As written, for messages. */
+  shown: string;
+  /** Interface index, for the fixes of MAC/IP occurrences. */
+  iface?: number;
+}
+
+type Index = Record<Kind, Map<string, Occurrence[]>>;
+
+const normalizeUuid = (u: string) => u.replace(/-/g, '').toLowerCase();
+
+function occurrencesOf(t: TemplateInfo, withIps: boolean): Array<[Kind, string, Occurrence]> {
+  const out: Array<[Kind, string, Occurrence]> = [];
+  if (t.name?.value) out.push(['name', t.name.value, { file: t.file, range: t.name.range, shown: t.name.value }]);
+  if (t.uuid?.value) out.push(['uuid', normalizeUuid(t.uuid.value), { file: t.file, range: t.uuid.range, shown: t.uuid.value }]);
+  t.interfaces.forEach((i, iface) => {
+    if (!i.mac) return;
+    out.push(['mac', i.mac.value.toLowerCase(), { file: t.file, range: i.mac.range, shown: i.mac.value, iface }]);
+    const ip = withIps ? ipFromMac(i.mac.value) : undefined;
+    if (ip !== undefined) out.push(['ip', String(ip), { file: t.file, range: i.mac.range, shown: i.mac.value, iface }]);
+  });
+  return out;
+}
+
+const indexes = new WeakMap<ContextProject, Index>();
+
+/** Occurrences in every template of the project, built once per loaded project. */
+function projectIndex(project: ContextProject): Index {
+  let idx = indexes.get(project);
+  if (!idx) {
+    idx = { name: new Map(), uuid: new Map(), mac: new Map(), ip: new Map() };
+    const withIps = project.addressing === 'mac';
+    for (const t of project.templates) {
+      for (const [kind, key, occ] of occurrencesOf(t, withIps)) {
+        const m = idx[kind];
+        const list = m.get(key);
+        if (list) list.push(occ);
+        else m.set(key, [occ]);
+      }
+    }
+    indexes.set(project, idx);
+  }
+  return idx;
+}
+
+const WHAT: Record<Kind, string> = { name: 'name', uuid: 'UUID', mac: 'MAC', ip: 'IPv4 address' };
+
+export function duplicateRule(input: DomainRuleInput): Diagnostic[] {
+  const { project, info } = input;
+  const idx = projectIndex(project);
+  const withIps = project.addressing === 'mac';
+  const mine = occurrencesOf(info, withIps);
+  const out: Diagnostic[] = [];
+  for (const [kind, key, occ] of mine) {
+    // This file's own other occurrences come from its current text, the rest from the index.
+    const others = [
+      ...(idx[kind].get(key) ?? []).filter((o) => o.file !== info.file),
+      ...mine.filter(([k2, key2, o2]) => k2 === kind && key2 === key && o2 !== occ).map(([, , o2]) => o2),
+    ];
+    if (!others.length) continue;
+    if (kind === 'ip') {
+      // Same MAC is already reported as a MAC duplicate; here only different MACs, same IP.
+      const sameMac = others.filter((o) => o.shown.toLowerCase() === occ.shown.toLowerCase());
+      if (sameMac.length === others.length) continue;
+    }
+    const where = (o: Occurrence) => (o.file === info.file ? 'this template' : o.file);
+    const related = others.map((o) => ({ file: o.file, range: o.range, message: `${WHAT[kind]} ${o.shown} is also used in ${where(o)}` }));
+    const count = others.length + 1;
+    let message: string;
+    if (kind === 'ip') message = `MAC ${occ.shown} gives the guest ${formatIPv4(Number(key))}, the same address as ${others.length} other interface${others.length > 1 ? 's' : ''}`;
+    else message = `${WHAT[kind]} '${occ.shown}' is used by ${count} ${kind === 'mac' ? 'interfaces' : 'templates'} of the project; it must be unique`;
+    out.push(diagnostic(`domain-${kind}-duplicate`, 'error', message, occ.range, { source: SOURCE, related, fixes: fixesFor(kind, input, occ) }));
+  }
+  return out;
+}
+
+function fixesFor(kind: Kind, { project, info }: DomainRuleInput, occ: Occurrence): Fix[] {
+  if (kind === 'uuid') return [{ title: 'Generate a new UUID', edits: [{ range: occ.range, newText: newUuid() }], preferred: true }];
+  if ((kind === 'mac' || kind === 'ip') && occ.iface !== undefined) {
+    const n = macAddressedNetwork(project);
+    const fix = n && nextFreeIpFix(project, info, info.interfaces[occ.iface], n);
+    return fix ? [fix] : [];
+  }
+  return [];
+}
+
+export function newUuid(): string {
+  return globalThis.crypto.randomUUID();
+}

@@ -1,0 +1,24 @@
+// `libvirt-schema` diagnostics: the RELAX NG engine's faults against the chosen schema, with
+// the schema's file name in the source so the Problems panel says which schema judged.
+import { diagnostic, zeroRange, type Diagnostic } from '../../common/diagnostic';
+import { validateDocument } from '../../relaxng';
+import type { Settings } from '../../settings';
+import type { XmlDocument } from '../../xml/parse';
+import { loadDomainSchema } from './domainSchema';
+
+/** Bigger documents are not schema-checked (an information diagnostic says so). */
+export const MAX_SCHEMA_CHECK_CHARS = 2 * 1024 * 1024;
+const MAX_ERRORS = 200;
+
+export function schemaDiagnostics(doc: XmlDocument, settings: Settings): Diagnostic[] {
+  if (doc.error || !doc.root) return [];
+  if (doc.text.length > MAX_SCHEMA_CHECK_CHARS) {
+    const mb = (doc.text.length / 1024 / 1024).toFixed(1);
+    return [
+      diagnostic('libvirt-schema-skipped', 'information', `not checked against the libvirt schema: the file is ${mb} MB (limit ${MAX_SCHEMA_CHECK_CHARS / 1024 / 1024} MB); a domain template is a few KB`, doc.lines.rangeOf(doc.root.nameSpan.start, doc.root.nameSpan.end), { source: 'vm-context' }),
+    ];
+  }
+  const schema = loadDomainSchema(settings);
+  if (!schema) return [diagnostic('libvirt-schema-skipped', 'information', 'not checked against a schema: no usable domain schema (see the log)', zeroRange, { source: 'vm-context' })];
+  return validateDocument(schema.schema, doc, { code: 'libvirt-schema', source: schema.source, maxErrors: MAX_ERRORS });
+}
