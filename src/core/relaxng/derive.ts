@@ -16,42 +16,74 @@ export class Deriver {
   constructor(readonly pool: PatternPool) {}
 
   /** Start tag `<name`: the content pattern of the matching element(s), After the rest. */
-  startTagOpen(p: Pattern, ns: string, local: string): Pattern {
-    const key = `{${ns}}${local}`;
+  startTagOpen(p: Pattern, ns: string, local: string, key = `{${ns}}${local}`): Pattern {
     const hit = p.sto?.get(key);
     if (hit) return hit;
-    const r = this.sto(p, ns, local);
+    const r = this.sto(p, ns, local, key);
     (p.sto ??= new Map()).set(key, r);
     return r;
   }
 
-  private sto(p: Pattern, ns: string, local: string): Pattern {
+  private sto(p: Pattern, ns: string, local: string, key: string): Pattern {
     const pool = this.pool;
     switch (p.k) {
       case K.Choice:
-        return pool.choiceOf(p.alts!.map((q) => this.startTagOpen(q, ns, local)));
+        return pool.choiceOf(p.alts!.map((q) => this.startTagOpen(q, ns, local, key)));
       case K.Element:
         return contains(p.nc!, ns, local) ? pool.after(p.el!.content, pool.empty) : pool.notAllowed;
       case K.Interleave: {
         const a = p.a!;
         const b = p.b!;
         return pool.choice(
-          this.applyAfter(this.startTagOpen(a, ns, local), (x) => pool.interleave(x, b)),
-          this.applyAfter(this.startTagOpen(b, ns, local), (x) => pool.interleave(a, x)),
+          this.applyAfter(this.startTagOpen(a, ns, local, key), (x) => pool.interleave(x, b)),
+          this.applyAfter(this.startTagOpen(b, ns, local, key), (x) => pool.interleave(a, x)),
         );
       }
       case K.OneOrMore: {
         const rest = pool.choice(p, pool.empty);
-        return this.applyAfter(this.startTagOpen(p.a!, ns, local), (x) => pool.group(x, rest));
+        return this.applyAfter(this.startTagOpen(p.a!, ns, local, key), (x) => pool.group(x, rest));
       }
       case K.Group: {
         const b = p.b!;
-        const x = this.applyAfter(this.startTagOpen(p.a!, ns, local), (y) => pool.group(y, b));
-        return p.a!.nullable ? pool.choice(x, this.startTagOpen(b, ns, local)) : x;
+        const x = this.applyAfter(this.startTagOpen(p.a!, ns, local, key), (y) => pool.group(y, b));
+        return p.a!.nullable ? pool.choice(x, this.startTagOpen(b, ns, local, key)) : x;
       }
       case K.After: {
         const b = p.b!;
-        return this.applyAfter(this.startTagOpen(p.a!, ns, local), (x) => pool.after(x, b));
+        return this.applyAfter(this.startTagOpen(p.a!, ns, local, key), (x) => pool.after(x, b));
+      }
+      default:
+        return pool.notAllowed;
+    }
+  }
+
+  /** Recovery after an unexpected element: also look past required content that is missing
+   *  (as Jing does), so the element is checked where it most likely belongs. Not memoized. */
+  startTagOpenRecover(p: Pattern, ns: string, local: string, depth = 0): Pattern {
+    const pool = this.pool;
+    if (depth > 200) return pool.notAllowed;
+    const r = (q: Pattern) => this.startTagOpenRecover(q, ns, local, depth + 1);
+    switch (p.k) {
+      case K.Choice:
+        return pool.choiceOf(p.alts!.map(r));
+      case K.Element:
+        return contains(p.nc!, ns, local) ? pool.after(p.el!.content, pool.empty) : pool.notAllowed;
+      case K.Interleave: {
+        const a = p.a!;
+        const b = p.b!;
+        return pool.choice(this.applyAfter(r(a), (x) => pool.interleave(x, b)), this.applyAfter(r(b), (x) => pool.interleave(a, x)));
+      }
+      case K.OneOrMore: {
+        const rest = pool.choice(p, pool.empty);
+        return this.applyAfter(r(p.a!), (x) => pool.group(x, rest));
+      }
+      case K.Group: {
+        const b = p.b!;
+        return pool.choice(this.applyAfter(r(p.a!), (y) => pool.group(y, b)), r(b));
+      }
+      case K.After: {
+        const b = p.b!;
+        return this.applyAfter(r(p.a!), (x) => pool.after(x, b));
       }
       default:
         return pool.notAllowed;
@@ -65,14 +97,14 @@ export class Deriver {
   }
 
   /** An attribute; `anyValue` accepts any value (recovery after a bad value). */
-  attribute(p: Pattern, ns: string, local: string, value: string, ctx?: ValueContext, anyValue = false): Pattern {
+  attribute(p: Pattern, ns: string, local: string, value: string, ctx?: ValueContext, anyValue = false, key = `{${ns}}${local}=${value}`): Pattern {
+    if (!p.attrs) return this.pool.notAllowed;
     const memo = !anyValue && !this.pool.contextDependent;
-    const key = `{${ns}}${local}=${value}`;
     if (memo) {
       const hit = p.att?.get(key);
       if (hit) return hit;
     }
-    const r = this.att(p, ns, local, value, ctx, anyValue);
+    const r = this.att(p, ns, local, value, ctx, anyValue, key);
     if (memo) {
       p.att ??= new Map();
       if (p.att.size > MEMO_LIMIT) p.att.clear();
@@ -81,9 +113,9 @@ export class Deriver {
     return r;
   }
 
-  private att(p: Pattern, ns: string, local: string, value: string, ctx: ValueContext | undefined, anyValue: boolean): Pattern {
+  private att(p: Pattern, ns: string, local: string, value: string, ctx: ValueContext | undefined, anyValue: boolean, key: string): Pattern {
     const pool = this.pool;
-    const d = (q: Pattern) => this.attribute(q, ns, local, value, ctx, anyValue);
+    const d = (q: Pattern) => this.attribute(q, ns, local, value, ctx, anyValue, key);
     switch (p.k) {
       case K.After:
         return pool.after(d(p.a!), p.b!);
@@ -110,6 +142,7 @@ export class Deriver {
 
   /** `>` of a start tag: attributes not given are no longer possible. */
   startTagClose(p: Pattern, recover = false): Pattern {
+    if (!p.attrs) return p;
     const hit = recover ? p.stcR : p.stc;
     if (hit) return hit;
     const pool = this.pool;

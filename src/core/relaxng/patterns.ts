@@ -32,6 +32,9 @@ export interface Pattern {
   readonly id: number;
   readonly k: number;
   readonly nullable: boolean;
+  /** Some attribute can still be matched at this level (outside child elements): lets attribute
+   *  derivatives and start-tag closing skip the (large) parts of a state that have none. */
+  readonly attrs: boolean;
   /** Binary operands (group, interleave, after), the single operand (oneOrMore, list, attribute content), or data's except. */
   readonly a?: Pattern;
   readonly b?: Pattern;
@@ -67,10 +70,13 @@ export class PatternPool {
     return this.table.size;
   }
 
-  private make(key: string, fields: Omit<Pattern, 'id'>): Pattern {
+  private make(key: string, fields: Omit<Pattern, 'id' | 'attrs'>): Pattern {
     let p = this.table.get(key);
     if (!p) {
-      p = { id: this.nextId++, ...fields };
+      const attrs =
+        fields.k === K.Attribute ||
+        (fields.k !== K.Element && ((fields.a?.attrs ?? false) || (fields.b?.attrs ?? false) || (fields.alts?.some((q) => q.attrs) ?? false)));
+      p = { id: this.nextId++, attrs: fields.k === K.Data ? false : attrs, ...fields };
       this.table.set(key, p);
     }
     return p;

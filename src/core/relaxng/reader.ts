@@ -343,7 +343,7 @@ export class SchemaReader {
     for (const key of overridden) {
       if (!included.some((c) => `${c.kind}:${c.name}` === key)) {
         const o = overrides.find((c) => `${c.kind}:${c.name}` === key)!;
-        this.problem(o.loc, o.kind === 'start' ? `"${file}" has no <start> to override` : `"${file}" has no definition "${o.name}" to override`);
+        this.problem(loc, o.kind === 'start' ? `<start> in <include> overrides nothing: "${file}" has no <start>` : `definition "${o.name}" in <include> overrides nothing: "${file}" has no definition "${o.name}"`);
       }
     }
     return [...included.filter((c) => !overridden.has(`${c.kind}:${c.name}`)), ...overrides];

@@ -11,6 +11,8 @@ interface Define {
   parts: Component[];
   state: 'new' | 'building' | 'done';
   pattern?: Pattern;
+  /** The reference that started building it (where a bad recursion is reported, as Jing does). */
+  from?: Loc;
 }
 
 interface Where {
@@ -82,13 +84,14 @@ export class Simplifier {
     }
   }
 
-  private defineOf(d: Define, where: Where): Pattern {
+  private defineOf(d: Define, where: Where, from?: Loc): Pattern {
     if (d.state === 'done') return d.pattern!;
     if (d.state === 'building') {
-      this.problem(d.parts[0].loc, `definition "${d.name}" refers to itself without an element in between`);
+      this.problem(d.from ?? d.parts[0].loc, `bad recursive reference to pattern "${d.name}": it refers to itself without an element in between`);
       return this.pool.notAllowed;
     }
     d.state = 'building';
+    d.from = from;
     const combine = d.parts.find((p) => p.combine)?.combine ?? 'choice';
     const ps = d.parts.map((p) => this.conv(p.body, where));
     let r: Pattern;
@@ -196,7 +199,7 @@ export class Simplifier {
         if (!g) return pool.notAllowed;
         const d = this.grammarInfo(g).defines.get(p.name);
         if (!d) return pool.notAllowed; // reported by checkRefs
-        return this.defineOf(d, where);
+        return this.defineOf(d, where, p.loc);
       }
       case 'grammar': {
         const info = this.grammarInfo(p.grammar);

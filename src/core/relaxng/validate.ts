@@ -155,11 +155,16 @@ export class Walker {
     let restore: Pattern | undefined;
     let p = this.d.startTagOpen(state, el.uri, el.local);
     if (p === pool.notAllowed) {
-      this.fault(el.nameSpan, `element "${el.name}" not allowed ${this.where(el)}; expected ${this.expectedContent(state, scope)}`);
-      restore = state;
-      // Keep checking inside with the declarations of elements of that name, if any.
       const decls = this.schema.declsFor(el.uri, el.local);
-      p = pool.choiceOf(decls.map((d) => pool.after(d.content, pool.empty)));
+      const where = decls.length === 0 ? 'anywhere' : el.parent ? `in element "${el.parent.name}"` : 'as the root element';
+      this.fault(el.nameSpan, `element "${el.name}" not allowed ${where}; expected ${this.expectedContent(state, scope)}`);
+      // Perhaps required content before it is missing: check it where it would fit.
+      p = this.d.startTagOpenRecover(state, el.uri, el.local);
+      if (p === pool.notAllowed) {
+        // Else keep checking inside with the declarations of elements of that name, if any.
+        restore = state;
+        p = pool.choiceOf(decls.map((d) => pool.after(d.content, pool.empty)));
+      }
       if (p === pool.notAllowed) {
         // Nothing to check it against: skip the element (state stays as before it).
         return { el, scope, state: pool.after(pool.text, pool.empty), index: el.children.length, restore, lenientEnd: true, textOnly: true };
@@ -228,10 +233,6 @@ export class Walker {
     else if (m.text) what = 'missing required text';
     else what = 'missing required content';
     this.fault(endSpan(el), `element "${el.name}" incomplete; ${what}`);
-  }
-
-  private where(el: XmlElement): string {
-    return el.parent ? `in element "${el.parent.name}"` : 'as the root element';
   }
 
   /** "the element end-tag or element "a", "b" or text" for a content state. */
