@@ -1,0 +1,58 @@
+// The New VM / New Fleet form as the user typed it (strings), its defaults for a project,
+// and the field names problems are reported against. The webview's protocol mirrors these
+// shapes (src/shared/fleetProtocol.ts) without importing the core.
+import * as path from 'node:path';
+import { formatIPv4 } from '../network/ipv4';
+import type { ContextProject } from '../project/project';
+import type { Settings } from '../settings';
+import { addressPoolOf, suggestFirstIp } from './addressPool';
+import type { CdromBus } from './domainXml';
+
+export interface FleetForm {
+  /** A name, or a pattern with `{n}` (e.g. `web{n}`). */
+  name: string;
+  count: string;
+  firstIp: string;
+  memoryMiB: string;
+  vcpus: string;
+  /** Project-relative path of the base image ('/'-separated). */
+  baseImage: string;
+  bridge: string;
+  cdromBus: string;
+  /** Write the qcow2 overlays right after the templates (a build step; needs trust). */
+  createOverlays: boolean;
+}
+
+export type FleetField = Exclude<keyof FleetForm, 'createOverlays'>;
+
+export interface FieldProblem {
+  /** The field to show it under; `form` for the whole form. */
+  field: FleetField | 'form';
+  severity: 'error' | 'warning';
+  message: string;
+}
+
+export const DEFAULT_MEMORY_MIB = 512;
+export const DEFAULT_VCPUS = 1;
+export const DEFAULT_CDROM_BUS: CdromBus = 'sata';
+
+/** Project-relative, '/'-separated. */
+export function relativeToProject(project: ContextProject, file: string): string {
+  return path.relative(project.root, file).split(path.sep).join('/');
+}
+
+/** Defaults: a single `vm{n}` or a fleet of three `web{n}`, from the first free address. */
+export function defaultFleetForm(project: ContextProject, settings: Settings, mode: 'vm' | 'fleet'): FleetForm {
+  const first = suggestFirstIp(addressPoolOf(project));
+  return {
+    name: mode === 'vm' ? 'vm{n}' : 'web{n}',
+    count: mode === 'vm' ? '1' : '3',
+    firstIp: first !== undefined ? formatIPv4(first) : '',
+    memoryMiB: String(DEFAULT_MEMORY_MIB),
+    vcpus: String(DEFAULT_VCPUS),
+    baseImage: project.baseImage ? relativeToProject(project, project.baseImage.path) : '',
+    bridge: project.manifest.remote?.bridge ?? (project.templates.flatMap((t) => t.interfaces).find((i) => i.bridge)?.bridge?.value || settings.defaults.bridge),
+    cdromBus: DEFAULT_CDROM_BUS,
+    createOverlays: false,
+  };
+}

@@ -1,0 +1,296 @@
+// The explorer's content for one project as plain data: the tree adapter only maps these
+// nodes to TreeItems. Everything shown (labels, states, counts, which actions apply) is
+// decided here, from the project model, the build state and the problem counts.
+import * as path from 'node:path';
+import { formatBytes } from '../common/bytes';
+import { formatIPv4, ipFromMac, netmaskPrefix } from '../network/ipv4';
+import type { BuildState } from '../build/read-build-state';
+import type { OverlayState } from '../build/overlay-state';
+import { overlayPath, type ContextFile, type ContextProject } from './project';
+import type { TemplateInfo } from './template';
+
+export type SummaryKind = 'project' | 'section' | 'contextFile' | 'vm' | 'detail' | 'baseImage' | 'iso' | 'overlays' | 'overlay' | 'message';
+
+/** Which commands a node offers (the adapter turns these into `contextValue`s). */
+export type SummarySection = 'context' | 'vms' | 'baseImage' | 'build';
+
+export interface ProblemCount {
+  errors: number;
+  warnings: number;
+}
+
+export interface SummaryNode {
+  /** Stable across refreshes, so the tree keeps its expansion state. */
+  id: string;
+  kind: SummaryKind;
+  section?: SummarySection;
+  label: string;
+  description?: string;
+  tooltip?: string;
+  /** A codicon id, e.g. `vm`, `file`, `error`. */
+  icon: string;
+  /** How the icon is coloured: problems or a state that needs a build. */
+  tone?: 'error' | 'warning' | 'ok' | 'muted';
+  /** The file the node stands for: opened on click, revealed by "Reveal". */
+  file?: string;
+  problems?: ProblemCount;
+  /** The project root the node belongs to (for commands run on it). */
+  root: string;
+  children?: SummaryNode[];
+  expanded?: boolean;
+}
+
+export type ProblemLookup = (file: string) => ProblemCount;
+
+const none: ProblemCount = { errors: 0, warnings: 0 };
+
+export function describeProblems(p: ProblemCount | undefined): string | undefined {
+  if (!p || p.errors + p.warnings === 0) return undefined;
+  const parts = [];
+  if (p.errors) parts.push(`${p.errors} error${p.errors === 1 ? '' : 's'}`);
+  if (p.warnings) parts.push(`${p.warnings} warning${p.warnings === 1 ? '' : 's'}`);
+  return parts.join(', ');
+}
+
+function toneOf(p: ProblemCount): SummaryNode['tone'] {
+  return p.errors ? 'error' : p.warnings ? 'warning' : undefined;
+}
+
+const join = (...parts: Array<string | undefined>) => parts.filter((p) => p).join(' · ') || undefined;
+
+/** The guests' subnet as `192.168.122.0/24`, when common/network names it. */
+export function subnetOf(project: ContextProject): string | undefined {
+  const n = project.network;
+  if (n?.network === undefined || n.netmask === undefined) return undefined;
+  const prefix = netmaskPrefix(n.netmask);
+  return `${formatIPv4(n.network)}/${prefix ?? formatIPv4(n.netmask)}`;
+}
+
+/** The IPv4 address a template's first MAC encodes. */
+export function ipOfTemplate(t: TemplateInfo): string | undefined {
+  const mac = t.interfaces.find((i) => i.mac)?.mac?.value;
+  const ip = mac ? ipFromMac(mac) : undefined;
+  return ip === undefined ? undefined : formatIPv4(ip);
+}
+
+const overlayWords: Record<OverlayState['condition'], string> = {
+  missing: 'no overlay',
+  empty: 'overlay empty',
+  data: 'overlay holds data',
+  outdated: 'overlay out of date',
+  invalid: 'overlay unreadable',
+};
+
+function overlayTone(s: OverlayState | undefined): SummaryNode['tone'] {
+  if (!s) return 'muted';
+  return s.condition === 'outdated' || s.condition === 'invalid' ? 'warning' : s.condition === 'missing' ? 'muted' : 'ok';
+}
+
+function contextFileNode(project: ContextProject, f: ContextFile, problems: ProblemLookup): SummaryNode {
+  const p = problems(f.path);
+  const icon = f.role === 'post-install' ? 'terminal' : f.role === 'network' ? 'globe' : f.role === 'routes' ? 'git-compare' : f.type === 'symlink' ? 'file-symlink-file' : 'file';
+  return {
+    id: `${project.root}#context:${f.relative}`,
+    kind: 'contextFile',
+    section: 'context',
+    label: f.relative,
+    description: join(f.role === 'network' ? subnetOf(project) : undefined, describeProblems(p)),
+    tooltip: join(f.path, describeProblems(p)),
+    icon: p.errors ? 'error' : p.warnings ? 'warning' : icon,
+    tone: toneOf(p),
+    file: f.path,
+    problems: p,
+    root: project.root,
+  };
+}
+
+function vmNode(project: ContextProject, t: TemplateInfo, build: BuildState | undefined, problems: ProblemLookup): SummaryNode {
+  const name = t.name?.value || path.basename(t.file, '.xml');
+  const ip = ipOfTemplate(t);
+  const mac = t.interfaces.find((i) => i.mac)?.mac?.value;
+  const p = problems(t.file);
+  const overlay = t.name ? build?.overlays.get(t.name.value) : undefined;
+  const id = `${project.root}#vm:${t.file}`;
+  const rel = path.relative(project.root, t.file).split(path.sep).join('/');
+  const details: SummaryNode[] = [
+    { id: `${id}:template`, kind: 'detail', section: 'vms', label: rel, description: 'template', icon: 'file-code', file: t.file, root: project.root },
+  ];
+  if (mac) details.push({ id: `${id}:mac`, kind: 'detail', label: mac, description: 'MAC', icon: 'plug', root: project.root });
+  if (t.uuid) details.push({ id: `${id}:uuid`, kind: 'detail', label: t.uuid.value, description: 'UUID', icon: 'symbol-key', root: project.root });
+  if (t.name) {
+    const file = overlayPath(project, t.name.value);
+    details.push({
+      id: `${id}:overlay`,
+      kind: 'overlay',
+      section: 'build',
+      label: path.basename(file),
+      description: join(overlay ? overlayWords[overlay.condition] : undefined, overlay?.size !== undefined ? formatBytes(overlay.size) : undefined),
+      tooltip: overlay?.reason ?? file,
+      icon: 'database',
+      tone: overlayTone(overlay),
+      file: overlay && overlay.condition !== 'missing' ? file : undefined,
+      root: project.root,
+    });
+  }
+  return {
+    id,
+    kind: 'vm',
+    section: 'vms',
+    label: name,
+    description: join(ip ?? 'no IP (no MAC)', overlay ? overlayWords[overlay.condition] : undefined, describeProblems(p)),
+    tooltip: join(t.file, ip && mac ? `${ip} from MAC ${mac}` : undefined, overlay?.reason, describeProblems(p)),
+    icon: p.errors ? 'error' : 'vm',
+    tone: p.errors ? 'error' : p.warnings ? 'warning' : undefined,
+    file: t.file,
+    problems: p,
+    root: project.root,
+    children: details,
+  };
+}
+
+function isoNode(project: ContextProject, build: BuildState | undefined): SummaryNode {
+  const iso = build?.iso;
+  const words = !iso ? undefined : iso.freshness === 'missing' ? 'not built' : iso.freshness === 'fresh' ? 'up to date' : 'stale';
+  return {
+    id: `${project.root}#iso`,
+    kind: 'iso',
+    section: 'build',
+    label: path.basename(project.output.iso),
+    description: join(words, iso?.size !== undefined ? formatBytes(iso.size) : undefined, iso?.exists ? iso.label ?? project.isoLabel : undefined),
+    tooltip: join(project.output.iso, iso?.reason, `label ${project.isoLabel}`),
+    icon: 'disc',
+    tone: iso?.freshness === 'fresh' ? 'ok' : iso?.freshness === 'stale' ? 'warning' : 'muted',
+    file: iso?.exists ? project.output.iso : undefined,
+    root: project.root,
+  };
+}
+
+function overlaysNode(project: ContextProject, build: BuildState | undefined): SummaryNode {
+  const named = project.templates.filter((t) => t.name);
+  const states = named.map((t) => build?.overlays.get(t.name!.value));
+  const built = states.filter((s) => s && s.condition !== 'missing').length;
+  const outdated = states.filter((s) => s?.condition === 'outdated' || s?.condition === 'invalid').length;
+  const children = named.map((t, i): SummaryNode => {
+    const s = states[i];
+    const file = overlayPath(project, t.name!.value);
+    return {
+      id: `${project.root}#overlay:${t.name!.value}`,
+      kind: 'overlay',
+      section: 'build',
+      label: path.basename(file),
+      description: join(s ? overlayWords[s.condition] : undefined, s?.size !== undefined ? formatBytes(s.size) : undefined),
+      tooltip: s?.reason ?? file,
+      icon: 'database',
+      tone: overlayTone(s),
+      file: s && s.condition !== 'missing' ? file : undefined,
+      root: project.root,
+    };
+  });
+  return {
+    id: `${project.root}#overlays`,
+    kind: 'overlays',
+    section: 'build',
+    label: 'overlays',
+    description: join(`${built} of ${named.length} built`, outdated ? `${outdated} out of date` : undefined),
+    tooltip: project.output.overlaysDir,
+    icon: 'layers',
+    tone: outdated ? 'warning' : built === named.length && named.length > 0 ? 'ok' : 'muted',
+    file: built ? project.output.overlaysDir : undefined,
+    root: project.root,
+    children,
+  };
+}
+
+function baseImageNode(project: ContextProject, build: BuildState | undefined): SummaryNode {
+  const b = project.baseImage;
+  const id = `${project.root}#baseImage`;
+  if (!b) {
+    return { id, kind: 'baseImage', section: 'baseImage', label: 'no base image', description: 'put one in images/ or name it in vmcontext.json', icon: 'warning', tone: 'warning', root: project.root };
+  }
+  const rel = path.relative(project.root, b.path).split(path.sep).join('/');
+  if (!b.exists) return { id, kind: 'baseImage', section: 'baseImage', label: rel, description: 'missing', tooltip: b.path, icon: 'warning', tone: 'warning', root: project.root };
+  const virtual = build?.baseImage?.virtualSize ?? b.size;
+  return {
+    id,
+    kind: 'baseImage',
+    section: 'baseImage',
+    label: rel,
+    description: join(b.format, virtual !== undefined ? `${formatBytes(virtual)} virtual` : undefined),
+    tooltip: join(b.path, b.size !== undefined ? `${formatBytes(b.size)} on disk` : undefined),
+    icon: 'file-binary',
+    file: b.path,
+    root: project.root,
+  };
+}
+
+const byRole: Record<ContextFile['role'], number> = { 'post-install': 0, network: 1, routes: 2, other: 3 };
+
+export function summarizeProject(project: ContextProject, build: BuildState | undefined, problems: ProblemLookup = () => none): SummaryNode {
+  const root = project.root;
+  const files = [...project.contextFiles].sort((a, b) => byRole[a.role] - byRole[b.role] || (a.relative < b.relative ? -1 : 1));
+  const contextChildren = files.map((f) => contextFileNode(project, f, problems));
+  if (!files.some((f) => f.role === 'post-install')) {
+    contextChildren.unshift({ id: `${root}#context:missing`, kind: 'message', label: 'post-install is missing', description: 'the guests run it at boot', icon: 'warning', tone: 'warning', root });
+  }
+  const contextProblems = sum(files.map((f) => problems(f.path)));
+  const vms = project.templates.map((t) => vmNode(project, t, project.templates.length ? build : undefined, problems));
+  const vmProblems = sum(project.templates.map((t) => problems(t.file)));
+  const sections: SummaryNode[] = [
+    {
+      id: `${root}#context`,
+      kind: 'section',
+      section: 'context',
+      label: 'Context',
+      description: join(path.relative(root, project.contextDir) || '.', describeProblems(contextProblems)),
+      icon: 'folder',
+      tone: toneOf(contextProblems),
+      file: project.contextDirExists ? project.contextDir : undefined,
+      root,
+      children: contextChildren,
+      expanded: true,
+    },
+    {
+      id: `${root}#vms`,
+      kind: 'section',
+      section: 'vms',
+      label: 'Virtual machines',
+      description: join(String(vms.length), describeProblems(vmProblems)),
+      icon: 'server-environment',
+      tone: toneOf(vmProblems),
+      root,
+      children: vms.length ? vms : [{ id: `${root}#vms:none`, kind: 'message', label: 'no domain templates yet', description: 'New VM or New Fleet', icon: 'info', root }],
+      expanded: true,
+    },
+    { id: `${root}#base`, kind: 'section', section: 'baseImage', label: 'Base image', icon: 'file-binary', root, children: [baseImageNode(project, build)], expanded: true },
+    {
+      id: `${root}#build`,
+      kind: 'section',
+      section: 'build',
+      label: 'Build',
+      description: path.relative(root, path.dirname(project.output.iso)) || '.',
+      icon: 'package',
+      root,
+      children: [isoNode(project, build), overlaysNode(project, build)],
+      expanded: true,
+    },
+  ];
+  const total = sum([...project.diagnostics.map((d) => (d.diagnostic.severity === 'error' ? { errors: 1, warnings: 0 } : { errors: 0, warnings: 1 })), contextProblems, vmProblems]);
+  return {
+    id: root,
+    kind: 'project',
+    label: path.basename(root),
+    description: describeProblems(total),
+    tooltip: root,
+    icon: 'project',
+    tone: toneOf(total),
+    file: root,
+    problems: total,
+    root,
+    children: sections,
+    expanded: true,
+  };
+}
+
+function sum(counts: ProblemCount[]): ProblemCount {
+  return counts.reduce((a, b) => ({ errors: a.errors + b.errors, warnings: a.warnings + b.warnings }), { errors: 0, warnings: 0 });
+}
