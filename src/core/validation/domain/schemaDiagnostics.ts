@@ -7,15 +7,15 @@ import type { XmlDocument } from '../../xml/parse';
 import { loadDomainSchema } from './domainSchema';
 
 /** Bigger documents are not schema-checked (an information diagnostic says so). */
-export const MAX_SCHEMA_CHECK_CHARS = 2 * 1024 * 1024;
+export const MAX_SCHEMA_CHECK_CHARS = 512 * 1024;
 const MAX_ERRORS = 200;
 
 export function schemaDiagnostics(doc: XmlDocument, settings: Settings): Diagnostic[] {
   if (doc.error || !doc.root) return [];
   if (doc.text.length > MAX_SCHEMA_CHECK_CHARS) {
-    const mb = (doc.text.length / 1024 / 1024).toFixed(1);
+    const kb = Math.round(doc.text.length / 1024);
     return [
-      diagnostic('libvirt-schema-skipped', 'information', `not checked against the libvirt schema: the file is ${mb} MB (limit ${MAX_SCHEMA_CHECK_CHARS / 1024 / 1024} MB); a domain template is a few KB`, doc.lines.rangeOf(doc.root.nameSpan.start, doc.root.nameSpan.end), { source: 'vm-context' }),
+      diagnostic('libvirt-schema-skipped', 'information', `not checked against the libvirt schema: the file is ${kb} KB (limit ${MAX_SCHEMA_CHECK_CHARS / 1024} KB); a domain template is a few KB`, doc.lines.rangeOf(doc.root.nameSpan.start, doc.root.nameSpan.end), { source: 'vm-context' }),
     ];
   }
   const schema = loadDomainSchema(settings);

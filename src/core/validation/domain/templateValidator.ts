@@ -13,7 +13,7 @@ import { bridgeMismatchRule, contextIsoPathRule, diskNotOverlayRule } from './ru
 import { legacyFormsRule } from './rules/legacyForms';
 
 /** Bigger files are not parsed at all: a domain template is a few KB. */
-export const MAX_TEMPLATE_CHARS = 8 * 1024 * 1024;
+export const MAX_TEMPLATE_CHARS = 2 * 1024 * 1024;
 
 export const domainRules: DomainRule[] = [
   cdromBusRule,

@@ -83,7 +83,9 @@ export function duplicateRule(input: DomainRuleInput): Diagnostic[] {
     let message: string;
     if (kind === 'ip') message = `MAC ${occ.shown} gives the guest ${formatIPv4(Number(key))}, the same address as ${others.length} other interface${others.length > 1 ? 's' : ''}`;
     else message = `${WHAT[kind]} '${occ.shown}' is used by ${count} ${kind === 'mac' ? 'interfaces' : 'templates'} of the project; it must be unique`;
-    out.push(diagnostic(`domain-${kind}-duplicate`, 'error', message, occ.range, { source: SOURCE, related, fixes: fixesFor(kind, input, occ) }));
+    // Within one domain libvirt accepts it (the guest's network then misbehaves): a warning.
+    const severity = others.some((o) => o.file !== info.file) ? 'error' : 'warning';
+    out.push(diagnostic(`domain-${kind}-duplicate`, severity, message, occ.range, { source: SOURCE, related, fixes: fixesFor(kind, input, occ) }));
   }
   return out;
 }
