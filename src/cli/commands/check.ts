@@ -8,6 +8,7 @@ import { decodeText } from '../../core/common/fileSystem';
 import { loadProject } from '../../core/project/load';
 import { isContextProject } from '../../core/project/discover';
 import { checkProject } from '../../core/validation/checkProject';
+import { onDomainSchemaProblem } from '../../core/validation/domain/domainSchema';
 import { defaultSettings, type Settings } from '../../core/settings';
 import { UserError } from '../../core/common/errors';
 
@@ -49,7 +50,11 @@ Exit status: 1 when any error is reported, 0 otherwise, 2 on bad usage.
       libvirt: { schemaDirectory: values['libvirt-schemas'] ? path.resolve(io.cwd, values['libvirt-schemas']) : undefined },
     };
     const project = await loadProject(nodeFileSystem, dir);
-    const results = await checkProject(project, async (f) => decodeText(await nodeFileSystem.readFile(f)), settings);
+    // A libvirt schema that cannot be used is said once, not per template.
+    const schemaProblems = onDomainSchemaProblem((p) =>
+      io.stderr(`vmctx check: cannot use the schema ${p.path}${p.fallback ? ` (using ${p.fallback} instead)` : ''}:\n${p.message}\n`),
+    );
+    const results = await checkProject(project, async (f) => decodeText(await nodeFileSystem.readFile(f)), settings).finally(() => schemaProblems.dispose());
     const diags = toJsonDiagnostics(results, dir);
     io.stdout(format === 'json' ? formatJson(diags) : formatText(diags));
     return diags.some((d) => d.severity === 'error') ? EXIT_FAILED : EXIT_OK;
