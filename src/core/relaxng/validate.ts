@@ -6,7 +6,7 @@ import type { ValueContext } from './datatypes';
 import { K, type Pattern } from './patterns';
 import type { RngSchema } from './schema';
 import { isWhitespace } from './derive';
-import { contains, type NameClass, type QName } from './name-class';
+import { contains, isFinite, type NameClass, type QName } from './name-class';
 import {
   allowedAttributes,
   attributeContents,
@@ -156,7 +156,7 @@ export class Walker {
     let p = this.d.startTagOpen(state, el.uri, el.local);
     if (p === pool.notAllowed) {
       const decls = this.schema.declsFor(el.uri, el.local);
-      const where = decls.length === 0 ? 'anywhere' : el.parent ? `in element "${el.parent.name}"` : 'as the root element';
+      const where = !decls.some((d) => isFinite(d.nc)) ? 'anywhere' : el.parent ? `in element "${el.parent.name}"` : 'as the root element';
       this.fault(el.nameSpan, `element "${el.name}" not allowed ${where}; expected ${this.expectedContent(state, scope)}`);
       // Perhaps required content before it is missing: check it where it would fit.
       p = this.d.startTagOpenRecover(state, el.uri, el.local);
