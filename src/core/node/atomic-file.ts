@@ -1,6 +1,6 @@
 // Writes a file through a temporary sibling and renames it into place, so readers never see
 // half a file and a failed or cancelled write leaves the previous version intact.
-import { close, open, rename, unlink, write, constants } from 'node:fs';
+import { close, open, rename, unlink, writeSync, constants } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
@@ -10,17 +10,9 @@ const closeP = promisify(close);
 const renameP = promisify(rename);
 const unlinkP = promisify(unlink);
 
-function writeAll(fd: number, chunk: Uint8Array): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const step = (at: number) =>
-      write(fd, chunk, at, chunk.length - at, null, (err, n) => {
-        if (err) reject(err);
-        else if (at + n < chunk.length) step(at + n);
-        else resolve();
-      });
-    if (chunk.length === 0) resolve();
-    else step(0);
-  });
+// Synchronous writes: see file-reader.ts for why; chunks are a few MiB at most.
+function writeAll(fd: number, chunk: Uint8Array): void {
+  for (let at = 0; at < chunk.length; ) at += writeSync(fd, chunk, at, chunk.length - at);
 }
 
 export interface AtomicFile {
@@ -49,7 +41,7 @@ export async function createAtomicFile(target: string, mode = 0o644): Promise<At
   };
   return {
     tempPath,
-    write: (chunk) => writeAll(fd, chunk),
+    write: async (chunk) => writeAll(fd, chunk),
     async commit() {
       await closeOnce();
       await renameP(tempPath, target);

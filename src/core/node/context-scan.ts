@@ -1,6 +1,7 @@
-// Reads a context folder into the ISO writer's tree. Nothing outside the folder is ever
+// Reads a context folder into the ISO writer's tree (synchronous calls, one folder at a
+// time with a yield to the event loop in between: see file-reader.ts for why). Nothing outside the folder is ever
 // followed; what cannot go into the image is reported with its path, never dropped silently.
-import { lstat, readdir, readlink } from 'node:fs/promises';
+import { lstatSync, readdirSync, readlinkSync } from 'node:fs';
 import { posix, isAbsolute, relative, resolve, sep } from 'node:path';
 import type { Dirent } from 'node:fs';
 import { throwIfAborted } from '../common/errors';
@@ -19,6 +20,8 @@ export interface ScannedEntry {
 }
 
 export interface ContextScan {
+  /** Absolute path of the folder. */
+  rootPath: string;
   root: IsoDirectory;
   /** Every entry kept, in a stable order (for hashing). */
   entries: ScannedEntry[];
@@ -34,17 +37,18 @@ export async function scanContext(dir: string, signal?: AbortSignal): Promise<Co
   const rootDir = resolve(dir);
   const problems: IsoProblem[] = [];
   const entries: ScannedEntry[] = [];
-  const rootStat = await lstat(rootDir);
+  const rootStat = lstatSync(rootDir);
   let newest = rootStat.mtimeMs;
   const problem = (path: string, code: string, message: string, severity: IsoProblem['severity'] = 'warning') =>
     problems.push({ path, code, message, severity });
 
   const visit = async (abs: string, rel: string, mode: number): Promise<IsoDirectory> => {
+    await new Promise((r) => setImmediate(r));
     throwIfAborted(signal);
     const node: IsoDirectory = { kind: 'dir', name: posix.basename(rel), mode, children: [] };
     let dirents: Dirent<Buffer>[];
     try {
-      dirents = await readdir(abs, { withFileTypes: true, encoding: 'buffer' });
+      dirents = readdirSync(abs, { withFileTypes: true, encoding: 'buffer' });
     } catch (e) {
       problem(rel || '.', 'iso-unreadable', `folder cannot be read (${(e as NodeJS.ErrnoException).code}); left out of the image`, 'error');
       return node;
@@ -62,15 +66,17 @@ export async function scanContext(dir: string, signal?: AbortSignal): Promise<Co
       named.push([name, d]);
     }
     named.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-    const children = await Promise.all(named.map(([name]) => visitChild(`${abs}${sep}${name}`, rel ? `${rel}/${name}` : name)));
-    for (const c of children) if (c) node.children.push(c);
+    for (const [name] of named) {
+      const c = await visitChild(`${abs}${sep}${name}`, rel ? `${rel}/${name}` : name);
+      if (c) node.children.push(c);
+    }
     return node;
   };
 
   const visitChild = async (abs: string, rel: string): Promise<IsoNode | undefined> => {
     let st;
     try {
-      st = await lstat(abs);
+      st = lstatSync(abs);
     } catch (e) {
       problem(rel, 'iso-unreadable', `cannot be read (${(e as NodeJS.ErrnoException).code}); left out of the image`, 'error');
       return undefined;
@@ -92,7 +98,7 @@ export async function scanContext(dir: string, signal?: AbortSignal): Promise<Co
       return { kind: 'file', name, mode: st.mode, size: st.size, source: abs };
     }
     if (st.isSymbolicLink()) {
-      const raw = await readlink(abs);
+      const raw = readlinkSync(abs);
       const target = linkInside(rootDir, rel, raw);
       if (target === undefined) {
         problem(rel, 'iso-symlink-outside', `is a symbolic link to "${raw}", outside the context folder; left out of the image (copy the file in instead)`);
@@ -110,7 +116,7 @@ export async function scanContext(dir: string, signal?: AbortSignal): Promise<Co
   const root = await visit(rootDir, '', rootStat.mode);
   root.name = '';
   entries.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  return { root, entries, problems, newestMtime: Math.floor(newest / 1000) };
+  return { rootPath: rootDir, root, entries, problems, newestMtime: Math.floor(newest / 1000) };
 }
 
 /**

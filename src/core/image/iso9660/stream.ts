@@ -134,6 +134,9 @@ export async function streamIso(layout: IsoLayout, sink: ByteSink, reader: FileR
       const nextStart = start + current.length;
       const upcoming = nextStart < total ? plan(nextStart) : undefined;
       const nextBuf = 1 - currentBuf;
+      // Let timers and I/O callbacks (an abort, a progress display) run between windows.
+      await yieldToEventLoop();
+      check();
       const writing = sink.write(buf);
       pending = upcoming ? fill(buffers[nextBuf], upcoming) : Promise.resolve();
       // Keep a failed read from going unhandled while the write is awaited.
@@ -151,6 +154,9 @@ export async function streamIso(layout: IsoLayout, sink: ByteSink, reader: FileR
     await Promise.allSettled([...handles.values()].map((h) => h.close()));
   }
 }
+
+const yieldToEventLoop = (): Promise<void> =>
+  new Promise((resolve) => (typeof setImmediate === 'function' ? setImmediate(resolve) : setTimeout(resolve, 0)));
 
 function changed(f: FileExtent, how: string): UserError {
   return new UserError(`${f.path} ${how} while the image was being written (expected ${f.size} bytes); build again`);

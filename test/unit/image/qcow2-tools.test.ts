@@ -1,0 +1,79 @@
+// The embedded qcow2 overlay writer and reader, checked by qemu-img and qemu-io.
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync, writeFileSync, symlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import { createOverlay } from '../../../src/core/image/qcow2/overlay-writer';
+import { inspectOverlay, probeBaseImage, writeOverlayFile } from '../../../src/core/node/overlay-file';
+import { decideOverlay } from '../../../src/core/build/overlay-decision';
+import { removeDir, tempDir, tool } from './helpers';
+
+describe('qcow2 overlays, checked by qemu-img', () => {
+  let dir: string;
+  before(() => {
+    dir = tempDir();
+    mkdirSync(join(dir, 'images'));
+    mkdirSync(join(dir, 'overlays'));
+    const raw = Buffer.alloc(3 << 20);
+    raw.write('raw base image', 1 << 20);
+    writeFileSync(join(dir, 'images', 'base.raw'), raw);
+    tool('qemu-img', ['create', '-q', '-f', 'qcow2', join(dir, 'images', 'base.qcow2'), '1536M']);
+  });
+  after(() => removeDir(dir));
+
+  for (const format of ['raw', 'qcow2'] as const) {
+    it(`an overlay on a ${format} base passes check, shows its backing, and reads as the base`, async () => {
+      const basePath = join(dir, 'images', `base.${format}`);
+      const base = await probeBaseImage(basePath);
+      assert.equal(base.format, format);
+      const ov = join(dir, 'overlays', `vm-${format}.qcow2`);
+      const spec = { size: base.size, backingName: `../images/base.${format}`, backingFormat: base.format };
+      await writeOverlayFile(ov, spec);
+      assert.match(tool('qemu-img', ['check', ov]), /No errors were found on the image/);
+      const info = JSON.parse(tool('qemu-img', ['info', '--output=json', ov]));
+      assert.equal(info['backing-filename'], `../images/base.${format}`);
+      assert.equal(info['backing-filename-format'], format);
+      assert.equal(info['virtual-size'], format === 'raw' ? 3 << 20 : 1536 << 20);
+      assert.equal(info['format-specific'].data.compat, '1.1');
+      assert.match(tool('qemu-img', ['compare', '-f', format, '-F', 'qcow2', basePath, ov]), /Images are identical/);
+      const state = await inspectOverlay(ov);
+      assert.deepEqual(state, { kind: 'qcow2', empty: true, allocatedL1: 0, snapshots: 0, backingName: spec.backingName, backingFormat: format, size: spec.size });
+      assert.equal(decideOverlay(state, spec, false).action, 'keep');
+    });
+  }
+
+  it('has the layout of qemu-img create (same size, same header fields)', () => {
+    const ours = createOverlay({ size: 1 << 30, backingName: 'debian-base.raw', backingFormat: 'raw' });
+    const theirsPath = join(dir, 'theirs.qcow2');
+    symlinkSync(join(dir, 'images', 'base.raw'), join(dir, 'debian-base.raw'));
+    tool('qemu-img', ['create', '-q', '-f', 'qcow2', '-b', 'debian-base.raw', '-F', 'raw', theirsPath, '1G']);
+    const theirs = readFileSync(theirsPath);
+    // Fixed header up to the header length is identical except the backing name offset
+    // (qemu-img also writes the optional feature-name table before the name).
+    const strip = (b: Uint8Array) => Buffer.concat([b.subarray(0, 8), b.subarray(16, 104)]);
+    assert.ok(strip(ours).equals(strip(theirs)));
+    assert.ok(Buffer.from(ours.subarray(1 << 16)).equals(theirs.subarray(1 << 16)));
+  });
+
+  it('sees data written by a VM and leaves that overlay alone unless forced', async () => {
+    const ov = join(dir, 'overlays', 'used.qcow2');
+    const spec = { size: 3 << 20, backingName: '../images/base.raw', backingFormat: 'raw' as const };
+    await writeOverlayFile(ov, spec);
+    tool('qemu-io', ['-f', 'qcow2', '-c', 'write -P 0x5a 0 64k', ov]);
+    const state = await inspectOverlay(ov);
+    assert.ok(state.kind === 'qcow2' && !state.empty && state.allocatedL1 === 1);
+    const d = decideOverlay(state, spec, false);
+    assert.equal(d.action, 'refuse');
+    assert.match(d.reason, /holds the VM's data.*--force/);
+    assert.equal(decideOverlay(state, { ...spec, backingName: 'other.raw' }, false).action, 'refuse');
+    assert.equal(decideOverlay(state, spec, true).action, 'write');
+    assert.equal(decideOverlay({ ...state, empty: true, allocatedL1: 0 }, { ...spec, size: 1 << 30 }, false).action, 'write');
+  });
+
+  it('refuses base images in other formats', async () => {
+    const vmdk = join(dir, 'images', 'disk.vmdk');
+    writeFileSync(vmdk, Buffer.concat([Buffer.from('KDMV'), Buffer.alloc(1000)]));
+    await assert.rejects(probeBaseImage(vmdk), /is VMDK; convert it/);
+    await assert.rejects(probeBaseImage(join(dir, 'images', 'missing.raw')), /does not exist/);
+  });
+});
