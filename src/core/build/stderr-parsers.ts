@@ -16,7 +16,7 @@ export function parseGenisoimageStderr(stderr: string): ToolMessage[] {
     const text = line.replace(/^(genisoimage|mkisofs|xorrisofs): /, '');
     let severity: ToolMessage['severity'] = 'error';
     if (/^(Warning|WARNING)\b/.test(text) || /^Using .* for /.test(text)) severity = 'warning';
-    else if (/^(I:|Info|Note)\b/i.test(text) || /^Setting input-charset/.test(text)) severity = 'information';
+    else if (/^(I:|Info\b|Note\b)/i.test(text) || /^Setting input-charset/.test(text)) severity = 'information';
     out.push(quoted ? { severity, message: text, file: quoted } : { severity, message: text });
   }
   return out;
