@@ -1,0 +1,77 @@
+// `vmctx rng` in process: Jing-style lines, JSON, exit codes.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { rngCommand } from '../../../src/cli/commands/rng';
+import { main } from '../../../src/cli/main';
+import type { CliIO } from '../../../src/cli/io';
+
+const FIX = join(__dirname, '../../fixtures/relaxng');
+
+function io(cwd = FIX) {
+  let out = '';
+  let err = '';
+  const x: CliIO = { stdout: (t) => void (out += t), stderr: (t) => void (err += t), cwd, env: {} };
+  return { x, out: () => out, err: () => err };
+}
+
+test('valid files: no output, exit 0', async () => {
+  const t = io();
+  assert.equal(await rngCommand.run(['interleave/schema.rng', 'interleave/ok-mixed-order.xml'], t.x), 0);
+  assert.equal(t.out(), '');
+});
+
+test('invalid files: FILE:LINE:COL: error: MESSAGE, relative to cwd, exit 1', async () => {
+  const t = io();
+  const code = await rngCommand.run(['interleave/schema.rng', 'interleave/ok-mixed-order.xml', 'interleave/bad-value.xml'], t.x);
+  assert.equal(code, 1);
+  assert.equal(
+    t.out(),
+    'interleave/bad-value.xml:3:15: error: value "network" of attribute "type" is invalid; must be equal to "block" or "file"\n' +
+      'interleave/bad-value.xml:5:4: error: element "bogus" not allowed anywhere; expected the element end-tag or element "disk", "emulator" or "interface"\n',
+  );
+});
+
+test('--format json gives 1-based ranges and codes', async () => {
+  const t = io();
+  assert.equal(await rngCommand.run(['--format', 'json', 'interleave/schema.rng', 'interleave/bad-missing-console.xml'], t.x), 1);
+  const json = JSON.parse(t.out());
+  assert.deepEqual(json.diagnostics, [
+    {
+      file: 'interleave/bad-missing-console.xml',
+      line: 3,
+      column: 1,
+      endLine: 3,
+      endColumn: 11,
+      severity: 'error',
+      code: 'rng-invalid',
+      message: 'element "devices" incomplete; missing required element "console"',
+    },
+  ]);
+});
+
+test('schema errors are reported against the schema, exit 1', async () => {
+  const t = io();
+  assert.equal(await rngCommand.run(['schema-errors/undefined-ref.rng', 'schema-errors/doc.xml'], t.x), 1);
+  assert.equal(t.out(), 'schema-errors/undefined-ref.rng:2:29: error: reference to undefined pattern "missing"\n');
+  const u = io();
+  assert.equal(await rngCommand.run(['schema-errors/missing-include.rng', 'schema-errors/doc.xml'], u.x), 1);
+  assert.match(u.out(), /^schema-errors\/missing-include\.rng:2:4: error: cannot read schema ".*does-not-exist\.rng": .*no such file/);
+});
+
+test('unreadable and malformed documents are errors, not crashes', async () => {
+  const t = io();
+  assert.equal(await rngCommand.run(['interleave/schema.rng', 'nope.xml', 'schema-errors/not-well-formed.rng'], t.x), 1);
+  assert.match(t.out(), /^nope\.xml:1:1: error: cannot read file: /m);
+  assert.match(t.out(), /^schema-errors\/not-well-formed\.rng:\d+:\d+: error: XML is not well-formed: /m);
+});
+
+test('bad usage exits 2', async () => {
+  const t = io();
+  assert.equal(await main(['rng', 'only-schema.rng'], t.x), 2);
+  assert.match(t.err(), /expected a schema and at least one XML file/);
+  const u = io();
+  assert.equal(await main(['rng', '--format', 'xml', 'a.rng', 'b.xml'], u.x), 2);
+  const v = io();
+  assert.equal(await main(['rng', '--bogus', 'a.rng', 'b.xml'], v.x), 2);
+});

@@ -1,0 +1,77 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { compileXsdRegex, xsdRegexToJs, XsdRegexError } from '../../../src/core/relaxng/xsd-regex';
+
+const m = (re: string, s: string) => compileXsdRegex(re).test(s);
+
+test('implicit anchoring; ^ and $ are ordinary characters', () => {
+  assert.equal(m('[0-9]+', '12a'), false);
+  assert.equal(m('[0-9]+', 'a12'), false);
+  assert.equal(m('a^b$', 'a^b$'), true);
+  assert.equal(m('$[ ]*[a-z]+', '$ ab'), true);
+  assert.equal(m('ab|cd', 'abcd'), false);
+  assert.equal(m('ab|cd', 'cd'), true);
+});
+
+test('multi-character escapes follow XSD, not JavaScript', () => {
+  assert.equal(m('\\d+', '\u0661\u0662'), true); // Arabic-Indic digits are \p{Nd}
+  assert.equal(m('\\s', '\u00a0'), false); // XSD \s is only space, tab, CR, LF
+  assert.equal(m('\\S+', 'a\u00a0b'), true);
+  assert.equal(m('\\i\\c*', 'xsl:value-of'), true);
+  assert.equal(m('\\i\\c*', '1abc'), false);
+  assert.equal(m('\\I', '1'), true);
+  assert.equal(m('\\w+', 'été'), true);
+  assert.equal(m('\\w', '-'), false);
+  assert.equal(m('.', '\n'), false);
+  assert.equal(m('.', '😀'), true); // one code point, thanks to the u flag
+  assert.equal(m('\\p{Lu}\\P{Lu}', 'Ab'), true);
+  assert.equal(m('\\p{IsBasicLatin}+', 'abc'), true);
+  assert.equal(m('\\p{IsBasicLatin}', 'é'), false);
+});
+
+test('character classes: ranges, negation, escapes, subtraction', () => {
+  assert.equal(m('[a-z-[aeiou]]+', 'xyz'), true);
+  assert.equal(m('[a-z-[aeiou]]+', 'xaz'), false);
+  assert.equal(m('[\\p{L}-[a-z]]', 'A'), true);
+  assert.equal(m('[\\p{L}-[a-z]]', 'q'), false);
+  assert.equal(m('[^a-c]', 'd'), true);
+  assert.equal(m('[^\\S]', ' '), true);
+  assert.equal(m('[\\S\\d]+', 'x1'), true);
+  assert.equal(m('[a-zA-Z0-9_\\-.]+', 'a-b.c'), true);
+  assert.equal(m('[-a]+', '-a'), true);
+  assert.equal(m('[a-]+', '-a'), true);
+  assert.equal(m('[0-9a-zA-F -_,.:;=]{0,255}', 'AF 09 :='), true);
+  assert.equal(m('[\\^\\[\\]]+', '^[]'), true);
+});
+
+test('quantifiers', () => {
+  assert.equal(m('(0x)?[0-9a-fA-F]{1,4}', '0xbeef'), true);
+  assert.equal(m('(0x)?[0-9a-fA-F]{1,4}', '0xbeef0'), false);
+  assert.equal(m('a{2,}', 'aaaa'), true);
+  assert.equal(m('a{2,}', 'a'), false);
+  assert.equal(m('a{3}', 'aaa'), true);
+});
+
+test('translation uses the u flag and anchors', () => {
+  const src = xsdRegexToJs('[a-f]+');
+  assert.ok(src.startsWith('^(?:') && src.endsWith(')$'));
+  assert.doesNotThrow(() => new RegExp(src, 'u'));
+});
+
+test('catastrophic patterns run in linear time', () => {
+  for (const re of ['(a+)+b', '(a|a)*b', '(a*)*b', '((a|b)*c?)*d']) {
+    const r = compileXsdRegex(re);
+    assert.equal(r.linear, true, re);
+    const t0 = performance.now();
+    assert.equal(r.test('a'.repeat(5000) + 'x'), false);
+    assert.ok(performance.now() - t0 < 1000, `${re} took too long`);
+  }
+  assert.equal(compileXsdRegex('(a+)+b').test('aaab'), true);
+  assert.equal(compileXsdRegex('((NEW|EST)(,(NEW|EST))*|NONE)').test('NEW,EST,NEW'), true);
+});
+
+test('malformed expressions are rejected with a reason', () => {
+  for (const re of ['[a-', '(ab', 'a{2,1}', '\\q', '*a', '[]', 'a{1001}', '[z-a]', '\\p{Foo}', 'a{']) {
+    assert.throws(() => compileXsdRegex(re), XsdRegexError, re);
+  }
+});
