@@ -4,6 +4,8 @@ export const EXTENSION_ID = 'vm-context.vm-context';
 export const Commands = {
   checkProject: 'vmContext.project.check',
   showLog: 'vmContext.log.show',
+  setMacFromIp: 'vmContext.domain.setMacFromIp',
+  generateUuid: 'vmContext.domain.generateUuid',
 } as const;
 
 export const CATEGORY = 'VM Context';

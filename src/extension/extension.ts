@@ -8,6 +8,7 @@ import { DiagnosticsService } from './diagnostics/diagnosticsService';
 import { registerQuickFixes } from './diagnostics/quickFixes';
 import { registerCheckProjectCommand } from './commands/checkProject';
 import { registerShowLogCommand } from './commands/showLog';
+import { registerDomainTemplates } from './domain';
 import type { Services } from './services';
 
 export function activate(context: vscode.ExtensionContext): Services {
@@ -21,6 +22,7 @@ export function activate(context: vscode.ExtensionContext): Services {
   registerQuickFixes(services);
   registerCheckProjectCommand(services);
   registerShowLogCommand(services);
+  registerDomainTemplates(services);
 
   logger.info(`VM Context ${context.extension.packageJSON.version} activated`);
   return services;
