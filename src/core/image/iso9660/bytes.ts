@@ -73,6 +73,11 @@ export function asciiBytes(text: string): Uint8Array {
 
 /** The 7-byte date of directory records and TF entries (ECMA-119 9.1.5), in UTC. */
 export function recordDate(buf: Uint8Array, at: number, epochSeconds: number): void {
+  // One date per image: reuse the last encoding rather than building a Date per record.
+  if (epochSeconds === lastDate.seconds) {
+    buf.set(lastDate.bytes, at);
+    return;
+  }
   const d = new Date(epochSeconds * 1000);
   buf[at] = Math.max(0, Math.min(255, d.getUTCFullYear() - 1900));
   buf[at + 1] = d.getUTCMonth() + 1;
@@ -81,7 +86,10 @@ export function recordDate(buf: Uint8Array, at: number, epochSeconds: number): v
   buf[at + 4] = d.getUTCMinutes();
   buf[at + 5] = d.getUTCSeconds();
   buf[at + 6] = 0; // GMT offset in 15-minute units
+  lastDate = { seconds: epochSeconds, bytes: buf.slice(at, at + 7) };
 }
+
+let lastDate: { seconds: number; bytes: Uint8Array } = { seconds: NaN, bytes: new Uint8Array(7) };
 
 /** The 17-byte date of volume descriptors (ECMA-119 8.4.26.1); undefined = "not specified". */
 export function volumeDate(buf: Uint8Array, at: number, epochSeconds: number | undefined): void {
