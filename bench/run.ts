@@ -3,6 +3,7 @@
 const modules: Array<[string, () => Promise<{ run(): Promise<Record<string, unknown>> }>]> = [
   ['xml', () => import('./xml.bench')],
   ['domain', () => import('./domain.bench')],
+  ['domain', () => import('./domain.bench')],
   ['image', () => import('./image.bench')],
 ];
 

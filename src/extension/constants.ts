@@ -10,6 +10,12 @@ export const Commands = {
 
 export const CATEGORY = 'VM Context';
 
+/** Language ids of context/common/network and context/common/routes. */
+export const Languages = {
+  network: 'vmcontext-network',
+  routes: 'vmcontext-routes',
+} as const;
+
 export const SETTINGS_SECTION = 'vmContext';
 
 export const DIAGNOSTIC_SOURCE = 'vm-context';

@@ -8,6 +8,7 @@ import { DiagnosticsService } from './diagnostics/diagnosticsService';
 import { registerQuickFixes } from './diagnostics/quickFixes';
 import { registerCheckProjectCommand } from './commands/checkProject';
 import { registerShowLogCommand } from './commands/showLog';
+import { registerNetworkFiles } from './network';
 import { registerDomainTemplates } from './domain';
 import type { Services } from './services';
 
@@ -22,6 +23,7 @@ export function activate(context: vscode.ExtensionContext): Services {
   registerQuickFixes(services);
   registerCheckProjectCommand(services);
   registerShowLogCommand(services);
+  registerNetworkFiles(services);
   registerDomainTemplates(services);
 
   logger.info(`VM Context ${context.extension.packageJSON.version} activated`);

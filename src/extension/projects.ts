@@ -8,6 +8,7 @@ import { findContextProjects, projectOf } from '../core/project/discover';
 import type { ContextProject } from '../core/project/project';
 import type { Logger } from '../core/common/logger';
 import { errorMessage } from '../core/common/errors';
+import { withNetworkText } from '../core/network/projectNetwork';
 
 const RELOAD_DELAY_MS = 150;
 
@@ -16,6 +17,8 @@ export class ProjectService implements vscode.Disposable {
   private readonly loaders = new Map<string, ProjectLoader>();
   private readonly projects = new Map<string, Promise<ContextProject>>();
   private readonly pending = new Map<string, NodeJS.Timeout>();
+  /** Unsaved common/network texts by project root (see setNetworkText). */
+  private readonly networkTexts = new Map<string, string>();
   private readonly emitter = new vscode.EventEmitter<ContextProject | undefined>();
   /** Fires with the reloaded project, or undefined when the set of projects changed. */
   readonly onDidChange = this.emitter.event;
@@ -51,12 +54,33 @@ export class ProjectService implements vscode.Disposable {
     return root ? this.get(root) : undefined;
   }
 
+  /**
+   * The unsaved text of a project's common/network (undefined: back to the file on disk).
+   * project.network follows it at once, and onDidChange fires so open files are re-checked.
+   */
+  setNetworkText(root: string, text: string | undefined): void {
+    if (text === undefined ? !this.networkTexts.delete(root) : this.networkTexts.get(root) === text) return;
+    if (text === undefined) {
+      if (this.projects.has(root)) void this.reload(root);
+      return;
+    }
+    this.networkTexts.set(root, text);
+    const loaded = this.projects.get(root);
+    if (!loaded) return;
+    const p = loaded.then((project) => withNetworkText(project, text));
+    this.projects.set(root, p);
+    void p.then((project) => this.emitter.fire(project), () => undefined);
+  }
+
   get(root: string): Promise<ContextProject> {
     let p = this.projects.get(root);
     if (!p) {
       let loader = this.loaders.get(root);
       if (!loader) this.loaders.set(root, (loader = new ProjectLoader(nodeFileSystem)));
-      p = loader.load(root);
+      p = loader.load(root).then((project) => {
+        const text = this.networkTexts.get(root);
+        return text === undefined ? project : withNetworkText(project, text);
+      });
       p.catch((e) => this.log.error(`loading the project ${root} failed: ${errorMessage(e)}`));
       this.projects.set(root, p);
     }

@@ -6,6 +6,8 @@ import { diagnostic, zeroRange, type Diagnostic } from '../common/diagnostic';
 import { errorMessage } from '../common/errors';
 import { globToRegExp, matchesAny } from '../common/glob';
 import { parseXml } from '../xml/parse';
+import { networkFilePath } from '../network/contextPaths';
+import { readNetworkSettings } from '../network/networkFile';
 import { MANIFEST_FILE, parseManifest, type Manifest } from './manifest';
 import { describeTemplate, sniffRootElement, type TemplateInfo } from './template';
 import {
@@ -16,6 +18,7 @@ import {
   type ContextFile,
   type ContextProject,
   type ImageFormat,
+  type NetworkSettings,
 } from './project';
 
 /** Folders never searched for templates. */
@@ -63,6 +66,7 @@ export class ProjectLoader {
     const cstat = await this.fs.stat(contextDir);
     const contextDirExists = cstat?.type === 'directory';
     const contextFiles = contextDirExists ? await this.listContext(contextDir, problem) : [];
+    const network = contextDirExists ? await this.readNetwork(contextDir) : undefined;
 
     const templates = await this.findTemplates(root, manifest, contextDir, problem);
     const baseImage = await this.findBaseImage(root, manifest, manifestPath, problem);
@@ -75,6 +79,7 @@ export class ProjectLoader {
       contextDirExists,
       contextFiles,
       templates,
+      network,
       baseImage,
       output: {
         iso: path.resolve(root, manifest.output?.iso ?? DEFAULTS.iso),
@@ -88,6 +93,17 @@ export class ProjectLoader {
       addressing: manifest.addressing ?? DEFAULTS.addressing,
       diagnostics: problems,
     };
+  }
+
+  /** common/network as the guests read it; a missing or unreadable file gives no network. */
+  private async readNetwork(contextDir: string): Promise<NetworkSettings | undefined> {
+    const file = networkFilePath({ contextDir });
+    try {
+      if ((await this.fs.stat(file))?.type !== 'file') return undefined;
+      return readNetworkSettings(decodeText(await this.fs.readFile(file)));
+    } catch {
+      return undefined;
+    }
   }
 
   private async listContext(contextDir: string, problem: (file: string, d: Diagnostic) => void): Promise<ContextFile[]> {

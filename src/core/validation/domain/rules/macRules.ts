@@ -60,8 +60,11 @@ export function macIpRule({ project, info }: DomainRuleInput): Diagnostic[] {
     if (!i.mac) continue;
     const ip = ipFromMac(i.mac.value);
     if (ip === undefined) continue;
-    const fix = nextFreeIpFix(project, info, i, n);
-    const fixes = fix ? [fix] : [];
+    // Only computed for an interface in error: it scans every template's MACs.
+    const fixes = () => {
+      const fix = nextFreeIpFix(project, info, i, n);
+      return fix ? [fix] : [];
+    };
     if (!inSubnet(ip, n.network, n.netmask)) {
       out.push(
         diagnostic(
@@ -69,7 +72,7 @@ export function macIpRule({ project, info }: DomainRuleInput): Diagnostic[] {
           'error',
           `MAC ${i.mac.value} gives the guest ${formatIPv4(ip)}, outside the network ${describeNetwork(n)} of context/common/network`,
           i.mac.range,
-          { source: SOURCE, fixes },
+          { source: SOURCE, fixes: fixes() },
         ),
       );
       continue;
@@ -79,7 +82,7 @@ export function macIpRule({ project, info }: DomainRuleInput): Diagnostic[] {
       out.push(
         diagnostic('domain-mac-ip-reserved', 'error', `MAC ${i.mac.value} gives the guest ${formatIPv4(ip)}, which is ${role} of ${describeNetwork(n)}`, i.mac.range, {
           source: SOURCE,
-          fixes,
+          fixes: fixes(),
         }),
       );
     }
