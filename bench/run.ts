@@ -2,7 +2,7 @@
 // Each module exports `run(): Promise<Record<string, unknown>>`; add yours to the list.
 const modules: Array<[string, () => Promise<{ run(): Promise<Record<string, unknown>> }>]> = [
   ['xml', () => import('./xml.bench')],
-  ['domain', () => import('./domain.bench')],
+  ['relaxng', () => import('./relaxng.bench')],
   ['domain', () => import('./domain.bench')],
   ['image', () => import('./image.bench')],
 ];

@@ -56,7 +56,7 @@ export interface Pattern {
 
 export class PatternPool {
   private readonly table = new Map<string, Pattern>();
-  private readonly choiceMemo = new Map<string, Pattern>();
+  private readonly choiceMemo = new Map<number, Map<number, Pattern>>();
   private nextId = 0;
   private nextDecl = 0;
   /** True once a QName-like datatype is used: text memos must then take the context into account. */
@@ -66,8 +66,32 @@ export class PatternPool {
   readonly empty = this.make('e', { k: K.Empty, nullable: true });
   readonly text = this.make('t', { k: K.Text, nullable: true });
 
+  /** Binary patterns are interned by their operands' ids in nested maps: no string keys. */
+  private readonly pairs: Array<Map<number, Map<number, Pattern>>> = [];
+  private pairCount = 0;
+
   get size(): number {
-    return this.table.size;
+    return this.table.size + this.pairCount;
+  }
+
+  private pair(k: number, a: Pattern, b: Pattern, nullable: boolean): Pattern {
+    const byA = (this.pairs[k] ??= new Map());
+    let byB = byA.get(a.id);
+    if (!byB) byA.set(a.id, (byB = new Map()));
+    let p = byB.get(b.id);
+    if (!p) {
+      p = this.create({ k, nullable, a, b });
+      byB.set(b.id, p);
+      this.pairCount++;
+    }
+    return p;
+  }
+
+  private create(fields: Omit<Pattern, 'id' | 'attrs'>): Pattern {
+    const attrs =
+      fields.k === K.Attribute ||
+      (fields.k !== K.Element && fields.k !== K.Data && ((fields.a?.attrs ?? false) || (fields.b?.attrs ?? false) || (fields.alts?.some((q) => q.attrs) ?? false)));
+    return { id: this.nextId++, attrs, ...fields };
   }
 
   private make(key: string, fields: Omit<Pattern, 'id' | 'attrs'>): Pattern {
@@ -98,11 +122,13 @@ export class PatternPool {
   choice(a: Pattern, b: Pattern): Pattern {
     if (a === b || b === this.notAllowed) return a;
     if (a === this.notAllowed) return b;
-    const mk = a.id < b.id ? `${a.id},${b.id}` : `${b.id},${a.id}`;
-    let r = this.choiceMemo.get(mk);
+    if (a.id > b.id) [a, b] = [b, a];
+    let byB = this.choiceMemo.get(a.id);
+    if (!byB) this.choiceMemo.set(a.id, (byB = new Map()));
+    let r = byB.get(b.id);
     if (!r) {
       r = this.choiceOf([a, b]);
-      this.choiceMemo.set(mk, r);
+      byB.set(b.id, r);
     }
     return r;
   }
@@ -123,7 +149,7 @@ export class PatternPool {
     if (a === this.notAllowed || b === this.notAllowed) return this.notAllowed;
     if (a === this.empty) return b;
     if (b === this.empty) return a;
-    return this.make(`G${a.id},${b.id}`, { k: K.Group, nullable: a.nullable && b.nullable, a, b });
+    return this.pair(K.Group, a, b, a.nullable && b.nullable);
   }
 
   interleave(a: Pattern, b: Pattern): Pattern {
@@ -132,7 +158,7 @@ export class PatternPool {
     if (b === this.empty) return a;
     // Interleave is commutative: a canonical order shares more states.
     if (a.id > b.id) [a, b] = [b, a];
-    return this.make(`I${a.id},${b.id}`, { k: K.Interleave, nullable: a.nullable && b.nullable, a, b });
+    return this.pair(K.Interleave, a, b, a.nullable && b.nullable);
   }
 
   oneOrMore(p: Pattern): Pattern {
@@ -143,7 +169,7 @@ export class PatternPool {
 
   after(a: Pattern, b: Pattern): Pattern {
     if (a === this.notAllowed || b === this.notAllowed) return this.notAllowed;
-    return this.make(`F${a.id},${b.id}`, { k: K.After, nullable: false, a, b });
+    return this.pair(K.After, a, b, false);
   }
 
   list(p: Pattern): Pattern {
