@@ -4,9 +4,10 @@ import type { CliCommand } from './commands/index';
 import { checkCommand } from './commands/check';
 import { buildCommand } from './commands/build';
 import { rngCommand } from './commands/rng';
+import { deployCommand } from './commands/deploy';
 import { UserError, errorMessage } from '../core/common/errors';
 
-export const commands: CliCommand[] = [checkCommand, buildCommand, rngCommand];
+export const commands: CliCommand[] = [checkCommand, buildCommand, rngCommand, deployCommand];
 
 function usage(): string {
   const width = Math.max(...commands.map((c) => c.name.length));

@@ -1,0 +1,163 @@
+// The virsh adapter against a fake libvirt (a VirshRunner answering like virsh 9.0): probing,
+// local copies, pool uploads, define, and that a second deploy changes nothing.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { copyFileSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { applyHostPlan, domainStatus, probeHost, type VirshRunner } from '../../../src/core/node/virsh';
+import { changeCount, planDeploy, type TargetHost, type VmSpec } from '../../../src/core/deploy/plan';
+import { loadDeployInputs } from '../../../src/core/node/deploy-inputs';
+import { loadProject } from '../../../src/core/project/load';
+import { nodeFileSystem } from '../../../src/core/node/nodeFileSystem';
+import { writeQcow2OverlayForTest } from './overlay-fixture';
+import { copyExample, remove, tempDir } from '../helpers/tempProject';
+
+interface FakeDomain {
+  uuid: string;
+  xml: string;
+  state: 'running' | 'shut off';
+}
+
+/** Just enough of virsh for the deploy: dominfo, dumpxml, define, start, pool and volumes. */
+function fakeLibvirt(poolDir?: string) {
+  const domains = new Map<string, FakeDomain>();
+  const calls: string[] = [];
+  const ok = (stdout = '') => ({ exitCode: 0, stdout, stderr: '' });
+  const fail = (stderr: string) => ({ exitCode: 1, stdout: '', stderr });
+  const run: VirshRunner = async (_uri, args) => {
+    calls.push(args.join(' '));
+    const [cmd, ...rest] = args;
+    const last = rest[rest.length - 1];
+    switch (cmd) {
+      case 'dominfo': {
+        const d = domains.get(last);
+        if (!d) return fail(`error: failed to get domain '${last}'`);
+        return ok(`Id:             -\nName:           ${last}\nUUID:           ${d.uuid}\nOS Type:        hvm\nState:          ${d.state}\nPersistent:     yes\n`);
+      }
+      case 'dumpxml':
+        return domains.has(last) ? ok(domains.get(last)!.xml) : fail(`error: failed to get domain '${last}'`);
+      case 'define': {
+        const xml = readFileSync(last, 'utf8');
+        const name = /<name>([^<]+)<\/name>/.exec(xml)![1];
+        const uuid = /<uuid>([^<]+)<\/uuid>/.exec(xml)![1];
+        domains.set(name, { uuid, xml, state: domains.get(name)?.state ?? 'shut off' });
+        return ok(`Domain '${name}' defined from ${last}\n`);
+      }
+      case 'start':
+        domains.get(last)!.state = 'running';
+        return ok();
+      case 'pool-dumpxml':
+        return ok(`<pool type='dir'><name>${last}</name><target><path>${poolDir}</path></target></pool>`);
+      case 'vol-info': {
+        const f = path.join(poolDir!, last);
+        try {
+          const st = statSync(f);
+          return ok(`Name:           ${last}\nType:           file\nCapacity:       ${st.size} bytes\nAllocation:     ${st.size} bytes\n`);
+        } catch {
+          return fail(`error: failed to get vol '${last}'`);
+        }
+      }
+      case 'vol-create-as':
+        writeFileSync(path.join(poolDir!, rest[1]), '');
+        return ok();
+      case 'vol-upload':
+        copyFileSync(rest[rest.length - 1], path.join(poolDir!, rest[rest.length - 2]));
+        return ok();
+      case 'vol-download':
+        copyFileSync(path.join(poolDir!, rest[rest.length - 2]), rest[rest.length - 1]);
+        return ok();
+      default:
+        return fail(`error: unknown command ${cmd}`);
+    }
+  };
+  return { run, domains, calls };
+}
+
+async function builtExample(): Promise<{ dir: string; vms: VmSpec[] }> {
+  const dir = copyExample();
+  mkdirSync(path.join(dir, 'build/overlays'), { recursive: true });
+  writeFileSync(path.join(dir, 'images/debian-base.raw'), Buffer.alloc(1 << 20));
+  for (const n of ['debian1', 'debian2', 'debian3']) writeQcow2OverlayForTest(path.join(dir, `build/overlays/${n}.qcow2`), 'debian-base.raw', 1 << 20);
+  writeFileSync(path.join(dir, 'build/context.iso'), Buffer.alloc(4096, 7));
+  const project = await loadProject(nodeFileSystem, dir);
+  return { dir, vms: await loadDeployInputs(project) };
+}
+
+async function deployOnce(run: VirshRunner, host: TargetHost, vms: VmSpec[], start = false) {
+  const state = await probeHost(run, host, vms);
+  const plan = planDeploy(vms, [host], [state], { start });
+  assert.deepEqual(plan.errors, []);
+  const applied = await applyHostPlan(run, plan.hosts[0]);
+  return { plan, applied };
+}
+
+test('build outputs are matched to the templates: overlay, backing base image, context.iso', async () => {
+  const { dir, vms } = await builtExample();
+  try {
+    assert.deepEqual(vms.map((v) => v.name), ['debian1', 'debian2', 'debian3']);
+    const v = vms[0];
+    assert.equal(v.uuid, '7092c347-9628-4238-87dc-b4e2fd7819bd');
+    assert.equal(v.overlay?.templatePath, '/opt/cloud/debian1.qcow2');
+    assert.equal(v.overlay?.backing, 'debian-base.raw');
+    assert.equal(v.overlay?.local.capacity, 1 << 20);
+    assert.equal(v.iso?.templatePath, '/opt/cloud/context.iso');
+    assert.equal(v.base?.path, path.join(dir, 'images/debian-base.raw'));
+    assert.equal(v.base?.sha256.length, 64);
+  } finally {
+    remove(dir);
+  }
+});
+
+test('local host: files copied where the host directory says, domains defined; the second deploy changes nothing', async () => {
+  const { dir, vms } = await builtExample();
+  const hostDir = tempDir('vmctx-host-');
+  try {
+    const lv = fakeLibvirt();
+    const host: TargetHost = { uri: 'qemu:///system', local: true, directory: hostDir, vms: ['debian1', 'debian2'] };
+    const first = await deployOnce(lv.run, host, vms, true);
+    assert.equal(first.applied, 8);
+    for (const f of ['debian-base.raw', 'context.iso', 'debian1.qcow2', 'debian2.qcow2']) {
+      assert.ok(statSync(path.join(hostDir, f)).isFile(), f);
+    }
+    assert.equal(lv.domains.get('debian1')?.state, 'running');
+    assert.match(lv.domains.get('debian1')!.xml, new RegExp(`<source file='${hostDir}/debian1.qcow2'/>`));
+    assert.ok(lv.calls.some((c) => c.startsWith('define --validate ')));
+
+    const second = await deployOnce(lv.run, host, vms, true);
+    assert.equal(changeCount(second.plan), 0);
+    assert.equal(second.applied, 0);
+
+    // A domain of that name made elsewhere (another UUID) stops the deploy.
+    lv.domains.set('debian2', { uuid: '11111111-2222-3333-4444-555555555555', xml: '<domain/>', state: 'shut off' });
+    const plan = planDeploy(vms, [host], [await probeHost(lv.run, host, vms)]);
+    assert.match(plan.errors.join('\n'), /"debian2" is already defined with UUID 11111111-2222-3333-4444-555555555555/);
+    assert.deepEqual(await domainStatus(lv.run, host.uri, 'debian3'), { name: 'debian3', state: 'absent' });
+  } finally {
+    remove(dir);
+    remove(hostDir);
+  }
+});
+
+test('pool host: volumes created and uploaded once, compared by download and hash', async () => {
+  const { dir, vms } = await builtExample();
+  const poolDir = tempDir('vmctx-pool-');
+  try {
+    const lv = fakeLibvirt(poolDir);
+    const host: TargetHost = { uri: 'qemu+ssh://lc1/system', local: false, pool: 'cloud', vms: ['debian3'] };
+    const first = await deployOnce(lv.run, host, vms);
+    assert.equal(first.applied, 4);
+    assert.ok(lv.calls.includes('vol-create-as cloud debian3.qcow2 ' + statSync(path.join(dir, 'build/overlays/debian3.qcow2')).size + ' --format raw'));
+    assert.deepEqual(readFileSync(path.join(poolDir, 'context.iso')), readFileSync(path.join(dir, 'build/context.iso')));
+    assert.match(lv.domains.get('debian3')!.xml, new RegExp(`<source file='${poolDir}/debian3.qcow2'/>`));
+    const second = await deployOnce(lv.run, host, vms);
+    assert.equal(changeCount(second.plan), 0);
+    // The context changes: only the ISO is uploaded again.
+    writeFileSync(path.join(dir, 'build/context.iso'), Buffer.alloc(4096, 8));
+    const vms2 = await loadDeployInputs(await loadProject(nodeFileSystem, dir));
+    const third = await deployOnce(lv.run, host, vms2);
+    assert.deepEqual(third.plan.hosts[0].steps.filter((s) => s.kind === 'send').map((s) => s.kind === 'send' && s.volume), ['context.iso']);
+  } finally {
+    remove(dir);
+    remove(poolDir);
+  }
+});
