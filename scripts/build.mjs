@@ -1,6 +1,6 @@
 // Bundles the three entries: the extension (CommonJS for VS Code 1.99), the CLI and the webview.
 import * as esbuild from 'esbuild';
-import { chmodSync, existsSync, mkdirSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync } from 'node:fs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -47,6 +47,8 @@ const allBuilds = [
 // The webview entry joins once the New VM form exists.
 const builds = allBuilds.filter((b) => Object.values(b.entryPoints).every((e) => existsSync(e)));
 mkdirSync('dist', { recursive: true });
+// The webview's icon font: @vscode-elements finds it by the <link id="vscode-codicon-stylesheet">.
+for (const f of ['codicon.css', 'codicon.ttf']) copyFileSync(`node_modules/@vscode/codicons/dist/${f}`, `dist/${f}`);
 if (watch) {
   for (const b of builds) await (await esbuild.context(b)).watch();
   console.log('esbuild: watching');

@@ -4,8 +4,31 @@ export const EXTENSION_ID = 'vm-context.vm-context';
 export const Commands = {
   checkProject: 'vmContext.project.check',
   showLog: 'vmContext.log.show',
+  newProject: 'vmContext.project.new',
+  openExample: 'vmContext.project.openExample',
+  newVm: 'vmContext.vm.new',
+  newFleet: 'vmContext.fleet.new',
+  build: 'vmContext.build.run',
+  buildAll: 'vmContext.build.all',
+  buildIso: 'vmContext.build.iso',
+  buildOverlays: 'vmContext.build.overlays',
+  showIsoContents: 'vmContext.iso.showContents',
+  refreshExplorer: 'vmContext.explorer.refresh',
+  revealFile: 'vmContext.file.reveal',
+  openTemplate: 'vmContext.template.open',
   setMacFromIp: 'vmContext.domain.setMacFromIp',
   generateUuid: 'vmContext.domain.generateUuid',
+} as const;
+
+export const Views = {
+  container: 'vmContext',
+  projects: 'vmContext.projects',
+  fleetPanel: 'vmContext.fleetPanel',
+} as const;
+
+/** Context keys set by the extension for `when` clauses. */
+export const ContextKeys = {
+  hasProject: 'vmContext.hasProject',
 } as const;
 
 export const CATEGORY = 'VM Context';

@@ -10,6 +10,15 @@ import { registerCheckProjectCommand } from './commands/checkProject';
 import { registerShowLogCommand } from './commands/showLog';
 import { registerNetworkFiles } from './network';
 import { registerDomainTemplates } from './domain';
+import { registerExplorer } from './tree/registerExplorer';
+import { registerNewProjectCommands } from './commands/newProject';
+import { registerNewFleetCommands } from './commands/newFleet';
+import { registerBuildCommands } from './commands/build';
+import { registerTasks } from './build/taskProvider';
+import { registerShowIsoContentsCommand } from './commands/showIsoContents';
+import { registerRevealFileCommand } from './commands/revealFile';
+import { registerOpenTemplateCommand } from './commands/openTemplate';
+import { registerFleetPanelSerializer } from './webview/fleetPanel';
 import type { Services } from './services';
 
 export function activate(context: vscode.ExtensionContext): Services {
@@ -25,6 +34,15 @@ export function activate(context: vscode.ExtensionContext): Services {
   registerShowLogCommand(services);
   registerNetworkFiles(services);
   registerDomainTemplates(services);
+  registerExplorer(services);
+  registerNewProjectCommands(services);
+  registerNewFleetCommands(services);
+  registerBuildCommands(services);
+  registerTasks(services);
+  registerShowIsoContentsCommand(services);
+  registerRevealFileCommand(services);
+  registerOpenTemplateCommand(services);
+  registerFleetPanelSerializer(services);
 
   logger.info(`VM Context ${context.extension.packageJSON.version} activated`);
   return services;

@@ -47,3 +47,10 @@ test('Open Example copies the example without built output and without the repos
     remove(dir);
   }
 });
+
+test('setting the base image keeps the manifest as written', async () => {
+  const { setManifestBaseImage } = await import('../../../src/core/project/manifestEdit');
+  assert.equal(setManifestBaseImage(undefined, 'images/a.qcow2'), '{\n  "baseImage": "images/a.qcow2"\n}\n');
+  assert.equal(setManifestBaseImage('{\n  // mine\n  "baseImage": "images/b.raw"\n}\n', 'images/a.qcow2'), '{\n  // mine\n  "baseImage": "images/a.qcow2"\n}\n');
+  assert.match(setManifestBaseImage('{\n  "isoLabel": "X"\n}\n', 'i.raw'), /"isoLabel": "X",\n\s+"baseImage": "i.raw"/);
+});

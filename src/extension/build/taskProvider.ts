@@ -1,0 +1,150 @@
+// VS Code tasks of type `vmcontext` ("Build context.iso", "Create overlays", "Build all",
+// "Check project") for each project. They run the core in process through a pseudoterminal;
+// the check task prints `vmctx check` lines, which the `$vmcontext` problem matcher reads.
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { build, displayPath } from '../../core/node/build';
+import { buildInputsFromProject } from '../../core/build/inputs';
+import { buildReportLines } from '../../core/build/report';
+import { checkProject } from '../../core/validation/checkProject';
+import { formatText, toJsonDiagnostics } from '../../core/common/diagnosticFormat';
+import { decodeText } from '../../core/common/fileSystem';
+import { nodeFileSystem } from '../../core/node/nodeFileSystem';
+import { errorMessage } from '../../core/common/errors';
+import type { Services } from '../services';
+import { isVirtualWorkspace } from '../trust';
+
+export const TASK_TYPE = 'vmcontext';
+
+export type TaskKind = 'iso' | 'overlays' | 'all' | 'check';
+
+export interface VmContextTaskDefinition extends vscode.TaskDefinition {
+  task: TaskKind;
+  /** The project folder, relative to the workspace folder ('' or absent: the first project). */
+  project?: string;
+  force?: boolean;
+}
+
+const names: Record<TaskKind, string> = {
+  iso: 'Build context.iso',
+  overlays: 'Create overlays',
+  all: 'Build all',
+  check: 'Check project',
+};
+
+export function registerTasks(services: Services): void {
+  const provider: vscode.TaskProvider = {
+    provideTasks: async () => {
+      const tasks: vscode.Task[] = [];
+      for (const root of await services.projects.projectRoots()) {
+        const folder = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(root));
+        if (!folder) continue;
+        const rel = path.relative(folder.uri.fsPath, root).split(path.sep).join('/');
+        for (const kind of Object.keys(names) as TaskKind[]) {
+          tasks.push(createTask(services, folder, { type: TASK_TYPE, task: kind, project: rel }));
+        }
+      }
+      return tasks;
+    },
+    resolveTask: (task) => {
+      const def = task.definition as VmContextTaskDefinition;
+      if (!(def.task in names) || !task.scope || typeof task.scope === 'number') return undefined;
+      return createTask(services, task.scope, def);
+    },
+  };
+  services.context.subscriptions.push(vscode.tasks.registerTaskProvider(TASK_TYPE, provider));
+}
+
+function createTask(services: Services, folder: vscode.WorkspaceFolder, def: VmContextTaskDefinition): vscode.Task {
+  const root = path.resolve(folder.uri.fsPath, def.project ?? '');
+  const label = def.project ? `${names[def.task]} (${def.project})` : names[def.task];
+  const task = new vscode.Task(
+    def,
+    folder,
+    label,
+    'VM Context',
+    new vscode.CustomExecution(async () => new TaskTerminal(services, root, def)),
+    def.task === 'check' ? ['$vmcontext'] : [],
+  );
+  task.group = def.task === 'check' ? vscode.TaskGroup.Test : vscode.TaskGroup.Build;
+  task.presentationOptions = { reveal: vscode.TaskRevealKind.Silent, clear: true };
+  return task;
+}
+
+/** The task's terminal: runs one build or check, writes its report, and closes with an exit code. */
+class TaskTerminal implements vscode.Pseudoterminal {
+  private readonly writeEmitter = new vscode.EventEmitter<string>();
+  private readonly closeEmitter = new vscode.EventEmitter<number>();
+  readonly onDidWrite = this.writeEmitter.event;
+  readonly onDidClose = this.closeEmitter.event;
+  private readonly abort = new AbortController();
+
+  constructor(
+    private readonly services: Services,
+    private readonly root: string,
+    private readonly def: VmContextTaskDefinition,
+  ) {}
+
+  open(): void {
+    void this.run().then(
+      (code) => this.closeEmitter.fire(code),
+      (e) => {
+        this.line(`error: ${errorMessage(e)}`);
+        this.services.log.error(`task ${names[this.def.task]} failed: ${errorMessage(e)}`);
+        this.closeEmitter.fire(1);
+      },
+    );
+  }
+
+  close(): void {
+    this.abort.abort(); // the user stopped the task: cancel the build, the ISO stays intact
+  }
+
+  private line(text: string): void {
+    this.writeEmitter.fire(text.replace(/\n/g, '\r\n') + '\r\n');
+  }
+
+  private async run(): Promise<number> {
+    const project = await this.services.projects.get(this.root);
+    if (this.def.task === 'check') return this.check(project);
+    // Builds write files and may run tools: only in a trusted, local workspace.
+    if (!vscode.workspace.isTrusted || isVirtualWorkspace()) {
+      this.line('VM Context builds run only in a trusted workspace on a local disk (Manage Workspace Trust). Nothing was run.');
+      return 1;
+    }
+    const settings = this.services.settings.current;
+    const show = (p: string) => displayPath(project.root, p);
+    this.line(`${names[this.def.task]}: ${project.root}`);
+    const result = await build(buildInputsFromProject(project), {
+      only: this.def.task === 'all' ? undefined : (this.def.task as 'iso' | 'overlays'),
+      isoBackend: settings.build.isoBackend,
+      overlayBackend: settings.build.overlayBackend,
+      tools: settings.tools,
+      force: !!this.def.force,
+      signal: this.abort.signal,
+      onProgress: (p) => this.line(`  ${show(p.output)}: ${p.message}${p.fraction !== undefined ? ` (${Math.round(p.fraction * 100)}%)` : ''}`),
+    });
+    for (const l of buildReportLines(result, show)) {
+      this.line(l.text);
+      this.services.log[l.stream === 'out' ? 'info' : 'warn'](`task ${names[this.def.task]}: ${l.text}`);
+    }
+    await this.services.projects.reload(project.root); // the explorer shows the new state
+    return result.ok ? 0 : 1;
+  }
+
+  private async check(project: Awaited<ReturnType<Services['projects']['get']>>): Promise<number> {
+    const open = new Map(vscode.workspace.textDocuments.map((d) => [d.uri.fsPath, d]));
+    const results = await checkProject(
+      project,
+      async (f) => open.get(f)?.getText() ?? decodeText(await nodeFileSystem.readFile(f)),
+      this.services.settings.current,
+    );
+    // Absolute paths: the problem matcher then finds the files wherever the project sits.
+    const diags = toJsonDiagnostics(results);
+    const text = formatText(diags);
+    if (text) this.line(text.trimEnd());
+    const errors = diags.filter((d) => d.severity === 'error').length;
+    this.line(`${errors} errors, ${diags.length - errors} other problems`);
+    return errors ? 1 : 0;
+  }
+}

@@ -1,0 +1,96 @@
+// The "Context Projects" tree: one root per project, rebuilt from the core summary when a
+// project reloads (file-system watchers) or its diagnostics change. No polling.
+import * as vscode from 'vscode';
+import { nodeFileSystem } from '../../core/node/nodeFileSystem';
+import { readBuildState } from '../../core/build/read-build-state';
+import { summarizeProject, type SummaryNode } from '../../core/project/summary';
+import { errorMessage } from '../../core/common/errors';
+import type { Services } from '../services';
+import { toTreeItem } from './treeItem';
+import { problemCountOf } from './problemCounts';
+
+const REFRESH_DELAY_MS = 200;
+
+export class ProjectTreeProvider implements vscode.TreeDataProvider<SummaryNode>, vscode.Disposable {
+  private readonly emitter = new vscode.EventEmitter<SummaryNode | undefined>();
+  readonly onDidChangeTreeData = this.emitter.event;
+  private roots: SummaryNode[] = [];
+  private readonly parents = new Map<string, SummaryNode>();
+  private loading: Promise<void>;
+  private timer: NodeJS.Timeout | undefined;
+  private readonly disposables: vscode.Disposable[] = [this.emitter];
+  private readonly changeEmitter = new vscode.EventEmitter<SummaryNode[]>();
+  /** Fires with the new roots after every refresh (the view's badge and title follow it). */
+  readonly onDidRefresh = this.changeEmitter.event;
+
+  constructor(private readonly services: Services) {
+    this.disposables.push(
+      this.changeEmitter,
+      services.projects.onDidChange(() => this.schedule()),
+      vscode.languages.onDidChangeDiagnostics((e) => {
+        if (e.uris.some((u) => this.roots.some((r) => u.fsPath.startsWith(r.root)))) this.schedule();
+      }),
+    );
+    this.loading = this.load();
+  }
+
+  /** Rebuilds the tree now (after a build or from the Refresh action). */
+  refresh(): Promise<void> {
+    this.loading = this.load();
+    return this.loading;
+  }
+
+  private schedule(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      void this.refresh();
+    }, REFRESH_DELAY_MS);
+  }
+
+  private async load(): Promise<void> {
+    const roots: SummaryNode[] = [];
+    for (const root of await this.services.projects.projectRoots()) {
+      try {
+        const project = await this.services.projects.get(root);
+        const build = await readBuildState(nodeFileSystem, project).catch((e) => {
+          this.services.logger.warn(`reading the build state of ${root} failed: ${errorMessage(e)}`);
+          return undefined;
+        });
+        roots.push(summarizeProject(project, build, problemCountOf));
+      } catch (e) {
+        this.services.logger.error(`showing the project ${root} failed: ${errorMessage(e)}`);
+      }
+    }
+    this.roots = roots;
+    this.parents.clear();
+    const index = (n: SummaryNode) => n.children?.forEach((c) => (this.parents.set(c.id, n), index(c)));
+    roots.forEach(index);
+    this.emitter.fire(undefined);
+    this.changeEmitter.fire(roots);
+  }
+
+  async getChildren(node?: SummaryNode): Promise<SummaryNode[]> {
+    if (node) return node.children ?? [];
+    await this.loading;
+    return this.roots;
+  }
+
+  getTreeItem(node: SummaryNode): vscode.TreeItem {
+    return toTreeItem(node);
+  }
+
+  getParent(node: SummaryNode): SummaryNode | undefined {
+    return this.parents.get(node.id);
+  }
+
+  /** The current roots (after the last refresh). */
+  get projects(): readonly SummaryNode[] {
+    return this.roots;
+  }
+
+  dispose(): void {
+    if (this.timer) clearTimeout(this.timer);
+    for (const d of this.disposables) d.dispose();
+  }
+}
