@@ -9,6 +9,7 @@ import { UserError } from '../../core/common/errors';
 import { defaultSettings, type IsoBackend, type OverlayBackend } from '../../core/settings';
 import { buildInputsFromProject } from '../../core/build/inputs';
 import { build, displayPath } from '../../core/node/build';
+import { buildReportLines } from '../../core/build/report';
 
 const ISO_BACKENDS: readonly IsoBackend[] = ['auto', 'embedded', 'genisoimage', 'xorriso', 'mkisofs'];
 const OVERLAY_BACKENDS: readonly OverlayBackend[] = ['auto', 'embedded', 'qemu-img'];
@@ -64,14 +65,7 @@ Exit status: 0 when everything is built or up to date, 1 when anything failed, 2
       tools: defaultSettings.tools,
       env: io.env,
     });
-    for (const p of result.problems) io.stderr(`${show(p.file)}: ${p.severity} ${p.code}: ${p.message}\n`);
-    for (const o of result.outcomes) {
-      for (const m of o.toolMessages) io.stderr(`${show(o.output)}: ${m.severity}: ${m.message}\n`);
-      if (o.ok) io.stdout(`wrote ${show(o.output)} (${o.backend}, ${o.ms} ms): ${o.message}\n`);
-      else io.stderr(`failed ${show(o.output)} (${o.backend}): ${o.message}\n`);
-    }
-    for (const s of result.skipped) io.stdout(`skipped ${show(s.output)}: ${s.reason}\n`);
-    if (!result.outcomes.length && !result.skipped.length && result.ok) io.stdout('nothing to build\n');
+    for (const line of buildReportLines(result, show)) (line.stream === 'out' ? io.stdout : io.stderr)(line.text + '\n');
     return result.ok ? EXIT_OK : EXIT_FAILED;
   },
 };

@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import type { CliCommand } from './index';
 import { parseCommandArgs, oneOf } from '../args';
 import { EXIT_FAILED, EXIT_OK, UsageError } from '../io';
-import { formatJson, formatText, toJsonDiagnostics } from '../format';
+import { formatJson, formatText, toJsonDiagnostics } from '../../core/common/diagnosticFormat';
 import { nodeFileSystem } from '../../core/node/nodeFileSystem';
 import { decodeText } from '../../core/common/fileSystem';
 import { loadProject } from '../../core/project/load';

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import type { CliCommand } from './index';
 import { parseCommandArgs, oneOf } from '../args';
 import { EXIT_FAILED, EXIT_OK, UsageError } from '../io';
-import { formatJson, toJsonDiagnostics, type JsonDiagnostic } from '../format';
+import { formatJson, toJsonDiagnostics, type JsonDiagnostic } from '../../core/common/diagnosticFormat';
 import { compileRngSchema, RngSchemaError, validateText, type RngSchema } from '../../core/relaxng/index';
 import { diagnostic, range, type FileDiagnostics } from '../../core/common/diagnostic';
 import { errorMessage } from '../../core/common/errors';

@@ -1,6 +1,6 @@
-// Diagnostic output shared by `vmctx check` and `vmctx rng`: text lines and the JSON shape.
+// Diagnostic output shared by `vmctx check`, `vmctx rng` and the Check Project task: text lines and the JSON shape.
 import * as path from 'node:path';
-import type { FileDiagnostics } from '../core/common/diagnostic';
+import type { FileDiagnostics } from './diagnostic';
 
 export interface JsonDiagnostic {
   file: string;
@@ -13,10 +13,10 @@ export interface JsonDiagnostic {
   message: string;
 }
 
-/** `file` relative to `base` with '/', positions 1-based. */
-export function toJsonDiagnostics(results: FileDiagnostics[], base: string): JsonDiagnostic[] {
+/** `file` relative to `base` with '/' (absolute when no base is given), positions 1-based. */
+export function toJsonDiagnostics(results: FileDiagnostics[], base?: string): JsonDiagnostic[] {
   return results.flatMap(({ file, diagnostics }) => {
-    const rel = path.relative(base, file).split(path.sep).join('/') || '.';
+    const rel = base === undefined ? file : path.relative(base, file).split(path.sep).join('/') || '.';
     return diagnostics.map((d) => ({
       file: rel,
       line: d.range.start.line + 1,
