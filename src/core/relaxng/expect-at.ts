@@ -1,7 +1,7 @@
 // "What may come here": the element names, attribute names and attribute values the schema
 // allows at an offset of a (possibly incomplete) document. Runs the validator up to the position
 // and reads the expectations off the derivative state there.
-import type { XmlDocument, XmlElement, XmlAttribute } from '../xml/parse';
+import { parseXml, type XmlDocument, type XmlElement, type XmlAttribute } from '../xml/parse';
 import type { RngSchema } from './schema';
 import { Walker, type Scope } from './validate';
 import { allowedAttributes, attributeContents, expectedText, namesOf, startableElements } from './expect';
@@ -150,4 +150,29 @@ function fillElements(out: Expectations, state: Pattern, scope: Scope | undefine
   const names = namesOf(startableElements(state));
   out.elements = names.names.map((n) => (scope ? scope.format(n) : n.local)).sort();
   out.anyElement = names.anyName || names.nsNames.length > 0;
+}
+
+/**
+ * Like whatMayComeHere, for text being typed: when the document is not well-formed, the text
+ * up to the offset is completed just enough (closing a value or start tag) to know where it is.
+ */
+export function whatMayComeHereInText(schema: RngSchema, text: string, offset: number): Expectations {
+  const doc = parseXml(text);
+  if (!doc.error) return whatMayComeHere(schema, doc, offset);
+  const pre = text.slice(0, offset);
+  const lt = pre.lastIndexOf('<');
+  const tag = lt > pre.lastIndexOf('>') ? pre.slice(lt) : '';
+  let repaired = pre;
+  let at = offset;
+  if (/^<[^\s/!?<>]*$/.test(tag)) {
+    // Typing an element name: what may stand here is what the parent allows.
+    repaired = pre.slice(0, lt);
+    at = lt;
+  } else if (/^<[^\s/!?<>]+\s/.test(tag)) {
+    const dq = (tag.match(/"/g) ?? []).length % 2 === 1;
+    const sq = (tag.match(/'/g) ?? []).length % 2 === 1;
+    const close = (dq ? '"' : sq ? "'" : /=\s*$/.test(tag) ? '""' : '') + '/>';
+    repaired = pre + close;
+  }
+  return whatMayComeHere(schema, parseXml(repaired), at);
 }

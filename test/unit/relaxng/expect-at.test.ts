@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { parseXml } from '../../../src/core/xml/parse';
-import { compileRngSchema, whatMayComeHere } from '../../../src/core/relaxng/index';
+import { compileRngSchema, whatMayComeHere, whatMayComeHereInText } from '../../../src/core/relaxng/index';
 
 const FIX = join(__dirname, '../../fixtures/relaxng');
 const at = (text: string, marker = '|') => ({ text: text.replace(marker, ''), offset: text.indexOf(marker) });
@@ -58,4 +58,26 @@ test('works on libvirt domain.rng and on unfinished documents', () => {
 
   const r = whatMayComeHere(schema, parseXml(''), 0);
   assert.deepEqual(r.elements, ['domain']);
+});
+
+test('text being typed: element names, attributes and values of unfinished tags', () => {
+  const schema = compileRngSchema('/usr/share/libvirt/schemas/domain.rng');
+  const ask = (src: string) => whatMayComeHereInText(schema, src.replace('|', ''), src.indexOf('|'));
+
+  const name = ask('<domain type="kvm">\n  <name>x</name>\n  <devices>\n    <dis|');
+  assert.equal(name.context, 'content');
+  assert.equal(name.element, 'devices');
+  assert.ok(name.elements.includes('disk'));
+
+  const attrs = ask('<domain type="kvm">\n  <clock offset="utc" |');
+  assert.equal(attrs.context, 'startTag');
+  assert.equal(attrs.element, 'clock');
+  assert.ok(attrs.attributes.includes('adjustment') && !attrs.attributes.includes('offset'), attrs.attributes.join(','));
+
+  const value = ask('<domain type="|');
+  assert.equal(value.context, 'attributeValue');
+  assert.ok(value.values.includes('kvm') && value.values.includes('qemu'));
+
+  const text = ask('<domain type="kvm"><on_poweroff>|</on_poweroff></domain>');
+  assert.deepEqual(text.values, ['destroy', 'preserve', 'rename-restart', 'restart']);
 });
