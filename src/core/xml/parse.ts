@@ -71,7 +71,36 @@ export interface ParseOptions {
 
 const DEFAULT_MAX_DEPTH = 2000;
 
+// The same text is parsed by the project loader, the validators, hover, links and outline;
+// a small cache keyed by the text itself makes that one parse. Documents are never mutated.
+const cache = new Map<string, XmlDocument>();
+const CACHE_MAX_CHARS = 32 * 1024 * 1024;
+const CACHE_MAX_ENTRIES = 4096;
+let cachedChars = 0;
+
+/** Parses `text` (cached by content: callers must treat the result as read-only). */
 export function parseXml(text: string, options: ParseOptions = {}): XmlDocument {
+  if (options.maxDepth !== undefined) return parseXmlUncached(text, options);
+  const hit = cache.get(text);
+  if (hit) {
+    cache.delete(text); // most recently used goes last
+    cache.set(text, hit);
+    return hit;
+  }
+  const doc = parseXmlUncached(text, options);
+  if (text.length <= CACHE_MAX_CHARS / 4) {
+    cache.set(text, doc);
+    cachedChars += text.length;
+    for (const [k] of cache) {
+      if (cachedChars <= CACHE_MAX_CHARS && cache.size <= CACHE_MAX_ENTRIES) break;
+      cache.delete(k);
+      cachedChars -= k.length;
+    }
+  }
+  return doc;
+}
+
+function parseXmlUncached(text: string, options: ParseOptions): XmlDocument {
   const maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
   const parser = new SaxesParser({ xmlns: true, position: true });
   const stack: XmlElement[] = [];
