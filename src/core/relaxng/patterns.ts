@@ -57,6 +57,7 @@ export interface Pattern {
 export class PatternPool {
   private readonly table = new Map<string, Pattern>();
   private readonly choiceMemo = new Map<number, Map<number, Pattern>>();
+  private readonly choice2 = new Map<number, Map<number, Pattern>>();
   private nextId = 0;
   private nextDecl = 0;
   /** True once a QName-like datatype is used: text memos must then take the context into account. */
@@ -134,15 +135,48 @@ export class PatternPool {
   }
 
   choiceOf(ps: readonly Pattern[]): Pattern {
-    const set = new Map<number, Pattern>();
+    // Most calls come from derivatives where nearly every alternative became notAllowed.
+    let only: Pattern | undefined;
+    let many = false;
     for (const p of ps) {
-      if (p.k === K.Choice) for (const q of p.alts!) set.set(q.id, q);
-      else if (p !== this.notAllowed) set.set(p.id, p);
+      if (p === this.notAllowed || p === only) continue;
+      if (only === undefined) only = p;
+      else {
+        many = true;
+        break;
+      }
     }
-    if (set.size === 0) return this.notAllowed;
-    if (set.size === 1) return set.values().next().value!;
-    const alts = [...set.values()].sort((x, y) => x.id - y.id);
-    return this.make(`C${alts.map((p) => p.id).join(',')}`, { k: K.Choice, nullable: alts.some((p) => p.nullable), alts });
+    if (!many) return only ?? this.notAllowed;
+    const flat: Pattern[] = [];
+    for (const p of ps) {
+      if (p.k === K.Choice) for (const q of p.alts!) flat.push(q);
+      else if (p !== this.notAllowed) flat.push(p);
+    }
+    flat.sort((x, y) => x.id - y.id);
+    const alts: Pattern[] = [];
+    let key = 'C';
+    let nullable = false;
+    for (const p of flat) {
+      if (alts.length && alts[alts.length - 1] === p) continue;
+      alts.push(p);
+      key += `${p.id},`;
+      nullable ||= p.nullable;
+    }
+    if (alts.length === 1) return alts[0];
+    if (alts.length === 2) {
+      // Two-way choices are the common case: intern them without a string key.
+      const [a, b] = alts;
+      let byB = this.choice2.get(a.id);
+      if (!byB) this.choice2.set(a.id, (byB = new Map()));
+      let r = byB.get(b.id);
+      if (!r) {
+        r = this.create({ k: K.Choice, nullable, alts });
+        byB.set(b.id, r);
+        this.pairCount++;
+      }
+      return r;
+    }
+    return this.make(key, { k: K.Choice, nullable, alts });
   }
 
   group(a: Pattern, b: Pattern): Pattern {
