@@ -331,6 +331,14 @@ function risky(n: Node): boolean {
     default: return false;
   }
 }
+function countUnbounded(n: Node): number {
+  switch (n.t) {
+    case 'alt': return n.alts.reduce((k, x) => k + countUnbounded(x), 0);
+    case 'seq': return n.items.reduce((k, x) => k + countUnbounded(x), 0);
+    case 'rep': return (n.max === Infinity ? 1 : 0) + countUnbounded(n.body);
+    default: return 0;
+  }
+}
 function hasUnbounded(n: Node): boolean {
   switch (n.t) {
     case 'alt': return n.alts.some(hasUnbounded);
@@ -472,6 +480,12 @@ export function compileXsdRegex(xsd: string): XsdRegex {
   if (risky(ast)) {
     const nfa = new Nfa(ast);
     return { source, linear: true, test: (s) => nfa.test(s) };
+  }
+  if (countUnbounded(ast) > 1) {
+    // Several unbounded quantifiers in a row backtrack polynomially: fine for short values,
+    // not for long texts, which go to the linear matcher.
+    let nfa: Nfa | undefined;
+    return { source, linear: false, test: (s) => (s.length > 256 ? (nfa ??= new Nfa(ast)).test(s) : re.test(s)) };
   }
   return { source, linear: false, test: (s) => re.test(s) };
 }
