@@ -40,6 +40,8 @@ interface Base {
   /** Canonical value of the whitespace-normalized text, or undefined if not in the lexical space. */
   parse(s: string, ctx?: ValueContext): string | undefined;
   what: string;
+  /** Shorter than `what`, for facet messages ("an integer less than ..."). */
+  noun?: string;
   order?: 'decimal' | 'float' | 'date';
   length?: (v: string, s: string) => number;
   bounds?: [bigint | undefined, bigint | undefined];
@@ -93,6 +95,7 @@ function integer(what: string, lo?: bigint, hi?: bigint): Base {
   return {
     ws: 'collapse',
     what,
+    noun: 'an integer',
     order: 'decimal',
     bounds: [lo, hi],
     parse: (s) => {
@@ -256,6 +259,7 @@ function xsd(name: string, params: Param[]): Datatype {
     }
   }
   const measure = base.length ?? chars;
+  const noun = base.noun ?? base.what;
   const check = (text: string, ctx?: ValueContext): string | undefined => {
     const s = norm(text);
     const v = base.parse(s, ctx);
@@ -263,9 +267,9 @@ function xsd(name: string, params: Param[]): Datatype {
     for (const p of patterns) if (!p.rx.test(s)) return `must be a string matching the regular expression ${quote(p.src)}`;
     for (const l of lengths) {
       const n = measure(v, s);
-      if (l.facet === 'length' && n !== l.n) return `must have length ${l.n}`;
-      if (l.facet === 'minLength' && n < l.n) return `must have length at least ${l.n}`;
-      if (l.facet === 'maxLength' && n > l.n) return `must have length at most ${l.n}`;
+      if (l.facet === 'length' && n !== l.n) return `must be ${noun} with length ${l.n} (actual length ${n})`;
+      if (l.facet === 'minLength' && n < l.n) return `must be ${noun} with length at least ${l.n} (actual length ${n})`;
+      if (l.facet === 'maxLength' && n > l.n) return `must be ${noun} with length at most ${l.n} (actual length ${n})`;
     }
     for (const b of bounds) {
       if (b.facet === 'totalDigits' || b.facet === 'fractionDigits') {
@@ -276,17 +280,19 @@ function xsd(name: string, params: Param[]): Datatype {
       }
       const c = compareValues(base.order, v, b.v);
       if (Number.isNaN(c)) return `must be comparable with ${b.v}`;
-      if (b.facet === 'minInclusive' && c < 0) return `must be greater than or equal to ${b.v}`;
-      if (b.facet === 'maxInclusive' && c > 0) return `must be less than or equal to ${b.v}`;
-      if (b.facet === 'minExclusive' && c <= 0) return `must be greater than ${b.v}`;
-      if (b.facet === 'maxExclusive' && c >= 0) return `must be less than ${b.v}`;
+      if (b.facet === 'minInclusive' && c < 0) return `must be ${noun} greater than or equal to ${b.v}`;
+      if (b.facet === 'maxInclusive' && c > 0) return `must be ${noun} less than or equal to ${b.v}`;
+      if (b.facet === 'minExclusive' && c <= 0) return `must be ${noun} greater than ${b.v}`;
+      if (b.facet === 'maxExclusive' && c >= 0) return `must be ${noun} less than ${b.v}`;
     }
     return undefined;
   };
   const describe = () => {
     if (patterns.length) return `a string matching the regular expression ${quote(patterns[0].src)}`;
-    const parts = [base.what, ...bounds.map((b) => `${b.facet} ${b.v}`), ...lengths.map((l) => `${l.facet} ${l.n}`)];
-    return parts.join(', ');
+    const words: Record<string, string> = {
+      minInclusive: '≥', maxInclusive: '≤', minExclusive: '>', maxExclusive: '<', length: 'with length', minLength: 'with length at least', maxLength: 'with length at most', totalDigits: 'with at most digits:', fractionDigits: 'with at most fraction digits:',
+    };
+    return [base.what, ...bounds.map((b) => `${words[b.facet]} ${b.v}`), ...lengths.map((l) => `${words[l.facet]} ${l.n}`)].join(' ');
   };
   return {
     key: `${XSD_LIBRARY}|${name}|${params.map((p) => `${p.name}=${p.value}`).join('\u0000')}`,

@@ -264,9 +264,14 @@ export class Walker {
       list ||= t.list;
       // A single datatype with a precise reason says more than a description.
       if (t.data.length === 1 && !t.values.length) {
-        const dt = findData(c);
-        const reason = dt?.dt!.check(s, scope);
+        const data = findData(c);
+        const reason = data?.dt!.check(s, scope);
         if (reason) return reason;
+        if (data?.a) {
+          // Allowed by the datatype but listed in its <except>.
+          const ex = expectedText(data.a);
+          return `must not be ${[...ex.values.map((v) => `"${v}"`), ...ex.data].join(' or ')}`;
+        }
       }
     }
     const parts: string[] = [];

@@ -64,7 +64,7 @@ test('facets: pattern, lengths, bounds', () => {
   assert.ok(!ok('int', '6', [['minInclusive', '5'], ['maxExclusive', '6']]));
   assert.ok(!ok('decimal', '0', [['minExclusive', '0']]));
   assert.ok(!ok('decimal', '1.51', [['maxInclusive', '1.5']]));
-  assert.equal(xsd('int', [['maxInclusive', '10']]).check('11'), 'must be less than or equal to 10');
+  assert.equal(xsd('int', [['maxInclusive', '10']]).check('11'), 'must be an integer less than or equal to 10');
   assert.ok(ok('hexBinary', '0aFF', [['length', '2']]));
   assert.throws(() => xsd('int', [['pattern', '[a-']]), DatatypeError);
   assert.throws(() => xsd('int', [['length', '2']]), DatatypeError);
