@@ -20,6 +20,7 @@ export interface RngValidateOptions {
 /** Validates a parsed document; a malformed document gives its well-formedness error only. */
 export function validateDocument(schema: RngSchema, doc: XmlDocument, options: RngValidateOptions = {}): Diagnostic[] {
   if (doc.error) return wellFormednessDiagnostics(doc);
+  schema.trim();
   const walker = new Walker(schema, {}, options.maxErrors ?? 1000);
   try {
     walker.run(doc);

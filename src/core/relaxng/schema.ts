@@ -22,15 +22,19 @@ export class RngSchemaError extends Error {
 
 export const nodeLoader: SchemaLoader = (path) => readFileSync(path, 'utf8');
 
+/** Interned states beyond this are dropped by recompiling (long editing sessions). */
+const MAX_PATTERNS = 400_000;
+
 export class RngSchema {
-  readonly deriver: Deriver;
-  private readonly byName = new Map<string, ElementDecl[]>();
+  deriver: Deriver;
+  private byName = new Map<string, ElementDecl[]>();
 
   constructor(
     readonly file: string,
-    readonly pool: PatternPool,
-    readonly start: Pattern,
-    readonly decls: readonly ElementDecl[],
+    public pool: PatternPool,
+    public start: Pattern,
+    public decls: readonly ElementDecl[],
+    private readonly rebuild?: () => RngSchema,
   ) {
     this.deriver = new Deriver(pool);
   }
@@ -45,6 +49,18 @@ export class RngSchema {
     }
     return r;
   }
+
+  /** Memory stays bounded: when the interned states grow past a limit, start afresh. */
+  trim(limit = MAX_PATTERNS): boolean {
+    if (this.pool.size <= limit || !this.rebuild) return false;
+    const fresh = this.rebuild();
+    this.pool = fresh.pool;
+    this.start = fresh.start;
+    this.decls = fresh.decls;
+    this.deriver = fresh.deriver;
+    this.byName = new Map();
+    return true;
+  }
 }
 
 /** Reads and compiles a schema file; throws RngSchemaError listing every problem found. */
@@ -58,7 +74,7 @@ export function compileRngSchema(file: string, loader: SchemaLoader = nodeLoader
     const simplifier = new Simplifier(pool, reader);
     const start = simplifier.build(top);
     if (reader.problems.length) throw new RngSchemaError(reader.problems);
-    return new RngSchema(abs, pool, start, simplifier.decls);
+    return new RngSchema(abs, pool, start, simplifier.decls, () => compileRngSchema(file, loader));
   } catch (e) {
     if (e instanceof DepthError) {
       reader.problem(e.loc, e.message);

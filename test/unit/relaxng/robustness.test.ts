@@ -84,3 +84,13 @@ test('a catastrophic pattern facet does not hang validation', () => {
   assert.equal(d.length, 1);
   assert.ok(performance.now() - t0 < 3000);
 });
+
+test('interned states are trimmed by recompiling when they grow too many', () => {
+  const schema = compile(`<element name="a" ${RNG}><zeroOrMore><choice><element name="b"><empty/></element><element name="c"><empty/></element></choice></zeroOrMore></element>`);
+  assert.deepEqual(validateText(schema, '<a><b/><c/></a>'), []);
+  const before = schema.pool;
+  assert.equal(schema.trim(1), true);
+  assert.notEqual(schema.pool, before);
+  assert.deepEqual(validateText(schema, '<a><b/><c/><b/></a>'), []);
+  assert.equal(validateText(schema, '<a><d/></a>').length, 1);
+});
