@@ -211,7 +211,7 @@ export class SchemaReader {
           this.problem(loc, `<${el.local}> needs a name attribute`);
           return { t: 'notAllowed', loc };
         }
-        let grammar = ctx.grammar;
+        const grammar = ctx.grammar;
         if (!grammar || (el.local === 'parentRef' && !grammar.parent)) {
           this.problem(loc, el.local === 'ref' ? `<ref name="${name}"> outside a <grammar>` : `<parentRef name="${name}"> without a parent grammar`);
           return { t: 'notAllowed', loc };
