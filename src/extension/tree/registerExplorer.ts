@@ -8,7 +8,7 @@ import { ProjectTreeProvider } from './projectTreeProvider';
 
 export function registerExplorer(services: Services): ProjectTreeProvider {
   const provider = new ProjectTreeProvider(services);
-  const view = vscode.window.createTreeView(Views.projects, { treeDataProvider: provider, showCollapseAll: true });
+  const view = vscode.window.createTreeView(Views.projects, { treeDataProvider: provider });
   services.context.subscriptions.push(
     provider,
     view,
