@@ -1,5 +1,6 @@
 // One diagnostic collection for the project's files: open documents are validated on open,
 // on change (debounced) and on save, and cleared on close; "Check Project" fills in the rest.
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Diagnostic as CoreDiagnostic, Fix } from '../../core/common/diagnostic';
 import { checkProject, validateDocument } from '../../core/validation/checkProject';
@@ -70,6 +71,13 @@ export class DiagnosticsService implements vscode.Disposable {
     for (const root of await this.projects.projectRoots()) {
       const project = await this.projects.reload(root);
       const results = await checkProject(project, read, this.settings.current);
+      // checkProject lists only files with problems: clear this project's files that have none now.
+      const reported = new Set(results.map((r) => vscode.Uri.file(r.file).toString()));
+      for (const key of [...this.shown.keys()]) {
+        const uri = vscode.Uri.parse(key);
+        const rel = path.relative(root, uri.fsPath);
+        if (!reported.has(key) && uri.scheme === 'file' && !rel.startsWith('..') && !path.isAbsolute(rel)) this.clear(uri);
+      }
       for (const r of results) {
         this.set(vscode.Uri.file(r.file), r.diagnostics);
         files++;

@@ -1,0 +1,156 @@
+// `npm run test:integration`: compiles test/integration/**/*.ts to out/test/integration/ and runs
+// the suite inside the extension host of a real VS Code (code-server + headless Chromium), on a
+// throw-away copy of examples/snooze-cluster, twice: once trusted, once in Restricted Mode
+// (untrusted/*.test.ts). Exits non-zero when a test fails and when VS Code cannot start.
+// Logs: test-output/integration/. Env: VMCTX_INTEGRATION_TIMEOUT (s, per session, default 300),
+// VMCTX_INTEGRATION_SESSIONS (trusted,untrusted).
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, appendFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import * as esbuild from 'esbuild';
+import { chromium } from 'playwright-core';
+import { CHROMIUM_ARGS, HarnessError, chromiumPath, copyExample, ensureCodeServer, repoRoot, startCodeServer, workbenchUrl } from './codeServer.mjs';
+
+const TIMEOUT_S = Number(process.env.VMCTX_INTEGRATION_TIMEOUT ?? 300);
+const srcDir = join(repoRoot, 'test/integration');
+const outDir = join(repoRoot, 'out/test/integration');
+const logDir = join(repoRoot, 'test-output/integration');
+
+function collect(dir, suffix) {
+  const out = [];
+  for (const name of readdirSync(dir).sort()) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) out.push(...collect(p, suffix));
+    else if (name.endsWith(suffix)) out.push(p);
+  }
+  return out;
+}
+
+async function compile() {
+  rmSync(outDir, { recursive: true, force: true });
+  const entryPoints = [join(srcDir, 'index.ts'), ...collect(srcDir, '.test.ts')];
+  await esbuild.build({
+    entryPoints,
+    outbase: srcDir,
+    outdir: outDir,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    sourcemap: 'inline',
+    external: ['vscode', 'mocha'],
+    mainFields: ['module', 'main'],
+    logLevel: 'warning',
+  });
+  return entryPoints.length - 1;
+}
+
+/** One VS Code window running the suite; resolves with the suite's results. */
+async function runSession(session) {
+  const trust = session === 'trusted';
+  const t0 = Date.now();
+  const { base, folder } = copyExample();
+  if (!trust) {
+    // Restricted Mode must ignore these (restrictedConfigurations); the suite checks it.
+    mkdirSync(join(folder, '.vscode'), { recursive: true });
+    writeFileSync(join(folder, '.vscode/settings.json'), JSON.stringify({ 'vmContext.tools.genisoimage': '/nonexistent/evil-genisoimage', 'vmContext.tools.qemuImg': '/nonexistent/evil-qemu-img' }, null, 2));
+  }
+  const serverLog = join(logDir, `${session}-code-server.log`);
+  const browserLog = join(logDir, `${session}-workbench.log`);
+  writeFileSync(serverLog, '');
+  writeFileSync(browserLog, '');
+  const resultsFile = join(logDir, `results-${session}.json`);
+  rmSync(resultsFile, { force: true });
+  let server;
+  let browser;
+  try {
+    server = await startCodeServer({ trust, logFile: serverLog, env: { VMCTX_TEST_RESULTS_DIR: logDir } });
+    browser = await chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_ARGS, headless: true });
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    page.on('console', (m) => appendFileSync(browserLog, `[${m.type()}] ${m.text()}\n`));
+    page.on('pageerror', (e) => appendFileSync(browserLog, `[pageerror] ${e.message}\n`));
+    let finish;
+    const exited = new Promise((r) => (finish = r));
+    await page.exposeFunction('codeAutomationLog', (type, args) => appendFileSync(browserLog, `[ext ${type}] ${(args ?? []).map(String).join(' ')}\n`));
+    await page.exposeFunction('codeAutomationExit', (code) => finish({ code }));
+    const url = workbenchUrl(server, folder, {
+      extensionDevelopmentPath: repoRoot,
+      extensionTestsPath: join(outDir, 'index.js'),
+    });
+    await page.goto(url, { waitUntil: 'domcontentloaded', timeout: 60_000 }).catch((e) => {
+      throw new HarnessError(`the workbench page did not load: ${e.message}`);
+    });
+    await page.waitForSelector('.monaco-workbench', { timeout: 90_000 }).catch(() => {
+      throw new HarnessError(`the VS Code workbench did not appear within 90 s (logs: ${relative(repoRoot, browserLog)}, ${relative(repoRoot, serverLog)})`);
+    });
+    const timer = new Promise((r) => setTimeout(() => r({ timeout: true }), TIMEOUT_S * 1000));
+    const outcome = await Promise.race([exited, timer]);
+    if (outcome.timeout) {
+      await page.screenshot({ path: join(logDir, `${session}-timeout.png`) }).catch(() => {});
+      throw new HarnessError(`the suite did not finish within ${TIMEOUT_S} s: VS Code never reported the test run's end (screenshot ${relative(repoRoot, join(logDir, `${session}-timeout.png`))}, logs ${relative(repoRoot, browserLog)})`);
+    }
+    if (!existsSync(resultsFile)) {
+      throw new HarnessError(`VS Code ended the test run with code ${outcome.code} but the suite wrote no results (it did not load, or the extension host could not start it); see ${relative(repoRoot, browserLog)}`);
+    }
+    const results = JSON.parse(readFileSync(resultsFile, 'utf8'));
+    results.exitCode = outcome.code;
+    results.seconds = Math.round((Date.now() - t0) / 100) / 10;
+    return results;
+  } finally {
+    await browser?.close().catch(() => {});
+    server?.stop();
+    rmSync(base, { recursive: true, force: true });
+  }
+}
+
+async function main() {
+  mkdirSync(logDir, { recursive: true });
+  const t0 = Date.now();
+  const files = await compile();
+  if (process.argv.includes('--compile-only')) {
+    console.log(`integration: ${files} test files compiled into ${relative(repoRoot, outDir)}/`);
+    return;
+  }
+  const tInstall = Date.now();
+  ensureCodeServer();
+  const installS = (Date.now() - tInstall) / 1000;
+  if (installS > 2) console.log(`integration: code-server installed in ${installS.toFixed(0)} s`);
+  let passed = 0;
+  let failed = 0;
+  // VMCTX_INTEGRATION_SESSIONS=untrusted (or trusted) runs one session only, when iterating.
+  const sessions = (process.env.VMCTX_INTEGRATION_SESSIONS ?? 'trusted,untrusted').split(',').filter(Boolean);
+  for (const session of sessions) {
+    let r;
+    try {
+      r = await runSession(session);
+    } catch (e) {
+      const why = e instanceof HarnessError ? e.message : String(e?.stack ?? e);
+      console.log(`\n✗ integration (${session}): VS Code could not run the suite: ${why}`);
+      failed++;
+      continue;
+    }
+    console.log(`\nintegration (${session} workspace, VS Code ${r.vscodeVersion}, ${r.files.length} files, ${r.seconds} s)`);
+    for (const t of r.tests) {
+      console.log(`  ${t.state === 'passed' ? '✓' : '✗'} ${t.title}${t.durationMs ? ` (${t.durationMs} ms)` : ''}`);
+      if (t.error) console.log(t.error.split('\n').map((l) => `      ${l}`).join('\n'));
+    }
+    passed += r.passed;
+    failed += r.failed;
+    if (r.exitCode !== 0 && r.failed === 0) {
+      console.log(`  ✗ VS Code reported exit code ${r.exitCode} although no test failed`);
+      failed++;
+    }
+    if (r.passed + r.failed === 0) {
+      console.log('  ✗ no test ran in this session');
+      failed++;
+    }
+  }
+  console.log(`\nintegration: ${files} test files, ${((Date.now() - t0) / 1000).toFixed(0)} s; logs in ${relative(repoRoot, logDir)}/`);
+  console.log(`${passed} passed, ${failed} failed`);
+  process.exit(failed > 0 || passed === 0 ? 1 : 0);
+}
+
+main().catch((e) => {
+  console.error(`integration: ${e instanceof HarnessError ? e.message : e?.stack ?? e}`);
+  console.log('0 passed, 1 failed');
+  process.exit(1);
+});
