@@ -3,7 +3,7 @@
 // folder: the welcome view → New Context Project → New Fleet of 3 VMs through the webview →
 // Build All → the explorer shows the three VMs with their IPs and a fresh context.iso.
 // Screenshots: test-output/e2e-ui/ always; media/screenshots/ (the README's) with --update-media.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync, copyFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync, existsSync, copyFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { chromium } from 'playwright-core';

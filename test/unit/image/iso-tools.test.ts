@@ -1,7 +1,7 @@
 // The embedded ISO writer checked by the real tools: isoinfo (genisoimage package) and xorriso.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync, lstatSync, readlinkSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, lstatSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { writeIsoFromFolder } from '../../../src/core/node/write-iso';
