@@ -27,7 +27,8 @@ export function startableElements(p: Pattern): NameClass[] {
       case K.Group: push(q.a!); if (q.a!.nullable) push(q.b!); break;
       case K.OneOrMore: push(q.a!); break;
       case K.After: push(q.a!); break;
-      case K.Element: out.push(q.nc!); break;
+      // An element that can have no content can never be there.
+      case K.Element: if (q.el!.content.k !== K.NotAllowed) out.push(q.nc!); break;
     }
   });
   return out;

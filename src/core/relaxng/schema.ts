@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
 import { SchemaReader, DepthError, type SchemaLoader, type SchemaProblem } from './reader';
 import { Simplifier } from './simplify';
-import { PatternPool, type ElementDecl, type Pattern } from './patterns';
+import { K, PatternPool, type ElementDecl, type Pattern } from './patterns';
 import { Deriver } from './derive';
 import { contains } from './name-class';
 
@@ -44,7 +44,7 @@ export class RngSchema {
     const key = `{${ns}}${local}`;
     let r = this.byName.get(key);
     if (!r) {
-      r = this.decls.filter((d) => contains(d.nc, ns, local));
+      r = this.decls.filter((d) => d.content.k !== K.NotAllowed && contains(d.nc, ns, local));
       this.byName.set(key, r);
     }
     return r;

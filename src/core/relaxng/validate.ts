@@ -156,10 +156,16 @@ export class Walker {
     let p = this.d.startTagOpen(state, el.uri, el.local);
     if (p === pool.notAllowed) {
       const decls = this.schema.declsFor(el.uri, el.local);
-      const where = !decls.some((d) => isFinite(d.nc)) ? 'anywhere' : el.parent ? `in element "${el.parent.name}"` : 'as the root element';
-      this.fault(el.nameSpan, `element "${el.name}" not allowed ${where}; expected ${this.expectedContent(state, scope)}`);
       // Perhaps required content before it is missing: check it where it would fit.
       p = this.d.startTagOpenRecover(state, el.uri, el.local);
+      if (p !== pool.notAllowed) {
+        const missing = this.d.endTag(state) === pool.notAllowed ? namesOf(missingContent(contentOf(state)).elements).names : [];
+        const expected = missing.length ? `missing required element ${quoteList(missing.map((n) => scope.format(n)).sort())}` : `expected ${this.expectedContent(state, scope)}`;
+        this.fault(el.nameSpan, `element "${el.name}" not allowed yet; ${expected}`);
+      } else {
+        const where = !decls.some((d) => isFinite(d.nc)) ? 'anywhere' : el.parent ? `in element "${el.parent.name}"` : 'as the root element';
+        this.fault(el.nameSpan, `element "${el.name}" not allowed ${where}; expected ${this.expectedContent(state, scope)}`);
+      }
       if (p === pool.notAllowed) {
         // Else keep checking inside with the declarations of elements of that name, if any.
         restore = state;
@@ -230,7 +236,7 @@ export class Walker {
     let what: string;
     if (names.length === 1) what = `missing required element "${names[0]}"`;
     else if (names.length) what = `missing required element ${quoteList(names)}`;
-    else if (m.text) what = 'missing required text';
+    else if (m.text) what = `missing required text (${this.mustBe([contentOf(f.state)], '', f.scope)})`;
     else what = 'missing required content';
     this.fault(endSpan(el), `element "${el.name}" incomplete; ${what}`);
   }
@@ -278,7 +284,7 @@ export class Walker {
     if (values.size) parts.push(`must be equal to ${quoteList([...values].sort())}`);
     for (const d of new Set(data)) parts.push(`must be ${d}`);
     if (list && !parts.length) parts.push('must be a list of valid tokens');
-    return parts.join(' or ') || 'no text is allowed here';
+    return parts.join(' or ') || 'must be empty';
   }
 }
 
