@@ -174,5 +174,5 @@ export function whatMayComeHereInText(schema: RngSchema, text: string, offset: n
     const close = (dq ? '"' : sq ? "'" : /=\s*$/.test(tag) ? '""' : '') + '/>';
     repaired = pre + close;
   }
-  return whatMayComeHere(schema, parseXml(repaired), at);
+  return whatMayComeHere(schema, parseXml(repaired, { maxDepth: 2000 }), at);
 }

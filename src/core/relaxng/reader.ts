@@ -82,7 +82,8 @@ export class SchemaReader {
         this.problem(from, `cannot read schema "${file}": ${e instanceof Error ? e.message.replace(/^[A-Z]+: /, '') : String(e)}`, from ? undefined : file);
         return undefined;
       }
-      doc = parseXml(text.replace(/^\uFEFF/, ''));
+      // Uncached (an explicit maxDepth): schema files would only crowd out the editor's documents.
+      doc = parseXml(text.replace(/^\uFEFF/, ''), { maxDepth: 2000 });
       this.docs.set(file, doc);
       if (doc.error) {
         this.problem({ file, span: doc.error.span }, `schema is not well-formed XML: ${doc.error.message}`);
