@@ -59,10 +59,19 @@ export class Deriver {
 
   /** Recovery after an unexpected element: also look past required content that is missing
    *  (as Jing does), so the element is checked where it most likely belongs. Not memoized. */
-  startTagOpenRecover(p: Pattern, ns: string, local: string, depth = 0): Pattern {
+  startTagOpenRecover(p: Pattern, ns: string, local: string, depth = 0, memo = new Map<number, Pattern>()): Pattern {
     const pool = this.pool;
     if (depth > 200) return pool.notAllowed;
-    const r = (q: Pattern) => this.startTagOpenRecover(q, ns, local, depth + 1);
+    const hit = memo.get(p.id);
+    if (hit) return hit;
+    const r = this.stoRecover(p, ns, local, depth, memo);
+    memo.set(p.id, r);
+    return r;
+  }
+
+  private stoRecover(p: Pattern, ns: string, local: string, depth: number, memo: Map<number, Pattern>): Pattern {
+    const pool = this.pool;
+    const r = (q: Pattern) => this.startTagOpenRecover(q, ns, local, depth + 1, memo);
     switch (p.k) {
       case K.Choice:
         return pool.choiceOf(p.alts!.map(r));

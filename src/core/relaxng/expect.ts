@@ -86,13 +86,21 @@ export function expectedText(p: Pattern): { values: string[]; data: string[]; an
 /** Whether the start tag could be closed: attributes the state still requires. */
 export function missingAttributes(p: Pattern): NameClass[] {
   const out: NameClass[] = [];
+  const done = new Map<number, boolean>();
   const rec = (q: Pattern, depth: number): boolean => {
+    const hit = done.get(q.id);
+    if (hit !== undefined) return hit;
+    const r = rec1(q, depth);
+    done.set(q.id, r);
+    return r;
+  };
+  const rec1 = (q: Pattern, depth: number): boolean => {
     // Returns true when q can be closed without more attributes.
     if (depth > 500) return true;
     switch (q.k) {
       case K.Attribute: out.push(q.nc!); return false;
       case K.Choice: {
-        if (q.alts!.some((a) => closable(a))) return true;
+        if (q.alts!.some((a) => closable(a, closableMemo))) return true;
         q.alts!.forEach((a) => rec(a, depth + 1));
         return false;
       }
@@ -106,21 +114,25 @@ export function missingAttributes(p: Pattern): NameClass[] {
       default: return true;
     }
   };
+  const closableMemo = new Map<number, boolean>();
   rec(p, 0);
   return out;
 }
 
-function closable(q: Pattern): boolean {
+function closable(q: Pattern, memo: Map<number, boolean>): boolean {
+  const hit = memo.get(q.id);
+  if (hit !== undefined) return hit;
   let ok = true;
   walk(q, (r, push) => {
     switch (r.k) {
       case K.Attribute: ok = false; break;
       case K.Group: case K.Interleave: push(r.a!); push(r.b!); break;
       case K.OneOrMore: case K.After: push(r.a!); break;
-      case K.Choice: if (!r.alts!.some((a) => closable(a))) ok = false; break;
+      case K.Choice: if (!r.alts!.some((a) => closable(a, memo))) ok = false; break;
       case K.NotAllowed: ok = false; break;
     }
   });
+  memo.set(q.id, ok);
   return ok;
 }
 
@@ -128,8 +140,10 @@ function closable(q: Pattern): boolean {
 export function missingContent(p: Pattern): { elements: NameClass[]; text: boolean } {
   const elements: NameClass[] = [];
   let text = false;
+  const seen = new Set<number>();
   const rec = (q: Pattern, depth: number): void => {
-    if (q.nullable || depth > 500) return;
+    if (q.nullable || depth > 500 || seen.has(q.id)) return;
+    seen.add(q.id);
     switch (q.k) {
       case K.Element: elements.push(q.nc!); break;
       case K.Choice: q.alts!.forEach((a) => rec(a, depth + 1)); break;
