@@ -1,4 +1,4 @@
-// `npm test` (after `npm run build`): the three layers in turn — unit (node:test), integration
+// `npm test` (after `npm run build`): the layers in turn — unit (node:test), boot (node:test), integration
 // (mocha inside VS Code's extension host) and end-to-end (the workbench driven in Chromium).
 // Every layer runs even when an earlier one failed; the log closes with one line per layer and
 // the total, `N passed, N failed`. Exit 1 when any layer failed or ran nothing.
@@ -10,6 +10,8 @@ import { fileURLToPath } from 'node:url';
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const layers = [
   { name: 'unit', args: ['scripts/run-unit-tests.mjs'], parse: nodeTestCounts },
+  // The boot proof (test/boot): builds the example and boots it under QEMU and libvirt (root).
+  { name: 'boot', args: ['--import', 'tsx', '--test', '--test-reporter=spec', 'test/boot/boot.test.ts'], parse: nodeTestCounts },
   { name: 'integration', args: ['test/vscode-host/run-integration.mjs'], parse: plainCounts },
   { name: 'e2e', args: ['test/e2e/run.mjs'], parse: plainCounts },
 ];
