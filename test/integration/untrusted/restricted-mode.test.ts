@@ -28,7 +28,7 @@ function recordProcesses(extensionPath: string): { calls: string[]; restore: () 
   return { calls, restore: () => originals.forEach(([name, original]) => (cp[name] = original)) };
 }
 
-/** PIDs of the live child processes of this extension host (Linux). */
+/** PIDs and command lines of the live child processes of this extension host (Linux). */
 function childPids(): string[] {
   if (process.platform !== 'linux') return [];
   const out: string[] = [];
@@ -82,7 +82,7 @@ describe('untrusted workspace (Restricted Mode)', () => {
       const ids: string[] = (ext.packageJSON.contributes.commands as { command: string }[]).map((c) => c.command);
       for (const id of ids) {
         // A command that asks for input would wait forever: give each a few seconds, then dismiss.
-        await withTimeout(vscode.commands.executeCommand(id), 5_000).catch(() => undefined);
+        await withTimeout(vscode.commands.executeCommand(id), 3_000).catch(() => undefined);
         await withTimeout(vscode.commands.executeCommand('workbench.action.closeQuickOpen'), 2_000);
       }
       // Restricted Mode may hold the task system back; a listing that never comes runs nothing.
@@ -97,7 +97,8 @@ describe('untrusted workspace (Restricted Mode)', () => {
       rec.restore();
     }
     assert.deepEqual(rec.calls, [], 'the extension called child_process in Restricted Mode');
-    const started = childPids().filter((p) => !before.has(p));
+    // VS Code's own helpers (a built-in extension's language server) run from its appRoot: not ours.
+    const started = childPids().filter((p) => !before.has(p) && !p.includes(vscode.env.appRoot));
     assert.deepEqual(started, [], 'a process was started in Restricted Mode');
   });
 });
