@@ -4,8 +4,8 @@
 import { parseXml, type XmlDocument, type XmlElement, type XmlAttribute } from '../xml/parse';
 import type { RngSchema } from './schema';
 import { Walker, type Scope } from './validate';
-import { allowedAttributes, attributeContents, expectedText, namesOf, startableElements } from './expect';
-import type { Pattern } from './patterns';
+import { allowedAttributes, attributeContents, expectedText, missingAttributes, missingContent, namesOf, startableElements } from './expect';
+import { K, type Pattern } from './patterns';
 
 export interface Expectations {
   /** Where the offset is. */
@@ -18,6 +18,10 @@ export interface Expectations {
   anyElement: boolean;
   /** Attributes allowed and not yet given (startTag). */
   attributes: string[];
+  /** Of those, the ones the element cannot do without (startTag). */
+  requiredAttributes: string[];
+  /** Child elements that must still come before the end tag (content). */
+  requiredElements: string[];
   /** Attribute being edited (attributeValue). */
   attribute?: string;
   /** Values listed by the schema for that attribute (attributeValue) or for the text (content). */
@@ -42,7 +46,7 @@ function deepestAt(root: XmlElement, offset: number): XmlElement | undefined {
 }
 
 const empty = (): Expectations => ({
-  context: 'none', elements: [], anyElement: false, attributes: [], values: [], datatypes: [], endTagAllowed: false, textAllowed: false,
+  context: 'none', elements: [], anyElement: false, attributes: [], requiredAttributes: [], requiredElements: [], values: [], datatypes: [], endTagAllowed: false, textAllowed: false,
 });
 
 /** What the schema allows at `offset` in `doc` (which may be malformed: its partial tree is used). */
@@ -96,6 +100,9 @@ export function whatMayComeHere(schema: RngSchema, doc: Pick<XmlDocument, 'root'
           const given = new Set(el.attributes.map((a) => `{${a.uri}}${a.local}`));
           const names = namesOf(allowedAttributes(p));
           out.attributes = names.names.filter((n) => !given.has(`{${n.ns}}${n.local}`)).map((n) => scope.format(n)).sort();
+          if (d.startTagClose(p) === pool.notAllowed) {
+            out.requiredAttributes = namesOf(missingAttributes(p)).names.filter((n) => !given.has(`{${n.ns}}${n.local}`)).map((n) => scope.format(n)).sort();
+          }
         }
         return true;
       },
@@ -109,7 +116,12 @@ export function whatMayComeHere(schema: RngSchema, doc: Pick<XmlDocument, 'root'
   stopAtChild(schema, doc, el, index, (state, scope) => {
     fillElements(out, state, scope);
     out.endTagAllowed = d.endTag(state) !== pool.notAllowed;
-    const t = expectedText(state.k === 12 ? state.a! : state);
+    if (!out.endTagAllowed) {
+      const contents = state.k === K.After ? [state.a!] : state.k === K.Choice ? state.alts!.filter((q) => q.k === K.After).map((q) => q.a!) : [];
+      const required = contents.flatMap((c) => missingContent(c).elements);
+      out.requiredElements = [...new Set(namesOf(required).names.map((n) => scope.format(n)))].sort();
+    }
+    const t = expectedText(state.k === K.After ? state.a! : state);
     out.textAllowed = t.anyText || t.values.length > 0 || t.data.length > 0;
     out.values = t.values;
     out.datatypes = t.data;

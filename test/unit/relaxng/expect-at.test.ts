@@ -17,6 +17,7 @@ test('child elements allowed in content, given what is already there', () => {
   // console and emulator are used up; a disk is still required, so no end tag yet.
   assert.deepEqual(e.elements, ['disk', 'interface']);
   assert.equal(e.endTagAllowed, false);
+  assert.deepEqual(e.requiredElements, ['disk']);
 });
 
 test('attributes not yet given, and attribute values', () => {
@@ -25,6 +26,7 @@ test('attributes not yet given, and attribute values', () => {
   const e = whatMayComeHere(schema, parseXml(s.text), s.offset);
   assert.equal(e.context, 'startTag');
   assert.deepEqual(e.attributes, ['x']);
+  assert.deepEqual(e.requiredAttributes, ['x']);
 
   const interleave = compileRngSchema(join(FIX, 'interleave/schema.rng'));
   const v = at('<devices><disk type="|"/></devices>');
@@ -73,6 +75,11 @@ test('text being typed: element names, attributes and values of unfinished tags'
   assert.equal(attrs.context, 'startTag');
   assert.equal(attrs.element, 'clock');
   assert.ok(attrs.attributes.includes('adjustment') && !attrs.attributes.includes('offset'), attrs.attributes.join(','));
+
+  const root = ask('<domain |');
+  assert.deepEqual(root.requiredAttributes, ['type']);
+  const domain = ask('<domain type="kvm">\n  |');
+  assert.deepEqual(domain.requiredElements, ['name']);
 
   const value = ask('<domain type="|');
   assert.equal(value.context, 'attributeValue');
