@@ -169,7 +169,9 @@ export class Walker {
       if (p === pool.notAllowed) {
         // Else keep checking inside with the declarations of elements of that name, if any.
         restore = state;
-        p = pool.choiceOf(decls.map((d) => pool.after(d.content, pool.empty)));
+        // Declarations that name the element say more than wildcards (anyName) do.
+        const named = decls.filter((d) => isFinite(d.nc));
+        p = pool.choiceOf((named.length ? named : decls).map((d) => pool.after(d.content, pool.empty)));
       }
       if (p === pool.notAllowed) {
         // Nothing to check it against: skip the element (state stays as before it).

@@ -25,6 +25,7 @@ test('libvirt domain corpus: verdicts and first error lines agree with Jing', ()
   const disagree: string[] = [];
   let invalid = 0;
   let sameLine = 0;
+  const countDiffers: string[] = [];
   for (const f of files) {
     const label = labels[f];
     const diags = validateText(schema, readFileSync(join(CORPUS, f), 'utf8'));
@@ -32,11 +33,14 @@ test('libvirt domain corpus: verdicts and first error lines agree with Jing', ()
     if (!label.jing_valid) {
       invalid++;
       if (diags[0] && diags[0].range.start.line + 1 === label.jing_first_error!.line) sameLine++;
+      // One diagnostic per independent fault, as many as Jing finds.
+      if (diags.length !== label.jing_error_count) countDiffers.push(`${f}: ${diags.length} errors, Jing ${label.jing_error_count}`);
       // Every diagnostic says what it found.
       for (const d of diags) assert.match(d.message, /"/);
     }
   }
   assert.deepEqual(disagree, []);
+  assert.deepEqual(countDiffers, []);
   assert.ok(invalid > 0);
   assert.ok(sameLine / invalid >= 0.9, `first error line agrees on ${sameLine}/${invalid}`);
 });
