@@ -26,6 +26,8 @@ test('libvirt domain corpus: verdicts and first error lines agree with Jing', ()
   let invalid = 0;
   let sameLine = 0;
   const countDiffers: string[] = [];
+  const lineDiffers: string[] = [];
+  const allLines = JSON.parse(readFileSync(join(__dirname, '../../fixtures/relaxng/corpus-jing-lines.json'), 'utf8')) as Record<string, number[]>;
   for (const f of files) {
     const label = labels[f];
     const diags = validateText(schema, readFileSync(join(CORPUS, f), 'utf8'));
@@ -35,12 +37,17 @@ test('libvirt domain corpus: verdicts and first error lines agree with Jing', ()
       if (diags[0] && diags[0].range.start.line + 1 === label.jing_first_error!.line) sameLine++;
       // One diagnostic per independent fault, as many as Jing finds.
       if (diags.length !== label.jing_error_count) countDiffers.push(`${f}: ${diags.length} errors, Jing ${label.jing_error_count}`);
+      // ... each on the line Jing reports it (recorded by test/fixtures/relaxng/record-corpus.mjs).
+      const ours = diags.map((d) => d.range.start.line + 1).sort((a, b) => a - b);
+      const theirs = [...allLines[f]].sort((a, b) => a - b);
+      if (ours.join() !== theirs.join()) lineDiffers.push(`${f}: lines ${ours.join()}, Jing ${theirs.join()}`);
       // Every diagnostic says what it found.
       for (const d of diags) assert.match(d.message, /"/);
     }
   }
   assert.deepEqual(disagree, []);
   assert.deepEqual(countDiffers, []);
+  assert.deepEqual(lineDiffers, []);
   assert.ok(invalid > 0);
   assert.ok(sameLine / invalid >= 0.9, `first error line agrees on ${sameLine}/${invalid}`);
 });
