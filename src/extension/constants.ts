@@ -18,6 +18,11 @@ export const Commands = {
   openTemplate: 'vmContext.template.open',
   setMacFromIp: 'vmContext.domain.setMacFromIp',
   generateUuid: 'vmContext.domain.generateUuid',
+  deploy: 'vmContext.deploy.run',
+  vmStart: 'vmContext.vm.start',
+  vmShutdown: 'vmContext.vm.shutdown',
+  vmUndefine: 'vmContext.vm.undefine',
+  vmRefreshStates: 'vmContext.vm.refreshStates',
 } as const;
 
 export const Views = {

@@ -19,6 +19,7 @@ import { registerShowIsoContentsCommand } from './commands/showIsoContents';
 import { registerRevealFileCommand } from './commands/revealFile';
 import { registerOpenTemplateCommand } from './commands/openTemplate';
 import { registerFleetPanelSerializer } from './webview/fleetPanel';
+import { registerDeploy } from './deploy/index';
 import type { Services } from './services';
 
 export function activate(context: vscode.ExtensionContext): Services {
@@ -43,6 +44,7 @@ export function activate(context: vscode.ExtensionContext): Services {
   registerRevealFileCommand(services);
   registerOpenTemplateCommand(services);
   registerFleetPanelSerializer(services);
+  registerDeploy(services);
 
   logger.info(`VM Context ${context.extension.packageJSON.version} activated`);
   return services;

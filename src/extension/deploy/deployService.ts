@@ -1,0 +1,111 @@
+// The extension's side of deploy: plans and runs deploys with the core (same code as
+// `vmctx deploy`), and keeps each VM's state on its host for the explorer, which reads
+// stateOf() and listens to onDidChange. Runs virsh only when asked (trusted workspaces).
+import * as vscode from 'vscode';
+import type { ContextProject } from '../../core/project/project';
+import type { ManifestHost } from '../../core/project/manifest';
+import { assignHosts, isLocalUri } from '../../core/deploy/hosts';
+import { planDeploy, type DeployPlan, type PlanOptions, type TargetHost, type VmSpec } from '../../core/deploy/plan';
+import { loadDeployInputs } from '../../core/node/deploy-inputs';
+import { applyHostPlan, domainAction, domainStatus, execaVirsh, probeHost, type DomainAction, type VirshRunner } from '../../core/node/virsh';
+import type { DomainState } from '../../core/deploy/virsh-output';
+import { describeStep } from '../../core/deploy/format-plan';
+import type { SettingsService } from '../settings';
+import type { Logger } from '../../core/common/logger';
+
+export interface VmHostState {
+  uri: string;
+  /** `absent`: not defined there; `unknown`: the host did not answer. */
+  state: DomainState | 'absent' | 'unknown';
+  error?: string;
+}
+
+export interface PreparedDeploy {
+  project: ContextProject;
+  vms: VmSpec[];
+  targets: TargetHost[];
+  plan: DeployPlan;
+}
+
+export class DeployService implements vscode.Disposable {
+  private readonly states = new Map<string, VmHostState>();
+  private readonly emitter = new vscode.EventEmitter<void>();
+  /** Fires when VM states were refreshed or changed by an action. */
+  readonly onDidChange = this.emitter.event;
+
+  constructor(
+    private readonly settings: SettingsService,
+    private readonly log: Logger,
+    private readonly runner?: VirshRunner,
+  ) {}
+
+  private virsh(): VirshRunner {
+    return this.runner ?? execaVirsh(this.settings.current.tools.virsh);
+  }
+
+  /** The manifest's hosts (what the "Deploy…" quick pick offers). */
+  hostsOf(project: ContextProject): ManifestHost[] {
+    return project.manifest.hosts ?? [];
+  }
+
+  /** The last known state of a VM of `project`, undefined before the first refresh. */
+  stateOf(project: ContextProject, vm: string): VmHostState | undefined {
+    return this.states.get(`${project.root}\0${vm}`);
+  }
+
+  /** Plans a deploy of the built project to `hosts` (probing them), without changing anything. */
+  async prepare(project: ContextProject, hosts: ManifestHost[], options: PlanOptions, signal?: AbortSignal): Promise<PreparedDeploy> {
+    const vms = await loadDeployInputs(project);
+    const assigned = assignHosts(hosts, vms.map((v) => v.name));
+    const targets: TargetHost[] = assigned.hosts.map(({ host, vms: names }) => ({ uri: host.uri, local: isLocalUri(host.uri), directory: host.directory, pool: host.pool, vms: names }));
+    const run = this.virsh();
+    const states = [];
+    for (const t of targets) states.push(await probeHost(run, t, vms, signal));
+    return { project, vms, targets, plan: planDeploy(vms, targets, states, options, assigned.unassigned) };
+  }
+
+  /** Runs a prepared plan (refused when it has errors), then refreshes the VM states. */
+  async apply(prepared: PreparedDeploy, onStep?: (uri: string, text: string) => void, signal?: AbortSignal): Promise<number> {
+    if (prepared.plan.errors.length) throw new Error(prepared.plan.errors.join('\n'));
+    let changes = 0;
+    for (const h of prepared.plan.hosts) {
+      changes += await applyHostPlan(this.virsh(), h, { signal, onStep: (s) => onStep?.(h.uri, describeStep(s)) });
+    }
+    await this.refresh(prepared.project);
+    return changes;
+  }
+
+  /** Asks each manifest host for the state of the VMs assigned to it. */
+  async refresh(project: ContextProject, signal?: AbortSignal): Promise<void> {
+    const hosts = this.hostsOf(project);
+    const names = project.templates.map((t) => t.name?.value).filter((n): n is string => !!n);
+    if (hosts.length === 0 || names.length === 0) return;
+    const { hosts: assigned } = assignHosts(hosts, names);
+    const run = this.virsh();
+    for (const { host, vms } of assigned) {
+      for (const vm of vms) {
+        let s: VmHostState;
+        try {
+          const d = await domainStatus(run, host.uri, vm, signal);
+          s = { uri: host.uri, state: d.state };
+        } catch (e) {
+          s = { uri: host.uri, state: 'unknown', error: e instanceof Error ? e.message : String(e) };
+          this.log.warn(`state of ${vm} on ${host.uri}: ${s.error}`);
+        }
+        this.states.set(`${project.root}\0${vm}`, s);
+      }
+    }
+    this.emitter.fire();
+  }
+
+  /** Start / Shut down / Undefine one VM on its host. */
+  async act(project: ContextProject, vm: string, uri: string, action: DomainAction): Promise<void> {
+    await domainAction(this.virsh(), uri, vm, action);
+    this.log.info(`virsh -c ${uri} ${action} ${vm}`);
+    await this.refresh(project);
+  }
+
+  dispose(): void {
+    this.emitter.dispose();
+  }
+}
