@@ -24,6 +24,7 @@ interface Where {
 }
 
 const MAX_INLINE_DEPTH = 3000;
+const START_FORBIDDEN = new Set(['data', 'value', 'text', 'list', 'group', 'interleave', 'oneOrMore', 'empty']);
 
 export class Simplifier {
   private readonly grammars = new Map<Grammar, { defines: Map<string, Define>; start?: Define }>();
@@ -127,6 +128,11 @@ export class Simplifier {
 
   private conv1(p: RPattern, where: Where): Pattern {
     const pool = this.pool;
+    // Section 7.1.5: what the start pattern may be made of (elements, choices, notAllowed).
+    if (where.inStart && START_FORBIDDEN.has(p.t)) {
+      this.problem(p.loc, `<${p.t}> is not allowed in <start> (it can only choose elements)`);
+      return pool.notAllowed;
+    }
     switch (p.t) {
       case 'empty':
         return pool.empty;
