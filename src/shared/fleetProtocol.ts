@@ -5,22 +5,26 @@
 
 export type FleetMode = 'vm' | 'fleet';
 
-/** The form as typed (mirrors the core's FleetForm). */
+/** The New VM / New Fleet form as typed (the one definition: the core's FleetForm is this). */
 export interface FleetFormValues {
+  /** A name, or a pattern with `{n}` (e.g. `web{n}`). */
   name: string;
   count: string;
   firstIp: string;
   memoryMiB: string;
   vcpus: string;
+  /** Project-relative path of the base image ('/'-separated). */
   baseImage: string;
   bridge: string;
   cdromBus: string;
+  /** Write the qcow2 overlays right after the templates (a build step; needs trust). */
   createOverlays: boolean;
 }
 
 export type FleetFieldName = Exclude<keyof FleetFormValues, 'createOverlays'> | 'form';
 
 export interface FieldMessage {
+  /** The field to show it under; `form` for the whole form. */
   field: FleetFieldName;
   severity: 'error' | 'warning';
   message: string;

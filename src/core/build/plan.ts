@@ -2,6 +2,7 @@
 // runs, plus what is skipped and why. Plain data an adapter can show, run and cancel.
 import type { OverlaySpec } from '../image/qcow2/overlay-writer';
 import type { ExternalCommand, IsoTool } from './external-commands';
+import type { OverlayStatus } from './overlay-decision';
 import type { ToolMessage } from './tools';
 import type { IsoBackend, OverlayBackend } from '../settings';
 
@@ -32,10 +33,35 @@ export interface BuildProblem {
   message: string;
 }
 
+/** The ISO as the build sees it: missing, fresh (a build skips it) or stale (a build rewrites it). */
+export interface IsoStatus {
+  state: 'missing' | 'fresh' | 'stale';
+  /** Why a build (re)writes it: the reason `vmctx build` prints, or why it cannot. */
+  reason?: string;
+  /** Bytes on disk, when it exists. */
+  size?: number;
+  /** The label read back from the image (filled in by readBuildStatus, not by a plan). */
+  label?: string;
+}
+
+/**
+ * What is there now, as the plan judged it, whether or not it is run: the explorer shows a
+ * plan it never runs (readBuildStatus), so it says what a build would do.
+ */
+export interface BuildStatus {
+  /** Undefined when the ISO was not planned (`only: 'overlays'`). */
+  iso?: IsoStatus;
+  /** One per VM with an overlay. */
+  overlays: Array<{ vm: string; output: string; status: OverlayStatus }>;
+  /** The base image as probed, when it is usable. */
+  baseImage?: { format: 'raw' | 'qcow2'; virtualSize: number };
+}
+
 export interface BuildPlan {
   steps: BuildStep[];
   skipped: Array<{ output: string; reason: string }>;
   problems: BuildProblem[];
+  status: BuildStatus;
 }
 
 export interface BuildOptions {

@@ -1,17 +1,6 @@
 // The plan as text, for `vmctx deploy --dry-run` and the log: one line a step.
+import { formatBytes as bytes } from '../common/bytes';
 import { changeCount, type DeployPlan, type DeployStep } from './plan';
-
-function bytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
-  let v = n / 1024;
-  let i = 0;
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return `${v >= 10 ? v.toFixed(0) : v.toFixed(1)} ${units[i]}`;
-}
 
 /** `show` turns a path into what the user reads (e.g. relative to the project). */
 export function describeStep(s: DeployStep, show: (p: string) => string = (p) => p): string {

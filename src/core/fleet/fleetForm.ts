@@ -1,36 +1,18 @@
 // The New VM / New Fleet form as the user typed it (strings), its defaults for a project,
-// and the field names problems are reported against. The webview's protocol mirrors these
-// shapes (src/shared/fleetProtocol.ts) without importing the core.
+// and the field names problems are reported against. The form's fields are defined once, in
+// the webview protocol (src/shared/fleetProtocol.ts, which imports nothing); the core uses them.
 import * as path from 'node:path';
 import { formatIPv4 } from '../network/ipv4';
 import type { ContextProject } from '../project/project';
 import type { Settings } from '../settings';
+import type { FieldMessage, FleetFormValues } from '../../shared/fleetProtocol';
 import { addressPoolOf, suggestFirstIp } from './addressPool';
 import type { CdromBus } from './domainXml';
 
-export interface FleetForm {
-  /** A name, or a pattern with `{n}` (e.g. `web{n}`). */
-  name: string;
-  count: string;
-  firstIp: string;
-  memoryMiB: string;
-  vcpus: string;
-  /** Project-relative path of the base image ('/'-separated). */
-  baseImage: string;
-  bridge: string;
-  cdromBus: string;
-  /** Write the qcow2 overlays right after the templates (a build step; needs trust). */
-  createOverlays: boolean;
-}
+export type FleetForm = FleetFormValues;
 
-export type FleetField = Exclude<keyof FleetForm, 'createOverlays'>;
-
-export interface FieldProblem {
-  /** The field to show it under; `form` for the whole form. */
-  field: FleetField | 'form';
-  severity: 'error' | 'warning';
-  message: string;
-}
+/** A problem shown under a field (`form`: the whole form). */
+export type FieldProblem = FieldMessage;
 
 export const DEFAULT_MEMORY_MIB = 512;
 export const DEFAULT_VCPUS = 1;

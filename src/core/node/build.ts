@@ -10,7 +10,7 @@ import { checkLabel } from '../image/iso9660/label';
 import { checkOverlaySpec } from '../image/qcow2/overlay-writer';
 import { isoCommand, qemuImgCommand } from '../build/external-commands';
 import type { BuildInputs } from '../build/inputs';
-import { decideOverlay } from '../build/overlay-decision';
+import { decideOverlay, overlayStatus } from '../build/overlay-decision';
 import type { BuildOptions, BuildPlan, BuildProblem, BuildResult, BuildStep, StepOutcome } from '../build/plan';
 import { cachedHash, isoStaleReason, parseState, serializeState, type BuildState } from '../build/state';
 import { imageDate, scanContext, type ContextScan } from './context-scan';
@@ -57,7 +57,7 @@ function isoInputHash(scan: ContextScan, state: BuildState, fresh: BuildState, e
 export async function planBuild(inputs: BuildInputs, options: BuildOptions = {}): Promise<BuildPlan> {
   const env = options.env ?? process.env;
   const tools = options.tools ?? {};
-  const plan: BuildPlan = { steps: [], skipped: [], problems: [] };
+  const plan: BuildPlan = { steps: [], skipped: [], problems: [], status: { overlays: [] } };
   const state = parseState(await readFile(inputs.stateFile, 'utf8').catch(() => undefined));
   const ctx: PlanContext = { state };
   contexts.set(plan, ctx);
@@ -66,6 +66,7 @@ export async function planBuild(inputs: BuildInputs, options: BuildOptions = {})
 
   if (options.only !== 'overlays') {
     const label = inputs.iso.label;
+    const current = await stat(inputs.iso.path).then((s) => ({ size: s.size, mtimeMs: s.mtimeMs }), () => undefined);
     const labelProblem = checkLabel(label);
     if (labelProblem) problem(inputs.projectDir, 'build-label', labelProblem, label.length > 32 || !/^[\x20-\x7e]+$/.test(label) ? 'error' : 'warning');
     let scan: ContextScan | undefined;
@@ -75,7 +76,10 @@ export async function planBuild(inputs: BuildInputs, options: BuildOptions = {})
       if (e instanceof CancelledError) throw e;
       problem(inputs.contextDir, 'build-no-context', `the context folder ${inputs.contextDir} cannot be read: ${errorMessage(e)}`);
     }
-    if (scan && !plan.problems.some((p) => p.severity === 'error')) {
+    const blocker = plan.problems.find((p) => p.severity === 'error');
+    if (blocker || !scan) {
+      plan.status.iso = { state: current ? 'stale' : 'missing', reason: `cannot be built: ${blocker?.message}`, size: current?.size };
+    } else {
       ctx.scan = scan;
       for (const p of scan.problems) plan.problems.push({ file: join(inputs.contextDir, p.path), severity: p.severity, code: p.code, message: p.message });
       const backend = !options.isoBackend || options.isoBackend === 'auto' ? 'embedded' : options.isoBackend;
@@ -83,8 +87,9 @@ export async function planBuild(inputs: BuildInputs, options: BuildOptions = {})
       const fresh: BuildState = { version: 1, files: {} };
       const inputHash = isoInputHash(scan, state, fresh, [backend, label, String(date)]);
       state.files = fresh.files;
-      const current = await stat(inputs.iso.path).then((s) => ({ size: s.size, mtimeMs: s.mtimeMs }), () => undefined);
-      const stale = options.force ? 'rebuilt (--force)' : isoStaleReason(state, inputs.iso.path, inputHash, current);
+      const staleReason = isoStaleReason(state, inputs.iso.path, inputHash, current);
+      plan.status.iso = { state: !current ? 'missing' : staleReason ? 'stale' : 'fresh', reason: staleReason, size: current?.size };
+      const stale = options.force ? 'rebuilt (--force)' : staleReason;
       const common = { kind: 'iso' as const, output: inputs.iso.path, inputHash, label, contextDir: inputs.contextDir };
       if (!stale) plan.skipped.push({ output: inputs.iso.path, reason: 'up to date (inputs unchanged since the last build)' });
       else if (backend === 'embedded') plan.steps.push({ ...common, reason: stale, backend });
@@ -101,38 +106,38 @@ export async function planBuild(inputs: BuildInputs, options: BuildOptions = {})
     if (!inputs.baseImage) problem(inputs.projectDir, 'build-no-base-image', 'no base image is configured (vmcontext.json "baseImage", or one image in images/): overlays cannot be made');
     else {
       try {
-        base = await probeBaseImage(inputs.baseImage);
+        const probed = await probeBaseImage(inputs.baseImage);
+        plan.status.baseImage = { format: probed.format, virtualSize: probed.size };
+        base = probed;
       } catch (e) {
         problem(inputs.baseImage, 'build-base-image', errorMessage(e));
       }
     }
-    if (base) {
-      const backend = !options.overlayBackend || options.overlayBackend === 'auto' ? 'embedded' : options.overlayBackend;
-      for (const o of inputs.overlays) {
-        const spec = { size: base.size, backingName: o.backingName, backingFormat: base.format };
-        const bad = checkOverlaySpec(spec);
-        if (bad) {
-          problem(o.path, 'build-overlay', `overlay of ${o.vm}: ${bad}`);
-          continue;
-        }
-        let existing;
-        try {
-          existing = await inspectOverlay(o.path);
-        } catch (e) {
-          problem(o.path, 'build-overlay', `cannot read ${o.path}: ${errorMessage(e)}`);
-          continue;
-        }
-        const d = decideOverlay(existing, spec, !!options.force);
-        if (d.action === 'keep') plan.skipped.push({ output: o.path, reason: d.reason });
-        else if (d.action === 'refuse') plan.skipped.push({ output: o.path, reason: d.reason });
-        else if (backend === 'embedded') plan.steps.push({ kind: 'overlay', vm: o.vm, output: o.path, reason: d.reason, spec, backend });
-        else {
-          const tempOutput = tempSibling(o.path);
-          plan.steps.push({
-            kind: 'overlay', vm: o.vm, output: o.path, reason: d.reason, spec, backend, tempOutput,
-            external: qemuImgCommand(tools.qemuImg ?? 'qemu-img', tempOutput, spec.backingName, spec.backingFormat, spec.size),
-          });
-        }
+    const backend = !options.overlayBackend || options.overlayBackend === 'auto' ? 'embedded' : options.overlayBackend;
+    for (const o of inputs.overlays) {
+      // Inspected even without a usable base, so the explorer still tells empty from holding data.
+      let existing;
+      try {
+        existing = await inspectOverlay(o.path);
+      } catch (e) {
+        problem(o.path, 'build-overlay', `cannot read ${o.path}: ${errorMessage(e)}`);
+        plan.status.overlays.push({ vm: o.vm, output: o.path, status: { condition: 'invalid', differences: [], reason: `cannot be read: ${errorMessage(e)}` } });
+        continue;
+      }
+      const spec = base && { size: base.size, backingName: o.backingName, backingFormat: base.format };
+      const bad = spec && checkOverlaySpec(spec);
+      if (bad) problem(o.path, 'build-overlay', `overlay of ${o.vm}: ${bad}`);
+      plan.status.overlays.push({ vm: o.vm, output: o.path, status: overlayStatus(existing, bad ? undefined : spec) });
+      if (!spec || bad) continue;
+      const d = decideOverlay(existing, spec, !!options.force);
+      if (d.action !== 'write') plan.skipped.push({ output: o.path, reason: d.reason });
+      else if (backend === 'embedded') plan.steps.push({ kind: 'overlay', vm: o.vm, output: o.path, reason: d.reason, spec, backend });
+      else {
+        const tempOutput = tempSibling(o.path);
+        plan.steps.push({
+          kind: 'overlay', vm: o.vm, output: o.path, reason: d.reason, spec, backend, tempOutput,
+          external: qemuImgCommand(tools.qemuImg ?? 'qemu-img', tempOutput, spec.backingName, spec.backingFormat, spec.size),
+        });
       }
     }
   }

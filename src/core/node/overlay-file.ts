@@ -1,7 +1,7 @@
 // Overlay and base image files on disk: probing, inspecting, writing atomically.
 import { open, stat } from 'node:fs/promises';
 import { UserError } from '../common/errors';
-import { createOverlay, overlayState, probeImage, type OverlaySpec, type ProbedImage } from '../image/qcow2/index';
+import { MAX_L1_BYTES, createOverlay, overlayState, probeImage, type OverlaySpec, type ProbedImage } from '../image/qcow2/index';
 import type { ExistingOverlay } from '../build/overlay-decision';
 import { writeAtomically } from './atomic-file';
 
@@ -40,13 +40,14 @@ export async function inspectOverlay(path: string): Promise<ExistingOverlay> {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { kind: 'missing' };
     throw e;
   }
-  const size = (await stat(path)).size;
-  const p = probeImage(head, size);
-  if (p.format !== 'qcow2') return { kind: 'not-qcow2' };
+  const fileSize = (await stat(path)).size;
+  const p = probeImage(head, fileSize);
+  if (p.format !== 'qcow2') return { kind: 'not-qcow2', fileSize };
   const h = p.header;
+  if (h.l1Size * 8 > MAX_L1_BYTES) throw new UserError(`its header names an L1 table of ${h.l1Size} entries, more than qemu opens: the image is damaged`);
   const l1 = h.l1Size ? await readHead(path, h.l1Size * 8, h.l1TableOffset) : new Uint8Array(0);
   const s = overlayState(h, l1);
-  return { kind: 'qcow2', empty: s.empty, allocatedL1: s.allocatedL1, snapshots: h.nbSnapshots, backingName: h.backingFile, backingFormat: h.backingFormat, size: h.size };
+  return { kind: 'qcow2', empty: s.empty, allocatedL1: s.allocatedL1, snapshots: h.nbSnapshots, backingName: h.backingFile, backingFormat: h.backingFormat, size: h.size, fileSize };
 }
 
 export async function writeOverlayFile(path: string, spec: OverlaySpec): Promise<void> {

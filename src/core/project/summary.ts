@@ -4,8 +4,8 @@
 import * as path from 'node:path';
 import { formatBytes } from '../common/bytes';
 import { formatIPv4, ipFromMac, netmaskPrefix } from '../network/ipv4';
-import type { BuildState } from '../build/read-build-state';
-import type { OverlayState } from '../build/overlay-state';
+import type { BuildStatus } from '../build/plan';
+import type { OverlayStatus } from '../build/overlay-decision';
 import { overlayPath, type ContextFile, type ContextProject } from './project';
 import type { TemplateInfo } from './template';
 
@@ -73,7 +73,7 @@ export function ipOfTemplate(t: TemplateInfo): string | undefined {
   return ip === undefined ? undefined : formatIPv4(ip);
 }
 
-const overlayWords: Record<OverlayState['condition'], string> = {
+const overlayWords: Record<OverlayStatus['condition'], string> = {
   missing: 'no overlay',
   empty: 'overlay empty',
   data: 'overlay holds data',
@@ -81,9 +81,31 @@ const overlayWords: Record<OverlayState['condition'], string> = {
   invalid: 'overlay unreadable',
 };
 
-function overlayTone(s: OverlayState | undefined): SummaryNode['tone'] {
+function overlayTone(s: OverlayStatus | undefined): SummaryNode['tone'] {
   if (!s) return 'muted';
   return s.condition === 'outdated' || s.condition === 'invalid' ? 'warning' : s.condition === 'missing' ? 'muted' : 'ok';
+}
+
+function overlayOf(build: BuildStatus | undefined, vm: string): OverlayStatus | undefined {
+  return build?.overlays.find((o) => o.vm === vm)?.status;
+}
+
+/** A VM's overlay, under the VM (its details) and under Build › overlays. */
+function overlayNode(project: ContextProject, id: string, vm: string, s: OverlayStatus | undefined): SummaryNode {
+  const file = overlayPath(project, vm);
+  const exists = !!s && s.condition !== 'missing';
+  return {
+    id,
+    kind: 'overlay',
+    section: 'build',
+    label: path.basename(file),
+    description: join(s ? overlayWords[s.condition] : undefined, s?.fileSize !== undefined ? formatBytes(s.fileSize) : undefined),
+    tooltip: exists ? join(file, s.reason) : file,
+    icon: 'database',
+    tone: overlayTone(s),
+    file: exists ? file : undefined,
+    root: project.root,
+  };
 }
 
 function contextFileNode(project: ContextProject, f: ContextFile, problems: ProblemLookup): SummaryNode {
@@ -104,12 +126,12 @@ function contextFileNode(project: ContextProject, f: ContextFile, problems: Prob
   };
 }
 
-function vmNode(project: ContextProject, t: TemplateInfo, build: BuildState | undefined, problems: ProblemLookup): SummaryNode {
+function vmNode(project: ContextProject, t: TemplateInfo, build: BuildStatus | undefined, problems: ProblemLookup): SummaryNode {
   const name = t.name?.value || path.basename(t.file, '.xml');
   const ip = ipOfTemplate(t);
   const mac = t.interfaces.find((i) => i.mac)?.mac?.value;
   const p = problems(t.file);
-  const overlay = t.name ? build?.overlays.get(t.name.value) : undefined;
+  const overlay = t.name ? overlayOf(build, t.name.value) : undefined;
   const id = `${project.root}#vm:${t.file}`;
   const rel = path.relative(project.root, t.file).split(path.sep).join('/');
   const details: SummaryNode[] = [
@@ -117,28 +139,14 @@ function vmNode(project: ContextProject, t: TemplateInfo, build: BuildState | un
   ];
   if (mac) details.push({ id: `${id}:mac`, kind: 'detail', label: mac, description: 'MAC', icon: 'plug', root: project.root });
   if (t.uuid) details.push({ id: `${id}:uuid`, kind: 'detail', label: t.uuid.value, description: 'UUID', icon: 'symbol-key', root: project.root });
-  if (t.name) {
-    const file = overlayPath(project, t.name.value);
-    details.push({
-      id: `${id}:overlay`,
-      kind: 'overlay',
-      section: 'build',
-      label: path.basename(file),
-      description: join(overlay ? overlayWords[overlay.condition] : undefined, overlay?.size !== undefined ? formatBytes(overlay.size) : undefined),
-      tooltip: overlay?.reason ?? file,
-      icon: 'database',
-      tone: overlayTone(overlay),
-      file: overlay && overlay.condition !== 'missing' ? file : undefined,
-      root: project.root,
-    });
-  }
+  if (t.name) details.push(overlayNode(project, `${id}:overlay`, t.name.value, overlay));
   return {
     id,
     kind: 'vm',
     section: 'vms',
     label: name,
     description: join(ip ?? 'no IP (no MAC)', overlay ? overlayWords[overlay.condition] : undefined, describeProblems(p)),
-    tooltip: join(t.file, ip && mac ? `${ip} from MAC ${mac}` : undefined, overlay?.reason, describeProblems(p)),
+    tooltip: join(t.file, ip && mac ? `${ip} from MAC ${mac}` : undefined, overlay && overlay.condition !== 'missing' ? overlay.reason : undefined, describeProblems(p)),
     icon: p.errors ? 'error' : 'vm',
     tone: p.errors ? 'error' : p.warnings ? 'warning' : undefined,
     file: t.file,
@@ -148,44 +156,29 @@ function vmNode(project: ContextProject, t: TemplateInfo, build: BuildState | un
   };
 }
 
-function isoNode(project: ContextProject, build: BuildState | undefined): SummaryNode {
+function isoNode(project: ContextProject, build: BuildStatus | undefined): SummaryNode {
   const iso = build?.iso;
-  const words = !iso ? undefined : iso.freshness === 'missing' ? 'not built' : iso.freshness === 'fresh' ? 'up to date' : 'stale';
+  const exists = !!iso && iso.state !== 'missing';
+  const words = !iso ? undefined : iso.state === 'missing' ? 'not built' : iso.state === 'fresh' ? 'up to date' : 'stale';
   return {
     id: `${project.root}#iso`,
     kind: 'iso',
     section: 'build',
     label: path.basename(project.output.iso),
-    description: join(words, iso?.size !== undefined ? formatBytes(iso.size) : undefined, iso?.exists ? iso.label ?? project.isoLabel : undefined),
-    tooltip: join(project.output.iso, iso?.reason, `label ${project.isoLabel}`),
+    description: join(words, iso?.size !== undefined ? formatBytes(iso.size) : undefined, exists ? iso.label ?? project.isoLabel : undefined),
+    tooltip: join(project.output.iso, iso?.state !== 'fresh' && iso?.reason !== 'new' ? iso?.reason : undefined, `label ${project.isoLabel}`),
     icon: 'target',
-    tone: iso?.freshness === 'fresh' ? 'ok' : iso?.freshness === 'stale' ? 'warning' : 'muted',
-    file: iso?.exists ? project.output.iso : undefined,
+    tone: iso?.state === 'fresh' ? 'ok' : iso?.state === 'stale' ? 'warning' : 'muted',
+    file: exists ? project.output.iso : undefined,
     root: project.root,
   };
 }
 
-function overlaysNode(project: ContextProject, build: BuildState | undefined): SummaryNode {
+function overlaysNode(project: ContextProject, build: BuildStatus | undefined): SummaryNode {
   const named = project.templates.filter((t) => t.name);
-  const states = named.map((t) => build?.overlays.get(t.name!.value));
+  const states = named.map((t) => overlayOf(build, t.name!.value));
   const built = states.filter((s) => s && s.condition !== 'missing').length;
   const outdated = states.filter((s) => s?.condition === 'outdated' || s?.condition === 'invalid').length;
-  const children = named.map((t, i): SummaryNode => {
-    const s = states[i];
-    const file = overlayPath(project, t.name!.value);
-    return {
-      id: `${project.root}#overlay:${t.name!.value}`,
-      kind: 'overlay',
-      section: 'build',
-      label: path.basename(file),
-      description: join(s ? overlayWords[s.condition] : undefined, s?.size !== undefined ? formatBytes(s.size) : undefined),
-      tooltip: s?.reason ?? file,
-      icon: 'database',
-      tone: overlayTone(s),
-      file: s && s.condition !== 'missing' ? file : undefined,
-      root: project.root,
-    };
-  });
   return {
     id: `${project.root}#overlays`,
     kind: 'overlays',
@@ -197,11 +190,11 @@ function overlaysNode(project: ContextProject, build: BuildState | undefined): S
     tone: outdated ? 'warning' : built === named.length && named.length > 0 ? 'ok' : 'muted',
     file: built ? project.output.overlaysDir : undefined,
     root: project.root,
-    children,
+    children: named.map((t, i) => overlayNode(project, `${project.root}#overlay:${t.name!.value}`, t.name!.value, states[i])),
   };
 }
 
-function baseImageNode(project: ContextProject, build: BuildState | undefined): SummaryNode {
+function baseImageNode(project: ContextProject, build: BuildStatus | undefined): SummaryNode {
   const b = project.baseImage;
   const id = `${project.root}#baseImage`;
   if (!b) {
@@ -225,7 +218,7 @@ function baseImageNode(project: ContextProject, build: BuildState | undefined): 
 
 const byRole: Record<ContextFile['role'], number> = { 'post-install': 0, network: 1, routes: 2, other: 3 };
 
-export function summarizeProject(project: ContextProject, build: BuildState | undefined, problems: ProblemLookup = () => none): SummaryNode {
+export function summarizeProject(project: ContextProject, build: BuildStatus | undefined, problems: ProblemLookup = () => none): SummaryNode {
   const root = project.root;
   const files = [...project.contextFiles].sort((a, b) => byRole[a.role] - byRole[b.role] || (a.relative < b.relative ? -1 : 1));
   const contextChildren = files.map((f) => contextFileNode(project, f, problems));

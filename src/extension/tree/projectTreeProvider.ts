@@ -1,8 +1,7 @@
 // The "Context Projects" tree: one root per project, rebuilt from the core summary when a
 // project reloads (file-system watchers) or its diagnostics change. No polling.
 import * as vscode from 'vscode';
-import { nodeFileSystem } from '../../core/node/nodeFileSystem';
-import { readBuildState } from '../../core/build/read-build-state';
+import { readBuildStatus } from '../../core/node/build-status';
 import { summarizeProject, type SummaryNode } from '../../core/project/summary';
 import { errorMessage } from '../../core/common/errors';
 import type { Services } from '../services';
@@ -53,7 +52,8 @@ export class ProjectTreeProvider implements vscode.TreeDataProvider<SummaryNode>
     for (const root of await this.services.projects.projectRoots()) {
       try {
         const project = await this.services.projects.get(root);
-        const build = await readBuildState(nodeFileSystem, project).catch((e) => {
+        // A plan of the real build, never run: the tree says what Build would do.
+        const build = await readBuildStatus(project, { isoBackend: this.services.settings.current.build.isoBackend }).catch((e) => {
           this.services.logger.warn(`reading the build state of ${root} failed: ${errorMessage(e)}`);
           return undefined;
         });

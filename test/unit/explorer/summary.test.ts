@@ -5,7 +5,7 @@ import { nodeFileSystem } from '../../../src/core/node/nodeFileSystem';
 import { loadProject } from '../../../src/core/project/load';
 import { parseIPv4 } from '../../../src/core/network/ipv4';
 import { summarizeProject, type SummaryNode } from '../../../src/core/project/summary';
-import { readBuildState } from '../../../src/core/build/read-build-state';
+import { readBuildStatus } from '../../../src/core/node/build-status';
 import { exampleProject } from '../helpers/tempProject';
 
 const ip = (s: string) => parseIPv4(s)!;
@@ -40,7 +40,7 @@ test('the example project as the explorer shows it', async () => {
 
 test('build state: iso not built, overlays missing, base image missing', async () => {
   const p = await loadProject(nodeFileSystem, exampleProject);
-  const build = await readBuildState(nodeFileSystem, { ...p, output: { iso: '/nonexistent/context.iso', overlaysDir: '/nonexistent' } });
+  const build = await readBuildStatus({ ...p, output: { iso: '/nonexistent/context.iso', overlaysDir: '/nonexistent' } });
   const tree = summarizeProject(p, build);
   const iso = find(tree, `${exampleProject}#iso`)!;
   assert.equal(iso.description, 'not built');

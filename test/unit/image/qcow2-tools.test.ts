@@ -3,9 +3,9 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, writeFileSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { createOverlay } from '../../../src/core/image/qcow2/overlay-writer';
+import { createOverlay, l1SizeFor } from '../../../src/core/image/qcow2/overlay-writer';
 import { inspectOverlay, probeBaseImage, writeOverlayFile } from '../../../src/core/node/overlay-file';
-import { decideOverlay } from '../../../src/core/build/overlay-decision';
+import { decideOverlay, overlayStatus } from '../../../src/core/build/overlay-decision';
 import { removeDir, tempDir, tool } from './helpers';
 
 describe('qcow2 overlays, checked by qemu-img', () => {
@@ -37,8 +37,9 @@ describe('qcow2 overlays, checked by qemu-img', () => {
       assert.equal(info['format-specific'].data.compat, '1.1');
       assert.match(tool('qemu-img', ['compare', '-f', format, '-F', 'qcow2', basePath, ov]), /Images are identical/);
       const state = await inspectOverlay(ov);
-      assert.deepEqual(state, { kind: 'qcow2', empty: true, allocatedL1: 0, snapshots: 0, backingName: spec.backingName, backingFormat: format, size: spec.size });
+      assert.deepEqual(state, { kind: 'qcow2', empty: true, allocatedL1: 0, snapshots: 0, backingName: spec.backingName, backingFormat: format, size: spec.size, fileSize: 3 * 65536 + 8 * l1SizeFor(spec.size) });
       assert.equal(decideOverlay(state, spec, false).action, 'keep');
+      assert.equal(overlayStatus(state, spec).condition, 'empty');
     });
   }
 
@@ -62,12 +63,30 @@ describe('qcow2 overlays, checked by qemu-img', () => {
     tool('qemu-io', ['-f', 'qcow2', '-c', 'write -P 0x5a 0 64k', ov]);
     const state = await inspectOverlay(ov);
     assert.ok(state.kind === 'qcow2' && !state.empty && state.allocatedL1 === 1);
+    assert.deepEqual([overlayStatus(state, spec).condition, overlayStatus(state, spec).holds], ['data', 'data (1 allocated L1 entry)']);
     const d = decideOverlay(state, spec, false);
     assert.equal(d.action, 'refuse');
     assert.match(d.reason, /holds the VM's data.*--force/);
     assert.equal(decideOverlay(state, { ...spec, backingName: 'other.raw' }, false).action, 'refuse');
     assert.equal(decideOverlay(state, spec, true).action, 'write');
     assert.equal(decideOverlay({ ...state, empty: true, allocatedL1: 0 }, { ...spec, size: 1 << 30 }, false).action, 'write');
+  });
+
+  it('sees a snapshot as data, and a damaged L1 size as unreadable', async () => {
+    const ov = join(dir, 'overlays', 'snap.qcow2');
+    await writeOverlayFile(ov, { size: 3 << 20, backingName: '../images/base.raw', backingFormat: 'raw' });
+    tool('qemu-img', ['snapshot', '-c', 'before', ov]);
+    const state = await inspectOverlay(ov);
+    assert.ok(state.kind === 'qcow2' && state.snapshots === 1 && !state.empty);
+    assert.equal(overlayStatus(state, undefined).holds, '1 snapshot(s)');
+    const bad = join(dir, 'overlays', 'bad.qcow2');
+    const bytes = createOverlay({ size: 3 << 20, backingName: 'base.raw', backingFormat: 'raw' });
+    new DataView(bytes.buffer).setUint32(36, 0xffffffff);
+    writeFileSync(bad, bytes);
+    await assert.rejects(inspectOverlay(bad), /L1 table .* damaged/);
+    assert.deepEqual(await inspectOverlay(join(dir, 'overlays', 'none.qcow2')), { kind: 'missing' });
+    writeFileSync(join(dir, 'overlays', 'text.qcow2'), 'hello');
+    assert.deepEqual(await inspectOverlay(join(dir, 'overlays', 'text.qcow2')), { kind: 'not-qcow2', fileSize: 5 });
   });
 
   it('refuses base images in other formats', async () => {

@@ -2,4 +2,4 @@
 export { layoutIso, DEFAULT_LABEL, type IsoLayout, type FileExtent } from './layout';
 export { streamIso, type ByteSink, type FileReader, type OpenFile, type StreamOptions } from './stream';
 export { type IsoDirectory, type IsoFile, type IsoSymlink, type IsoNode, type IsoOptions, type IsoProblem, MAX_FILE_SIZE } from './tree';
-export { checkLabel } from './label';
+export { checkLabel, readLabel, LABEL_HEAD_BYTES } from './label';

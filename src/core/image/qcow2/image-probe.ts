@@ -28,9 +28,28 @@ export function probeImage(head: Uint8Array, fileSize: number): ProbedImage {
   return { format: 'raw', size: fileSize };
 }
 
+/** Bits 9-55 of an L1 entry: the offset of its L2 table (bit 63 is the "copied" flag). */
+const L2_OFFSET_MASK = 0x00fffffffffffe00n;
+
+/** L1 entries that point at an L2 table: each maps up to 512 MiB of data written into the overlay. */
+export function allocatedL1Entries(l1: Uint8Array): number {
+  const v = new DataView(l1.buffer, l1.byteOffset, l1.byteLength);
+  let allocated = 0;
+  for (let at = 0; at + 8 <= l1.length; at += 8) if ((v.getBigUint64(at) & L2_OFFSET_MASK) !== 0n) allocated++;
+  return allocated;
+}
+
+/** True when some L1 entry points at an L2 table, i.e. the guest (or anyone) wrote data. */
+export function overlayHoldsData(l1: Uint8Array): boolean {
+  return allocatedL1Entries(l1) > 0;
+}
+
+/** The largest L1 table qemu opens (QCOW_MAX_L1_SIZE); a header naming a bigger one is damaged. */
+export const MAX_L1_BYTES = 32 << 20;
+
 export interface OverlayState {
   header: Qcow2Header;
-  /** True when no L1 entry is set, no snapshot exists and the file is no longer than fresh. */
+  /** True when no L1 entry points at data and no snapshot exists. */
   empty: boolean;
   /** Allocated L1 entries (each maps up to 512 MiB of guest data). */
   allocatedL1: number;
@@ -38,8 +57,6 @@ export interface OverlayState {
 
 /** Reads what matters of an existing overlay; `l1` holds its L1 table bytes. */
 export function overlayState(header: Qcow2Header, l1: Uint8Array): OverlayState {
-  const v = new DataView(l1.buffer, l1.byteOffset, l1.byteLength);
-  let allocated = 0;
-  for (let at = 0; at + 8 <= l1.length; at += 8) if (v.getUint32(at) !== 0 || v.getUint32(at + 4) !== 0) allocated++;
+  const allocated = allocatedL1Entries(l1);
   return { header, empty: allocated === 0 && header.nbSnapshots === 0, allocatedL1: allocated };
 }
