@@ -5,7 +5,8 @@ import { createDatatype, DatatypeError } from './datatypes';
 import type { Component, Grammar, Loc, RPattern } from './ast';
 import type { SchemaReader } from './reader';
 import { PatternPool, type ElementDecl, type Pattern } from './patterns';
-import { checkOperands, type Level } from './restrictions';
+import { checkOperands, levelOf, type Level } from './restrictions';
+import { isFinite } from './name-class';
 
 interface Define {
   name: string;
@@ -21,6 +22,7 @@ interface Where {
   inList?: boolean;
   inExcept?: boolean;
   inStart?: boolean;
+  inOneOrMore?: boolean;
 }
 
 const MAX_INLINE_DEPTH = 3000;
@@ -160,6 +162,8 @@ export class Simplifier {
         const nc = p.nc;
         if (nc.kind === 'name' && nc.ns === 'http://www.w3.org/2000/xmlns' ) this.problem(p.loc, 'attributes cannot be namespace declarations');
         if (nc.kind === 'name' && nc.ns === '' && nc.local === 'xmlns') this.problem(p.loc, 'attributes cannot be named "xmlns"');
+        // Section 7.3: an attribute of any (or any namespaced) name must be repeatable.
+        if (!isFinite(nc) && !where.inOneOrMore) this.problem(p.loc, 'an <attribute> with a wildcard name (anyName, nsName) must be inside <oneOrMore> or <zeroOrMore>');
         return pool.attribute(nc, this.conv(p.body, { inAttribute: true }));
       }
       case 'choice':
@@ -169,11 +173,15 @@ export class Simplifier {
         if (p.t === 'interleave' && (where.inList || where.inExcept)) this.problem(p.loc, `<interleave> is not allowed inside ${where.inList ? '<list>' : '<except>'}`);
         const items = p.items.map((i) => this.conv(i, where));
         for (const m of checkOperands(p.t, items, this.levels)) this.problem(p.loc, m);
+        // Section 7.1.2: a repeated group or interleave would repeat its attributes.
+        if (where.inOneOrMore && items.some((i) => levelOf(i, this.levels).attributes.length)) {
+          this.problem(p.loc, `attributes cannot be repeated: an <attribute> inside <${p.t}> inside <oneOrMore> (or <zeroOrMore>)`);
+        }
         return this.balanced(items, p.t === 'group' ? (a, b) => pool.group(a, b) : (a, b) => pool.interleave(a, b));
       }
       case 'oneOrMore':
         if (where.inExcept) this.problem(p.loc, '<oneOrMore> is not allowed inside <except>');
-        return pool.oneOrMore(this.conv(p.body, where));
+        return pool.oneOrMore(this.conv(p.body, { ...where, inOneOrMore: true }));
       case 'list':
         if (where.inList || where.inExcept) this.problem(p.loc, `<list> is not allowed inside ${where.inList ? '<list>' : '<except>'}`);
         return pool.list(this.conv(p.body, { ...where, inList: true }));
