@@ -137,6 +137,7 @@ export class Simplifier {
     }
     switch (p.t) {
       case 'empty':
+        if (where.inExcept) this.problem(p.loc, '<empty> is not allowed inside <except>');
         return pool.empty;
       case 'notAllowed':
         return pool.notAllowed;
@@ -171,6 +172,7 @@ export class Simplifier {
       case 'group':
       case 'interleave': {
         if (p.t === 'interleave' && (where.inList || where.inExcept)) this.problem(p.loc, `<interleave> is not allowed inside ${where.inList ? '<list>' : '<except>'}`);
+        if (p.t === 'group' && where.inExcept) this.problem(p.loc, '<group> is not allowed inside <except>');
         const items = p.items.map((i) => this.conv(i, where));
         for (const m of checkOperands(p.t, items, this.levels)) this.problem(p.loc, m);
         // Section 7.1.2: a repeated group or interleave would repeat its attributes.
