@@ -35,7 +35,6 @@ export function activate(context: vscode.ExtensionContext): Services {
   registerShowLogCommand(services);
   registerNetworkFiles(services);
   registerDomainTemplates(services);
-  registerExplorer(services);
   registerNewProjectCommands(services);
   registerNewFleetCommands(services);
   registerBuildCommands(services);
@@ -44,7 +43,8 @@ export function activate(context: vscode.ExtensionContext): Services {
   registerRevealFileCommand(services);
   registerOpenTemplateCommand(services);
   registerFleetPanelSerializer(services);
-  registerDeploy(services);
+  const deploy = registerDeploy(services);
+  registerExplorer(services, deploy);
 
   logger.info(`VM Context ${context.extension.packageJSON.version} activated`);
   return services;

@@ -38,7 +38,14 @@ export interface SummaryNode {
   root: string;
   children?: SummaryNode[];
   expanded?: boolean;
+  /** On VM nodes: the VM's name (the argument of Start / Shut Down / Undefine). */
+  vm?: string;
+  /** On VM nodes: the host URI the VM was last seen on, when known. */
+  uri?: string;
 }
+
+/** A VM's state on its libvirt host, as last read (deploy); undefined before any refresh. */
+export type HostStateLookup = (vm: string) => { uri: string; state: string } | undefined;
 
 export type ProblemLookup = (file: string) => ProblemCount;
 
@@ -126,7 +133,7 @@ function contextFileNode(project: ContextProject, f: ContextFile, problems: Prob
   };
 }
 
-function vmNode(project: ContextProject, t: TemplateInfo, build: BuildStatus | undefined, problems: ProblemLookup): SummaryNode {
+function vmNode(project: ContextProject, t: TemplateInfo, build: BuildStatus | undefined, problems: ProblemLookup, hostState: HostStateLookup): SummaryNode {
   const name = t.name?.value || path.basename(t.file, '.xml');
   const ip = ipOfTemplate(t);
   const mac = t.interfaces.find((i) => i.mac)?.mac?.value;
@@ -140,12 +147,14 @@ function vmNode(project: ContextProject, t: TemplateInfo, build: BuildStatus | u
   if (mac) details.push({ id: `${id}:mac`, kind: 'detail', label: mac, description: 'MAC', icon: 'plug', root: project.root });
   if (t.uuid) details.push({ id: `${id}:uuid`, kind: 'detail', label: t.uuid.value, description: 'UUID', icon: 'symbol-key', root: project.root });
   if (t.name) details.push(overlayNode(project, `${id}:overlay`, t.name.value, overlay));
+  const host = t.name ? hostState(t.name.value) : undefined;
+  if (host) details.push({ id: `${id}:host`, kind: 'detail', label: host.uri, description: host.state, icon: 'server', root: project.root });
   return {
     id,
     kind: 'vm',
     section: 'vms',
     label: name,
-    description: join(ip ?? 'no IP (no MAC)', overlay ? overlayWords[overlay.condition] : undefined, describeProblems(p)),
+    description: join(ip ?? 'no IP (no MAC)', overlay ? overlayWords[overlay.condition] : undefined, host && host.state !== 'absent' ? host.state : undefined, describeProblems(p)),
     tooltip: join(t.file, ip && mac ? `${ip} from MAC ${mac}` : undefined, overlay && overlay.condition !== 'missing' ? overlay.reason : undefined, describeProblems(p)),
     icon: p.errors ? 'error' : 'vm',
     tone: p.errors ? 'error' : p.warnings ? 'warning' : undefined,
@@ -153,6 +162,8 @@ function vmNode(project: ContextProject, t: TemplateInfo, build: BuildStatus | u
     problems: p,
     root: project.root,
     children: details,
+    vm: t.name?.value,
+    uri: host?.uri,
   };
 }
 
@@ -218,7 +229,12 @@ function baseImageNode(project: ContextProject, build: BuildStatus | undefined):
 
 const byRole: Record<ContextFile['role'], number> = { 'post-install': 0, network: 1, routes: 2, other: 3 };
 
-export function summarizeProject(project: ContextProject, build: BuildStatus | undefined, problems: ProblemLookup = () => none): SummaryNode {
+export function summarizeProject(
+  project: ContextProject,
+  build: BuildStatus | undefined,
+  problems: ProblemLookup = () => none,
+  hostState: HostStateLookup = () => undefined,
+): SummaryNode {
   const root = project.root;
   const files = [...project.contextFiles].sort((a, b) => byRole[a.role] - byRole[b.role] || (a.relative < b.relative ? -1 : 1));
   const contextChildren = files.map((f) => contextFileNode(project, f, problems));
@@ -226,7 +242,7 @@ export function summarizeProject(project: ContextProject, build: BuildStatus | u
     contextChildren.unshift({ id: `${root}#context:missing`, kind: 'message', label: 'post-install is missing', description: 'the guests run it at boot', icon: 'warning', tone: 'warning', root });
   }
   const contextProblems = sum(files.map((f) => problems(f.path)));
-  const vms = project.templates.map((t) => vmNode(project, t, project.templates.length ? build : undefined, problems));
+  const vms = project.templates.map((t) => vmNode(project, t, project.templates.length ? build : undefined, problems, hostState));
   const vmProblems = sum(project.templates.map((t) => problems(t.file)));
   const sections: SummaryNode[] = [
     {

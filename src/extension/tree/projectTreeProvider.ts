@@ -5,6 +5,7 @@ import { readBuildStatus } from '../../core/node/build-status';
 import { summarizeProject, type SummaryNode } from '../../core/project/summary';
 import { errorMessage } from '../../core/common/errors';
 import type { Services } from '../services';
+import type { DeployService } from '../deploy/index';
 import { toTreeItem } from './treeItem';
 import { problemCountOf } from './problemCounts';
 
@@ -22,10 +23,15 @@ export class ProjectTreeProvider implements vscode.TreeDataProvider<SummaryNode>
   /** Fires with the new roots after every refresh (the view's badge and title follow it). */
   readonly onDidRefresh = this.changeEmitter.event;
 
-  constructor(private readonly services: Services) {
+  constructor(
+    private readonly services: Services,
+    private readonly deploy?: DeployService,
+  ) {
     this.disposables.push(
       this.changeEmitter,
       services.projects.onDidChange(() => this.schedule()),
+      // VM states on the hosts, refreshed by deploys and the VM actions.
+      ...(deploy ? [deploy.onDidChange(() => this.schedule())] : []),
       vscode.languages.onDidChangeDiagnostics((e) => {
         if (e.uris.some((u) => this.roots.some((r) => u.fsPath.startsWith(r.root)))) this.schedule();
       }),
@@ -57,7 +63,7 @@ export class ProjectTreeProvider implements vscode.TreeDataProvider<SummaryNode>
           this.services.logger.warn(`reading the build state of ${root} failed: ${errorMessage(e)}`);
           return undefined;
         });
-        roots.push(summarizeProject(project, build, problemCountOf));
+        roots.push(summarizeProject(project, build, problemCountOf, (vm) => this.deploy?.stateOf(project, vm)));
       } catch (e) {
         this.services.logger.error(`showing the project ${root} failed: ${errorMessage(e)}`);
       }

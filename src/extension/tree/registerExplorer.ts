@@ -5,9 +5,10 @@ import type { Services } from '../services';
 import { Commands, ContextKeys, Views } from '../constants';
 import { registerCommand } from '../errors';
 import { ProjectTreeProvider } from './projectTreeProvider';
+import type { DeployService } from '../deploy/index';
 
-export function registerExplorer(services: Services): ProjectTreeProvider {
-  const provider = new ProjectTreeProvider(services);
+export function registerExplorer(services: Services, deploy?: DeployService): ProjectTreeProvider {
+  const provider = new ProjectTreeProvider(services, deploy);
   const view = vscode.window.createTreeView(Views.projects, { treeDataProvider: provider });
   services.context.subscriptions.push(
     provider,
