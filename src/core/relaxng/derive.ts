@@ -15,16 +15,26 @@ function isWhitespace(s: string): boolean {
 export class Deriver {
   constructor(readonly pool: PatternPool) {}
 
+  /** Names seen in start tags, numbered: the start-tag memo is one map with numeric keys. */
+  private readonly nameIds = new Map<string, number>();
+  private readonly stoMemo = new Map<number, Pattern>();
+
   /** Start tag `<name`: the content pattern of the matching element(s), After the rest. */
-  startTagOpen(p: Pattern, ns: string, local: string, key = `{${ns}}${local}`): Pattern {
-    const hit = p.sto?.get(key);
+  startTagOpen(p: Pattern, ns: string, local: string, key?: number): Pattern {
+    if (key === undefined) {
+      const name = `{${ns}}${local}`;
+      key = this.nameIds.get(name);
+      if (key === undefined) this.nameIds.set(name, (key = this.nameIds.size));
+    }
+    const mk = p.id * 65536 + key;
+    const hit = key < 65536 ? this.stoMemo.get(mk) : undefined;
     if (hit) return hit;
     const r = this.sto(p, ns, local, key);
-    (p.sto ??= new Map()).set(key, r);
+    if (key < 65536) this.stoMemo.set(mk, r);
     return r;
   }
 
-  private sto(p: Pattern, ns: string, local: string, key: string): Pattern {
+  private sto(p: Pattern, ns: string, local: string, key: number): Pattern {
     const pool = this.pool;
     switch (p.k) {
       case K.Choice:

@@ -47,7 +47,6 @@ export interface Pattern {
   readonly val?: string;
   readonly raw?: string;
   // Derivative memos (see derive.ts).
-  sto?: Map<string, Pattern>;
   att?: Map<string, Pattern>;
   txt?: Map<string, Pattern>;
   stc?: Pattern;
