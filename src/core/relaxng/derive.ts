@@ -15,9 +15,8 @@ function isWhitespace(s: string): boolean {
 export class Deriver {
   constructor(readonly pool: PatternPool) {}
 
-  /** Names seen in start tags, numbered: the start-tag memo is one map with numeric keys. */
+  /** Names seen in start tags, numbered: memo keys are small integers. */
   private readonly nameIds = new Map<string, number>();
-  private readonly stoMemo = new Map<number, Pattern>();
 
   /** Start tag `<name`: the content pattern of the matching element(s), After the rest. */
   startTagOpen(p: Pattern, ns: string, local: string, key?: number): Pattern {
@@ -26,11 +25,10 @@ export class Deriver {
       key = this.nameIds.get(name);
       if (key === undefined) this.nameIds.set(name, (key = this.nameIds.size));
     }
-    const mk = p.id * 65536 + key;
-    const hit = key < 65536 ? this.stoMemo.get(mk) : undefined;
+    const hit = p.sto?.get(key);
     if (hit) return hit;
     const r = this.sto(p, ns, local, key);
-    if (key < 65536) this.stoMemo.set(mk, r);
+    (p.sto ??= new Map()).set(key, r);
     return r;
   }
 

@@ -47,6 +47,7 @@ export interface Pattern {
   readonly val?: string;
   readonly raw?: string;
   // Derivative memos (see derive.ts).
+  sto?: Map<number, Pattern>;
   att?: Map<string, Pattern>;
   txt?: Map<string, Pattern>;
   stc?: Pattern;
