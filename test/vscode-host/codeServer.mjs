@@ -124,7 +124,7 @@ export function copyExample(name = 'snooze-cluster') {
  * Starts code-server; resolves once it answers HTTP. `trust: false` leaves workspace trust on
  * (the folder opens restricted). Call `stop()` in a finally block.
  */
-export async function startCodeServer({ trust = true, settings = {}, logFile, env = {} } = {}) {
+export async function startCodeServer({ trust = true, settings = {}, logFile, env = {}, vsix = [] } = {}) {
   const entry = ensureCodeServer();
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'vmctx-code-server-'));
@@ -132,6 +132,11 @@ export async function startCodeServer({ trust = true, settings = {}, logFile, en
   const extensionsDir = join(dataDir, 'extensions');
   mkdirSync(join(userDataDir, 'User'), { recursive: true });
   mkdirSync(extensionsDir, { recursive: true });
+  // Packaged extensions to install first, as a user would (`--install-extension x.vsix`).
+  for (const file of vsix) {
+    const r = spawnSync(process.execPath, [entry, '--extensions-dir', extensionsDir, '--user-data-dir', userDataDir, '--install-extension', file], { encoding: 'utf8' });
+    if (r.status !== 0) throw new HarnessError(`code-server could not install ${file}: ${(r.stderr || r.stdout).trim()}`);
+  }
   writeFileSync(
     join(userDataDir, 'User/settings.json'),
     JSON.stringify(
