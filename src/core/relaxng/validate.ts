@@ -6,7 +6,7 @@ import type { ValueContext } from './datatypes';
 import { K, type Pattern } from './patterns';
 import type { RngSchema } from './schema';
 import { isWhitespace } from './derive';
-import { contains, isFinite, type NameClass, type QName } from './name-class';
+import { isFinite, type QName } from './name-class';
 import {
   allowedAttributes,
   attributeContents,
@@ -331,4 +331,3 @@ function endSpan(el: XmlElement): Span {
   return el.endTag ?? el.startTag;
 }
 
-export { contains, type NameClass };
