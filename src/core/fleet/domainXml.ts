@@ -1,6 +1,7 @@
 // The libvirt domain template of one new VM, in the shape of the example project's: a qcow2
 // overlay over the shared base image, the context CD-ROM read-only, a bridged NIC whose MAC
-// encodes the VM's IPv4 address. Written as text so the file reads like a hand-made one.
+// encodes the VM's IPv4 address. Written with fast-xml-parser's XMLBuilder.
+import { XMLBuilder } from 'fast-xml-parser';
 
 export type CdromBus = 'sata' | 'scsi' | 'ide';
 export const CDROM_BUSES: readonly CdromBus[] = ['sata', 'scsi', 'ide'];
@@ -21,11 +22,15 @@ export interface DomainSpec {
   isoName: string;
 }
 
-const escapeXml = (s: string) =>
-  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/'/g, '&apos;').replace(/"/g, '&quot;');
-
-/** Comments must not contain `--`. */
-const escapeComment = (s: string) => s.replace(/-{2,}/g, (m) => m.split('').join(' '));
+// fast-xml-parser's builder escapes text, attribute values and comments (`--`) for us.
+const builder = new XMLBuilder({
+  ignoreAttributes: false,
+  attributeNamePrefix: '@_',
+  commentPropName: '#comment',
+  format: true,
+  indentBy: '  ',
+  suppressEmptyNode: true,
+});
 
 export function cdromTarget(bus: CdromBus): string {
   // IDE: the secondary master, as on a physical PC; SATA and SCSI: the first disk letter.
@@ -38,61 +43,60 @@ export function machineFor(bus: CdromBus): string {
 }
 
 export function domainXml(spec: DomainSpec): string {
-  const x = escapeXml;
   const dir = spec.remoteDirectory.replace(/\/+$/, '') || '/';
   const at = (file: string) => (dir === '/' ? `/${file}` : `${dir}/${file}`);
-  return `<?xml version="1.0" encoding="UTF-8"?>
-<!-- ${escapeComment(spec.name)}: ${escapeComment(spec.ip)}, encoded in the last 4 bytes of its MAC ${escapeComment(spec.mac)}.
-     Its disk is a qcow2 overlay over the shared base image; the CD-ROM is context.iso. -->
-<domain type='kvm'>
-  <name>${x(spec.name)}</name>
-  <uuid>${x(spec.uuid)}</uuid>
-  <memory unit='MiB'>${spec.memoryMiB}</memory>
-  <currentMemory unit='MiB'>${spec.memoryMiB}</currentMemory>
-  <vcpu placement='static'>${spec.vcpus}</vcpu>
-  <os>
-    <type arch='x86_64' machine='${machineFor(spec.cdromBus)}'>hvm</type>
-    <boot dev='hd'/>
-  </os>
-  <features>
-    <acpi/>
-    <apic/>
-  </features>
-  <cpu mode='host-model'/>
-  <clock offset='utc'/>
-  <on_poweroff>destroy</on_poweroff>
-  <on_reboot>restart</on_reboot>
-  <on_crash>destroy</on_crash>
-  <devices>
-    <emulator>/usr/bin/qemu-system-x86_64</emulator>
-    <disk type='file' device='disk'>
-      <driver name='qemu' type='qcow2'/>
-      <source file='${x(at(`${spec.name}.qcow2`))}'/>
-      <target dev='vda' bus='virtio'/>
-    </disk>
-    <disk type='file' device='cdrom'>
-      <driver name='qemu' type='raw'/>
-      <source file='${x(at(spec.isoName))}'/>
-      <target dev='${cdromTarget(spec.cdromBus)}' bus='${spec.cdromBus}'/>
-      <readonly/>
-    </disk>
-    <interface type='bridge'>
-      <mac address='${x(spec.mac)}'/>
-      <source bridge='${x(spec.bridge)}'/>
-      <model type='virtio'/>
-    </interface>
-    <serial type='pty'>
-      <target port='0'/>
-    </serial>
-    <console type='pty'>
-      <target type='serial' port='0'/>
-    </console>
-    <graphics type='vnc' port='-1' autoport='yes' listen='127.0.0.1'/>
-    <video>
-      <model type='virtio'/>
-    </video>
-    <memballoon model='virtio'/>
-  </devices>
-</domain>
-`;
+  const empty = '';
+  return builder.build({
+    '?xml': { '@_version': '1.0', '@_encoding': 'UTF-8' },
+    '#comment': ` ${spec.name}: ${spec.ip}, encoded in the last 4 bytes of its MAC ${spec.mac}. Its disk is a qcow2 overlay over the shared base image; the CD-ROM is context.iso. `,
+    domain: {
+      '@_type': 'kvm',
+      name: spec.name,
+      uuid: spec.uuid,
+      memory: { '@_unit': 'MiB', '#text': spec.memoryMiB },
+      currentMemory: { '@_unit': 'MiB', '#text': spec.memoryMiB },
+      vcpu: { '@_placement': 'static', '#text': spec.vcpus },
+      os: {
+        type: { '@_arch': 'x86_64', '@_machine': machineFor(spec.cdromBus), '#text': 'hvm' },
+        boot: { '@_dev': 'hd' },
+      },
+      features: { acpi: empty, apic: empty },
+      cpu: { '@_mode': 'host-model' },
+      clock: { '@_offset': 'utc' },
+      on_poweroff: 'destroy',
+      on_reboot: 'restart',
+      on_crash: 'destroy',
+      devices: {
+        emulator: '/usr/bin/qemu-system-x86_64',
+        disk: [
+          {
+            '@_type': 'file',
+            '@_device': 'disk',
+            driver: { '@_name': 'qemu', '@_type': 'qcow2' },
+            source: { '@_file': at(`${spec.name}.qcow2`) },
+            target: { '@_dev': 'vda', '@_bus': 'virtio' },
+          },
+          {
+            '@_type': 'file',
+            '@_device': 'cdrom',
+            driver: { '@_name': 'qemu', '@_type': 'raw' },
+            source: { '@_file': at(spec.isoName) },
+            target: { '@_dev': cdromTarget(spec.cdromBus), '@_bus': spec.cdromBus },
+            readonly: empty,
+          },
+        ],
+        interface: {
+          '@_type': 'bridge',
+          mac: { '@_address': spec.mac },
+          source: { '@_bridge': spec.bridge },
+          model: { '@_type': 'virtio' },
+        },
+        serial: { '@_type': 'pty', target: { '@_port': '0' } },
+        console: { '@_type': 'pty', target: { '@_type': 'serial', '@_port': '0' } },
+        graphics: { '@_type': 'vnc', '@_port': '-1', '@_autoport': 'yes', '@_listen': '127.0.0.1' },
+        video: { model: { '@_type': 'virtio' } },
+        memballoon: { '@_model': 'virtio' },
+      },
+    },
+  });
 }

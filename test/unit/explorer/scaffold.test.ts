@@ -20,7 +20,7 @@ test('a new project copies the example context and scripts and writes manifest a
   const manifest = parseManifest(decode(byPath.get('vmcontext.json')!.content));
   assert.deepEqual(manifest.diagnostics, []);
   assert.equal(manifest.manifest.remote?.bridge, 'br0');
-  assert.ok(decode(byPath.get(`templates/${FIRST_VM.name}.xml`)!.content).includes("<mac address='00:16:c0:a8:7a:11'/>"));
+  assert.ok(decode(byPath.get(`templates/${FIRST_VM.name}.xml`)!.content).includes('<mac address="00:16:c0:a8:7a:11"/>'));
 
   // Written out, it loads as a project with one VM.
   const dir = tempDir();
