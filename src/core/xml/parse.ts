@@ -1,9 +1,24 @@
-// Strict, position-aware XML reading for diagnostics: saxes checks well-formedness and
-// namespaces; we add exact 0-based offsets for every element, attribute and text node.
-// Internal DTD entities are never expanded (no XML bombs): a reference to one is an error.
-import { SaxesParser, type SaxesTagNS } from 'saxes';
+// Strict, position-aware XML reading for diagnostics: a single pass over the text that checks
+// XML 1.0 well-formedness and namespaces and records exact 0-based offsets for every element,
+// attribute and text node. Internal DTD entities are never expanded (no XML bombs): a reference
+// to one is an error. Differential tests hold it to saxes' verdicts (test/unit/xml).
 import { LineIndex } from '../common/text';
 import { diagnostic, type Diagnostic } from '../common/diagnostic';
+import { XmlSyntaxError } from './errors';
+import * as nodes from './nodes';
+import * as entities from './entities';
+import * as namespaces from './namespaces';
+import * as scanner from './scanner';
+
+// Bound once here: where modules are transpiled to CommonJS (tsx, tests, benches), each use of
+// an imported name is a getter call, which is far too slow in the inner loops.
+const { decodeAttribute, decodeText } = entities;
+const { AttributeNode, ElementNode, TextNode } = nodes;
+type AttributeNode = nodes.AttributeNode;
+type ElementNode = nodes.ElementNode;
+const { NamespaceScope, XMLNS_NAMESPACE, bindingError, qnameColon } = namespaces;
+const { AMP, BANG, CR, DQUOTE, EQ, GT, LBRACKET, LF, LT, PERCENT, QUESTION, RBRACKET, SEMICOLON, SLASH, SQUOTE, TAB } = scanner;
+const { describeChar, firstIllegalChar, isSpace, scanName, skipSpace } = scanner;
 
 export interface Span {
   start: number;
@@ -101,186 +116,537 @@ export function parseXml(text: string, options: ParseOptions = {}): XmlDocument 
 }
 
 function parseXmlUncached(text: string, options: ParseOptions): XmlDocument {
-  const maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
-  const parser = new SaxesParser({ xmlns: true, position: true });
-  const stack: XmlElement[] = [];
-  let root: XmlElement | undefined;
+  let lines: LineIndex | undefined;
+  const lineIndex = () => (lines ??= new LineIndex(text));
+  // Characters XML never allows (binary data, NUL, lone surrogates) end the document there:
+  // everything before them is parsed, and unless that part has an error of its own, the
+  // character is the error.
+  const bad = firstIllegalChar(text);
+  const parser = new Parser(bad < 0 ? text : text.slice(0, bad), text, lineIndex, options.maxDepth ?? DEFAULT_MAX_DEPTH);
   let error: XmlDocument['error'];
-  let pendingAttributes: XmlAttribute[] = [];
-  let pending: XmlElement | undefined;
-  // End offset of the last markup construct; text starts there.
-  let cursor = 0;
-
-  const fail = (message: string, span: Span) => {
-    if (!error) error = { message, span };
-    throw new StopParsing();
+  try {
+    parser.parse();
+  } catch (e) {
+    if (!(e instanceof XmlSyntaxError)) throw e;
+    if (bad < 0 || (!e.atEnd && e.start < bad)) error = { message: e.message, span: { start: e.start, end: e.end } };
+  } finally {
+    parser.finish();
+  }
+  if (!error && bad >= 0) {
+    const what = describeChar(text, bad);
+    error = { message: `character ${what} is not allowed in XML`, span: { start: bad, end: bad + 1 } };
+  }
+  // Line starts are only needed for positions (diagnostics, editor features): computed on first use.
+  return {
+    text,
+    get lines() {
+      return lineIndex();
+    },
+    root: parser.root,
+    error,
   };
+}
 
-  parser.on('opentagstart', (tag) => {
-    const p = parser.position;
-    const start = text.lastIndexOf('<' + tag.name, p);
-    const nameStart = start + 1;
-    const parent = stack[stack.length - 1];
-    const [prefix, local] = splitName(tag.name);
-    pending = {
-      kind: 'element',
-      name: tag.name,
+const enum Where {
+  BeforeRoot,
+  InRoot,
+  AfterRoot,
+}
+
+/** One pass over the text with charCodeAt and indexOf; the open elements are an explicit stack. */
+class Parser {
+  root: XmlElement | undefined;
+  private readonly stack: ElementNode[] = [];
+  /**
+   * The children of each open element while it is open: reused arrays, copied to exactly sized
+   * ones when the element ends (an array grown by push keeps room for 17 and more).
+   */
+  private readonly kids: XmlNode[][] = [];
+  private readonly attributes: AttributeNode[] = [];
+  private readonly marks: number[] = [];
+  private readonly ns = new NamespaceScope();
+  private where = Where.BeforeRoot;
+  private sawDoctype = false;
+
+  constructor(
+    /** The text up to the first illegal character, if any. */
+    private readonly s: string,
+    /** The whole text (elements never closed reach to its end). */
+    private readonly whole: string,
+    private readonly lines: () => LineIndex,
+    private readonly maxDepth: number,
+  ) {
+    this.docEnd = whole.length;
+  }
+
+  private readonly docEnd: number;
+
+  /** Gives the elements left open (by an error or the end of the input) their children. */
+  finish(): void {
+    const { stack, kids } = this;
+    for (let d = stack.length - 1; d >= 0; d--) stack[d].children = kids[d].slice();
+  }
+
+  parse(): void {
+    const s = this.s;
+    const n = s.length;
+    let pos = s.charCodeAt(0) === 0xfeff ? 1 : 0;
+    if (s.startsWith('<?xml', pos) && (isSpace(s.charCodeAt(pos + 5)) || s.charCodeAt(pos + 5) === QUESTION)) {
+      pos = this.xmlDeclaration(pos);
+    }
+    while (pos < n) {
+      const lt = s.indexOf('<', pos);
+      const stop = lt < 0 ? n : lt;
+      if (stop > pos) this.charData(pos, stop, lt >= 0);
+      if (lt < 0) break;
+      const c = s.charCodeAt(lt + 1);
+      if (c === SLASH) pos = this.endTag(lt);
+      else if (c === BANG) pos = this.bang(lt);
+      else if (c === QUESTION) pos = this.processingInstruction(lt);
+      else pos = this.startTag(lt);
+    }
+    const open = this.stack[this.stack.length - 1];
+    if (open) this.failAtEnd(`element <${open.name}> is never closed: add </${open.name}>`);
+    if (!this.root) this.failAtEnd('the document has no root element');
+  }
+
+  // ---- errors
+
+  private fail(message: string, start: number, end = start + 1): never {
+    throw new XmlSyntaxError(message, start, Math.max(end, start + 1));
+  }
+
+  /** The text ended too early: the error is shown on the last character that is not blank. */
+  private failAtEnd(message: string): never {
+    const t = this.whole;
+    let e = this.docEnd;
+    while (e > 0 && isSpace(t.charCodeAt(e - 1))) e--;
+    throw new XmlSyntaxError(message, Math.max(0, e - 1), e, true);
+  }
+
+  /** Fails at the end of the input when `i` is past it, else with `message` at `i`. */
+  private failAt(i: number, message: string, what: string): never {
+    if (i >= this.s.length) this.failAtEnd(`the document ends inside ${what}`);
+    this.fail(message, i);
+  }
+
+  // ---- character data
+
+  private charData(start: number, end: number, complete: boolean): void {
+    const s = this.s;
+    const parent = this.stack[this.stack.length - 1];
+    if (!parent) {
+      const i = skipSpace(s, start, end);
+      if (i < end) {
+        this.fail(
+          this.where === Where.AfterRoot ? 'text after the root element: only comments and whitespace may follow it' : 'text before the root element',
+          i,
+        );
+      }
+      return;
+    }
+    let plain = true;
+    for (let i = start; i < end; i++) {
+      const c = s.charCodeAt(i);
+      if (c === AMP || c === CR) plain = false;
+      else if (c === RBRACKET && s.charCodeAt(i + 1) === RBRACKET && s.charCodeAt(i + 2) === GT) {
+        this.fail(`']]>' is not allowed in text: write ]]&gt;`, i, i + 3);
+      }
+    }
+    const value = plain ? slice(s, start, end) : decodeText(s, start, end);
+    // Text running into the end of the input is not kept (the element is unfinished anyway).
+    if (complete) this.kids[this.stack.length - 1].push(new TextNode(value, parent, start, end));
+  }
+
+  // ---- tags
+
+  private startTag(lt: number): number {
+    const s = this.s;
+    const n = s.length;
+    const nameStart = lt + 1;
+    const nameEnd = scanName(s, nameStart, n);
+    if (nameEnd === nameStart) this.failAt(nameStart, `'<' must start a tag name: write &lt; for a literal <`, 'a tag');
+    const name = slice(s, nameStart, nameEnd);
+    if (this.where === Where.AfterRoot) {
+      this.fail(`only one root element is allowed: <${name}> comes after the root element ended`, nameStart, nameEnd);
+    }
+    const attributes = this.attributes;
+    attributes.length = 0;
+    let hasXmlns = false;
+    let prefixed = 0;
+    let selfClosing = false;
+    let i = nameEnd;
+    for (;;) {
+      const before = i;
+      i = skipSpace(s, i, n);
+      if (i >= n) this.failAtEnd(`the start tag <${name}> is not finished: add >`);
+      const c = s.charCodeAt(i);
+      if (c === GT) {
+        i++;
+        break;
+      }
+      if (c === SLASH) {
+        if (s.charCodeAt(i + 1) === GT) {
+          i += 2;
+          selfClosing = true;
+          break;
+        }
+        this.failAt(i + 1, `'/' in a start tag must be followed by '>'`, `the start tag <${name}>`);
+      }
+      const an = scanName(s, i, n);
+      if (an === i) this.fail(`unexpected character '${s[i]}' in the start tag <${name}>`, i);
+      if (i === before) this.fail(`attributes must be separated by whitespace`, i, an);
+      const aname = slice(s, i, an);
+      let j = skipSpace(s, an, n);
+      if (s.charCodeAt(j) !== EQ) this.failAt(j, `attribute ${aname} has no value: write ${aname}="..."`, `the start tag <${name}>`);
+      j = skipSpace(s, j + 1, n);
+      const q = s.charCodeAt(j);
+      if (q !== DQUOTE && q !== SQUOTE) this.failAt(j, `the value of attribute ${aname} must be in quotes`, `the start tag <${name}>`);
+      const vs = j + 1;
+      let ve = s.indexOf(q === DQUOTE ? '"' : "'", vs);
+      const found = ve >= 0;
+      if (!found) ve = n;
+      let plain = true;
+      for (let k = vs; k < ve; k++) {
+        const c = s.charCodeAt(k);
+        if (c <= LT) {
+          if (c === LT) this.fail(`'<' is not allowed in an attribute value: write &lt;`, k);
+          if (c === AMP || c === TAB || c === LF || c === CR) plain = false;
+        }
+      }
+      if (!found) this.failAtEnd(`the value of attribute ${aname} is not closed: add ${s[j]}`);
+      for (let k = 0; k < attributes.length; k++) {
+        if (attributes[k].name === aname) this.fail(`duplicate attribute ${aname}`, i, an);
+      }
+      const value = plain ? slice(s, vs, ve) : decodeAttribute(s, vs, ve);
+      const colon = qnameColon(aname);
+      if (colon === -2) this.fail(`${aname} is not a valid qualified name (prefix:local)`, i, an);
+      let prefix = '';
+      let local = aname;
+      if (colon > 0) {
+        prefix = intern(aname.slice(0, colon));
+        local = intern(aname.slice(colon + 1));
+        prefixed++;
+        if (prefix === 'xmlns') hasXmlns = true;
+      } else if (aname === 'xmlns') hasXmlns = true;
+      attributes.push(new AttributeNode(aname, local, prefix, value, i, an, vs, ve));
+      i = ve + 1;
+    }
+
+    // Namespaces: the declarations on this tag are in scope for its own name and attributes.
+    const ns = this.ns;
+    const mark = ns.mark;
+    if (hasXmlns) {
+      for (const a of attributes) {
+        const p = a.name === 'xmlns' ? '' : a.prefix === 'xmlns' ? a.local : undefined;
+        if (p === undefined) continue;
+        const problem = bindingError(p, a.value);
+        if (problem) this.fail(problem, a.o0, a.o3 + 1);
+        ns.bind(p, a.value);
+      }
+    }
+    const colon = qnameColon(name);
+    if (colon === -2) this.fail(`<${name}> is not a valid qualified name (prefix:local)`, nameStart, nameEnd);
+    const prefix = colon > 0 ? intern(name.slice(0, colon)) : '';
+    const local = colon > 0 ? intern(name.slice(colon + 1)) : name;
+    const uri = ns.resolve(prefix);
+    if (prefix === 'xmlns') this.fail(`an element name may not have the prefix xmlns`, nameStart, nameEnd);
+    if (uri === undefined) this.fail(unboundMessage(prefix), nameStart, nameStart + prefix.length);
+    if (prefixed > 0) {
+      for (const a of attributes) {
+        if (a.prefix === '') {
+          if (a.name === 'xmlns') a.uri = XMLNS_NAMESPACE;
+          continue;
+        }
+        const u = ns.resolve(a.prefix);
+        if (u === undefined) this.fail(unboundMessage(a.prefix), a.o0, a.o0 + a.prefix.length);
+        a.uri = u;
+      }
+      if (prefixed > 1) {
+        for (let x = 0; x < attributes.length; x++) {
+          const a = attributes[x];
+          if (a.prefix === '') continue;
+          for (let y = 0; y < x; y++) {
+            const b = attributes[y];
+            if (b.prefix !== '' && b.local === a.local && b.uri === a.uri) {
+              this.fail(`duplicate attribute: ${a.name} and ${b.name} are the same attribute {${a.uri}}${a.local}`, a.o0, a.o1);
+            }
+          }
+        }
+      }
+    } else if (hasXmlns) {
+      for (const a of attributes) if (a.name === 'xmlns') a.uri = XMLNS_NAMESPACE;
+    }
+
+    const parent = this.stack[this.stack.length - 1];
+    const el = new ElementNode(
+      name,
       local,
       prefix,
-      uri: '',
-      attributes: [],
-      children: [],
+      uri,
+      attributes.length === 0 ? [] : attributes.slice(),
+      selfClosing ? [] : PENDING,
       parent,
-      span: { start, end: text.length },
-      startTag: { start, end: text.length },
-      nameSpan: { start: nameStart, end: nameStart + tag.name.length },
-      selfClosing: false,
-      closed: false,
-    };
-    pendingAttributes = [];
-  });
-
-  parser.on('attribute', (attr) => {
-    const end = parser.position;
-    const quote = text[end - 1];
-    const valueEnd = end - 1;
-    const valueStart = text.lastIndexOf(quote, valueEnd - 1) + 1;
-    let i = valueStart - 2;
-    while (i >= 0 && isSpace(text[i])) i--; // before the opening quote
-    // text[i] is '='
-    i--;
-    while (i >= 0 && isSpace(text[i])) i--;
-    const nameEnd = i + 1;
-    const nameStart = nameEnd - attr.name.length;
-    pendingAttributes.push({
-      name: attr.name,
-      local: (attr as { local?: string }).local ?? splitName(attr.name)[1],
-      prefix: (attr as { prefix?: string }).prefix ?? splitName(attr.name)[0],
-      uri: '',
-      value: attr.value,
-      span: { start: nameStart, end },
-      nameSpan: { start: nameStart, end: nameEnd },
-      valueSpan: { start: valueStart, end: valueEnd },
-    });
-  });
-
-  parser.on('opentag', (tag: SaxesTagNS) => {
-    const el = pending!;
-    pending = undefined;
-    el.startTag.end = parser.position;
-    el.uri = tag.uri ?? '';
-    el.selfClosing = !!tag.isSelfClosing;
-    for (const a of pendingAttributes) {
-      a.uri = tag.attributes[a.name]?.uri ?? '';
+      lt,
+      i,
+      nameEnd,
+      selfClosing ? i : this.docEnd,
+      selfClosing,
+    );
+    if (parent) this.kids[this.stack.length - 1].push(el);
+    else {
+      this.root = el;
+      this.where = Where.InRoot;
     }
-    el.attributes = pendingAttributes;
-    cursor = parser.position;
-    const parent = stack[stack.length - 1];
-    if (parent) parent.children.push(el);
-    else if (!root) root = el;
-    if (!tag.isSelfClosing) {
-      if (stack.length >= maxDepth) fail(`elements nested deeper than ${maxDepth} levels`, el.nameSpan);
-      stack.push(el);
+    if (selfClosing) {
+      ns.popTo(mark);
+      if (!parent) this.where = Where.AfterRoot;
     } else {
-      el.span.end = parser.position;
-      el.closed = true;
+      if (this.stack.length >= this.maxDepth) this.fail(`elements nested deeper than ${this.maxDepth} levels`, nameStart, nameEnd);
+      this.stack.push(el);
+      this.marks.push(mark);
+      const depth = this.stack.length - 1;
+      if (this.kids.length === depth) this.kids.push([]);
     }
-  });
+    return i;
+  }
 
-  parser.on('closetag', (tag) => {
-    if (tag.isSelfClosing) return; // handled in opentag
-    const el = stack.pop();
-    if (!el) return;
-    const end = parser.position;
-    const start = text.lastIndexOf('</', end);
-    const written = /^<\/\s*([^\s>]+)/.exec(text.slice(start, end))?.[1];
-    if (written !== undefined && written !== el.name) {
-      // saxes closes the inner element implicitly and reports later; say what is really wrong.
-      const line = new LineIndex(text.slice(0, el.startTag.start + 1)).lineCount;
-      fail(
-        `closing tag </${written}> does not match the open element <${el.name}> (line ${line}): add </${el.name}> before it`,
-        { start: start + 2, end: start + 2 + written.length },
-      );
+  private endTag(lt: number): number {
+    const s = this.s;
+    const n = s.length;
+    const nameStart = lt + 2;
+    const nameEnd = scanName(s, nameStart, n);
+    if (nameEnd === nameStart) this.failAt(nameStart, `a closing tag must be </name>`, 'a closing tag');
+    const j = skipSpace(s, nameEnd, n);
+    if (s.charCodeAt(j) !== GT) this.failAt(j, `unexpected character '${s[j]}' in a closing tag: it must be </name>`, 'a closing tag');
+    const end = j + 1;
+    const written = s.slice(nameStart, nameEnd);
+    const stack = this.stack;
+    const el = stack[stack.length - 1];
+    if (!el) this.fail(`closing tag </${written}> has no open element`, nameStart, nameEnd);
+    if (written !== el.name) {
+      const line = this.lines().positionAt(el.o0).line + 1;
+      this.fail(`closing tag </${written}> does not match the open element <${el.name}> (line ${line}): add </${el.name}> before it`, nameStart, nameEnd);
     }
-    el.endTag = { start, end };
-    el.span.end = end;
+    el.o3 = lt;
+    el.o4 = end;
     el.closed = true;
-    cursor = end;
-  });
-
-  const onText = (value: string) => {
-    const p = parser.position;
-    const end = text[p - 1] === '<' ? p - 1 : p;
-    const parent = stack[stack.length - 1];
-    if (parent) parent.children.push({ kind: 'text', value, span: { start: cursor, end }, parent });
-    cursor = end;
-  };
-  parser.on('text', onText);
-  parser.on('cdata', (value) => {
-    const end = parser.position;
-    const start = text.lastIndexOf('<![CDATA[', end);
-    const parent = stack[stack.length - 1];
-    if (parent) parent.children.push({ kind: 'text', value, span: { start, end }, parent });
-    cursor = end;
-  });
-  for (const ev of ['comment', 'processinginstruction', 'doctype', 'xmldecl'] as const) {
-    parser.on(ev, () => {
-      cursor = parser.position;
-    });
+    const kids = this.kids[stack.length - 1];
+    el.children = kids.length === 0 ? [] : kids.slice();
+    kids.length = 0;
+    stack.pop();
+    this.ns.popTo(this.marks.pop()!);
+    if (stack.length === 0) this.where = Where.AfterRoot;
+    return end;
   }
 
-  parser.on('error', (e) => {
-    const p = Math.min(parser.position, text.length);
-    fail(describeSaxesError(e.message, stack, text, p), errorSpan(text, p));
-  });
+  // ---- comments, CDATA, DOCTYPE, processing instructions
 
-  try {
-    parser.write(text).close();
-  } catch (e) {
-    if (!(e instanceof StopParsing)) throw e;
+  private bang(lt: number): number {
+    const s = this.s;
+    if (s.startsWith('<!--', lt)) return this.comment(lt);
+    if (s.startsWith('<![CDATA[', lt)) {
+      const parent = this.stack[this.stack.length - 1];
+      if (!parent) this.fail('a CDATA section is only allowed inside the root element', lt, lt + 9);
+      const close = s.indexOf(']]>', lt + 9);
+      if (close < 0) this.failAtEnd('the CDATA section is not closed: add ]]>');
+      const value = normalizeLineEnds(s, lt + 9, close);
+      this.kids[this.stack.length - 1].push(new TextNode(value, parent, lt, close + 3));
+      return close + 3;
+    }
+    if (s.startsWith('<!DOCTYPE', lt)) {
+      if (this.where !== Where.BeforeRoot || this.sawDoctype) this.fail('a DOCTYPE may only come once, before the root element', lt, lt + 9);
+      this.sawDoctype = true;
+      return this.doctype(lt);
+    }
+    if (isPrefixAtEnd(s, lt, '<!--') || isPrefixAtEnd(s, lt, '<![CDATA[') || isPrefixAtEnd(s, lt, '<!DOCTYPE')) this.failAtEnd('the document ends inside markup');
+    return this.fail(`'<!' must start a comment <!-- -->, a CDATA section or a DOCTYPE`, lt, lt + 2);
   }
-  if (!error && !root) error = { message: 'the document has no root element', span: { start: 0, end: Math.min(1, text.length) } };
-  return { text, lines: new LineIndex(text), root, error };
+
+  private comment(lt: number): number {
+    const s = this.s;
+    const dashes = s.indexOf('--', lt + 4);
+    if (dashes < 0) this.failAtEnd('the comment is not closed: add -->');
+    if (s.charCodeAt(dashes + 2) !== GT) {
+      if (dashes + 2 >= s.length) this.failAtEnd('the comment is not closed: add -->');
+      this.fail(`'--' is not allowed inside a comment`, dashes, dashes + 2);
+    }
+    return dashes + 3;
+  }
+
+  private processingInstruction(lt: number): number {
+    const s = this.s;
+    const n = s.length;
+    const ts = lt + 2;
+    const te = scanName(s, ts, n);
+    if (te === ts) this.failAt(ts, 'a processing instruction must start with a target name: <?target ...?>', 'a processing instruction');
+    const target = s.slice(ts, te);
+    if (target === 'xml') this.fail('the XML declaration <?xml ...?> is only allowed at the very start of the document', lt, te);
+    if (target.toLowerCase() === 'xml') this.fail(`the processing instruction target ${target} is reserved`, ts, te);
+    const c = s.charCodeAt(te);
+    if (c === QUESTION && s.charCodeAt(te + 1) === GT) return te + 2;
+    if (!isSpace(c)) this.failAt(te, `the target of a processing instruction must be followed by whitespace or ?>`, 'a processing instruction');
+    const close = s.indexOf('?>', te);
+    if (close < 0) this.failAtEnd('the processing instruction is not closed: add ?>');
+    return close + 2;
+  }
+
+  /** XMLDecl ::= '<?xml' VersionInfo EncodingDecl? SDDecl? S? '?>' */
+  private xmlDeclaration(lt: number): number {
+    const s = this.s;
+    const n = s.length;
+    const names = ['version', 'encoding', 'standalone'];
+    let next = 0;
+    let i = lt + 5;
+    for (;;) {
+      const before = i;
+      i = skipSpace(s, i, n);
+      if (s.startsWith('?>', i)) break;
+      if (i >= n) this.failAtEnd('the XML declaration is not closed: add ?>');
+      if (i === before) this.fail('whitespace is needed between the parts of the XML declaration', i);
+      const ne = scanName(s, i, n);
+      const name = s.slice(i, ne);
+      let k = next;
+      while (k < names.length && names[k] !== name) k++;
+      if (k === names.length || (next === 0 && k !== 0)) {
+        this.fail(next === 0 ? 'the XML declaration must start with version="1.0"' : `unexpected ${name || `'${s[i] ?? ''}'`} in the XML declaration`, i, Math.max(ne, i + 1));
+      }
+      next = k + 1;
+      let j = skipSpace(s, ne, n);
+      if (s.charCodeAt(j) !== EQ) this.failAt(j, `${name} in the XML declaration needs a value: ${name}="..."`, 'the XML declaration');
+      j = skipSpace(s, j + 1, n);
+      const q = s.charCodeAt(j);
+      if (q !== DQUOTE && q !== SQUOTE) this.failAt(j, `the value of ${name} must be in quotes`, 'the XML declaration');
+      const close = s.indexOf(q === DQUOTE ? '"' : "'", j + 1);
+      if (close < 0) this.failAtEnd('the XML declaration is not closed');
+      const value = s.slice(j + 1, close);
+      const ok = k === 0 ? /^1\.[0-9]+$/.test(value) : k === 1 ? /^[A-Za-z][A-Za-z0-9._-]*$/.test(value) : value === 'yes' || value === 'no';
+      if (!ok) this.fail(`${name}="${value}" is not a valid value in the XML declaration`, j + 1, close);
+      i = close + 1;
+    }
+    if (next === 0) this.fail('the XML declaration must contain version="1.0"', lt, lt + 5);
+    return i + 2;
+  }
+
+  /** doctypedecl ::= '<!DOCTYPE' S Name (S ExternalID)? S? ('[' intSubset ']' S?)? '>': skipped, never expanded. */
+  private doctype(lt: number): number {
+    const s = this.s;
+    const n = s.length;
+    const what = 'the DOCTYPE';
+    let i = lt + 9;
+    if (!isSpace(s.charCodeAt(i))) this.failAt(i, 'whitespace is needed after <!DOCTYPE', what);
+    i = skipSpace(s, i, n);
+    const ne = scanName(s, i, n);
+    if (ne === i) this.failAt(i, 'the DOCTYPE needs the name of the root element', what);
+    i = skipSpace(s, ne, n);
+    if (i > ne && (s.startsWith('SYSTEM', i) || s.startsWith('PUBLIC', i))) {
+      const literals = s.startsWith('PUBLIC', i) ? 2 : 1;
+      i += 6;
+      for (let k = 0; k < literals; k++) {
+        const before = i;
+        i = skipSpace(s, i, n);
+        if (i === before) this.failAt(i, 'whitespace is needed before a literal in the DOCTYPE', what);
+        i = this.quoted(i, what);
+      }
+      i = skipSpace(s, i, n);
+    }
+    if (s.charCodeAt(i) === LBRACKET) {
+      i = this.internalSubset(i + 1);
+      i = skipSpace(s, i, n);
+    }
+    if (s.charCodeAt(i) !== GT) this.failAt(i, `unexpected '${s[i]}' in the DOCTYPE`, what);
+    return i + 1;
+  }
+
+  /** A quoted literal at `i`; returns the index after its closing quote. */
+  private quoted(i: number, what: string): number {
+    const s = this.s;
+    const q = s.charCodeAt(i);
+    if (q !== DQUOTE && q !== SQUOTE) this.failAt(i, `a quoted literal is expected in ${what}`, what);
+    const close = s.indexOf(q === DQUOTE ? '"' : "'", i + 1);
+    if (close < 0) this.failAtEnd(`the document ends inside ${what}`);
+    return close + 1;
+  }
+
+  /** Skips the markup declarations of an internal subset up to and past its ']'. */
+  private internalSubset(i: number): number {
+    const s = this.s;
+    const n = s.length;
+    const what = 'the internal subset of the DOCTYPE';
+    for (;;) {
+      i = skipSpace(s, i, n);
+      if (i >= n) this.failAtEnd(`the document ends inside ${what}`);
+      const c = s.charCodeAt(i);
+      if (c === RBRACKET) return i + 1;
+      if (c === PERCENT) {
+        const e = scanName(s, i + 1, n);
+        if (e === i + 1 || s.charCodeAt(e) !== SEMICOLON) this.failAt(e, 'a parameter-entity reference must be %name;', what);
+        i = e + 1;
+      } else if (s.startsWith('<!--', i)) {
+        i = this.comment(i);
+      } else if (s.startsWith('<?', i)) {
+        i = this.processingInstruction(i);
+      } else if (s.startsWith('<!', i) && scanName(s, i + 2, n) > i + 2) {
+        // <!ENTITY, <!ELEMENT, <!ATTLIST, <!NOTATION: up to '>' outside quoted literals.
+        i += 2;
+        for (;;) {
+          if (i >= n) this.failAtEnd(`the document ends inside ${what}`);
+          const d = s.charCodeAt(i);
+          if (d === GT) break;
+          if (d === DQUOTE || d === SQUOTE) i = this.quoted(i, what);
+          else if (d === LT) this.fail(`unexpected '<' in a markup declaration`, i);
+          else i++;
+        }
+        i++;
+      } else {
+        this.failAt(i, `unexpected '${s[i]}' in ${what}`, what);
+      }
+    }
+  }
 }
 
-class StopParsing extends Error {}
+// Names, indentation and short values repeat all through a document (and across documents):
+// one string each instead of one per occurrence is less to allocate and to collect. A small
+// direct-mapped table, looked up by a hash of the characters in place, so a hit allocates
+// nothing. Only strings up to 12 characters: V8 copies those when slicing, while longer slices
+// point into the whole text, which the table would then keep alive.
+const SHORT = 12;
+const TABLE_SIZE = 4096;
+const table: string[] = new Array<string>(TABLE_SIZE).fill('');
 
-/** Turns saxes' terse messages into ones that say what is wrong and where it started. */
-function describeSaxesError(raw: string, stack: XmlElement[], text: string, at: number): string {
-  const msg = raw.replace(/^[^:]*:\d+:\d+: /, '').replace(/\.$/, '');
-  const open = stack[stack.length - 1];
-  if (/unexpected close tag/.test(msg) && open) {
-    const closing = /^<\/\s*([^\s>]+)/.exec(text.slice(text.lastIndexOf('</', at)))?.[1];
-    return `closing tag </${closing ?? '?'}> does not match the open element <${open.name}>: add </${open.name}> before it`;
-  }
-  if (/unclosed tag/.test(msg) && open) {
-    return `element <${open.name}> is never closed: add </${open.name}>`;
-  }
-  if (/undefined entity/.test(msg)) {
-    return `${msg}: entities declared in a DTD are not expanded; write the text or a character reference (&#...;) instead`;
-  }
-  return msg;
+/** `s.slice(start, end)`, shared with earlier equal strings when short. */
+function slice(s: string, start: number, end: number): string {
+  const length = end - start;
+  if (length > SHORT) return s.slice(start, end);
+  let h = length;
+  for (let i = start; i < end; i++) h = (Math.imul(h, 31) + s.charCodeAt(i)) | 0;
+  const slot = (h ^ (h >>> 12)) & (TABLE_SIZE - 1);
+  const known = table[slot];
+  if (known.length === length && s.startsWith(known, start)) return known;
+  return (table[slot] = s.slice(start, end));
 }
 
-/** A short, visible range at the error: the rest of the token, at least one character. */
-function errorSpan(text: string, at: number): Span {
-  if (at >= text.length) {
-    // At the end of the document: point at the last non-blank character.
-    let s = text.length;
-    while (s > 0 && isSpace(text[s - 1])) s--;
-    return { start: Math.max(0, s - 1), end: s };
-  }
-  const start = Math.max(0, at - 1);
-  return { start, end: start + 1 };
+/** A short string, shared like the ones slice returns. */
+function intern(v: string): string {
+  return slice(v, 0, v.length);
 }
 
-function isSpace(c: string | undefined): boolean {
-  return c === ' ' || c === '\t' || c === '\n' || c === '\r';
+/** Children of an open element until it ends (finish() replaces it in any case). */
+const PENDING: XmlNode[] = [];
+
+function unboundMessage(prefix: string): string {
+  return `unbound namespace prefix ${prefix}: declare it with xmlns:${prefix}="..."`;
 }
 
-function splitName(name: string): [string, string] {
-  const i = name.indexOf(':');
-  return i < 0 ? ['', name] : [name.slice(0, i), name.slice(i + 1)];
+/** CDATA content: CRLF and CR read as LF. */
+function normalizeLineEnds(s: string, start: number, end: number): string {
+  const v = s.slice(start, end);
+  return v.indexOf('\r') < 0 ? v : v.replace(/\r\n?/g, '\n');
+}
+
+/** Whether the text from `i` to its end is a proper beginning of `literal`. */
+function isPrefixAtEnd(s: string, i: number, literal: string): boolean {
+  return s.length - i < literal.length && literal.startsWith(s.slice(i));
 }
 
 /** The `xml-malformed` diagnostic for a document, if it is not well-formed. */
