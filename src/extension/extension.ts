@@ -21,8 +21,14 @@ import { registerOpenTemplateCommand } from './commands/openTemplate';
 import { registerFleetPanelSerializer } from './webview/fleetPanel';
 import { registerDeploy } from './deploy/index';
 import type { Services } from './services';
+import type { ProjectTreeProvider } from './tree/projectTreeProvider';
 
-export function activate(context: vscode.ExtensionContext): Services {
+/** What activate() returns to other extensions (and the integration tests): the services and the explorer's tree data. */
+export interface ExtensionApi extends Services {
+  explorer: ProjectTreeProvider;
+}
+
+export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const { channel, logger } = createLog();
   const settings = new SettingsService();
   const projects = new ProjectService(logger);
@@ -44,10 +50,10 @@ export function activate(context: vscode.ExtensionContext): Services {
   registerOpenTemplateCommand(services);
   registerFleetPanelSerializer(services);
   const deploy = registerDeploy(services);
-  registerExplorer(services, deploy);
+  const explorer = registerExplorer(services, deploy);
 
   logger.info(`VM Context ${context.extension.packageJSON.version} activated`);
-  return services;
+  return { ...services, explorer };
 }
 
 export function deactivate(): void {

@@ -1,93 +1,25 @@
-// `npm run test:e2e`: a user's session in VS Code (code-server's workbench in headless Chromium,
-// driven by playwright-core) on a throw-away copy of examples/snooze-cluster. Each step waits
-// for what a user would see, saves a screenshot into test-output/e2e/NN-step.png, and fails with
-// the screenshot's path when that does not appear in time.
+// `npm run test:e2e`: users' sessions in VS Code (code-server's workbench in headless Chromium,
+// driven by playwright-core), two flows, each in its own workbench:
+//  - example (below): opens a throw-away copy of examples/snooze-cluster, the VM Context view, a
+//    template; types an error, sees it in the Problems panel, fixes it with the light bulb; runs
+//    Check Project and the "Check project" task; Build All.
+//  - new-user (ui-flow.mjs): from an empty folder, New Context Project, a New Fleet of 3 through
+//    the webview form, Build All, the explorer with the three VMs, Show ISO Contents, the walkthrough.
+// Each step waits for what a user would see, saves test-output/e2e/<flow>/NN-step.png, and fails
+// with the screenshot's path when that does not appear in time. Ends with one `N passed, N failed`
+// line for both flows. `--update-media` also refreshes media/screenshots/ (the README's);
+// `--flow example` or `--flow new-user` runs one flow.
 // Steps for features that do not exist yet are listed with the reason and run once the
 // extension has the feature (see `when`): add a step by appending to `steps` below.
-// Env: VMCTX_E2E_STEP_TIMEOUT (ms per wait, default 30000), VMCTX_E2E_HEADED=1 (needs a display).
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
-import { chromium } from 'playwright-core';
-import { CHROMIUM_ARGS, HarnessError, chromiumPath, copyExample, ensureCodeServer, repoRoot, startCodeServer, workbenchUrl } from '../vscode-host/codeServer.mjs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { copyExample, repoRoot } from '../vscode-host/codeServer.mjs';
+import { runFlow } from './harness.mjs';
+import { newUserFlow } from './ui-flow.mjs';
 
-const STEP_TIMEOUT = Number(process.env.VMCTX_E2E_STEP_TIMEOUT ?? 30_000);
-const outDir = join(repoRoot, 'test-output/e2e');
 const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8'));
 const bundle = existsSync(join(repoRoot, 'dist/extension.js')) ? readFileSync(join(repoRoot, 'dist/extension.js'), 'utf8') : '';
 const commandTitled = (re) => (pkg.contributes?.commands ?? []).find((c) => re.test(c.title));
-
-/** What the steps share: the page, the example copy, helpers that act as a user. */
-class Session {
-  constructor(page, folder) {
-    this.page = page;
-    this.folder = folder;
-  }
-
-  /** Waits for a locator to be visible; `what` says what the user expected to see. */
-  async see(locator, what, timeout = STEP_TIMEOUT) {
-    try {
-      await locator.first().waitFor({ state: 'visible', timeout });
-    } catch {
-      throw new Error(`did not see ${what} within ${timeout / 1000} s`);
-    }
-    return locator.first();
-  }
-
-  async gone(locator, what, timeout = STEP_TIMEOUT) {
-    try {
-      await locator.first().waitFor({ state: 'hidden', timeout });
-    } catch {
-      throw new Error(`${what} was still there after ${timeout / 1000} s`);
-    }
-  }
-
-  /** F1, type the command's title, Enter: as a user runs a command. */
-  async runCommand(title) {
-    const { page } = this;
-    await page.keyboard.press('F1');
-    const input = await this.see(page.locator('.quick-input-widget .quick-input-box input'), 'the command palette');
-    await input.fill(`>${title}`);
-    await this.see(page.locator('.quick-input-list .monaco-list-row', { hasText: title }), `"${title}" in the command palette`);
-    await page.keyboard.press('Enter');
-  }
-
-  /** Ctrl+P, the file name, Enter; resolves once its editor tab is active. */
-  async openFile(name) {
-    const { page } = this;
-    await page.keyboard.press('Control+P');
-    const input = await this.see(page.locator('.quick-input-widget .quick-input-box input'), 'Quick Open');
-    await input.fill(name);
-    await this.see(page.locator('.quick-input-list .monaco-list-row', { hasText: name }), `${name} in Quick Open`);
-    await page.keyboard.press('Enter');
-    await this.see(page.locator('.tabs-container .tab.active', { hasText: name }), `the editor tab of ${name}`);
-    await this.see(page.locator('.editor-instance .monaco-editor .view-lines'), `the text of ${name}`);
-  }
-
-  /** Ctrl+G to a 1-based line, cursor at its end. */
-  async goToLine(line) {
-    const { page } = this;
-    await page.locator('.editor-instance .monaco-editor .view-lines').first().click();
-    await page.keyboard.press('Control+G');
-    const input = await this.see(page.locator('.quick-input-widget .quick-input-box input'), 'Go to Line');
-    await input.fill(`:${line}`);
-    await page.keyboard.press('Enter');
-    await page.keyboard.press('End');
-  }
-
-  problemsPanel() {
-    return this.page.locator('.markers-panel');
-  }
-
-  problem(text) {
-    return this.page.locator('.markers-panel .monaco-list-row', { hasText: text });
-  }
-
-  async openProblems() {
-    const { page } = this;
-    if (!(await this.problemsPanel().isVisible())) await page.keyboard.press('Control+Shift+M');
-    await this.see(this.problemsPanel(), 'the Problems panel');
-  }
-}
 
 /**
  * The user's path. `when` (optional) returns undefined when the step can run, or why not yet:
@@ -159,7 +91,7 @@ const steps = [
       await (await s.see(bulb, 'the light bulb next to the line')).click();
       // The preferred fix comes first and has the focus; the menu's pointer block swallows clicks, so Enter.
       await s.see(s.page.locator('.action-widget .monaco-list-row.focused', { hasText: "Put the CD-ROM on bus 'sata'" }), "the quick fix \"Put the CD-ROM on bus 'sata'\", selected");
-      await s.page.screenshot({ path: join(outDir, 'quick-fix-menu.png') });
+      await s.shot('quick-fix-menu');
       await s.page.keyboard.press('Enter');
       await s.gone(s.problem('domain-cdrom-bus'), 'domain-cdrom-bus in the Problems panel');
       await s.see(s.page.locator('.editor-instance .view-line', { hasText: "<target dev='sda' bus='sata'/>" }), "the line fixed back to bus='sata'");
@@ -177,6 +109,39 @@ const steps = [
       await s.see(s.page.locator('.markers-panel .monaco-list-row', { hasText: 'debian3.xml' }), 'debian3.xml in the Problems panel');
       await s.see(s.problem('xml-malformed'), 'its xml-malformed problem');
       writeFileSync(file, readFileSync(file, 'utf8').replace('<name>debian3</nam>', '<name>debian3</name>'));
+    },
+  },
+  {
+    name: 'check-project-task',
+    title: 'the "Check project" task (Tasks: Run Task) puts a broken file that is not open in the Problems panel',
+    async run(s) {
+      // Only the task's $vmcontext problem matcher can report debian2.xml: it is not open, and
+      // the extension's live diagnostics cover open files only.
+      const file = join(s.folder, 'templates/debian2.xml');
+      const original = readFileSync(file, 'utf8');
+      writeFileSync(file, original.replace('<name>debian2</name>', '<name>debian2</nmae>'));
+      try {
+        await s.openProblems();
+        if (await s.problemsPanel().locator('.monaco-list-row', { hasText: 'debian2.xml' }).count()) throw new Error('debian2.xml was in the Problems panel before the task ran');
+        await s.runCommand('Tasks: Run Task');
+        // The picker lists task types first; with a filter it searches the tasks themselves.
+        const rows = s.page.locator('.quick-input-list .monaco-list-row');
+        await s.see(rows.filter({ hasText: /vmcontext|VM Context: Check project/ }), 'the vmcontext tasks in the Run Task picker');
+        const task = s.pickRow('VM Context: Check project'); // the task's source, then its name
+        if (!(await task.count())) await (await s.see(s.pickRow('vmcontext'), 'the vmcontext task type')).click();
+        await (await s.see(task, '"VM Context: Check project" among the vmcontext tasks')).click();
+        // The failed task reveals its terminal; the user switches back to the Problems panel.
+        const row = s.page.locator('.markers-panel .monaco-list-row', { hasText: 'debian2.xml' });
+        const deadline = Date.now() + 60_000;
+        while (!(await row.first().isVisible())) {
+          if (Date.now() > deadline) throw new Error('did not see debian2.xml in the Problems panel, from the task, within 60 s');
+          if (!(await s.problemsPanel().isVisible())) await s.page.keyboard.press('Control+Shift+M');
+          await s.page.waitForTimeout(500);
+        }
+        await s.see(s.problem('</nmae>'), 'its xml-malformed problem about </nmae>');
+      } finally {
+        writeFileSync(file, original);
+      }
     },
   },
   {
@@ -199,68 +164,32 @@ const steps = [
   },
 ];
 
+export const exampleFlow = {
+  id: 'example',
+  title: 'e2e example: the snooze-cluster example, edited, checked and built',
+  prepare: () => copyExample(),
+  steps,
+};
+
 async function main() {
-  rmSync(outDir, { recursive: true, force: true });
-  mkdirSync(outDir, { recursive: true });
+  if (!bundle || !existsSync(join(repoRoot, 'dist/webview.js'))) {
+    console.log('  ✗ e2e: dist/ is missing: run `npm run build` first');
+    console.log('0 passed, 1 failed');
+    return 1;
+  }
+  const only = process.argv.includes('--flow') ? process.argv[process.argv.indexOf('--flow') + 1] : undefined;
+  const flows = [exampleFlow, newUserFlow].filter((f) => !only || f.id === only);
+  if (!flows.length) throw new Error(`no flow "${only}" (example, new-user)`);
+  const updateMedia = process.argv.includes('--update-media');
   const t0 = Date.now();
-  if (!bundle) throw new HarnessError('dist/extension.js is missing: run `npm run build` first');
-  ensureCodeServer();
-  const { base, folder } = copyExample();
-  const serverLog = join(outDir, 'code-server.log');
-  const browserLog = join(outDir, 'workbench.log');
-  writeFileSync(serverLog, '');
-  const logLines = [];
-  let server;
-  let browser;
   let passed = 0;
   let failed = 0;
-  const notYet = [];
-  try {
-    server = await startCodeServer({ trust: true, logFile: serverLog });
-    browser = await chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_ARGS, headless: !process.env.VMCTX_E2E_HEADED });
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    page.on('console', (m) => logLines.push(`[${m.type()}] ${m.text()}`));
-    page.on('pageerror', (e) => logLines.push(`[pageerror] ${e.message}`));
-    const url = workbenchUrl(server, folder, { extensionDevelopmentPath: repoRoot });
-    await page.goto(url, { waitUntil: 'domcontentloaded', timeout: 60_000 }).catch((e) => {
-      throw new HarnessError(`the workbench page did not load: ${e.message}`);
-    });
-    const session = new Session(page, folder);
-    let n = 0;
-    for (const step of steps) {
-      const why = step.when?.();
-      if (why) {
-        notYet.push(`${step.title}: ${why}`);
-        continue;
-      }
-      n++;
-      const shot = join(outDir, `${String(n).padStart(2, '0')}-${step.name}.png`);
-      const started = Date.now();
-      try {
-        await step.run(session);
-        await page.screenshot({ path: shot });
-        passed++;
-        console.log(`  ✓ ${step.title} (${((Date.now() - started) / 1000).toFixed(1)} s) → ${relative(repoRoot, shot)}`);
-      } catch (e) {
-        const failedShot = shot.replace(/\.png$/, '-FAILED.png');
-        await page.screenshot({ path: failedShot }).catch(() => {});
-        // The DOM at the failure, to find the selector a newer VS Code uses.
-        await page.content().then((html) => writeFileSync(failedShot.replace(/\.png$/, '.html'), html)).catch(() => {});
-        failed++;
-        console.log(`  ✗ ${step.title}: ${e?.message ?? e}\n      screenshot: ${relative(repoRoot, failedShot)}`);
-        const rest = steps.slice(steps.indexOf(step) + 1).filter((x) => !x.when?.());
-        if (rest.length) console.log(`      not run after this failure: ${rest.map((x) => x.name).join(', ')}`);
-        break; // later steps build on this one
-      }
-    }
-  } finally {
-    writeFileSync(browserLog, logLines.join('\n') + '\n');
-    await browser?.close().catch(() => {});
-    server?.stop();
-    rmSync(base, { recursive: true, force: true });
+  for (const flow of flows) {
+    const r = await runFlow(flow, { updateMedia: updateMedia && flow === newUserFlow });
+    passed += r.passed;
+    failed += r.failed;
   }
-  for (const line of notYet) console.log(`  - not yet in the extension: ${line}`);
-  console.log(`\ne2e: ${((Date.now() - t0) / 1000).toFixed(0)} s; screenshots and logs in ${relative(repoRoot, outDir)}/`);
+  console.log(`\ne2e: ${flows.length} flow${flows.length === 1 ? '' : 's'}, ${((Date.now() - t0) / 1000).toFixed(0)} s; screenshots and logs in test-output/e2e/<flow>/${updateMedia ? ', media/screenshots/ updated' : ''}`);
   console.log(`${passed} passed, ${failed} failed`);
   return failed > 0 || passed === 0 ? 1 : 0;
 }
@@ -268,7 +197,7 @@ async function main() {
 main().then(
   (code) => process.exit(code),
   (e) => {
-    console.log(`  ✗ e2e: VS Code could not be started for the end-to-end test: ${e instanceof HarnessError ? e.message : e?.stack ?? e}`);
+    console.log(`  ✗ e2e: ${e?.stack ?? e}`);
     console.log('0 passed, 1 failed');
     process.exit(1);
   },

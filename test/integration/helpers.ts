@@ -3,20 +3,20 @@
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { Services } from '../../src/extension/services';
+import type { ExtensionApi } from '../../src/extension/extension';
 
 export const EXTENSION_ID = 'vm-context.vm-context';
 
-/** The extension, activated; its exports are the Services that activate() returns. */
-export async function activeExtension(): Promise<vscode.Extension<Services>> {
-  const ext = vscode.extensions.getExtension<Services>(EXTENSION_ID);
+/** The extension, activated; its exports are what activate() returns (services and explorer). */
+export async function activeExtension(): Promise<vscode.Extension<ExtensionApi>> {
+  const ext = vscode.extensions.getExtension<ExtensionApi>(EXTENSION_ID);
   assert.ok(ext, `extension ${EXTENSION_ID} is not loaded (extensionDevelopmentPath wrong?)`);
   await ext.activate();
   assert.ok(ext.isActive, 'the extension did not activate');
   return ext;
 }
 
-export async function services(): Promise<Services> {
+export async function services(): Promise<ExtensionApi> {
   return (await activeExtension()).exports;
 }
 
@@ -75,4 +75,56 @@ export async function revertAndCloseAll(): Promise<void> {
     }
   }
   await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+}
+
+/** Opens a project file in an editor; resolves with its document. */
+export async function openEditor(...parts: string[]): Promise<vscode.TextDocument> {
+  const doc = await vscode.workspace.openTextDocument(projectUri(...parts));
+  await vscode.window.showTextDocument(doc);
+  return doc;
+}
+
+/** Waits until `uri` has a diagnostic with `code` (and, if given, at `range`), and returns it. */
+export function waitForDiagnostic(uri: vscode.Uri, code: string, range?: string, timeoutMs = 15_000): Promise<vscode.Diagnostic> {
+  return waitFor(
+    `${code}${range ? ` at ${range}` : ''} on ${path.basename(uri.fsPath)}`,
+    () => {
+      const found = diagnosticsWithCode(uri, code).find((d) => !range || rangeText(d.range) === range);
+      if (found) return found;
+      // Thrown, so a timeout says what there was instead.
+      throw new Error(`diagnostics there: ${JSON.stringify(vscode.languages.getDiagnostics(uri).map((d) => `${typeof d.code === 'object' ? d.code.value : d.code}@${rangeText(d.range)}`))}`);
+    },
+    timeoutMs,
+  );
+}
+
+export function waitForNoDiagnostic(uri: vscode.Uri, code: string, timeoutMs = 15_000): Promise<true> {
+  return waitFor(`${code} to clear on ${path.basename(uri.fsPath)}`, () => diagnosticsWithCode(uri, code).length === 0 || undefined, timeoutMs);
+}
+
+/** The quick fixes VS Code offers at a diagnostic (all providers, through the editor's command). */
+export async function quickFixesAt(uri: vscode.Uri, d: vscode.Diagnostic): Promise<vscode.CodeAction[]> {
+  const all = await vscode.commands.executeCommand<(vscode.CodeAction | vscode.Command)[]>('vscode.executeCodeActionProvider', uri, d.range, vscode.CodeActionKind.QuickFix.value);
+  return (all ?? []).filter((a): a is vscode.CodeAction => 'title' in a && !('command' in a && typeof a.command === 'string'));
+}
+
+/** Applies the quick fix titled `title` for `d`; fails listing the titles offered when there is none. */
+export async function applyQuickFix(uri: vscode.Uri, d: vscode.Diagnostic, title: string): Promise<vscode.CodeAction> {
+  const fixes = await quickFixesAt(uri, d);
+  const fix = fixes.find((f) => f.title === title);
+  assert.ok(fix, `no quick fix "${title}" at ${rangeText(d.range)}; offered: ${JSON.stringify(fixes.map((f) => f.title))}`);
+  assert.ok(fix.edit, `the quick fix "${title}" has no edit`);
+  assert.ok(await vscode.workspace.applyEdit(fix.edit), `the edit of "${title}" was not applied`);
+  return fix;
+}
+
+/** The text of line `line` (0-based) of the open document of `uri`. */
+export function lineOf(uri: vscode.Uri, line: number): string {
+  const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+  assert.ok(doc, `${uri.fsPath} is not open`);
+  return doc.lineAt(line).text;
+}
+
+export function completionLabels(list: vscode.CompletionList | undefined): string[] {
+  return (list?.items ?? []).map((i) => (typeof i.label === 'string' ? i.label : i.label.label));
 }

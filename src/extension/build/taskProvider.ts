@@ -15,6 +15,7 @@ import type { Services } from '../services';
 import { isVirtualWorkspace } from '../trust';
 
 export const TASK_TYPE = 'vmcontext';
+const CLOSE_DELAY_MS = 500;
 
 export type TaskKind = 'iso' | 'overlays' | 'all' | 'check';
 
@@ -87,13 +88,22 @@ class TaskTerminal implements vscode.Pseudoterminal {
 
   open(): void {
     void this.run().then(
-      (code) => this.closeEmitter.fire(code),
+      (code) => this.closeLater(code),
       (e) => {
         this.line(`error: ${errorMessage(e)}`);
         this.services.log.error(`task ${names[this.def.task]} failed: ${errorMessage(e)}`);
-        this.closeEmitter.fire(1);
+        this.closeLater(1);
       },
     );
+  }
+
+  /**
+   * VS Code ends a task's problem matcher 100 ms after the terminal closes, without waiting for
+   * the lines it is still reading (the terminal renders them asynchronously, and each file of a
+   * problem is looked up first): closing at once loses the last problems. Wait a moment.
+   */
+  private closeLater(code: number): void {
+    setTimeout(() => this.closeEmitter.fire(code), CLOSE_DELAY_MS);
   }
 
   close(): void {
