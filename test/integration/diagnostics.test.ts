@@ -49,4 +49,19 @@ describe('diagnostics: templates', () => {
     assert.equal(summary?.errors, 0);
     assert.equal(diagnosticsWithCode(uri, 'xml-malformed').length, 0, 'the diagnostic stayed after the file was repaired');
   });
+
+  it('a file reported by Check Project loses its error once repaired on disk, without another check', async () => {
+    const uri = projectUri('templates', 'debian2.xml');
+    const original = await vscode.workspace.fs.readFile(uri);
+    try {
+      const broken = Buffer.from(original).toString('utf8').replace('<name>debian2</name>', '<name>debian2</nam>');
+      await vscode.workspace.fs.writeFile(uri, Buffer.from(broken, 'utf8'));
+      await vscode.commands.executeCommand('vmContext.project.check');
+      assert.equal(diagnosticsWithCode(uri, 'xml-malformed').length, 1, 'Check Project did not report the broken file');
+    } finally {
+      await vscode.workspace.fs.writeFile(uri, original);
+    }
+    // The file watcher reloads the project, which re-checks the unopened files that show problems.
+    await waitFor('xml-malformed to clear after the repair on disk', () => diagnosticsWithCode(uri, 'xml-malformed').length === 0);
+  });
 });

@@ -3,7 +3,8 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Diagnostic as CoreDiagnostic, Fix } from '../../core/common/diagnostic';
-import { checkProject, validateDocument } from '../../core/validation/checkProject';
+import { checkProject, checkedFiles, validateDocument } from '../../core/validation/checkProject';
+import { projectChecks } from '../../core/validation/project/projectChecks';
 import { decodeText } from '../../core/common/fileSystem';
 import { nodeFileSystem } from '../../core/node/nodeFileSystem';
 import type { ContextProject } from '../../core/project/project';
@@ -34,7 +35,10 @@ export class DiagnosticsService implements vscode.Disposable {
       vscode.workspace.onDidSaveTextDocument((d) => this.validate(d)),
       vscode.workspace.onDidCloseTextDocument((d) => this.clear(d.uri)),
       // A change elsewhere in the project (common/network, another template) re-checks open files.
-      projects.onDidChange(() => this.validateOpenDocuments()),
+      projects.onDidChange((project) => {
+        this.validateOpenDocuments();
+        if (project) void this.refreshClosedFiles(project);
+      }),
       settings.onDidChange(() => this.validateOpenDocuments()),
     );
     this.validateOpenDocuments();
@@ -42,6 +46,33 @@ export class DiagnosticsService implements vscode.Disposable {
 
   validateOpenDocuments(): void {
     for (const d of vscode.workspace.textDocuments) void this.validate(d);
+  }
+
+  /**
+   * Files that are not open but show problems (from Check Project) are re-checked from disk
+   * when their project changes, so a file repaired outside the editor loses its stale errors.
+   */
+  private async refreshClosedFiles(project: ContextProject): Promise<void> {
+    const open = new Set(vscode.workspace.textDocuments.map((d) => d.uri.toString()));
+    const checked = new Set(checkedFiles(project));
+    const projectLevelByFile = new Map(projectChecks(project).map((f) => [f.file, f.diagnostics]));
+    for (const key of [...this.shown.keys()]) {
+      if (open.has(key)) continue;
+      const uri = vscode.Uri.parse(key);
+      const rel = path.relative(project.root, uri.fsPath);
+      if (uri.scheme !== 'file' || rel.startsWith('..') || path.isAbsolute(rel)) continue;
+      try {
+        const diagnostics = [...(projectLevelByFile.get(uri.fsPath) ?? [])];
+        if (checked.has(uri.fsPath)) {
+          diagnostics.push(...validateDocument(project, uri.fsPath, decodeText(await nodeFileSystem.readFile(uri.fsPath)), this.settings.current));
+        }
+        if (open.has(key) || !this.shown.has(key)) continue; // opened or cleared meanwhile
+        if (diagnostics.length) this.set(uri, diagnostics);
+        else this.clear(uri);
+      } catch {
+        this.clear(uri); // deleted or unreadable: its old problems no longer apply
+      }
+    }
   }
 
   /** The core diagnostic (with its fixes) behind a diagnostic shown in `uri`. */
