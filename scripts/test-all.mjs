@@ -14,6 +14,8 @@ const layers = [
   { name: 'boot', args: ['--import', 'tsx', '--test', '--test-reporter=spec', 'test/boot/boot.test.ts'], parse: nodeTestCounts },
   { name: 'integration', args: ['test/vscode-host/run-integration.mjs'], parse: plainCounts },
   { name: 'e2e', args: ['test/e2e/run.mjs'], parse: plainCounts },
+  // The packaged VSIX installed into code-server as a user would, activating on the example.
+  { name: 'package', args: ['test/e2e/vsix-install.mjs'], parse: plainCounts },
 ];
 const wanted = (process.env.VMCTX_TEST_LAYERS ?? layers.map((l) => l.name).join(',')).split(',');
 
