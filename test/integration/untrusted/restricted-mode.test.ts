@@ -97,8 +97,11 @@ describe('untrusted workspace (Restricted Mode)', () => {
       rec.restore();
     }
     assert.deepEqual(rec.calls, [], 'the extension called child_process in Restricted Mode');
-    // VS Code's own helpers (a built-in extension's language server) run from its appRoot: not ours.
-    const started = childPids().filter((p) => !before.has(p) && !p.includes(vscode.env.appRoot));
+    // VS Code's own helpers are not ours: a built-in extension's language server (from its appRoot)
+    // and the extension host's port finder, which polls `ls -l /proc/[0-9]*/fd/[0-9]* | grep socket:`
+    // even with remote.autoForwardPorts off in code-server.
+    const vsCodeOwn = (p: string) => p.includes(vscode.env.appRoot) || /\/bin\/sh -c ls -l \/proc\/\[0-9\]\*\/fd\//.test(p);
+    const started = childPids().filter((p) => !before.has(p) && !vsCodeOwn(p));
     assert.deepEqual(started, [], 'a process was started in Restricted Mode');
   });
 });
