@@ -13,7 +13,7 @@
 // extension has the feature (see `when`): add a step by appending to `steps` below.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { copyExample, repoRoot } from '../vscode-host/codeServer.mjs';
+import { copyExample, repoRoot, quit } from '../vscode-host/codeServer.mjs';
 import { runFlow } from './harness.mjs';
 import { newUserFlow } from './ui-flow.mjs';
 
@@ -195,10 +195,10 @@ async function main() {
 }
 
 main().then(
-  (code) => process.exit(code),
+  (code) => quit(code),
   (e) => {
     console.log(`  ✗ e2e: ${e?.stack ?? e}`);
     console.log('0 passed, 1 failed');
-    process.exit(1);
+    quit(1);
   },
 );

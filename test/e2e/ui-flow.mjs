@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DARK, LIGHT, runFlow } from './harness.mjs';
+import { quit } from '../vscode-host/codeServer.mjs';
 
 /** Fails unless the active webview is painted with a light (or dark) editor background. */
 async function expectWebviewTheme(s, light) {
@@ -160,5 +161,5 @@ export const newUserFlow = {
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const r = await runFlow(newUserFlow, { updateMedia: process.argv.includes('--update-media') });
   console.log(`${r.passed} passed, ${r.failed} failed`);
-  process.exit(r.failed || !r.passed ? 1 : 0);
+  quit(r.failed || !r.passed ? 1 : 0);
 }

@@ -20,6 +20,12 @@ const installDir = join(cacheRoot, `code-server-${CODE_SERVER_VERSION}`);
 const marker = join(installDir, '.installed');
 export const codeServerEntry = join(installDir, 'node_modules/code-server/out/node/entry.js');
 
+/** Ends a test runner with `code`, even when a browser or server handle still lingers. */
+export function quit(code) {
+  process.exitCode = code;
+  process.exit.call(process);
+}
+
 /** Thrown when VS Code cannot be installed or started: the harness reports it and fails. */
 export class HarnessError extends Error {}
 
@@ -247,10 +253,10 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
       log(`code-server ${CODE_SERVER_VERSION} ready in ${installDir} (${Math.round((Date.now() - t) / 1000)} s)`);
     } else {
       console.error('usage: node test/vscode-host/codeServer.mjs install');
-      process.exit(2);
+      quit(2);
     }
   } catch (e) {
     log(e instanceof HarnessError ? e.message : String(e?.stack ?? e));
-    process.exit(1);
+    quit(1);
   }
 }

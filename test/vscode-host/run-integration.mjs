@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, wri
 import { join, relative } from 'node:path';
 import * as esbuild from 'esbuild';
 import { chromium } from 'playwright-core';
-import { CHROMIUM_ARGS, HarnessError, chromiumPath, copyExample, ensureCodeServer, repoRoot, startCodeServer, workbenchUrl } from './codeServer.mjs';
+import { CHROMIUM_ARGS, HarnessError, chromiumPath, copyExample, ensureCodeServer, repoRoot, startCodeServer, workbenchUrl, quit } from './codeServer.mjs';
 
 const TIMEOUT_S = Number(process.env.VMCTX_INTEGRATION_TIMEOUT ?? 300);
 const srcDir = join(repoRoot, 'test/integration');
@@ -146,11 +146,11 @@ async function main() {
   }
   console.log(`\nintegration: ${files} test files, ${((Date.now() - t0) / 1000).toFixed(0)} s; logs in ${relative(repoRoot, logDir)}/`);
   console.log(`${passed} passed, ${failed} failed`);
-  process.exit(failed > 0 || passed === 0 ? 1 : 0);
+  quit(failed > 0 || passed === 0 ? 1 : 0);
 }
 
 main().catch((e) => {
   console.error(`integration: ${e instanceof HarnessError ? e.message : e?.stack ?? e}`);
   console.log('0 passed, 1 failed');
-  process.exit(1);
+  quit(1);
 });
