@@ -11,18 +11,8 @@ import { networkCompletions } from '../../../src/core/network/networkCompletion'
 import { networkHover } from '../../../src/core/network/networkHover';
 import { routesCompletions } from '../../../src/core/network/routesCompletion';
 import { routesHover } from '../../../src/core/network/routesHover';
+import { seededRandom as prng } from '../helpers/random';
 
-/** mulberry32: a small seeded PRNG. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const networkLines = [
   'NETWORK=192.168.122.0',

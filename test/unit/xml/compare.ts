@@ -33,17 +33,6 @@ export function projectFiles(): string[] {
 
 export const read = (file: string): string => readFileSync(file, 'utf8');
 
-/** mulberry32: small, fast and good enough to make mutations reproducible from a seed. */
-export function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const slice = (text: string, s: Span) => text.slice(s.start, s.end);
 const same = (a: Span | undefined, b: Span | undefined) => a?.start === b?.start && a?.end === b?.end;
