@@ -1,106 +1,13 @@
-// Strict, position-aware XML reading for diagnostics: saxes checks well-formedness and
-// namespaces; we add exact 0-based offsets for every element, attribute and text node.
-// Internal DTD entities are never expanded (no XML bombs): a reference to one is an error.
+// The test oracle: the saxes-based XML reader that src/core/xml replaced, kept to hold the new
+// parser to saxes' verdicts and trees (differential.test.ts). Same types as src/core/xml/parse.ts;
+// no cache, no helpers.
 import { SaxesParser, type SaxesTagNS } from 'saxes';
 import { LineIndex } from '../../../src/core/common/text';
-import { diagnostic, type Diagnostic } from '../../../src/core/common/diagnostic';
-
-export interface Span {
-  start: number;
-  end: number;
-}
-
-export interface XmlAttribute {
-  /** Qualified name as written (`xlink:href`). */
-  name: string;
-  local: string;
-  prefix: string;
-  /** Namespace URI ('' for none; unprefixed attributes have none). */
-  uri: string;
-  value: string;
-  /** From the name to the closing quote. */
-  span: Span;
-  nameSpan: Span;
-  /** Inside the quotes. */
-  valueSpan: Span;
-}
-
-export interface XmlText {
-  kind: 'text';
-  /** The text after entity expansion; CDATA sections are included as text. */
-  value: string;
-  span: Span;
-  parent: XmlElement;
-}
-
-export interface XmlElement {
-  kind: 'element';
-  name: string;
-  local: string;
-  prefix: string;
-  uri: string;
-  attributes: XmlAttribute[];
-  children: XmlNode[];
-  parent: XmlElement | undefined;
-  /** `<` of the start tag to `>` of the end tag (or of the self-closing tag). */
-  span: Span;
-  startTag: Span;
-  nameSpan: Span;
-  /** Missing when the element is self-closing or was never closed. */
-  endTag?: Span;
-  selfClosing: boolean;
-  /** False when the document ended (or broke) before the element was closed. */
-  closed: boolean;
-}
-
-export type XmlNode = XmlElement | XmlText;
-
-export interface XmlDocument {
-  text: string;
-  lines: LineIndex;
-  /** The root element, possibly partial when the document is malformed. */
-  root: XmlElement | undefined;
-  /** The first well-formedness error (XML stops at the first fatal error), if any. */
-  error?: { message: string; span: Span };
-}
-
-export interface ParseOptions {
-  /** Refuse documents nested deeper than this (a clear error instead of a deep recursion later). */
-  maxDepth?: number;
-}
+import type { ParseOptions, Span, XmlAttribute, XmlDocument, XmlElement } from '../../../src/core/xml/parse';
 
 const DEFAULT_MAX_DEPTH = 2000;
 
-// The same text is parsed by the project loader, the validators, hover, links and outline;
-// a small cache keyed by the text itself makes that one parse. Documents are never mutated.
-const cache = new Map<string, XmlDocument>();
-const CACHE_MAX_CHARS = 32 * 1024 * 1024;
-const CACHE_MAX_ENTRIES = 4096;
-let cachedChars = 0;
-
-/** Parses `text` (cached by content: callers must treat the result as read-only). */
 export function parseXml(text: string, options: ParseOptions = {}): XmlDocument {
-  if (options.maxDepth !== undefined) return parseXmlUncached(text, options);
-  const hit = cache.get(text);
-  if (hit) {
-    cache.delete(text); // most recently used goes last
-    cache.set(text, hit);
-    return hit;
-  }
-  const doc = parseXmlUncached(text, options);
-  if (text.length <= CACHE_MAX_CHARS / 4) {
-    cache.set(text, doc);
-    cachedChars += text.length;
-    for (const [k] of cache) {
-      if (cachedChars <= CACHE_MAX_CHARS && cache.size <= CACHE_MAX_ENTRIES) break;
-      cache.delete(k);
-      cachedChars -= k.length;
-    }
-  }
-  return doc;
-}
-
-function parseXmlUncached(text: string, options: ParseOptions): XmlDocument {
   const maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
   const parser = new SaxesParser({ xmlns: true, position: true });
   const stack: XmlElement[] = [];
@@ -281,34 +188,4 @@ function isSpace(c: string | undefined): boolean {
 function splitName(name: string): [string, string] {
   const i = name.indexOf(':');
   return i < 0 ? ['', name] : [name.slice(0, i), name.slice(i + 1)];
-}
-
-/** The `xml-malformed` diagnostic for a document, if it is not well-formed. */
-export function wellFormednessDiagnostics(doc: XmlDocument): Diagnostic[] {
-  if (!doc.error) return [];
-  const r = doc.lines.rangeOf(doc.error.span.start, doc.error.span.end);
-  return [diagnostic('xml-malformed', 'error', `XML is not well-formed: ${doc.error.message}`, r, { source: 'vm-context' })];
-}
-
-/** Child elements of an element, in order. */
-export function childElements(el: XmlElement): XmlElement[] {
-  return el.children.filter((c): c is XmlElement => c.kind === 'element');
-}
-
-export function attribute(el: XmlElement, name: string): XmlAttribute | undefined {
-  return el.attributes.find((a) => a.name === name);
-}
-
-/** The concatenated text content directly inside an element. */
-export function textContent(el: XmlElement): string {
-  return el.children.map((c) => (c.kind === 'text' ? c.value : '')).join('');
-}
-
-/** Elements found by walking a path of local names from `el` (e.g. ['devices', 'disk']). */
-export function findAll(el: XmlElement, path: string[]): XmlElement[] {
-  let current = [el];
-  for (const name of path) {
-    current = current.flatMap((e) => childElements(e).filter((c) => c.local === name));
-  }
-  return current;
 }
