@@ -3,7 +3,7 @@
 import { UserError } from '../common/errors';
 import type { TextEdit } from '../common/diagnostic';
 import { attribute, childElements, parseXml, type XmlDocument, type XmlElement } from '../xml/parse';
-import { macFromIp, parseIPv4 } from '../network/ipv4';
+import { formatIPv4, ipFromMac, macFromIp, parseIPv4 } from '../network/ipv4';
 import { macPrefix } from '../validation/domain/rules/macAddressing';
 import { newUuid } from '../validation/domain/rules/duplicateRules';
 
@@ -43,18 +43,37 @@ export function generateUuidEdit(text: string, uuid = newUuid()): TextEdit {
   return { range: r(at, at), newText: `${eol(text)}${indentAt(text, doc.root.span.start)}  <uuid>${uuid}</uuid>` };
 }
 
+/** The <interface> that holds `offset`, else the template's first one. */
+function interfaceAt(root: XmlElement, offset: number): XmlElement | undefined {
+  const interfaces = childElements(root)
+    .filter((c) => c.local === 'devices')
+    .flatMap((d) => childElements(d).filter((c) => c.local === 'interface'));
+  return interfaces.find((i) => offset >= i.span.start && offset <= i.span.end) ?? interfaces[0];
+}
+
+function macAddressOf(iface: XmlElement) {
+  const macEl = childElements(iface).find((c) => c.local === 'mac');
+  return macEl && attribute(macEl, 'address');
+}
+
+/** The IPv4 address the MAC of the interface at `offset` encodes (to prefill "Set MAC from IP"). */
+export function ipAtInterface(text: string, offset: number): string | undefined {
+  const doc = parseXml(text);
+  if (!doc.root || doc.root.local !== 'domain') return undefined;
+  const iface = interfaceAt(doc.root, offset);
+  const mac = iface && macAddressOf(iface)?.value;
+  const ip = mac === undefined ? undefined : ipFromMac(mac);
+  return ip === undefined ? undefined : formatIPv4(ip);
+}
+
 /** Sets the MAC of the interface at `offset` (else the first interface) to encode `ipText`. */
 export function setMacFromIpEdit(text: string, offset: number, ipText: string): { edit: TextEdit; mac: string } {
   const ip = parseIPv4(ipText.trim());
   if (ip === undefined) throw new UserError(`'${ipText}' is not an IPv4 address`, 'Write four numbers 0-255 separated by dots, e.g. 192.168.122.17.');
   const doc = parseDomain(text);
-  const interfaces = childElements(doc.root)
-    .filter((c) => c.local === 'devices')
-    .flatMap((d) => childElements(d).filter((c) => c.local === 'interface'));
-  if (!interfaces.length) throw new UserError('this template has no <interface> to give a MAC to');
-  const iface = interfaces.find((i) => offset >= i.span.start && offset <= i.span.end) ?? interfaces[0];
-  const macEl = childElements(iface).find((c) => c.local === 'mac');
-  const address = macEl && attribute(macEl, 'address');
+  const iface = interfaceAt(doc.root, offset);
+  if (!iface) throw new UserError('this template has no <interface> to give a MAC to');
+  const address = macAddressOf(iface);
   const mac = macFromIp(ip, macPrefix(address?.value));
   const r = (s: number, e: number) => doc.lines.rangeOf(s, e);
   if (address) return { edit: { range: r(address.valueSpan.start, address.valueSpan.end), newText: mac }, mac };

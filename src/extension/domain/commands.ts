@@ -1,9 +1,8 @@
 // "Set MAC from IP" and "Generate UUID" on the active domain template (core: edits.ts).
 import * as vscode from 'vscode';
 import { UserError } from '../../core/common/errors';
-import { generateUuidEdit, setMacFromIpEdit } from '../../core/domain/edits';
-import { ipFromMac, formatIPv4 } from '../../core/network/ipv4';
-import { attributeNear } from './macAtCursor';
+import { generateUuidEdit, ipAtInterface, setMacFromIpEdit } from '../../core/domain/edits';
+import { parseIPv4 } from '../../core/network/ipv4';
 import { Commands } from '../constants';
 import { registerCommand } from '../errors';
 import { toRange } from '../convert';
@@ -26,15 +25,14 @@ export function registerDomainCommands(services: Services): void {
     const editor = activeTemplate();
     const doc = editor.document;
     const offset = doc.offsetAt(editor.selection.active);
-    const current = attributeNear(doc.getText(), offset);
     const ip =
       typeof ipArg === 'string'
         ? ipArg
         : await vscode.window.showInputBox({
             title: 'Set MAC from IP',
             prompt: 'IPv4 address of the VM; the MAC encodes it in its last 4 bytes',
-            value: current ? formatIPv4(ipFromMac(current) ?? 0) : '',
-            validateInput: (v) => (/^\d{1,3}(\.\d{1,3}){3}$/.test(v.trim()) ? undefined : 'an IPv4 address, e.g. 192.168.122.17'),
+            value: ipAtInterface(doc.getText(), offset) ?? '',
+            validateInput: (v) => (parseIPv4(v.trim()) !== undefined ? undefined : 'an IPv4 address, e.g. 192.168.122.17'),
           });
     if (ip === undefined) return;
     const { edit, mac } = setMacFromIpEdit(doc.getText(), offset, ip);

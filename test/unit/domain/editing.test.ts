@@ -5,7 +5,7 @@ import { completeDomain } from '../../../src/core/domain/completion';
 import { hoverDomain } from '../../../src/core/domain/hover';
 import { domainSymbols } from '../../../src/core/domain/symbols';
 import { domainLinks } from '../../../src/core/domain/links';
-import { generateUuidEdit, setMacFromIpEdit } from '../../../src/core/domain/edits';
+import { generateUuidEdit, ipAtInterface, setMacFromIpEdit } from '../../../src/core/domain/edits';
 import { bundledSettings, fixture, libvirtSettings, openProject, writeProject } from './domainTestProject';
 import { remove } from '../helpers/tempProject';
 import { LineIndex } from '../../../src/core/common/text';
@@ -86,4 +86,16 @@ test('Generate UUID and Set MAC from IP: minimal edits that keep the formatting'
   const inserted = setMacFromIpEdit(noMac, 0, '192.168.122.42').edit;
   assert.equal(inserted.newText, "\n      <mac address='00:16:c0:a8:7a:2a'/>");
   assert.throws(() => setMacFromIpEdit(text, 0, '300.1.1.1'), /not an IPv4 address/);
+});
+
+test('the IP a template MAC encodes, for the interface at the cursor (Set MAC from IP prefill)', () => {
+  const text =
+    "<domain type='kvm'><name>a</name><devices>\n" +
+    "<interface type='bridge'><mac address='00:16:c0:a8:7a:11'/></interface>\n" +
+    "<interface type='bridge'><mac address='00:16:0a:00:00:05'/></interface>\n" +
+    '</devices></domain>';
+  assert.equal(ipAtInterface(text, text.indexOf('0a:00')), '10.0.0.5');
+  assert.equal(ipAtInterface(text, 0), '192.168.122.17', 'outside every interface: the first one');
+  assert.equal(ipAtInterface("<domain><name>a</name></domain>", 3), undefined);
+  assert.equal(ipAtInterface('<network/>', 1), undefined);
 });
