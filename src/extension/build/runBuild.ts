@@ -4,7 +4,8 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { build, displayPath } from '../../core/node/build';
 import { buildInputsFromProject } from '../../core/build/inputs';
-import type { BuildResult } from '../../core/build/plan';
+import type { BuildProgress, BuildResult } from '../../core/build/plan';
+import { buildReportLines } from '../../core/build/report';
 import type { ContextProject } from '../../core/project/project';
 import type { Services } from '../services';
 
@@ -12,9 +13,36 @@ export type BuildScope = 'all' | 'iso' | 'overlays';
 
 const titles: Record<BuildScope, string> = { all: 'Building', iso: 'Building context.iso', overlays: 'Creating overlays' };
 
-export async function runProjectBuild(services: Services, project: ContextProject, scope: BuildScope, force = false): Promise<BuildResult> {
+/**
+ * The one way the extension builds (commands and tasks): the core build with the settings'
+ * backends and tool paths, its report in the log, then a project reload so the explorer updates.
+ */
+export async function buildProject(
+  services: Services,
+  project: ContextProject,
+  scope: BuildScope,
+  options: { force?: boolean; signal?: AbortSignal; onProgress?: (p: BuildProgress) => void } = {},
+): Promise<BuildResult> {
   const settings = services.settings.current;
-  const inputs = buildInputsFromProject(project);
+  const name = path.basename(project.root);
+  const result = await build(buildInputsFromProject(project), {
+    only: scope === 'all' ? undefined : scope,
+    isoBackend: settings.build.isoBackend,
+    overlayBackend: settings.build.overlayBackend,
+    tools: settings.tools,
+    force: !!options.force,
+    signal: options.signal,
+    onProgress: options.onProgress,
+  });
+  for (const l of buildReportLines(result, (p) => displayPath(project.root, p))) {
+    services.log[l.stream === 'out' ? 'info' : 'warn'](`build ${name}: ${l.text}`);
+  }
+  await services.projects.reload(project.root);
+  return result;
+}
+
+/** Builds with a cancellable progress notification and tells the user how it went. */
+export async function runProjectBuild(services: Services, project: ContextProject, scope: BuildScope, force = false): Promise<BuildResult> {
   const name = path.basename(project.root);
   const shown = (p: string) => displayPath(project.root, p);
   const result = await vscode.window.withProgress(
@@ -23,11 +51,7 @@ export async function runProjectBuild(services: Services, project: ContextProjec
       const abort = new AbortController();
       const sub = token.onCancellationRequested(() => abort.abort());
       let last = 0;
-      return build(inputs, {
-        only: scope === 'all' ? undefined : scope,
-        isoBackend: settings.build.isoBackend,
-        overlayBackend: settings.build.overlayBackend,
-        tools: settings.tools,
+      return buildProject(services, project, scope, {
         force,
         signal: abort.signal,
         onProgress: (p) => {
@@ -39,10 +63,6 @@ export async function runProjectBuild(services: Services, project: ContextProjec
       }).finally(() => sub.dispose());
     },
   );
-  for (const o of result.outcomes) services.log[o.ok ? 'info' : 'error'](`build ${name}: ${shown(o.output)} ${o.ok ? 'written' : 'FAILED'} (${o.backend}, ${o.ms} ms): ${o.message}`);
-  for (const s of result.skipped) services.log.info(`build ${name}: ${shown(s.output)} kept: ${s.reason}`);
-  for (const p of result.problems) services.log[p.severity === 'error' ? 'error' : 'warn'](`build ${name}: ${shown(p.file)}: ${p.message}`);
-  await services.projects.reload(project.root);
   void report(services, name, result, shown);
   return result;
 }

@@ -3,13 +3,11 @@
 // the check task prints `vmctx check` lines, which the `$vmcontext` problem matcher reads.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { build, displayPath } from '../../core/node/build';
-import { buildInputsFromProject } from '../../core/build/inputs';
+import { displayPath } from '../../core/node/build';
+import { buildProject, type BuildScope } from './runBuild';
 import { buildReportLines } from '../../core/build/report';
 import { checkProject } from '../../core/validation/checkProject';
 import { formatText, toJsonDiagnostics } from '../../core/common/diagnosticFormat';
-import { decodeText } from '../../core/common/fileSystem';
-import { nodeFileSystem } from '../../core/node/nodeFileSystem';
 import { errorMessage } from '../../core/common/errors';
 import type { Services } from '../services';
 import { isVirtualWorkspace } from '../trust';
@@ -122,33 +120,19 @@ class TaskTerminal implements vscode.Pseudoterminal {
       this.line('VM Context builds run only in a trusted workspace on a local disk (Manage Workspace Trust). Nothing was run.');
       return 1;
     }
-    const settings = this.services.settings.current;
     const show = (p: string) => displayPath(project.root, p);
     this.line(`${names[this.def.task]}: ${project.root}`);
-    const result = await build(buildInputsFromProject(project), {
-      only: this.def.task === 'all' ? undefined : (this.def.task as 'iso' | 'overlays'),
-      isoBackend: settings.build.isoBackend,
-      overlayBackend: settings.build.overlayBackend,
-      tools: settings.tools,
+    const result = await buildProject(this.services, project, this.def.task as BuildScope, {
       force: !!this.def.force,
       signal: this.abort.signal,
       onProgress: (p) => this.line(`  ${show(p.output)}: ${p.message}${p.fraction !== undefined ? ` (${Math.round(p.fraction * 100)}%)` : ''}`),
     });
-    for (const l of buildReportLines(result, show)) {
-      this.line(l.text);
-      this.services.log[l.stream === 'out' ? 'info' : 'warn'](`task ${names[this.def.task]}: ${l.text}`);
-    }
-    await this.services.projects.reload(project.root); // the explorer shows the new state
+    for (const l of buildReportLines(result, show)) this.line(l.text);
     return result.ok ? 0 : 1;
   }
 
   private async check(project: Awaited<ReturnType<Services['projects']['get']>>): Promise<number> {
-    const open = new Map(vscode.workspace.textDocuments.map((d) => [d.uri.fsPath, d]));
-    const results = await checkProject(
-      project,
-      async (f) => open.get(f)?.getText() ?? decodeText(await nodeFileSystem.readFile(f)),
-      this.services.settings.current,
-    );
+    const results = await checkProject(project, this.services.diagnostics.readText, this.services.settings.current);
     // Absolute paths: the problem matcher then finds the files wherever the project sits.
     const diags = toJsonDiagnostics(results);
     const text = formatText(diags);

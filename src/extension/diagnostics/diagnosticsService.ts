@@ -3,7 +3,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Diagnostic as CoreDiagnostic, Fix } from '../../core/common/diagnostic';
-import { checkProject, checkedFiles, validateDocument } from '../../core/validation/checkProject';
+import { checkProject, checkedFiles, validateDocument, type TextReader } from '../../core/validation/checkProject';
 import { projectChecks } from '../../core/validation/project/projectChecks';
 import { decodeText } from '../../core/common/fileSystem';
 import { nodeFileSystem } from '../../core/node/nodeFileSystem';
@@ -89,19 +89,20 @@ export class DiagnosticsService implements vscode.Disposable {
     return core?.fixes ?? [];
   }
 
+  /** A file's text as the user sees it: an open editor's (unsaved) text, else the disk's. */
+  readonly readText: TextReader = async (file) => {
+    const doc = vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'file' && d.uri.fsPath === file);
+    return doc ? doc.getText() : decodeText(await nodeFileSystem.readFile(file));
+  };
+
   /** Checks every file of every project (open documents with their unsaved text). */
   async checkAll(): Promise<{ files: number; errors: number; warnings: number }> {
-    const open = new Map(vscode.workspace.textDocuments.map((d) => [d.uri.fsPath, d]));
-    const read = async (file: string) => {
-      const doc = open.get(file);
-      return doc ? doc.getText() : decodeText(await nodeFileSystem.readFile(file));
-    };
     let files = 0;
     let errors = 0;
     let warnings = 0;
     for (const root of await this.projects.projectRoots()) {
       const project = await this.projects.reload(root);
-      const results = await checkProject(project, read, this.settings.current);
+      const results = await checkProject(project, this.readText, this.settings.current);
       // checkProject lists only files with problems: clear this project's files that have none now.
       const reported = new Set(results.map((r) => vscode.Uri.file(r.file).toString()));
       for (const key of [...this.shown.keys()]) {
