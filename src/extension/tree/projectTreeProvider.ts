@@ -2,6 +2,8 @@
 // project reloads (file-system watchers) or its diagnostics change. No polling.
 import * as vscode from 'vscode';
 import { readBuildStatus } from '../../core/node/build-status';
+import type { BuildStatus } from '../../core/build/plan';
+import type { ContextProject } from '../../core/project/project';
 import { summarizeProject, type SummaryNode } from '../../core/project/summary';
 import { errorMessage } from '../../core/common/errors';
 import type { Services } from '../services';
@@ -16,6 +18,7 @@ export class ProjectTreeProvider implements vscode.TreeDataProvider<SummaryNode>
   readonly onDidChangeTreeData = this.emitter.event;
   private roots: SummaryNode[] = [];
   private readonly parents = new Map<string, SummaryNode>();
+  private buildStatuses = new WeakMap<ContextProject, { isoBackend: string; status: Promise<BuildStatus | undefined> }>();
   private loading: Promise<void>;
   private timer: NodeJS.Timeout | undefined;
   private readonly disposables: vscode.Disposable[] = [this.emitter];
@@ -39,8 +42,13 @@ export class ProjectTreeProvider implements vscode.TreeDataProvider<SummaryNode>
     this.loading = this.load();
   }
 
-  /** Rebuilds the tree now (after a build or from the Refresh action). */
+  /** Rebuilds the tree now, reading the build state again (the Refresh action). */
   refresh(): Promise<void> {
+    this.buildStatuses = new WeakMap();
+    return this.reload();
+  }
+
+  private reload(): Promise<void> {
     this.loading = this.load();
     return this.loading;
   }
@@ -49,7 +57,7 @@ export class ProjectTreeProvider implements vscode.TreeDataProvider<SummaryNode>
     if (this.timer) clearTimeout(this.timer);
     this.timer = setTimeout(() => {
       this.timer = undefined;
-      void this.refresh();
+      void this.reload();
     }, REFRESH_DELAY_MS);
   }
 
@@ -58,11 +66,7 @@ export class ProjectTreeProvider implements vscode.TreeDataProvider<SummaryNode>
     for (const root of await this.services.projects.projectRoots()) {
       try {
         const project = await this.services.projects.get(root);
-        // A plan of the real build, never run: the tree says what Build would do.
-        const build = await readBuildStatus(project, { isoBackend: this.services.settings.current.build.isoBackend }).catch((e) => {
-          this.services.logger.warn(`reading the build state of ${root} failed: ${errorMessage(e)}`);
-          return undefined;
-        });
+        const build = await this.buildStatusOf(project);
         roots.push(summarizeProject(project, build, problemCountOf, (vm) => this.deploy?.stateOf(project, vm)));
       } catch (e) {
         this.services.logger.error(`showing the project ${root} failed: ${errorMessage(e)}`);
@@ -74,6 +78,23 @@ export class ProjectTreeProvider implements vscode.TreeDataProvider<SummaryNode>
     roots.forEach(index);
     this.emitter.fire(undefined);
     this.changeEmitter.fire(roots);
+  }
+
+  /**
+   * A plan of the real build, never run: the tree says what Build would do. Kept per loaded
+   * project (a file change or a build reloads it), so typing, which only changes problem
+   * counts, does not rescan the context folder and images.
+   */
+  private buildStatusOf(project: ContextProject): Promise<BuildStatus | undefined> {
+    const isoBackend = this.services.settings.current.build.isoBackend;
+    const cached = this.buildStatuses.get(project);
+    if (cached && cached.isoBackend === isoBackend) return cached.status;
+    const status = readBuildStatus(project, { isoBackend }).catch((e) => {
+      this.services.logger.warn(`reading the build state of ${project.root} failed: ${errorMessage(e)}`);
+      return undefined;
+    });
+    this.buildStatuses.set(project, { isoBackend, status });
+    return status;
   }
 
   async getChildren(node?: SummaryNode): Promise<SummaryNode[]> {
