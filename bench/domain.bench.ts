@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
-import { nodeFileSystem } from '../src/core/node/nodeFileSystem';
+import { nodeFileSystem } from '../src/core/io/nodeFileSystem';
 import { loadProject } from '../src/core/project/load';
 import { validateDocument } from '../src/core/validation/checkProject';
 import { defaultSettings } from '../src/core/settings';

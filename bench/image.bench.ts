@@ -5,8 +5,8 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, writeFileSync, truncateSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { writeIsoFromFolder } from '../src/core/node/write-iso';
-import { writeOverlayFile } from '../src/core/node/overlay-file';
+import { writeIsoFromFolder } from '../src/core/io/isoFile';
+import { writeOverlayFile } from '../src/core/io/overlayFile';
 import { time } from './measure';
 
 const CACHE = join(__dirname, '.cache');

@@ -36,7 +36,7 @@ const allBuilds = [
   },
   {
     ...common,
-    entryPoints: { webview: 'src/webview/main.ts' },
+    entryPoints: { webview: 'src/webview/fleetWebview.ts' },
     outdir: 'dist',
     platform: 'browser',
     format: 'iife',

@@ -1,5 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { UsageError } from './io';
+import { UsageError } from './cliIo';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 

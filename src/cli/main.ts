@@ -1,10 +1,10 @@
 // vmctx: the command-line face of the core. Each command lives in commands/<name>.ts.
-import { processIO, UsageError, EXIT_USAGE, EXIT_FAILED, type CliIO } from './io';
-import type { CliCommand } from './commands/index';
-import { checkCommand } from './commands/check';
-import { buildCommand } from './commands/build';
-import { rngCommand } from './commands/rng';
-import { deployCommand } from './commands/deploy';
+import { processIO, UsageError, EXIT_USAGE, EXIT_FAILED, type CliIO } from './cliIo';
+import type { CliCommand } from './commands/cliCommand';
+import { checkCommand } from './commands/checkCommand';
+import { buildCommand } from './commands/buildCommand';
+import { rngCommand } from './commands/rngCommand';
+import { deployCommand } from './commands/deployCommand';
 import { UserError, errorMessage } from '../core/common/errors';
 
 export const commands: CliCommand[] = [checkCommand, buildCommand, rngCommand, deployCommand];

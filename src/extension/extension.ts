@@ -1,27 +1,27 @@
 // Activation: build the services, then one registerX per feature. Every disposable goes
 // into context.subscriptions.
 import type * as vscode from 'vscode';
-import { createLog } from './log';
-import { SettingsService } from './settings';
-import { ProjectService } from './projects';
+import { createLog } from './log/log';
+import { SettingsService } from './settingsService';
+import { ProjectService } from './project/projectService';
 import { DiagnosticsService } from './diagnostics/diagnosticsService';
 import { registerQuickFixes } from './diagnostics/quickFixes';
-import { registerCheckProjectCommand } from './commands/checkProject';
-import { registerShowLogCommand } from './commands/showLog';
-import { registerNetworkFiles } from './network';
-import { registerDomainTemplates } from './domain';
-import { registerExplorer } from './tree/registerExplorer';
-import { registerNewProjectCommands } from './commands/newProject';
-import { registerNewFleetCommands } from './commands/newFleet';
-import { registerBuildCommands } from './commands/build';
+import { registerCheckProjectCommand } from './project/checkProjectCommand';
+import { registerShowLogCommand } from './log/showLog';
+import { registerNetworkFiles } from './network/registerNetwork';
+import { registerDomainTemplates } from './domain/registerDomain';
+import { registerExplorer } from './explorer/registerExplorer';
+import { registerNewProjectCommands } from './project/newProject';
+import { registerNewFleetCommands } from './fleet/newFleet';
+import { registerBuildCommands } from './build/buildCommands';
 import { registerTasks } from './build/taskProvider';
-import { registerShowIsoContentsCommand } from './commands/showIsoContents';
-import { registerRevealFileCommand } from './commands/revealFile';
-import { registerOpenTemplateCommand } from './commands/openTemplate';
-import { registerFleetPanelSerializer } from './webview/fleetPanel';
-import { registerDeploy } from './deploy/index';
+import { registerShowIsoContentsCommand } from './build/showIsoContents';
+import { registerRevealFileCommand } from './explorer/revealFile';
+import { registerOpenTemplateCommand } from './explorer/openTemplate';
+import { registerFleetPanelSerializer } from './fleet/fleetPanel';
+import { registerDeploy } from './deploy/registerDeploy';
 import type { Services } from './services';
-import type { ProjectTreeProvider } from './tree/projectTreeProvider';
+import type { ProjectTreeProvider } from './explorer/projectTreeProvider';
 
 /** What activate() returns to other extensions (and the integration tests): the services and the explorer's tree data. */
 export interface ExtensionApi extends Services {

@@ -1,8 +1,8 @@
 // What every feature gets: the extension context, the log, settings and projects.
 import type * as vscode from 'vscode';
 import type { Logger } from '../core/common/logger';
-import type { SettingsService } from './settings';
-import type { ProjectService } from './projects';
+import type { SettingsService } from './settingsService';
+import type { ProjectService } from './project/projectService';
 import type { DiagnosticsService } from './diagnostics/diagnosticsService';
 
 export interface Services {

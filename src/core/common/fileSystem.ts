@@ -1,5 +1,5 @@
 // The file-system port of the core. The CLI and the extension (for local folders) use the
-// Node implementation in core/node/nodeFileSystem.ts; tests can use an in-memory one.
+// Node implementation in core/io/nodeFileSystem.ts; tests can use an in-memory one.
 
 export type FileType = 'file' | 'directory' | 'symlink' | 'other';
 

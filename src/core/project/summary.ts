@@ -4,8 +4,8 @@
 import * as path from 'node:path';
 import { formatBytes } from '../common/bytes';
 import { formatIPv4, ipFromMac, netmaskPrefix } from '../network/ipv4';
-import type { BuildStatus } from '../build/plan';
-import type { OverlayStatus } from '../build/overlay-decision';
+import type { BuildStatus } from '../build/buildPlan';
+import type { OverlayStatus } from '../build/overlayDecision';
 import { overlayPath, type ContextFile, type ContextProject } from './project';
 import type { TemplateInfo } from './template';
 

@@ -1,7 +1,7 @@
 // The schema as read from RELAX NG XML syntax, after the purely syntactic parts of the spec's
 // simplification (section 4: div, include, externalRef, inherited ns/datatypeLibrary, name
 // attributes, zeroOrMore/optional/mixed, several children → group). simplify.ts does the rest.
-import type { NameClass } from './name-class';
+import type { NameClass } from './nameClass';
 import type { Span } from '../xml/parse';
 
 export interface Loc {

@@ -1,7 +1,7 @@
 // Datatype libraries: RELAX NG's built-in one (string, token) and XML Schema Part 2's, with
 // the facets RELAX NG lets a schema set through <param>. A datatype answers three questions:
 // is this text allowed, what is its value (for <value> equality), and how to say what it wants.
-import { compileXsdRegex, XsdRegexError, type XsdRegex } from './xsd-regex';
+import { compileXsdRegex, XsdRegexError, type XsdRegex } from './xsdRegex';
 
 export const XSD_LIBRARY = 'http://www.w3.org/2001/XMLSchema-datatypes';
 

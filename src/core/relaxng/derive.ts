@@ -3,7 +3,7 @@
 // pattern that must match the rest. Results are memoized on the (interned) patterns.
 // The *Recover variants are used after an error so validation of the siblings continues.
 import { K, type Pattern, type PatternPool } from './patterns';
-import { contains } from './name-class';
+import { contains } from './nameClass';
 import type { ValueContext } from './datatypes';
 
 const MEMO_LIMIT = 2000;

@@ -2,7 +2,7 @@
 // can take, the attributes and elements still required. Used for error messages ("expected
 // ...") and for completion. These walks visit each interned pattern once.
 import { K, type Pattern } from './patterns';
-import { contains, summarize, type NameClass, type QName } from './name-class';
+import { contains, summarize, type NameClass, type QName } from './nameClass';
 
 function walk(p: Pattern, visit: (q: Pattern, push: (r: Pattern) => void) => void): void {
   const seen = new Set<number>();

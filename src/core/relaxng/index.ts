@@ -7,7 +7,7 @@ import type { RngSchema } from './schema';
 
 export { compileRngSchema, RngSchema, RngSchemaError, nodeLoader } from './schema';
 export type { SchemaLoader, SchemaProblem } from './reader';
-export { whatMayComeHere, whatMayComeHereInText, type Expectations } from './expect-at';
+export { whatMayComeHere, whatMayComeHereInText, type Expectations } from './expectAt';
 
 export interface RngValidateOptions {
   /** Diagnostic code: `rng-invalid` by default; the domain validator uses `libvirt-schema`. */

@@ -2,7 +2,7 @@
 // object, so derivatives can be memoized on the pattern itself and repeated documents (or
 // repeated siblings) reuse earlier work. Constructors apply the algebraic identities of
 // Clark's algorithm (notAllowed absorbs, empty is a unit, choices are flattened sets).
-import type { NameClass } from './name-class';
+import type { NameClass } from './nameClass';
 import type { Datatype } from './datatypes';
 
 export const K = {

@@ -2,7 +2,7 @@
 // Problems in the schema are collected (with file and span) rather than thrown one by one, so
 // a schema author sees all of them.
 import { parseXml, type XmlElement, type XmlDocument } from '../xml/parse';
-import { ncAnyName, ncChoice, ncName, ncNsName, type NameClass } from './name-class';
+import { ncAnyName, ncChoice, ncName, ncNsName, type NameClass } from './nameClass';
 import type { Component, Grammar, Loc, RPattern } from './ast';
 
 export const RNG_NS = 'http://relaxng.org/ns/structure/1.0';

@@ -2,7 +2,7 @@
 // interleave (7.3), and overlapping elements or text on both sides of an interleave (7.4).
 // They are checked on the simplified operands of each group/interleave of the schema.
 import { K, type Pattern } from './patterns';
-import { contains, type NameClass } from './name-class';
+import { contains, type NameClass } from './nameClass';
 
 export interface Level {
   attributes: NameClass[];

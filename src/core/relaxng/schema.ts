@@ -5,7 +5,7 @@ import { SchemaReader, DepthError, type SchemaLoader, type SchemaProblem } from 
 import { Simplifier } from './simplify';
 import { K, PatternPool, type ElementDecl, type Pattern } from './patterns';
 import { Deriver } from './derive';
-import { contains } from './name-class';
+import { contains } from './nameClass';
 
 /** The schema itself is wrong (or unreadable); `problems` say where. */
 export class RngSchemaError extends Error {

@@ -6,7 +6,7 @@ import type { Component, Grammar, Loc, RPattern } from './ast';
 import type { SchemaReader } from './reader';
 import { PatternPool, type ElementDecl, type Pattern } from './patterns';
 import { checkOperands, levelOf, type Level } from './restrictions';
-import { isFinite } from './name-class';
+import { isFinite } from './nameClass';
 
 interface Define {
   name: string;

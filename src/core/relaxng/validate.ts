@@ -1,12 +1,12 @@
 // Walks a parsed document through the derivative algorithm, iteratively (no recursion on the
 // document's depth), reporting each fault at the offending element, attribute or text and then
-// recovering so the siblings are still checked. Hooks let expect-at.ts stop at a position.
+// recovering so the siblings are still checked. Hooks let expectAt.ts stop at a position.
 import type { XmlAttribute, XmlDocument, XmlElement, Span } from '../xml/parse';
 import type { ValueContext } from './datatypes';
 import { K, type Pattern } from './patterns';
 import type { RngSchema } from './schema';
 import { isWhitespace } from './derive';
-import { isFinite, type QName } from './name-class';
+import { isFinite, type QName } from './nameClass';
 import {
   allowedAttributes,
   attributeContents,

@@ -1,7 +1,7 @@
 // References (XML 1.0 §4.1) and the normalisation of character data (§2.11 line ends) and of
 // attribute values (§3.3.3). Only the five predefined entities exist: entities declared in a
 // DTD are never expanded (no entity-expansion bombs), so referring to one is an error.
-import { XmlSyntaxError } from './errors';
+import { XmlSyntaxError } from './xmlErrors';
 import * as scanner from './scanner';
 
 // Bound once: under a CommonJS transpile each use of an imported name is a getter call.

@@ -4,7 +4,7 @@
 // to one is an error. Differential tests hold it to saxes' verdicts (test/unit/xml).
 import { LineIndex } from '../common/text';
 import { diagnostic, type Diagnostic } from '../common/diagnostic';
-import { XmlSyntaxError } from './errors';
+import { XmlSyntaxError } from './xmlErrors';
 import * as nodes from './nodes';
 import * as entities from './entities';
 import * as namespaces from './namespaces';

@@ -3,9 +3,9 @@
 // the check task prints `vmctx check` lines, which the `$vmcontext` problem matcher reads.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { displayPath } from '../../core/node/build';
-import { buildProject, type BuildScope } from './runBuild';
-import { buildReportLines } from '../../core/build/report';
+import { displayPath } from '../../core/build/buildEngine';
+import { buildProject, type BuildScope } from './buildProject';
+import { buildReportLines } from '../../core/build/buildReport';
 import { checkProject } from '../../core/validation/checkProject';
 import { formatText, toJsonDiagnostics } from '../../core/common/diagnosticFormat';
 import { errorMessage } from '../../core/common/errors';

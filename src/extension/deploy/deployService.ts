@@ -4,13 +4,13 @@
 import * as vscode from 'vscode';
 import type { ContextProject } from '../../core/project/project';
 import type { ManifestHost } from '../../core/project/manifest';
-import { assignHosts, isLocalUri } from '../../core/deploy/hosts';
-import { planDeploy, type DeployPlan, type PlanOptions, type TargetHost, type VmSpec } from '../../core/deploy/plan';
-import { loadDeployInputs } from '../../core/node/deploy-inputs';
-import { applyHostPlan, domainAction, domainStatus, execaVirsh, probeHost, type DomainAction, type VirshRunner } from '../../core/node/virsh';
-import type { DomainState } from '../../core/deploy/virsh-output';
-import { describeStep } from '../../core/deploy/format-plan';
-import type { SettingsService } from '../settings';
+import { assignHosts, isLocalUri } from '../../core/deploy/deployHosts';
+import { planDeploy, type DeployPlan, type PlanOptions, type TargetHost, type VmSpec } from '../../core/deploy/deployPlan';
+import { loadDeployInputs } from '../../core/io/deployFiles';
+import { applyHostPlan, domainAction, domainStatus, execaVirsh, probeHost, type DomainAction, type VirshRunner } from '../../core/io/virsh';
+import type { DomainState } from '../../core/deploy/virshOutput';
+import { describeStep } from '../../core/deploy/formatDeployPlan';
+import type { SettingsService } from '../settingsService';
 import type { Logger } from '../../core/common/logger';
 
 export interface VmHostState {

@@ -3,13 +3,13 @@
 import * as vscode from 'vscode';
 import type { Services } from '../services';
 import { Commands } from '../constants';
-import { registerCommand } from '../errors';
-import { pickProject } from '../pickProject';
+import { registerCommand } from '../commands';
+import { pickProject } from '../project/pickProject';
 import { requireTrust } from '../trust';
-import { formatPlan } from '../../core/deploy/format-plan';
-import { changeCount } from '../../core/deploy/plan';
+import { formatPlan } from '../../core/deploy/formatDeployPlan';
+import { changeCount } from '../../core/deploy/deployPlan';
 import type { ManifestHost } from '../../core/project/manifest';
-import type { DomainAction } from '../../core/node/virsh';
+import type { DomainAction } from '../../core/io/virsh';
 import type { DeployService } from './deployService';
 
 /** A VM node of the explorer, or what a command was given: `{ root, vm, uri? }`. */

@@ -6,13 +6,13 @@ import type { Diagnostic as CoreDiagnostic, Fix } from '../../core/common/diagno
 import { checkProject, checkedFiles, validateDocument, type TextReader } from '../../core/validation/checkProject';
 import { projectChecks } from '../../core/validation/project/projectChecks';
 import { decodeText } from '../../core/common/fileSystem';
-import { nodeFileSystem } from '../../core/node/nodeFileSystem';
+import { nodeFileSystem } from '../../core/io/nodeFileSystem';
 import type { ContextProject } from '../../core/project/project';
 import type { Logger } from '../../core/common/logger';
 import { errorMessage } from '../../core/common/errors';
 import { toDiagnostic } from '../convert';
-import type { ProjectService } from '../projects';
-import type { SettingsService } from '../settings';
+import type { ProjectService } from '../project/projectService';
+import type { SettingsService } from '../settingsService';
 import { DIAGNOSTIC_SOURCE } from '../constants';
 
 const CHANGE_DEBOUNCE_MS = 250;

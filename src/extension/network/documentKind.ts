@@ -3,7 +3,7 @@
 import type * as vscode from 'vscode';
 import { isNetworkFile, isRoutesFile } from '../../core/network/contextPaths';
 import type { ContextProject } from '../../core/project/project';
-import type { ProjectService } from '../projects';
+import type { ProjectService } from '../project/projectService';
 
 export type NetworkDocumentKind = 'network' | 'routes';
 

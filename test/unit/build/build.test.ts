@@ -5,8 +5,8 @@ import assert from 'node:assert/strict';
 import { cpSync, symlinkSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync, truncateSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { main } from '../../../src/cli/main';
-import type { CliIO } from '../../../src/cli/io';
-import { runTool } from '../../../src/core/node/run-tool';
+import type { CliIO } from '../../../src/cli/cliIo';
+import { runTool } from '../../../src/core/io/runTool';
 import { CancelledError, UserError } from '../../../src/core/common/errors';
 import { removeDir, tempDir, tool, xorrisoTree } from '../image/helpers';
 

@@ -2,8 +2,8 @@
 // action a build takes come from one rule; the ISO is stale by content hash, not file times.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { decideOverlay, overlayStatus, type ExistingOverlay } from '../../../src/core/build/overlay-decision';
-import { emptyState, isoStaleReason, parseState, serializeState, cachedHash } from '../../../src/core/build/state';
+import { decideOverlay, overlayStatus, type ExistingOverlay } from '../../../src/core/build/overlayDecision';
+import { emptyState, isoStaleReason, parseState, serializeState, cachedHash } from '../../../src/core/build/buildState';
 
 const want = { size: 1 << 26, backingName: 'debian-base.raw', backingFormat: 'raw' as const };
 const fresh: ExistingOverlay = { kind: 'qcow2', empty: true, allocatedL1: 0, snapshots: 0, backingName: 'debian-base.raw', backingFormat: 'raw', size: 1 << 26, fileSize: 262144 };

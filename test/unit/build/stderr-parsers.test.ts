@@ -1,7 +1,7 @@
 // The external tools' stderr, as they print it, parsed into messages.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseGenisoimageStderr, parseQemuImgStderr, parseXorrisoStderr } from '../../../src/core/build/stderr-parsers';
+import { parseGenisoimageStderr, parseQemuImgStderr, parseXorrisoStderr } from '../../../src/core/build/stderrParsers';
 import { missingToolMessage } from '../../../src/core/build/tools';
 
 describe('stderr parsers', () => {

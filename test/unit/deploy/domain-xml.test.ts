@@ -2,8 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { prepareDomainXml, DEPLOY_METADATA_NS } from '../../../src/core/deploy/domain-xml';
-import { parseDeployMetadataHash } from '../../../src/core/deploy/virsh-output';
+import { prepareDomainXml, DEPLOY_METADATA_NS } from '../../../src/core/deploy/deployDomainXml';
+import { parseDeployMetadataHash } from '../../../src/core/deploy/virshOutput';
 import { exampleProject } from '../helpers/tempProject';
 
 const template = readFileSync(path.join(exampleProject, 'templates/debian1.xml'), 'utf8');

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { assignHosts, isLocalUri } from '../../../src/core/deploy/hosts';
+import { assignHosts, isLocalUri } from '../../../src/core/deploy/deployHosts';
 
 test('local and remote libvirt URIs', () => {
   for (const u of ['qemu:///system', 'qemu:///session', 'test:///default', 'qemu://localhost/system', 'qemu+unix:///system']) assert.equal(isLocalUri(u), true, u);

@@ -1,9 +1,9 @@
 // The deploy planner's rules, on plain data: what is sent, kept, defined, started or refused.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { changeCount, placeFiles, planDeploy, sameFile, type HostState, type LocalFile, type TargetHost, type VmSpec } from '../../../src/core/deploy/plan';
-import { prepareDomainXml } from '../../../src/core/deploy/domain-xml';
-import { formatPlan } from '../../../src/core/deploy/format-plan';
+import { changeCount, placeFiles, planDeploy, sameFile, type HostState, type LocalFile, type TargetHost, type VmSpec } from '../../../src/core/deploy/deployPlan';
+import { prepareDomainXml } from '../../../src/core/deploy/deployDomainXml';
+import { formatPlan } from '../../../src/core/deploy/formatDeployPlan';
 
 const file = (p: string, sha: string, size = 100): LocalFile => ({ path: p, size, sha256: sha, capacity: size });
 const template = (name: string, uuid: string) =>

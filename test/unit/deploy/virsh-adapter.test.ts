@@ -4,11 +4,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { applyHostPlan, domainStatus, probeHost, type VirshRunner } from '../../../src/core/node/virsh';
-import { changeCount, planDeploy, type TargetHost, type VmSpec } from '../../../src/core/deploy/plan';
-import { loadDeployInputs } from '../../../src/core/node/deploy-inputs';
+import { applyHostPlan, domainStatus, probeHost, type VirshRunner } from '../../../src/core/io/virsh';
+import { changeCount, planDeploy, type TargetHost, type VmSpec } from '../../../src/core/deploy/deployPlan';
+import { loadDeployInputs } from '../../../src/core/io/deployFiles';
 import { loadProject } from '../../../src/core/project/load';
-import { nodeFileSystem } from '../../../src/core/node/nodeFileSystem';
+import { nodeFileSystem } from '../../../src/core/io/nodeFileSystem';
 import { writeQcow2OverlayForTest } from './overlay-fixture';
 import { copyExample, remove, tempDir } from '../helpers/tempProject';
 

@@ -11,7 +11,7 @@ import {
   parseListAll,
   parsePoolTargetPath,
   parseVolInfo,
-} from '../../../src/core/deploy/virsh-output';
+} from '../../../src/core/deploy/virshOutput';
 
 const DOMINFO_RUNNING = `Id:             1
 Name:           test

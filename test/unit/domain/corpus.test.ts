@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { cpSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { nodeFileSystem } from '../../../src/core/node/nodeFileSystem';
+import { nodeFileSystem } from '../../../src/core/io/nodeFileSystem';
 import { decodeText } from '../../../src/core/common/fileSystem';
 import { loadProject } from '../../../src/core/project/load';
 import { checkProject } from '../../../src/core/validation/checkProject';

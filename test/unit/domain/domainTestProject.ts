@@ -2,7 +2,7 @@
 // (192.168.122.0/24, gateway .1), a manifest with the Snooze remote layout, and templates.
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { nodeFileSystem } from '../../../src/core/node/nodeFileSystem';
+import { nodeFileSystem } from '../../../src/core/io/nodeFileSystem';
 import { loadProject } from '../../../src/core/project/load';
 import type { ContextProject } from '../../../src/core/project/project';
 import { parseIPv4 } from '../../../src/core/network/ipv4';

@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
-import { completeDomain } from '../../../src/core/domain/completion';
-import { hoverDomain } from '../../../src/core/domain/hover';
-import { domainSymbols } from '../../../src/core/domain/symbols';
-import { domainLinks } from '../../../src/core/domain/links';
+import { completeDomain } from '../../../src/core/domain/domainCompletion';
+import { hoverDomain } from '../../../src/core/domain/domainHover';
+import { domainSymbols } from '../../../src/core/domain/domainSymbols';
+import { domainLinks } from '../../../src/core/domain/domainLinks';
 import { generateUuidEdit, ipAtInterface, setMacFromIpEdit } from '../../../src/core/domain/edits';
 import { bundledSettings, fixture, libvirtSettings, openProject, writeProject } from './domainTestProject';
 import { remove } from '../helpers/tempProject';

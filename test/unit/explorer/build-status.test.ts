@@ -4,13 +4,13 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { appendFileSync, cpSync, readFileSync, statSync, symlinkSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { build, planBuild } from '../../../src/core/node/build';
-import { readBuildStatus } from '../../../src/core/node/build-status';
-import { buildInputsFromProject } from '../../../src/core/build/inputs';
-import { nodeFileSystem } from '../../../src/core/node/nodeFileSystem';
+import { build, planBuild } from '../../../src/core/build/buildEngine';
+import { readBuildStatus } from '../../../src/core/build/buildStatus';
+import { buildInputsFromProject } from '../../../src/core/build/buildInputs';
+import { nodeFileSystem } from '../../../src/core/io/nodeFileSystem';
 import { loadProject } from '../../../src/core/project/load';
 import { summarizeProject, type SummaryNode } from '../../../src/core/project/summary';
-import type { BuildResult } from '../../../src/core/build/plan';
+import type { BuildResult } from '../../../src/core/build/buildPlan';
 import { exampleProject, remove, tempDir } from '../helpers/tempProject';
 import { tool } from '../image/helpers';
 

@@ -8,7 +8,7 @@ test('sizes in binary units (the explorer, ISO contents and deploy plans share o
 });
 
 test('ISO contents list the Rock Ridge, Joliet and 8.3 name of each entry', async () => {
-  const { isoListing, isoListingMarkdown } = await import('../../../src/core/build/iso-listing');
+  const { isoListing, isoListingMarkdown } = await import('../../../src/core/build/isoListing');
   const rows = isoListing({
     kind: 'dir',
     name: '',

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { readFileSync } from 'node:fs';
-import { nodeFileSystem } from '../../../src/core/node/nodeFileSystem';
+import { nodeFileSystem } from '../../../src/core/io/nodeFileSystem';
 import { COPIED_FROM_EXAMPLE, FIRST_VM, exampleFiles, existingFiles, scaffoldProject } from '../../../src/core/project/scaffold';
 import { loadProject } from '../../../src/core/project/load';
 import { parseManifest } from '../../../src/core/project/manifest';

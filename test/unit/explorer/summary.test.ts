@@ -1,11 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
-import { nodeFileSystem } from '../../../src/core/node/nodeFileSystem';
+import { nodeFileSystem } from '../../../src/core/io/nodeFileSystem';
 import { loadProject } from '../../../src/core/project/load';
 import { parseIPv4 } from '../../../src/core/network/ipv4';
 import { summarizeProject, type SummaryNode } from '../../../src/core/project/summary';
-import { readBuildStatus } from '../../../src/core/node/build-status';
+import { readBuildStatus } from '../../../src/core/build/buildStatus';
 import { exampleProject } from '../helpers/tempProject';
 
 const ip = (s: string) => parseIPv4(s)!;

@@ -4,8 +4,8 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync, writeFileSync, symlinkSync, unlinkSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeIsoFromFolder } from '../../../src/core/node/write-iso';
-import { scanContext } from '../../../src/core/node/context-scan';
+import { writeIsoFromFolder } from '../../../src/core/io/isoFile';
+import { scanContext } from '../../../src/core/io/contextScan';
 import { CancelledError, UserError } from '../../../src/core/common/errors';
 import { removeDir, tempDir, tool, writeTree, xorrisoTree } from './helpers';
 

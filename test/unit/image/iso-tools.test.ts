@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync, lstatSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { writeIsoFromFolder } from '../../../src/core/node/write-iso';
+import { writeIsoFromFolder } from '../../../src/core/io/isoFile';
 import { resolveJolietNames } from '../../../src/core/image/iso9660/names';
 import { removeDir, setAllTimes, tempDir, tool, toolBytes, writeTree, xorrisoTree } from './helpers';
 

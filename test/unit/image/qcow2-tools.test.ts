@@ -3,9 +3,9 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, writeFileSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { createOverlay, l1SizeFor } from '../../../src/core/image/qcow2/overlay-writer';
-import { inspectOverlay, probeBaseImage, writeOverlayFile } from '../../../src/core/node/overlay-file';
-import { decideOverlay, overlayStatus } from '../../../src/core/build/overlay-decision';
+import { createOverlay, l1SizeFor } from '../../../src/core/image/qcow2/overlayWriter';
+import { inspectOverlay, probeBaseImage, writeOverlayFile } from '../../../src/core/io/overlayFile';
+import { decideOverlay, overlayStatus } from '../../../src/core/build/overlayDecision';
 import { removeDir, tempDir, tool } from './helpers';
 
 describe('qcow2 overlays, checked by qemu-img', () => {

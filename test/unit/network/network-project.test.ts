@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { nodeFileSystem } from '../../../src/core/node/nodeFileSystem';
+import { nodeFileSystem } from '../../../src/core/io/nodeFileSystem';
 import { loadProject } from '../../../src/core/project/load';
 import { checkProject, validateDocument } from '../../../src/core/validation/checkProject';
 import { withNetworkText } from '../../../src/core/network/projectNetwork';

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { utimesSync, writeFileSync, symlinkSync } from 'node:fs';
 import type { FileSystem } from '../../../src/core/common/fileSystem';
-import { nodeFileSystem } from '../../../src/core/node/nodeFileSystem';
+import { nodeFileSystem } from '../../../src/core/io/nodeFileSystem';
 import { ProjectLoader, loadProject } from '../../../src/core/project/load';
 import { findContextProjects, isContextProject, projectOf } from '../../../src/core/project/discover';
 import { exampleProject, remove, tempDir, writeTree } from '../helpers/tempProject';

@@ -2,9 +2,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { rngCommand } from '../../../src/cli/commands/rng';
+import { rngCommand } from '../../../src/cli/commands/rngCommand';
 import { main } from '../../../src/cli/main';
-import type { CliIO } from '../../../src/cli/io';
+import type { CliIO } from '../../../src/cli/cliIo';
 
 const FIX = join(__dirname, '../../fixtures/relaxng');
 

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { compileXsdRegex, xsdRegexToJs, XsdRegexError } from '../../../src/core/relaxng/xsd-regex';
+import { compileXsdRegex, xsdRegexToJs, XsdRegexError } from '../../../src/core/relaxng/xsdRegex';
 
 const m = (re: string, s: string) => compileXsdRegex(re).test(s);
 

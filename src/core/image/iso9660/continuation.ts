@@ -1,7 +1,7 @@
 // The Rock Ridge continuation area: System Use entries that do not fit in a directory record
 // go here, each chunk inside one sector, chained with CE entries when longer than a sector.
-import { SECTOR } from './bytes';
-import { CE_LENGTH, ceEntry } from './rock-ridge';
+import { SECTOR } from './isoBytes';
+import { CE_LENGTH, ceEntry } from './rockRidge';
 
 /** Where a chunk lives, relative to the start of the continuation area. */
 export interface ContinuationRef {

@@ -1,14 +1,14 @@
 // Lays out a whole image: names, both directory trees, path tables, the Rock Ridge
 // continuation area and file extents; then serializes everything but the file data.
 // Pure: the same tree and options give the same bytes.
-import { SECTOR, sectorsFor, ucs2Bytes, asciiBytes } from './bytes';
+import { SECTOR, sectorsFor, ucs2Bytes, asciiBytes } from './isoBytes';
 import { ContinuationArea, type ContinuationRef } from './continuation';
-import { FLAG_DIRECTORY, fitSystemUse, packRecords, recordLength, writeRecord } from './directory-record';
+import { FLAG_DIRECTORY, fitSystemUse, packRecords, recordLength, writeRecord } from './directoryRecord';
 import { comparePrimary, compareStrings, resolveJolietNames, resolvePrimaryNames, type PrimaryName } from './names';
-import { pathTableSize, writePathTable, type PathTableEntry } from './path-table';
-import { CE_LENGTH, ceEntry, erEntry, nmEntries, pxEntry, slEntries, spEntry, tfEntry } from './rock-ridge';
+import { pathTableSize, writePathTable, type PathTableEntry } from './pathTable';
+import { CE_LENGTH, ceEntry, erEntry, nmEntries, pxEntry, slEntries, spEntry, tfEntry } from './rockRidge';
 import { S_IFDIR, S_IFLNK, S_IFREG, type IsoDirectory, type IsoNode, type IsoOptions } from './tree';
-import { writeTerminator, writeVolumeDescriptor } from './volume-descriptors';
+import { writeTerminator, writeVolumeDescriptor } from './volumeDescriptors';
 
 export const DEFAULT_LABEL = 'CONTEXT';
 const FIRST_VD = 16;

@@ -2,7 +2,7 @@
 // few MiB (several small files read at once, one window filled while the previous one is
 // written). Never holds more than two windows of file data in memory.
 import { CancelledError, UserError } from '../../common/errors';
-import { SECTOR } from './bytes';
+import { SECTOR } from './isoBytes';
 import type { FileExtent, IsoLayout } from './layout';
 
 /** Where the image goes: sequential writes; a chunk may be reused once the promise resolves. */

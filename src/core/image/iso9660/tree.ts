@@ -1,5 +1,5 @@
 // The input of the ISO writer: a plain tree of the files to store, already checked by a
-// scanner (see src/core/node/context-scan.ts). Names are the real (Rock Ridge) names.
+// scanner (see src/core/io/contextScan.ts). Names are the real (Rock Ridge) names.
 
 export interface IsoFile {
   kind: 'file';

@@ -1,0 +1,94 @@
+import * as path from 'node:path';
+import type { CliCommand } from './cliCommand';
+import { parseCommandArgs } from '../args';
+import { EXIT_FAILED, EXIT_OK, UsageError } from '../cliIo';
+import { nodeFileSystem } from '../../core/io/nodeFileSystem';
+import { loadProject } from '../../core/project/load';
+import { isContextProject } from '../../core/project/discover';
+import { UserError } from '../../core/common/errors';
+import type { ManifestHost } from '../../core/project/manifest';
+import { assignHosts, isLocalUri } from '../../core/deploy/deployHosts';
+import { changeCount, planDeploy, type TargetHost } from '../../core/deploy/deployPlan';
+import { describeStep, formatPlan } from '../../core/deploy/formatDeployPlan';
+import { loadDeployInputs } from '../../core/io/deployFiles';
+import { applyHostPlan, execaVirsh, probeHost, type VirshRunner } from '../../core/io/virsh';
+import { defaultSettings } from '../../core/settings';
+
+export const deployCommand: CliCommand = {
+  name: 'deploy',
+  summary: 'put the built VMs on libvirt hosts: files, virsh define, optionally start',
+  help: `Usage: vmctx deploy [DIR] [--connect URI]... [--start] [--dry-run] [--replace-overlays] [--virsh PATH]
+
+Deploys the built project in DIR (default: the current folder; run \`vmctx build\` first) to
+the libvirt hosts of vmcontext.json ("hosts"), or to the hosts given with --connect. For each
+VM: its overlay, the base image and context.iso go where the template's paths say (a copy on
+this machine for a local URI such as qemu:///system, \`virsh vol-upload\` into the host's
+"pool" otherwise), then \`virsh define --validate\`. VMs named in a host's "vms" go there,
+the others round-robin. Unchanged files are not sent again; a running VM is never redefined
+nor its overlay replaced; a domain of the same name with another UUID is an error.
+
+Options:
+  --connect URI         a libvirt URI to deploy to (repeatable); its settings come from the
+                        manifest's host of the same URI, if any
+  --start               start each VM that is not running
+  --dry-run             print the plan and change nothing
+  --replace-overlays    replace overlays that differ from the build (their VM's disk!);
+                        never those of running VMs
+  --virsh PATH          the virsh program (default: virsh)
+  -h, --help            show this help
+
+Exit status: 0 when deployed (or the plan is printed), 1 on errors, 2 on bad usage.
+`,
+  async run(argv, io) {
+    const { values, positionals } = parseCommandArgs(argv, {
+      connect: { type: 'string', multiple: true },
+      start: { type: 'boolean' },
+      'dry-run': { type: 'boolean' },
+      'replace-overlays': { type: 'boolean' },
+      virsh: { type: 'string' },
+    });
+    if (positionals.length > 1) throw new UsageError(`expected at most one project folder, got ${positionals.length}`);
+    const dir = path.resolve(io.cwd, positionals[0] ?? '.');
+    if (!(await isContextProject(nodeFileSystem, dir))) {
+      throw new UserError(`${dir} is not a context project: it has neither vmcontext.json nor a context/ folder`, 'Run vmctx deploy in the project folder.');
+    }
+    const project = await loadProject(nodeFileSystem, dir);
+    const manifestHosts = project.manifest.hosts ?? [];
+    const hosts: ManifestHost[] = values.connect?.length
+      ? values.connect.map((uri) => manifestHosts.find((h) => h.uri === uri) ?? { uri })
+      : manifestHosts;
+    if (hosts.length === 0) throw new UserError('no host to deploy to', 'Add "hosts": [{ "uri": "qemu:///system" }] to vmcontext.json, or pass --connect URI.');
+
+    const vms = await loadDeployInputs(project);
+    if (vms.length === 0) throw new UserError(`${dir} has no domain template with a <name>`);
+    let assigned;
+    try {
+      assigned = assignHosts(hosts, vms.map((v) => v.name));
+    } catch (e) {
+      throw new UserError(e instanceof Error ? e.message : String(e));
+    }
+    const targets: TargetHost[] = assigned.hosts.map(({ host, vms: names }) => ({
+      uri: host.uri,
+      local: isLocalUri(host.uri),
+      directory: host.directory,
+      pool: host.pool,
+      vms: names,
+    }));
+
+    const virsh: VirshRunner = execaVirsh(values.virsh ?? defaultSettings.tools.virsh);
+    const states = [];
+    for (const t of targets) states.push(await probeHost(virsh, t, vms));
+    const plan = planDeploy(vms, targets, states, { start: values.start, replaceOverlays: values['replace-overlays'] }, assigned.unassigned);
+    // Build outputs are shown relative to the project; host paths as they are.
+    const show = (p: string) => (p.startsWith(dir + path.sep) ? path.relative(dir, p) : p);
+    io.stdout(formatPlan(plan, show));
+    if (plan.errors.length) return EXIT_FAILED;
+    if (values['dry-run'] || changeCount(plan) === 0) return EXIT_OK;
+    let done = 0;
+    for (const h of plan.hosts) {
+      done += await applyHostPlan(virsh, h, { onStep: (s) => io.stdout(`${h.uri}: ${describeStep(s, show)}\n`) });
+    }
+    io.stdout(`deployed: ${done} change${done === 1 ? '' : 's'}\n`);
+    return EXIT_OK;
+  },
+};

@@ -1,9 +1,0 @@
-import type { CliIO } from '../io';
-
-export interface CliCommand {
-  name: string;
-  summary: string;
-  /** Full help text, printed by `vmctx NAME --help`. */
-  help: string;
-  run(argv: string[], io: CliIO): Promise<number>;
-}

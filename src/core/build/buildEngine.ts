@@ -1,0 +1,216 @@
+// Plans and runs a build: the ISO (embedded or an external tool) and the overlays (embedded
+// or qemu-img). Incremental: the ISO is rebuilt only when the content hash of its inputs
+// changed; overlays only when missing or out of date, never over a VM's data unless forced.
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { openSync, readSync, closeSync } from 'node:fs';
+import { basename, dirname, join, relative } from 'node:path';
+import { CancelledError, UserError, errorMessage, throwIfAborted } from '../common/errors';
+import { checkLabel } from '../image/iso9660/label';
+import { checkOverlaySpec } from '../image/qcow2/overlayWriter';
+import { isoCommand, qemuImgCommand } from './externalCommands';
+import type { BuildInputs } from './buildInputs';
+import { decideOverlay, overlayStatus } from './overlayDecision';
+import type { BuildOptions, BuildPlan, BuildProblem, BuildResult, BuildStep, StepOutcome } from './buildPlan';
+import { cachedHash, isoStaleReason, parseState, serializeState, type BuildState } from './buildState';
+import { imageDate, scanContext, type ContextScan } from '../io/contextScan';
+import { inspectOverlay, probeBaseImage, writeOverlayFile } from '../io/overlayFile';
+import { runTool } from '../io/runTool';
+import { writeIsoFromFolder } from '../io/isoFile';
+
+interface PlanContext {
+  state: BuildState;
+  scan?: ContextScan;
+}
+const contexts = new WeakMap<BuildPlan, PlanContext>();
+
+const tempSibling = (path: string) => join(dirname(path), `.${basename(path)}.tmp-${process.pid}-${randomBytes(3).toString('hex')}`);
+
+function hashFile(path: string): string {
+  const h = createHash('sha256');
+  const buf = Buffer.allocUnsafe(1 << 20);
+  const fd = openSync(path, 'r');
+  try {
+    for (let n; (n = readSync(fd, buf, 0, buf.length, null)) > 0; ) h.update(buf.subarray(0, n));
+  } finally {
+    closeSync(fd);
+  }
+  return h.digest('hex');
+}
+
+/** Hash of everything that decides the ISO's bytes: tree, modes, contents, label, date, backend. */
+function isoInputHash(scan: ContextScan, state: BuildState, fresh: BuildState, extra: string[]): string {
+  const h = createHash('sha256');
+  h.update(extra.join('\0') + '\n');
+  for (const e of scan.entries) {
+    let content = '';
+    if (e.kind === 'file') {
+      const abs = join(scan.rootPath, e.path);
+      content = cachedHash(state, abs, e) ?? hashFile(abs);
+      fresh.files[abs] = { size: e.size, mtimeMs: e.mtimeMs, ino: e.ino, sha256: content };
+    }
+    h.update(`${e.kind}\0${e.path}\0${e.mode.toString(8)}\0${e.size}\0${e.target ?? ''}\0${content}\n`);
+  }
+  return h.digest('hex');
+}
+
+export async function planBuild(inputs: BuildInputs, options: BuildOptions = {}): Promise<BuildPlan> {
+  const env = options.env ?? process.env;
+  const tools = options.tools ?? {};
+  const plan: BuildPlan = { steps: [], skipped: [], problems: [], status: { overlays: [] } };
+  const state = parseState(await readFile(inputs.stateFile, 'utf8').catch(() => undefined));
+  const ctx: PlanContext = { state };
+  contexts.set(plan, ctx);
+  const problem = (file: string, code: string, message: string, severity: BuildProblem['severity'] = 'error') =>
+    plan.problems.push({ file, code, message, severity });
+
+  if (options.only !== 'overlays') {
+    const label = inputs.iso.label;
+    const current = await stat(inputs.iso.path).then((s) => ({ size: s.size, mtimeMs: s.mtimeMs }), () => undefined);
+    const labelProblem = checkLabel(label);
+    if (labelProblem) problem(inputs.projectDir, 'build-label', labelProblem, label.length > 32 || !/^[\x20-\x7e]+$/.test(label) ? 'error' : 'warning');
+    let scan: ContextScan | undefined;
+    try {
+      scan = await scanContext(inputs.contextDir, options.signal);
+    } catch (e) {
+      if (e instanceof CancelledError) throw e;
+      problem(inputs.contextDir, 'build-no-context', `the context folder ${inputs.contextDir} cannot be read: ${errorMessage(e)}`);
+    }
+    const blocker = plan.problems.find((p) => p.severity === 'error');
+    if (blocker || !scan) {
+      plan.status.iso = { state: current ? 'stale' : 'missing', reason: `cannot be built: ${blocker?.message}`, size: current?.size };
+    } else {
+      ctx.scan = scan;
+      for (const p of scan.problems) plan.problems.push({ file: join(inputs.contextDir, p.path), severity: p.severity, code: p.code, message: p.message });
+      const backend = !options.isoBackend || options.isoBackend === 'auto' ? 'embedded' : options.isoBackend;
+      const date = imageDate(env, scan.newestMtime);
+      const fresh: BuildState = { version: 1, files: {} };
+      const inputHash = isoInputHash(scan, state, fresh, [backend, label, String(date)]);
+      state.files = fresh.files;
+      const staleReason = isoStaleReason(state, inputs.iso.path, inputHash, current);
+      plan.status.iso = { state: !current ? 'missing' : staleReason ? 'stale' : 'fresh', reason: staleReason, size: current?.size };
+      const stale = options.force ? 'rebuilt (--force)' : staleReason;
+      const common = { kind: 'iso' as const, output: inputs.iso.path, inputHash, label, contextDir: inputs.contextDir };
+      if (!stale) plan.skipped.push({ output: inputs.iso.path, reason: 'up to date (inputs unchanged since the last build)' });
+      else if (backend === 'embedded') plan.steps.push({ ...common, reason: stale, backend });
+      else {
+        const tempOutput = tempSibling(inputs.iso.path);
+        const command = tools[backend] ?? backend;
+        plan.steps.push({ ...common, reason: stale, backend, tempOutput, external: isoCommand(backend, command, inputs.contextDir, label, tempOutput) });
+      }
+    }
+  }
+
+  if (options.only !== 'iso' && inputs.overlays.length) {
+    let base: Awaited<ReturnType<typeof probeBaseImage>> | undefined;
+    if (!inputs.baseImage) problem(inputs.projectDir, 'build-no-base-image', 'no base image is configured (vmcontext.json "baseImage", or one image in images/): overlays cannot be made');
+    else {
+      try {
+        const probed = await probeBaseImage(inputs.baseImage);
+        plan.status.baseImage = { format: probed.format, virtualSize: probed.size };
+        base = probed;
+      } catch (e) {
+        problem(inputs.baseImage, 'build-base-image', errorMessage(e));
+      }
+    }
+    const backend = !options.overlayBackend || options.overlayBackend === 'auto' ? 'embedded' : options.overlayBackend;
+    for (const o of inputs.overlays) {
+      // Inspected even without a usable base, so the explorer still tells empty from holding data.
+      let existing;
+      try {
+        existing = await inspectOverlay(o.path);
+      } catch (e) {
+        problem(o.path, 'build-overlay', `cannot read ${o.path}: ${errorMessage(e)}`);
+        plan.status.overlays.push({ vm: o.vm, output: o.path, status: { condition: 'invalid', differences: [], reason: `cannot be read: ${errorMessage(e)}` } });
+        continue;
+      }
+      const spec = base && { size: base.size, backingName: o.backingName, backingFormat: base.format };
+      const bad = spec && checkOverlaySpec(spec);
+      if (bad) problem(o.path, 'build-overlay', `overlay of ${o.vm}: ${bad}`);
+      plan.status.overlays.push({ vm: o.vm, output: o.path, status: overlayStatus(existing, bad ? undefined : spec) });
+      if (!spec || bad) continue;
+      const d = decideOverlay(existing, spec, !!options.force);
+      if (d.action !== 'write') plan.skipped.push({ output: o.path, reason: d.reason });
+      else if (backend === 'embedded') plan.steps.push({ kind: 'overlay', vm: o.vm, output: o.path, reason: d.reason, spec, backend });
+      else {
+        const tempOutput = tempSibling(o.path);
+        plan.steps.push({
+          kind: 'overlay', vm: o.vm, output: o.path, reason: d.reason, spec, backend, tempOutput,
+          external: qemuImgCommand(tools.qemuImg ?? 'qemu-img', tempOutput, spec.backingName, spec.backingFormat, spec.size),
+        });
+      }
+    }
+  }
+  return plan;
+}
+
+async function runStep(step: BuildStep, plan: BuildPlan, options: BuildOptions): Promise<StepOutcome> {
+  const t0 = performance.now();
+  const outcome = (ok: boolean, message: string, toolMessages: StepOutcome['toolMessages'] = []): StepOutcome => ({
+    output: step.output, ok, message, backend: step.backend, ms: Math.round(performance.now() - t0), toolMessages,
+  });
+  await mkdir(dirname(step.output), { recursive: true });
+  const progress = (message: string, fraction?: number) => options.onProgress?.({ output: step.output, message, fraction });
+  if (step.kind === 'iso' && step.backend === 'embedded') {
+    progress('writing');
+    const r = await writeIsoFromFolder(step.contextDir, step.output, {
+      label: step.label, env: options.env, signal: options.signal, scan: contexts.get(plan)?.scan,
+      onProgress: (w, total) => progress('writing', w / total),
+    });
+    return outcome(true, `${step.reason}; ${r.files} files, ${r.bytes} bytes`);
+  }
+  if (step.kind === 'overlay' && step.backend === 'embedded') {
+    await writeOverlayFile(step.output, step.spec);
+    return outcome(true, `${step.reason}; backing ${step.spec.backingName} (${step.spec.backingFormat}), ${step.spec.size} bytes`);
+  }
+  if (!('external' in step)) throw new Error('unreachable');
+  progress(`running ${step.external.command}`);
+  try {
+    const r = await runTool(step.external, { signal: options.signal, env: options.env as NodeJS.ProcessEnv | undefined });
+    if (r.exitCode !== 0) {
+      const first = r.messages.find((m) => m.severity === 'error') ?? r.messages[0];
+      return outcome(false, `${step.external.tool} failed (exit code ${r.exitCode})${first ? `: ${first.message}` : ''}`, r.messages);
+    }
+    throwIfAborted(options.signal);
+    await rename(step.tempOutput, step.output);
+    return outcome(true, step.reason, r.messages);
+  } finally {
+    await unlink(step.tempOutput).catch(() => undefined);
+  }
+}
+
+/** Runs the steps in order; a failed step is reported and the others still run. */
+export async function runBuild(plan: BuildPlan, inputs: BuildInputs, options: BuildOptions = {}): Promise<BuildResult> {
+  const outcomes: StepOutcome[] = [];
+  const ctx = contexts.get(plan);
+  for (const step of plan.steps) {
+    throwIfAborted(options.signal);
+    try {
+      const o = await runStep(step, plan, options);
+      outcomes.push(o);
+      if (o.ok && step.kind === 'iso' && ctx) {
+        const s = await stat(step.output);
+        ctx.state.iso = { output: step.output, inputHash: step.inputHash, size: s.size, mtimeMs: s.mtimeMs };
+      }
+    } catch (e) {
+      if (e instanceof CancelledError) throw e;
+      outcomes.push({ output: step.output, ok: false, message: e instanceof UserError ? e.message : errorMessage(e), backend: step.backend, ms: 0, toolMessages: [] });
+    }
+  }
+  if (ctx?.scan) {
+    await mkdir(dirname(inputs.stateFile), { recursive: true });
+    await writeFile(inputs.stateFile, serializeState(ctx.state));
+  }
+  const ok = outcomes.every((o) => o.ok) && !plan.problems.some((p) => p.severity === 'error');
+  return { outcomes, skipped: plan.skipped, problems: plan.problems, ok };
+}
+
+export async function build(inputs: BuildInputs, options: BuildOptions = {}): Promise<BuildResult> {
+  return runBuild(await planBuild(inputs, options), inputs, options);
+}
+
+/** A path for messages: relative to the project when inside it. */
+export function displayPath(projectDir: string, path: string): string {
+  const r = relative(projectDir, path);
+  return r && !r.startsWith('..') ? r : path;
+}

@@ -1,0 +1,133 @@
+// System Use Sharing Protocol (SUSP 1.12) and Rock Ridge (RRIP 1991A) entries. Each entry is
+// `signature(2) length(1) version(1) data`; none may exceed 255 bytes.
+import { asciiBytes, both32, recordDate } from './isoBytes';
+
+export const CE_LENGTH = 28;
+const MAX_ENTRY = 255;
+const utf8 = new TextEncoder();
+
+function entry(sig: string, data: Uint8Array): Uint8Array {
+  const out = new Uint8Array(4 + data.length);
+  out[0] = sig.charCodeAt(0);
+  out[1] = sig.charCodeAt(1);
+  out[2] = out.length;
+  out[3] = 1;
+  out.set(data, 4);
+  return out;
+}
+
+/** SP: marks SUSP use; only in the root's `.` record, first. */
+export function spEntry(): Uint8Array {
+  return entry('SP', Uint8Array.of(0xbe, 0xef, 0));
+}
+
+const ER_ID = 'RRIP_1991A';
+const ER_DESCRIPTOR = 'THE ROCK RIDGE INTERCHANGE PROTOCOL PROVIDES SUPPORT FOR POSIX FILE SYSTEM SEMANTICS';
+const ER_SOURCE =
+  'PLEASE CONTACT DISC PUBLISHER FOR SPECIFICATION SOURCE.  SEE PUBLISHER IDENTIFIER IN PRIMARY VOLUME DESCRIPTOR FOR CONTACT INFORMATION.';
+
+/** ER: names the extension in use; Linux reads Rock Ridge only once it has seen it. */
+export function erEntry(): Uint8Array {
+  const id = asciiBytes(ER_ID);
+  const des = asciiBytes(ER_DESCRIPTOR);
+  const src = asciiBytes(ER_SOURCE);
+  const data = new Uint8Array(4 + id.length + des.length + src.length);
+  data[0] = id.length;
+  data[1] = des.length;
+  data[2] = src.length;
+  data[3] = 1; // extension version
+  data.set(id, 4);
+  data.set(des, 4 + id.length);
+  data.set(src, 4 + id.length + des.length);
+  return entry('ER', data);
+}
+
+/** PX: POSIX mode (type and permission bits), links, uid, gid; the 36-byte RRIP 1991A form. */
+export function pxEntry(mode: number, nlink: number, uid: number, gid: number): Uint8Array {
+  const data = new Uint8Array(32);
+  both32(data, 0, mode);
+  both32(data, 8, nlink);
+  both32(data, 16, uid);
+  both32(data, 24, gid);
+  return entry('PX', data);
+}
+
+/** TF: modify, access and attribute-change times, 7-byte form. */
+export function tfEntry(date: number): Uint8Array {
+  const data = new Uint8Array(1 + 21);
+  data[0] = 0x0e;
+  for (let i = 0; i < 3; i++) recordDate(data, 1 + 7 * i, date);
+  return entry('TF', data);
+}
+
+/** NM: the real name (UTF-8 bytes), split over several entries with CONTINUE when long. */
+export function nmEntries(name: string): Uint8Array[] {
+  const bytes = utf8.encode(name);
+  const room = MAX_ENTRY - 5;
+  const out: Uint8Array[] = [];
+  for (let at = 0; at < bytes.length || out.length === 0; at += room) {
+    const part = bytes.subarray(at, at + room);
+    const data = new Uint8Array(1 + part.length);
+    data[0] = at + room < bytes.length ? 0x01 : 0;
+    data.set(part, 1);
+    out.push(entry('NM', data));
+  }
+  return out;
+}
+
+const SL_CURRENT = 0x02;
+const SL_PARENT = 0x04;
+const SL_ROOT = 0x08;
+const SL_CONTINUE = 0x01;
+
+/** SL: a symbolic link's target as component records, packed into as many entries as needed. */
+export function slEntries(target: string): Uint8Array[] {
+  const components: Uint8Array[] = [];
+  const parts = target.split('/');
+  parts.forEach((p, i) => {
+    if (i === 0 && p === '' && parts.length > 1) components.push(Uint8Array.of(SL_ROOT, 0));
+    else if (p === '.') components.push(Uint8Array.of(SL_CURRENT, 0));
+    else if (p === '..') components.push(Uint8Array.of(SL_PARENT, 0));
+    else if (p !== '') {
+      const bytes = utf8.encode(p);
+      const room = MAX_ENTRY - 5 - 2;
+      for (let at = 0; at < bytes.length; at += room) {
+        const piece = bytes.subarray(at, at + room);
+        const c = new Uint8Array(2 + piece.length);
+        c[0] = at + room < bytes.length ? SL_CONTINUE : 0;
+        c[1] = piece.length;
+        c.set(piece, 2);
+        components.push(c);
+      }
+    }
+  });
+  const groups: Uint8Array[][] = [[]];
+  let used = 5;
+  for (const c of components) {
+    if (used + c.length > MAX_ENTRY) {
+      groups.push([]);
+      used = 5;
+    }
+    groups[groups.length - 1].push(c);
+    used += c.length;
+  }
+  return groups.map((g, i) => {
+    const data = new Uint8Array(1 + g.reduce((n, c) => n + c.length, 0));
+    data[0] = i < groups.length - 1 ? SL_CONTINUE : 0;
+    let at = 1;
+    for (const c of g) {
+      data.set(c, at);
+      at += c.length;
+    }
+    return entry('SL', data);
+  });
+}
+
+/** CE: where the rest of this System Use area continues. */
+export function ceEntry(sector: number, offset: number, length: number): Uint8Array {
+  const data = new Uint8Array(24);
+  both32(data, 0, sector);
+  both32(data, 8, offset);
+  both32(data, 16, length);
+  return entry('CE', data);
+}

@@ -1,0 +1,149 @@
+// Reads a context folder into the ISO writer's tree (synchronous calls, one folder at a
+// time with a yield to the event loop in between: see isoFileReader.ts for why). Nothing outside the folder is ever
+// followed; what cannot go into the image is reported with its path, never dropped silently.
+import { lstatSync, readdirSync, readlinkSync } from 'node:fs';
+import { posix, isAbsolute, relative, resolve, sep } from 'node:path';
+import type { Dirent } from 'node:fs';
+import { throwIfAborted } from '../common/errors';
+import { MAX_FILE_SIZE, type IsoDirectory, type IsoNode, type IsoProblem } from '../image/iso9660/tree';
+
+export interface ScannedEntry {
+  /** '/'-separated path inside the folder. */
+  path: string;
+  kind: 'file' | 'dir' | 'symlink';
+  mode: number;
+  size: number;
+  mtimeMs: number;
+  ino: number;
+  /** Symlinks: the target as stored in the image. */
+  target?: string;
+}
+
+export interface ContextScan {
+  /** Absolute path of the folder. */
+  rootPath: string;
+  root: IsoDirectory;
+  /** Every entry kept, in a stable order (for hashing). */
+  entries: ScannedEntry[];
+  problems: IsoProblem[];
+  /** Newest modification time of anything kept, in whole seconds. */
+  newestMtime: number;
+}
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+const lossyUtf8 = new TextDecoder('utf-8');
+
+export async function scanContext(dir: string, signal?: AbortSignal): Promise<ContextScan> {
+  const rootDir = resolve(dir);
+  const problems: IsoProblem[] = [];
+  const entries: ScannedEntry[] = [];
+  const rootStat = lstatSync(rootDir);
+  let newest = rootStat.mtimeMs;
+  const problem = (path: string, code: string, message: string, severity: IsoProblem['severity'] = 'warning') =>
+    problems.push({ path, code, message, severity });
+
+  const visit = async (abs: string, rel: string, mode: number): Promise<IsoDirectory> => {
+    await new Promise((r) => setImmediate(r));
+    throwIfAborted(signal);
+    const node: IsoDirectory = { kind: 'dir', name: posix.basename(rel), mode, children: [] };
+    let dirents: Dirent<Buffer>[];
+    try {
+      dirents = readdirSync(abs, { withFileTypes: true, encoding: 'buffer' });
+    } catch (e) {
+      problem(rel || '.', 'iso-unreadable', `folder cannot be read (${(e as NodeJS.ErrnoException).code}); left out of the image`, 'error');
+      return node;
+    }
+    const named: Array<[string, Dirent<Buffer>]> = [];
+    for (const d of dirents) {
+      let name: string;
+      try {
+        name = strictUtf8.decode(d.name);
+      } catch {
+        const shown = rel ? `${rel}/${lossyUtf8.decode(d.name)}` : lossyUtf8.decode(d.name);
+        problem(shown, 'iso-name-encoding', 'name is not valid UTF-8, so no tree of the image can hold it; left out of the image (rename it)');
+        continue;
+      }
+      named.push([name, d]);
+    }
+    named.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+    for (const [name] of named) {
+      const c = await visitChild(`${abs}${sep}${name}`, rel ? `${rel}/${name}` : name);
+      if (c) node.children.push(c);
+    }
+    return node;
+  };
+
+  const visitChild = async (abs: string, rel: string): Promise<IsoNode | undefined> => {
+    let st;
+    try {
+      st = lstatSync(abs);
+    } catch (e) {
+      problem(rel, 'iso-unreadable', `cannot be read (${(e as NodeJS.ErrnoException).code}); left out of the image`, 'error');
+      return undefined;
+    }
+    const name = posix.basename(rel);
+    const base = { path: rel, mode: st.mode & 0o7777, size: 0, mtimeMs: st.mtimeMs, ino: st.ino };
+    if (st.isDirectory()) {
+      newest = Math.max(newest, st.mtimeMs);
+      entries.push({ ...base, kind: 'dir' });
+      return visit(abs, rel, st.mode);
+    }
+    if (st.isFile()) {
+      if (st.size > MAX_FILE_SIZE) {
+        problem(rel, 'iso-file-too-large', `is ${st.size} bytes; files of 4 GiB or more cannot be stored; left out of the image`);
+        return undefined;
+      }
+      newest = Math.max(newest, st.mtimeMs);
+      entries.push({ ...base, kind: 'file', size: st.size });
+      return { kind: 'file', name, mode: st.mode, size: st.size, source: abs };
+    }
+    if (st.isSymbolicLink()) {
+      const raw = readlinkSync(abs);
+      const target = linkInside(rootDir, rel, raw);
+      if (target === undefined) {
+        problem(rel, 'iso-symlink-outside', `is a symbolic link to "${raw}", outside the context folder; left out of the image (copy the file in instead)`);
+        return undefined;
+      }
+      newest = Math.max(newest, st.mtimeMs);
+      entries.push({ ...base, kind: 'symlink', target });
+      return { kind: 'symlink', name, target };
+    }
+    const kind = st.isFIFO() ? 'a named pipe' : st.isSocket() ? 'a socket' : 'a device file';
+    problem(rel, 'iso-special-file', `is ${kind}; only files, folders and symbolic links go into the image; left out`);
+    return undefined;
+  };
+
+  const root = await visit(rootDir, '', rootStat.mode);
+  root.name = '';
+  entries.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return { rootPath: rootDir, root, entries, problems, newestMtime: Math.floor(newest / 1000) };
+}
+
+/**
+ * The target to store for a symlink at `rel` (inside `root`), or undefined when it points
+ * outside. Absolute targets inside the folder become relative, as the image has another root.
+ */
+export function linkInside(root: string, rel: string, target: string): string | undefined {
+  const parent = posix.dirname(rel);
+  const linkDir = parent === '.' ? '/' : `/${parent}`;
+  if (isAbsolute(target)) {
+    const r = relative(root, target);
+    if (r.startsWith('..') || isAbsolute(r)) return undefined;
+    return posix.relative(linkDir, '/' + r.split(sep).join('/')) || '.';
+  }
+  // Walk the target from the link's own depth: any step above the root leaves the folder.
+  let level = parent === '.' ? 0 : parent.split('/').length;
+  for (const part of target.split('/')) {
+    if (part === '..') level--;
+    else if (part !== '.' && part !== '') level++;
+    if (level < 0) return undefined;
+  }
+  return target;
+}
+
+/** SOURCE_DATE_EPOCH when set (reproducible-builds.org), else the newest input's mtime. */
+export function imageDate(env: Record<string, string | undefined>, newestMtime: number): number {
+  const s = env.SOURCE_DATE_EPOCH;
+  if (s !== undefined && /^\d+$/.test(s.trim())) return Number(s.trim());
+  return newestMtime;
+}

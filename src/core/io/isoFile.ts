@@ -1,0 +1,39 @@
+// Builds an ISO from a folder with the embedded writer: scan, lay out, stream to a
+// temporary file next to the target, rename. A cancelled or failed build leaves the
+// previous image as it was and no temporary file behind.
+import { UserError } from '../common/errors';
+import { layoutIso, streamIso, DEFAULT_LABEL, type IsoProblem } from '../image/iso9660/index';
+import { writeAtomically } from './atomicFile';
+import { imageDate, scanContext, type ContextScan } from './contextScan';
+import { nodeFileReader } from './isoFileReader';
+
+export interface WriteIsoOptions {
+  label?: string;
+  /** Environment for SOURCE_DATE_EPOCH; defaults to process.env. */
+  env?: Record<string, string | undefined>;
+  signal?: AbortSignal;
+  onProgress?(written: number, total: number): void;
+  /** A scan made earlier (e.g. for hashing), to avoid reading the folder twice. */
+  scan?: ContextScan;
+}
+
+export interface WriteIsoResult {
+  bytes: number;
+  files: number;
+  date: number;
+  problems: IsoProblem[];
+}
+
+export async function writeIsoFromFolder(folder: string, target: string, options: WriteIsoOptions = {}): Promise<WriteIsoResult> {
+  const scan = options.scan ?? (await scanContext(folder, options.signal));
+  const errors = scan.problems.filter((p) => p.severity === 'error');
+  if (errors.length) {
+    throw new UserError(`cannot build ${target}: ${errors.map((p) => `${p.path}: ${p.message}`).join('; ')}`);
+  }
+  const date = imageDate(options.env ?? process.env, scan.newestMtime);
+  const layout = layoutIso(scan.root, { label: options.label ?? DEFAULT_LABEL, date });
+  await writeAtomically(target, (file) =>
+    streamIso(layout, file, nodeFileReader, { signal: options.signal, onProgress: options.onProgress }),
+  );
+  return { bytes: layout.totalSectors * 2048, files: layout.files.length, date, problems: scan.problems };
+}

@@ -1,0 +1,82 @@
+// Runs the core build (the same engine as `vmctx build`) for one project with progress and
+// cancellation, logs every step, and reports the result. Callers check workspace trust first.
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { build, displayPath } from '../../core/build/buildEngine';
+import { buildInputsFromProject } from '../../core/build/buildInputs';
+import type { BuildProgress, BuildResult } from '../../core/build/buildPlan';
+import { buildReportLines } from '../../core/build/buildReport';
+import type { ContextProject } from '../../core/project/project';
+import type { Services } from '../services';
+
+export type BuildScope = 'all' | 'iso' | 'overlays';
+
+const titles: Record<BuildScope, string> = { all: 'Building', iso: 'Building context.iso', overlays: 'Creating overlays' };
+
+/**
+ * The one way the extension builds (commands and tasks): the core build with the settings'
+ * backends and tool paths, its report in the log, then a project reload so the explorer updates.
+ */
+export async function buildProject(
+  services: Services,
+  project: ContextProject,
+  scope: BuildScope,
+  options: { force?: boolean; signal?: AbortSignal; onProgress?: (p: BuildProgress) => void } = {},
+): Promise<BuildResult> {
+  const settings = services.settings.current;
+  const name = path.basename(project.root);
+  const result = await build(buildInputsFromProject(project), {
+    only: scope === 'all' ? undefined : scope,
+    isoBackend: settings.build.isoBackend,
+    overlayBackend: settings.build.overlayBackend,
+    tools: settings.tools,
+    force: !!options.force,
+    signal: options.signal,
+    onProgress: options.onProgress,
+  });
+  for (const l of buildReportLines(result, (p) => displayPath(project.root, p))) {
+    services.log[l.stream === 'out' ? 'info' : 'warn'](`build ${name}: ${l.text}`);
+  }
+  await services.projects.reload(project.root);
+  return result;
+}
+
+/** Builds with a cancellable progress notification and tells the user how it went. */
+export async function runProjectBuild(services: Services, project: ContextProject, scope: BuildScope, force = false): Promise<BuildResult> {
+  const name = path.basename(project.root);
+  const shown = (p: string) => displayPath(project.root, p);
+  const result = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: `VM Context: ${titles[scope]} ${name}`, cancellable: true },
+    (progress, token) => {
+      const abort = new AbortController();
+      const sub = token.onCancellationRequested(() => abort.abort());
+      let last = 0;
+      return buildProject(services, project, scope, {
+        force,
+        signal: abort.signal,
+        onProgress: (p) => {
+          const pct = p.fraction !== undefined ? Math.round(p.fraction * 100) : undefined;
+          const increment = pct !== undefined && pct > last ? pct - last : undefined;
+          if (pct !== undefined) last = pct;
+          progress.report({ message: `${shown(p.output)}: ${p.message}`, increment });
+        },
+      }).finally(() => sub.dispose());
+    },
+  );
+  void report(services, name, result, shown);
+  return result;
+}
+
+async function report(services: Services, name: string, result: BuildResult, shown: (p: string) => string): Promise<void> {
+  const written = result.outcomes.filter((o) => o.ok).map((o) => shown(o.output));
+  const failed = [...result.outcomes.filter((o) => !o.ok).map((o) => `${shown(o.output)}: ${o.message}`), ...result.problems.filter((p) => p.severity === 'error').map((p) => `${shown(p.file)}: ${p.message}`)];
+  if (failed.length) {
+    const choice = await vscode.window.showErrorMessage(`VM Context: the build of ${name} failed: ${failed[0]}${failed.length > 1 ? ` (and ${failed.length - 1} more)` : ''}`, 'Show Log');
+    if (choice === 'Show Log') services.log.show(true);
+    return;
+  }
+  const kept = result.skipped.length ? `; ${result.skipped.length} up to date or kept` : '';
+  void vscode.window.showInformationMessage(
+    written.length ? `VM Context: built ${written.join(', ')}${kept}.` : `VM Context: ${name} is up to date${kept}.`,
+  );
+}

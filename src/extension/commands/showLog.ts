@@ -1,7 +1,0 @@
-import type { Services } from '../services';
-import { Commands } from '../constants';
-import { registerCommand } from '../errors';
-
-export function registerShowLogCommand(services: Services): void {
-  registerCommand(services, Commands.showLog, () => services.log.show(true));
-}
