@@ -1,0 +1,23 @@
+// Path containment, the one test every "stays inside its folder" rule uses. Lexical: symlinks
+// are the I/O adapters' business. `pathApi` lets tests run the Windows rules on any host.
+import * as nodePath from 'node:path';
+
+type PathApi = Pick<typeof nodePath, 'relative' | 'isAbsolute' | 'resolve' | 'sep'>;
+
+/** `child` is `parent` itself or lies below it (`/p2` is not inside `/p`; `..x` names are). */
+export function isInside(parent: string, child: string, pathApi: PathApi = nodePath): boolean {
+  const rel = pathApi.relative(pathApi.resolve(parent), pathApi.resolve(child));
+  if (rel === '') return true;
+  if (pathApi.isAbsolute(rel)) return false; // another drive on Windows
+  return rel !== '..' && !rel.startsWith('..' + pathApi.sep) && !(pathApi.sep === '\\' && rel.startsWith('../'));
+}
+
+/** `child` lies strictly below `parent`. */
+export function isStrictlyInside(parent: string, child: string, pathApi: PathApi = nodePath): boolean {
+  return isInside(parent, child, pathApi) && pathApi.relative(pathApi.resolve(parent), pathApi.resolve(child)) !== '';
+}
+
+/** A path for messages: relative to `base` when inside it, else as given. */
+export function displayPath(base: string, file: string, pathApi: PathApi = nodePath): string {
+  return isStrictlyInside(base, file, pathApi) ? pathApi.relative(pathApi.resolve(base), pathApi.resolve(file)) : file;
+}

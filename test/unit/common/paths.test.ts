@@ -1,0 +1,29 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { displayPath, isInside, isStrictlyInside } from '../../../src/core/common/paths';
+
+test('isInside: a sibling whose name starts the same is not inside', () => {
+  assert.equal(isInside('/p', '/p2/x', path.posix), false);
+  assert.equal(isInside('/p', '/p/x', path.posix), true);
+  assert.equal(isInside('/p', '/p', path.posix), true);
+  assert.equal(isInside('/p', '/p/../q', path.posix), false);
+  assert.equal(isInside('/p', '/p/..x/y', path.posix), true);
+  assert.equal(isStrictlyInside('/p', '/p', path.posix), false);
+  assert.equal(isStrictlyInside('/p/', '/p/a', path.posix), true);
+});
+
+test('isInside: Windows drive letters, case and backslashes', () => {
+  const w = path.win32;
+  assert.equal(isInside('C:\\proj', 'C:\\proj\\build\\a.iso', w), true);
+  assert.equal(isInside('C:\\proj', 'c:\\PROJ\\build', w), true);
+  assert.equal(isInside('C:\\proj', 'D:\\proj\\build', w), false);
+  assert.equal(isInside('C:\\proj', 'C:\\proj2', w), false);
+  assert.equal(isInside('C:\\proj', 'C:\\proj\\..\\other', w), false);
+});
+
+test('displayPath: relative inside, unchanged outside', () => {
+  assert.equal(displayPath('/p', '/p/build/x.iso', path.posix), 'build/x.iso');
+  assert.equal(displayPath('/p', '/p2/x.iso', path.posix), '/p2/x.iso');
+  assert.equal(displayPath('C:\\p', 'C:\\p\\b\\x.iso', path.win32), 'b\\x.iso');
+});
