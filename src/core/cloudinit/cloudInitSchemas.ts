@@ -82,6 +82,8 @@ export function typeOf(type: string, v: unknown): boolean {
 
 function configure(ajv: Ajv): Ajv {
   for (const keyword of CLOUD_INIT_KEYWORDS) {
+    // Ajv's draft-7 vocabulary has its own annotation-only `deprecated`: cloud-init's replaces it.
+    ajv.removeKeyword(keyword);
     if (keyword === 'deprecated' || keyword === 'changed') {
       ajv.addKeyword({
         keyword,
@@ -113,14 +115,42 @@ let draft04: Ajv | undefined;
 let draft07: Ajv | undefined;
 const compiled = new Map<SchemaId, ValidateFunction>();
 
+function ajvFor(id: SchemaId): Ajv {
+  if (id === 'cloud-config') return (draft04 ??= configure(new AjvDraft04(options)));
+  return (draft07 ??= configure(new Ajv(options)));
+}
+
 function validatorOf(id: SchemaId): ValidateFunction {
   let v = compiled.get(id);
   if (!v) {
-    if (id === 'cloud-config') v = (draft04 ??= configure(new AjvDraft04(options))).compile(SCHEMAS[id]);
-    else v = (draft07 ??= configure(new Ajv(options))).compile(SCHEMAS[id]);
+    v = ajvFor(id).compile(SCHEMAS[id]);
     compiled.set(id, v);
   }
   return v;
+}
+
+const branchValidators = new WeakMap<object, ValidateFunction>();
+
+/**
+ * The errors of `data` against one alternative of an anyOf/oneOf of schema `id` (the
+ * alternative's own object, from a verbose Ajv error), to tell which alternative was meant.
+ * Compiled once per alternative, only when some data fails it.
+ */
+export function validateAlternative(id: SchemaId, alternative: JsonSchema, data: unknown): ErrorObject[] {
+  let v = branchValidators.get(alternative);
+  if (!v) {
+    // The alternative's $refs point into the root's $defs: give it those.
+    v = ajvFor(id).compile({ ...alternative, $defs: SCHEMAS[id].$defs });
+    branchValidators.set(alternative, v);
+  }
+  const saved = annotations;
+  annotations = [];
+  try {
+    v(data);
+    return [...(v.errors ?? [])];
+  } finally {
+    annotations = saved;
+  }
 }
 
 let alternatives: WeakSet<object> | undefined;

@@ -5,7 +5,7 @@ import type { ErrorObject } from 'ajv';
 import { diagnostic, type Diagnostic, type Range } from '../common/diagnostic';
 import { closestMatch } from '../common/suggest';
 import { SOURCE } from './cloudInitTypes';
-import { isAlternative, validateWithSchema, type Annotation, type JsonSchema, type SchemaId } from './cloudInitSchemas';
+import { isAlternative, validateAlternative, validateWithSchema, type Annotation, type JsonSchema, type SchemaId } from './cloudInitSchemas';
 import { rstToPlain } from './schemaNavigation';
 import { locate, nodeSpan, pointerSegments, type ParsedYaml } from './yamlText';
 
@@ -13,7 +13,7 @@ import { locate, nodeSpan, pointerSegments, type ParsedYaml } from './yamlText';
 export function schemaDiagnostics(id: SchemaId, parsed: ParsedYaml, label: string): Diagnostic[] {
   const { errors, annotations } = validateWithSchema(id, parsed.data);
   const out: Diagnostic[] = [];
-  for (const e of selectErrors(errors)) out.push(toDiagnostic(e, parsed, label));
+  for (const e of selectErrors(id, errors)) out.push(toDiagnostic(e, parsed, label));
   for (const a of dedupeAnnotations(annotations)) out.push(annotationDiagnostic(a, parsed));
   // Ajv can report one problem twice (through two refs); keep one per place and text.
   const seen = new Set<string>();
@@ -27,32 +27,57 @@ export function schemaDiagnostics(id: SchemaId, parsed: ParsedYaml, label: strin
 
 const COMBINATORS = new Set(['anyOf', 'oneOf']);
 
+type Err = ErrorObject & { alternatives?: ErrorObject[] };
+
+const errKey = (e: ErrorObject) => `${e.instancePath}|${e.keyword}|${JSON.stringify(e.params)}`;
+const depth = (e: ErrorObject) => (e.instancePath.match(/\//g) ?? []).length;
+
 /**
- * Drops the errors of alternatives the data was not meant for (see the header comment). Ajv
- * lists a failed anyOf/oneOf right after its alternatives' errors; errors reached through a
- * $ref carry the referenced schema's path, so the alternatives are told apart by what they
- * say about the value itself: a type (or enum) mismatch means "not this alternative".
+ * Keeps, for each failed anyOf/oneOf, only the errors of the alternative the data was meant
+ * for. Ajv reports every alternative's errors (and those reached through a $ref carry the
+ * referenced schema's path), so each alternative is validated on its own: one whose type does
+ * not fit the value is "not meant"; among the others the one that got deepest into the data
+ * wins. When no alternative fits, one error at the value says what it may be.
  */
-export function selectErrors(errors: ErrorObject[]): ErrorObject[] {
-  const dropped = new Set<ErrorObject>();
-  const under = (e: ErrorObject, at: string) => e.instancePath === at || e.instancePath.startsWith(at + '/');
-  const order = errors
-    .map((e, i) => [e, i] as const)
-    .filter(([e]) => COMBINATORS.has(e.keyword))
-    .sort(([a], [b]) => a.instancePath.length - b.instancePath.length || a.schemaPath.length - b.schemaPath.length);
-  for (const [c, index] of order) {
-    if (dropped.has(c)) continue;
-    const run: ErrorObject[] = [];
-    for (let i = index - 1; i >= 0 && under(errors[i], c.instancePath); i--) if (!dropped.has(errors[i])) run.push(errors[i]);
+export function selectErrors(id: SchemaId, errors: ErrorObject[]): ErrorObject[] {
+  let result: Err[] = [...errors];
+  const combinators = errors.filter((e) => COMBINATORS.has(e.keyword)).sort((a, b) => a.instancePath.length - b.instancePath.length);
+  for (const c of combinators) {
+    if (!result.includes(c) || !Array.isArray(c.schema)) continue;
     if (c.keyword === 'oneOf' && c.params.passingSchemas) continue; // matched more than one: keep it
-    const isTypeError = (e: ErrorObject) => e.instancePath === c.instancePath && (e.keyword === 'type' || e.keyword === 'enum' || e.keyword === 'const' || e.keyword === 'not');
-    const typeErrors = run.filter(isTypeError);
-    const content = run.filter((e) => !isTypeError(e));
-    for (const e of typeErrors) dropped.add(e);
-    if (content.length) dropped.add(c);
-    else (c as ErrorObject & { alternatives?: ErrorObject[] }).alternatives = typeErrors;
+    const at = c.instancePath;
+    const perBranch = (c.schema as JsonSchema[]).map((alt) =>
+      validateAlternative(id, alt, c.data).map((e) => ({ ...e, instancePath: at + e.instancePath })),
+    );
+    const fromBranches = new Set(perBranch.flat().map(errKey));
+    const under = (e: ErrorObject) => e.instancePath === at || e.instancePath.startsWith(at + '/');
+    const index = result.indexOf(c);
+    const before = result.slice(0, index).filter((e) => !(under(e) && fromBranches.has(errKey(e))));
+    const after = result.slice(index + 1);
+    const isTypeError = (e: ErrorObject) => e.instancePath === at && (e.keyword === 'type' || e.keyword === 'enum' || e.keyword === 'const' || e.keyword === 'not');
+    const candidates = perBranch.map((errs) => selectErrors(id, errs)).filter((errs) => errs.length);
+    const fitting = candidates.filter((errs) => !errs.some(isTypeError));
+    let replacement: Err[];
+    if (fitting.length) {
+      const score = (errs: ErrorObject[]) => Math.max(...errs.map(depth));
+      fitting.sort((a, b) => score(b) - score(a) || a.length - b.length);
+      replacement = mergeEnums(fitting[0], fitting.slice(1));
+    } else {
+      replacement = [{ ...c, alternatives: candidates.flat().filter(isTypeError) }];
+    }
+    result = [...before, ...replacement, ...after];
   }
-  return errors.filter((e) => !dropped.has(e));
+  return result;
+}
+
+/** Alternatives told apart by one enum (cloud-init's `type: physical|bond|…`): list all values. */
+function mergeEnums(best: ErrorObject[], others: ErrorObject[][]): ErrorObject[] {
+  return best.map((e) => {
+    if (e.keyword !== 'enum') return e;
+    const values = new Set(e.params.allowedValues as unknown[]);
+    for (const errs of others) for (const o of errs) if (o.keyword === 'enum' && o.instancePath === e.instancePath) for (const v of o.params.allowedValues as unknown[]) values.add(v);
+    return { ...e, params: { ...e.params, allowedValues: [...values] } };
+  });
 }
 
 function displayPath(segments: readonly string[]): string {
@@ -88,7 +113,7 @@ function expectedOf(errs: ErrorObject[]): string {
   return [...parts].join(' or ');
 }
 
-function toDiagnostic(e: ErrorObject & { alternatives?: ErrorObject[] }, parsed: ParsedYaml, label: string): Diagnostic {
+function toDiagnostic(e: Err, parsed: ParsedYaml, label: string): Diagnostic {
   const segs = pointerSegments(e.instancePath);
   const where = segs.length ? displayPath(segs) : label;
   const located = locate(parsed.doc, segs);
