@@ -3,6 +3,7 @@
 import { diagnostic, type Diagnostic, type Range, type RelatedInformation } from '../common/diagnostic';
 import { closestMatch } from '../common/suggest';
 import { LineIndex } from '../common/text';
+import { isValidHostname } from '../network/hostname';
 import { SOURCE, type CloudInitContext } from './cloudInitTypes';
 import { locate, nodeSpan, parseYaml } from './yamlText';
 
@@ -15,14 +16,6 @@ export const META_DATA_KEYS: Record<string, string> = {
   'public-keys': 'SSH public keys for the default user (a list, or a mapping of names to keys).',
   'network-interfaces': 'Deprecated: network configuration in Debian ifupdown (/etc/network/interfaces) syntax; use network-config instead.',
 };
-
-/** One label: letters, digits, hyphens, not starting or ending with a hyphen (RFC 1123). */
-const LABEL = /^(?!-)[A-Za-z0-9-]{1,63}(?<!-)$/;
-
-export function isValidHostname(name: string): boolean {
-  if (!name || name.length > 253) return false;
-  return name.replace(/\.$/, '').split('.').every((l) => LABEL.test(l));
-}
 
 /** instance-id of a meta-data text, when it has one (for the project's uniqueness rule). */
 export function metaDataInstanceId(text: string): string | undefined {

@@ -239,7 +239,7 @@ function crossChecks(devices: Device[], ctx: CloudInitContext): Diagnostic[] {
       const mac = d.mac.value.toLowerCase();
       for (const t of scope) for (const i of t.interfaces) if (i.mac?.value.toLowerCase() === mac) owner ??= { template: t, mac: i.mac.value };
       if (!owner && scope.length) {
-        const whose = ctx.vm ? `the template of ${vmName(ctx.vm)}` : 'any template of the project';
+        const whose = ctx.vm ? `the template of ${vmName(ctx.vm)}` : `the VMs this file serves (${scope.map(vmName).join(', ')})`;
         out.push(diag('cloudinit-network-mac-unknown', 'error', `MAC ${d.mac.value} is not the MAC of an interface of ${whose}: no NIC matches, so cloud-init never applies this configuration`, d.mac.range));
       }
     } else if (ctx.vm) {
