@@ -1,6 +1,6 @@
 // YAML as cloud-init reads it (PyYAML: YAML 1.1, so `yes`/`no` are booleans), with the node
 // ranges kept so schema problems point at the key or value they concern.
-import { isMap, isPair, isScalar, isSeq, parseDocument, type Document, type Node, type Pair } from 'yaml';
+import { isCollection, isMap, isPair, isScalar, isSeq, parseDocument, visit, type Document, type Node, type Pair } from 'yaml';
 import { diagnostic, type Diagnostic, type Range } from '../common/diagnostic';
 import { errorMessage } from '../common/errors';
 import type { LineIndex } from '../common/text';
@@ -24,8 +24,17 @@ const MAX_ALIAS_COUNT = 1000;
  */
 export function parseYaml(text: string, lines: LineIndex, base = 0): ParsedYaml {
   const rangeOf = (start: number, end: number) => lines.rangeOf(base + start, base + Math.max(end, start + 1));
-  const doc = parseDocument(text, { version: '1.1', uniqueKeys: true, prettyErrors: false, keepSourceTokens: false });
+  // logLevel: problems are reported as diagnostics here, never printed by the library.
+  const doc = parseDocument(text, { version: '1.1', uniqueKeys: true, prettyErrors: false, logLevel: 'silent' });
   const diagnostics: Diagnostic[] = [];
+  // PyYAML refuses a list or mapping as a key ("unhashable"); the yaml library would stringify it.
+  visit(doc, {
+    Pair(_, pair) {
+      if (isCollection(pair.key) && pair.key.range) {
+        diagnostics.push(diagnostic('cloudinit-yaml-syntax', 'error', 'YAML error: a key must be a plain value, not a list or mapping (cloud-init cannot read the file)', rangeOf(pair.key.range[0], pair.key.range[1]), { source: SOURCE }));
+      }
+    },
+  });
   for (const e of doc.errors) {
     const duplicate = e.code === 'DUPLICATE_KEY';
     const message = duplicate
@@ -38,7 +47,7 @@ export function parseYaml(text: string, lines: LineIndex, base = 0): ParsedYaml 
   }
   let data: unknown;
   // Duplicate keys still give data (the last value wins, as in PyYAML): the schema is checked too.
-  if (doc.errors.every((e) => e.code === 'DUPLICATE_KEY')) {
+  if (doc.errors.every((e) => e.code === 'DUPLICATE_KEY') && !diagnostics.length) {
     try {
       data = plainData(doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }));
     } catch (e) {
