@@ -34,7 +34,7 @@ export function cloudInitLayoutChecks(project: ContextProject): Array<[string, D
         diagnostic(
           'cloudinit-missing-user-data',
           'warning',
-          `${rel(layout.dir)}/user-data is missing${without.length ? ` and ${without.join(', ')} ${without.length > 1 ? 'have' : 'has'} none of their own` : ''}: cloud-init then configures nothing (no users, no SSH keys); add one starting with #cloud-config`,
+          `${rel(layout.dir)}/user-data is missing${without.length ? ` and ${without.join(', ')} ${without.length > 1 ? 'have none of their own' : 'has none of its own'}` : ''}: cloud-init then configures nothing (no users, no SSH keys); add one starting with #cloud-config`,
           zeroRange,
           { source: SOURCE },
         ),
