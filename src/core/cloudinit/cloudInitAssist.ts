@@ -184,11 +184,12 @@ function siblingKeys(lines: string[], lineNo: number, col: number): Set<string> 
     for (let l = lineNo + dir; l >= 0 && l < lines.length; l += dir) {
       const s = shape(lines[l]);
       if (!s.content.trim() || s.content.startsWith('#')) continue;
-      if (s.keyCol < col || (s.dashes.length && s.dashes[0] < col)) break;
-      if (s.keyCol === col && s.key !== undefined) {
-        out.add(s.key);
-        if (s.dashes.length) break; // the start of this item
-      }
+      if (s.keyCol < col) break;
+      // A "- " before the key starts this list item (going up) or the next one (going down).
+      const itemStart = s.dashes.length > 0 && s.dashes[0] < col;
+      if (itemStart && dir === 1) break;
+      if (s.keyCol === col && s.key !== undefined) out.add(s.key);
+      if (itemStart) break;
     }
   }
   return out;
