@@ -47,7 +47,8 @@ const MIME_TYPES = new Set([
 
 /** How cloud-init classifies this user-data (from its first bytes, as cloud-init does). */
 export function userDataType(text: string): UserDataType {
-  if (text.charCodeAt(0) === 0x1f && text.charCodeAt(1) === 0x8b) return 'gzip';
+  // gzip's magic 1f 8b (8b reads as U+FFFD once decoded as UTF-8).
+  if (text.charCodeAt(0) === 0x1f && (text.charCodeAt(1) === 0x8b || text.charCodeAt(1) === 0xfffd)) return 'gzip';
   if (text.trim() === '') return 'empty';
   if (text.slice(0, 4096).toLowerCase().includes('mime-version:')) return 'mime';
   for (const h of USER_DATA_HEADERS) if (text.startsWith(h.prefix)) return h.type;
@@ -56,6 +57,9 @@ export function userDataType(text: string): UserDataType {
 
 const diag = (code: string, severity: Diagnostic['severity'], message: string, at: Diagnostic['range'], fixes?: Fix[]) =>
   diagnostic(code, severity, message, at, { source: SOURCE, ...(fixes ? { fixes } : {}) });
+
+/** Input the checks cannot look into is said, never skipped silently. */
+const unchecked = (message: string, at: Diagnostic['range']) => diag('cloudinit-userdata-unchecked', 'information', message, at);
 
 /** Every problem of a user-data file. `context` is unused for now: user-data has no cross-file rules. */
 export function userDataDiagnostics(text: string, context: CloudInitContext = {}): Diagnostic[] {
@@ -73,7 +77,7 @@ function checkPart(text: string, lines: LineIndex, base: number): Diagnostic[] {
     case 'empty':
       return [diag('cloudinit-userdata-empty', 'warning', 'user-data is empty: cloud-init configures nothing from it (start it with #cloud-config)', firstRange)];
     case 'gzip':
-      return [];
+      return [unchecked('user-data is gzip-compressed: cloud-init decompresses it, vm-context does not check its content', firstRange)];
     case 'unknown':
       return [unknownHeader(text, first, firstRange)];
     case 'cloud-config':
@@ -170,7 +174,7 @@ function checkJinja(text: string, lines: LineIndex, base: number): Diagnostic[] 
     return [diag('cloudinit-userdata-header', 'error', 'after "## template: jinja" the second line must be the header of the rendered user-data, e.g. #cloud-config', at)];
   }
   // The body is checked only when nothing in it is Jinja: rendering needs the instance's data.
-  if (/\{\{|\{%|\{#/.test(rest)) return [];
+  if (/\{\{|\{%|\{#/.test(rest)) return [unchecked('a Jinja template: its body is checked only once rendered (on the guest, with its instance data)', at)];
   return checkPart(rest, lines, restBase);
 }
 
@@ -233,7 +237,10 @@ function checkMime(text: string, lines: LineIndex): Diagnostic[] {
       out.push(diag('cloudinit-mime-part-type', 'error', `MIME part of type ${type}: cloud-init has no handler for it and ignores the part (known: ${[...MIME_TYPES].sort().join(', ')})`, at));
       continue;
     }
-    if ((p.headers.get('content-transfer-encoding') ?? '').toLowerCase() === 'base64') continue;
+    if ((p.headers.get('content-transfer-encoding') ?? '').toLowerCase() === 'base64') {
+      out.push(unchecked(`this ${type} part is base64-encoded: vm-context does not check its content`, at));
+      continue;
+    }
     if (type === 'text/cloud-config') {
       // The part's own #cloud-config line is optional in MIME: the content type says what it is.
       out.push(...checkCloudConfig(p.body, lines, p.bodyStart));

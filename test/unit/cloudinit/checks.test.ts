@@ -28,7 +28,7 @@ test("every one of cloud-init's 128 documentation examples gives no error", () =
     assert.ok(['cloud-config', 'jinja'].includes(userDataType(text)), f);
     for (const d of userDataDiagnostics(text)) {
       if (d.severity === 'error') failures.push(`${f}:${d.range.start.line + 1}: ${d.code}: ${d.message}`);
-      else assert.match(d.code, /^cloudinit-(deprecated|changed)$/, `${f}: ${d.message}`);
+      else assert.match(d.code, /^cloudinit-(deprecated|changed|userdata-unchecked)$/, `${f}: ${d.message}`);
     }
   }
   assert.deepEqual(failures, []);
@@ -73,7 +73,9 @@ test('valid files of every type give nothing', () => {
   assert.deepEqual(userDataDiagnostics('#cloud-boothook\n#!/bin/sh\necho early\n'), []);
   assert.deepEqual(userDataDiagnostics('#include\nhttps://example.com/a\n# comment\n'), []);
   assert.deepEqual(userDataDiagnostics('#cloud-config\n'), []);
-  assert.deepEqual(userDataDiagnostics('## template: jinja\n#cloud-config\nhostname: {{ v1.local_hostname }}\n'), []);
+  const jinja = userDataDiagnostics('## template: jinja\n#cloud-config\nhostname: {{ v1.local_hostname }}\n');
+  assert.deepEqual(jinja.map((d) => [d.severity, d.code]), [['information', 'cloudinit-userdata-unchecked']]);
+  assert.deepEqual(userDataDiagnostics('\u001f\ufffd\b\u0000').map((d) => d.code), ['cloudinit-userdata-unchecked']);
   assert.deepEqual(networkConfigDiagnostics('network:\n  config: disabled\n'), []);
   assert.deepEqual(networkConfigDiagnostics('version: 2\nethernets:\n  eth0:\n    match: {macaddress: "52:54:00:12:34:56"}\n    set-name: eth0\n    dhcp4: true\n    ipv6-privacy: true\n'), []);
   assert.deepEqual(metaDataDiagnostics('instance-id: iid-web1\nlocal-hostname: web1.example.internal\n'), []);
