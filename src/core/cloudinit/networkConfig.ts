@@ -242,9 +242,10 @@ function crossChecks(devices: Device[], ctx: CloudInitContext): Diagnostic[] {
         const whose = ctx.vm ? `the template of ${vmName(ctx.vm)}` : `the VMs this file serves (${scope.map(vmName).join(', ')})`;
         out.push(diag('cloudinit-network-mac-unknown', 'error', `MAC ${d.mac.value} is not the MAC of an interface of ${whose}: no NIC matches, so cloud-init never applies this configuration`, d.mac.range));
       }
-    } else if (ctx.vm) {
-      const withMac = ctx.vm.interfaces.filter((i) => i.mac);
-      if (withMac.length === 1) owner = { template: ctx.vm, mac: withMac[0].mac!.value };
+    } else if (scope.length === 1) {
+      // One VM (its own file, or a shared file only it uses) with one NIC: that NIC.
+      const withMac = scope[0].interfaces.filter((i) => i.mac);
+      if (withMac.length === 1) owner = { template: scope[0], mac: withMac[0].mac!.value };
     }
 
     for (const a of d.addresses) {

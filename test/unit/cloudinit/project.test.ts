@@ -120,6 +120,7 @@ test('MACs must be a template interface, addresses inside the network; a shared 
     const ds = await check(dir);
     const got = ds.map((d) => `${d.file}:${d.line} ${d.code}`).sort();
     assert.deepEqual(got, [
+      'cloud-init/network-config:4 cloudinit-network-address-mac-mismatch',
       'cloud-init/user-data.yaml:1 cloudinit-file-unknown',
       'cloud-init/web2/network-config:11 cloudinit-network-gateway-unreachable',
       'cloud-init/web2/network-config:6 cloudinit-network-mac-unknown',
@@ -127,9 +128,10 @@ test('MACs must be a template interface, addresses inside the network; a shared 
       'cloud-init/web3:1 cloudinit-vm-unknown',
     ]);
     // The shared file serves web1 only (web2 has its own): one VM, so its address is checked
-    // against web1's MAC.
-    const shared = await check(dir).then((all) => all.filter((d) => d.file === 'cloud-init/network-config'));
-    assert.deepEqual(shared, []);
+    // against web1's MAC (52:54:c0:a8:7a:14 = 192.168.122.20).
+    const shared = (await check(dir)).filter((d) => d.file === 'cloud-init/network-config');
+    assert.deepEqual(shared.map((d) => d.code), ['cloudinit-network-address-mac-mismatch']);
+    assert.match(shared[0].message, /192\.168\.122\.40 is not 192\.168\.122\.20/);
     renameSync(path.join(ci, 'web2/network-config'), path.join(ci, 'web2/network-config.bak'));
     const both = (await check(dir)).filter((d) => d.file === 'cloud-init/network-config').map((d) => d.code);
     assert.deepEqual(both, ['cloudinit-network-shared-static']);
