@@ -168,3 +168,15 @@ test('a Snooze project with a "network" in its manifest is told it is not read',
     remove(dir);
   }
 });
+
+test("the templates' MAC ⇄ IP rules take the NoCloud network from the manifest", async () => {
+  const dir = copy();
+  try {
+    edit(path.join(dir, 'templates/web1.xml'), "<mac address='52:54:c0:a8:7a:14'/>", "<mac address='52:54:0a:00:00:05'/>");
+    const ds = (await check(dir)).filter((d) => d.file === 'templates/web1.xml');
+    assert.deepEqual(ds.map((d) => d.code), ['domain-mac-ip-outside-network']);
+    assert.match(ds[0].message, /gives the guest 10\.0\.0\.5, outside the network 192\.168\.122\.0\/24 of vmcontext\.json "network"/);
+  } finally {
+    remove(dir);
+  }
+});
