@@ -11,6 +11,7 @@ import { metaDataDiagnostics } from '../../../src/core/cloudinit/metaData';
 import { CLOUD_INIT_KEYWORDS, SCHEMAS } from '../../../src/core/cloudinit/cloudInitSchemas';
 import type { CloudInitKind } from '../../../src/core/cloudinit/cloudInitTypes';
 import type { Diagnostic } from '../../../src/core/common/diagnostic';
+import { seededRandom } from '../helpers/random';
 
 const fixtures = path.join(repoRoot, 'test/fixtures/cloud-init');
 const check: Record<CloudInitKind, (text: string) => Diagnostic[]> = {
@@ -112,4 +113,24 @@ test("Ajv accepts every keyword of cloud-init's schemas: JSON Schema's or one of
   };
   for (const s of Object.values(SCHEMAS)) walk(s);
   assert.deepEqual([...unknown], []);
+});
+
+test('fuzz: 1,500 random edits of the examples give diagnostics in range and never throw', () => {
+  const random = seededRandom(18);
+  const dir = path.join(fixtures, 'examples');
+  const texts = readdirSync(dir).map((f) => readFileSync(path.join(dir, f), 'utf8'));
+  const pieces = [':', '-', ' ', '\n', '  ', '[', ']', '{', '}', '"', "'", '&a', '*a', '!!binary', '#', 'yes', '0x', '|', '>', '\t', 'version: 2', '\u00e9'];
+  for (let i = 0; i < 1500; i++) {
+    let text = texts[Math.floor(random() * texts.length)];
+    for (let k = 0; k < 3; k++) {
+      const at = Math.floor(random() * text.length);
+      const cut = Math.floor(random() * 4);
+      text = text.slice(0, at) + (random() < 0.7 ? pieces[Math.floor(random() * pieces.length)] : '') + text.slice(at + cut);
+    }
+    const kind = (['user-data', 'network-config', 'meta-data'] as const)[i % 3];
+    let ds: Diagnostic[] = [];
+    assert.doesNotThrow(() => (ds = check[kind](text)), `${kind} #${i}: ${JSON.stringify(text)}`);
+    const lines = text.split(/\r\n|\r|\n/).length;
+    for (const d of ds) assert.ok(d.range.start.line < lines && d.range.end.line < lines + 1 && d.message.length > 0, `${kind} #${i}: ${d.code} out of range`);
+  }
 });
