@@ -7,7 +7,7 @@ import { diagnostic, type Diagnostic, type Range, type RelatedInformation } from
 import { closestMatch } from '../common/suggest';
 import { LineIndex } from '../common/text';
 import { describeNetwork, knownNetwork, reservedRole, type KnownNetwork } from '../validation/domain/rules/macAddressing';
-import { formatIPv4, inSubnet, ipFromMac, parseIPv4, prefixToNetmask, networkOf } from '../network/ipv4';
+import { formatIPv4, inSubnet, ipFromMac, parseCidr, parseIPv4, prefixToNetmask, networkOf } from '../network/ipv4';
 import type { TemplateInfo } from '../project/template';
 import { SOURCE, type CloudInitContext } from './cloudInitTypes';
 import { SCHEMAS } from './cloudInitSchemas';
@@ -124,15 +124,6 @@ function rangeAt(parsed: ParsedYaml, path: string[]): Range | undefined {
   return s ? parsed.rangeOf(s[0], s[1]) : undefined;
 }
 
-function parseCidr(text: string): { ip: number; prefix?: number } | undefined {
-  const [addr, prefix, ...rest] = text.split('/');
-  const ip = parseIPv4(addr);
-  if (ip === undefined || rest.length) return undefined;
-  if (prefix === undefined) return { ip };
-  if (!/^\d{1,2}$/.test(prefix) || Number(prefix) > 32) return undefined;
-  return { ip, prefix: Number(prefix) };
-}
-
 const truthy = (v: unknown) => v === true || v === 'yes' || v === 'true' || v === 'on';
 
 function devicesV2(config: Obj, parsed: ParsedYaml, prefix: string[], out: Diagnostic[]): Device[] {
@@ -152,7 +143,7 @@ function devicesV2(config: Obj, parsed: ParsedYaml, prefix: string[], out: Diagn
         const text = typeof a === 'string' ? a : isObj(a) ? Object.keys(a)[0] : undefined;
         if (text === undefined || text.includes(':')) return; // IPv6: not checked against the IPv4 network
         const range = rangeAt(parsed, [...base, 'addresses', String(i)])!;
-        const cidr = parseCidr(text);
+        const cidr = parseCidr(text, true);
         if (!cidr) out.push(diag('cloudinit-network-address-invalid', 'error', `'${text}' is not an IPv4 address with a prefix length (e.g. 192.168.122.10/24); netplan refuses it`, range));
         else if (cidr.prefix === undefined) out.push(diag('cloudinit-network-address-invalid', 'error', `address '${text}' has no prefix length: netplan refuses it (write e.g. ${text}/24)`, range));
         else device.addresses.push({ value: { ...cidr, text }, range });
@@ -204,7 +195,7 @@ function devicesV1(config: Obj, parsed: ParsedYaml, prefix: string[]): Device[] 
       const sp = [...base, 'subnets', String(j)];
       if (s.type === 'dhcp' || s.type === 'dhcp4') device.dhcp4 = true;
       if ((s.type === 'static' || s.type === 'static4') && typeof s.address === 'string') {
-        const cidr = parseCidr(s.address);
+        const cidr = parseCidr(s.address, true);
         const mask = typeof s.netmask === 'string' ? parseIPv4(s.netmask) : undefined;
         if (cidr) {
           const prefixLen = cidr.prefix ?? (mask !== undefined ? maskToPrefix(mask) : undefined);

@@ -8,7 +8,7 @@ import { globToRegExp, matchesAny } from '../common/glob';
 import { parseXml } from '../xml/parse';
 import { networkFilePath } from '../network/contextPaths';
 import { readNetworkSettings } from '../network/networkFile';
-import { parseIPv4, prefixToNetmask, networkOf } from '../network/ipv4';
+import { parseCidr, parseIPv4, prefixToNetmask, networkOf } from '../network/ipv4';
 import { CLOUD_INIT_KINDS, type CloudInitKind } from '../cloudinit/cloudInitTypes';
 import { metaDataInstanceId } from '../cloudinit/metaData';
 import { MANIFEST_FILE, parseManifest, type Addressing, type Manifest } from './manifest';
@@ -283,10 +283,10 @@ export class ProjectLoader {
 /** The network of a NoCloud project, from vmcontext.json "network" (cidr, gateway, …). */
 export function manifestNetworkSettings(manifest: Manifest): NetworkSettings | undefined {
   const n = manifest.network;
-  const m = n?.cidr ? /^([^/]+)\/(\d{1,2})$/.exec(n.cidr) : null;
-  const ip = m ? parseIPv4(m[1]) : undefined;
-  if (!n || !m || ip === undefined) return undefined;
-  const netmask = prefixToNetmask(Number(m[2]));
+  const c = n?.cidr ? parseCidr(n.cidr) : undefined;
+  if (!n || !c) return undefined;
+  const ip = c.ip;
+  const netmask = prefixToNetmask(c.prefix!);
   const gateway = n.gateway !== undefined ? parseIPv4(n.gateway) : undefined;
   return {
     network: networkOf(ip, netmask),

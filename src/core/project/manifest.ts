@@ -4,7 +4,7 @@ import { parseTree, printParseErrorCode, type Node, type ParseError } from 'json
 import { LineIndex } from '../common/text';
 import { diagnostic, type Diagnostic } from '../common/diagnostic';
 import { isValidHostname } from '../network/hostname';
-import { formatIPv4, inSubnet, networkOf, parseIPv4, prefixToNetmask } from '../network/ipv4';
+import { formatIPv4, inSubnet, networkOf, parseCidr, parseIPv4, prefixToNetmask } from '../network/ipv4';
 
 export const MANIFEST_FILE = 'vmcontext.json';
 
@@ -185,14 +185,13 @@ export function parseManifest(text: string): ManifestResult {
   const cidr: Check = (n, path) => {
     const v = str(n, path);
     if (typeof v !== 'string') return undefined;
-    const m = /^([^/]+)\/(\d{1,2})$/.exec(v);
-    const ip = m ? parseIPv4(m[1]) : undefined;
-    if (!m || ip === undefined || Number(m[2]) > 32) {
+    const c = parseCidr(v);
+    if (!c) {
       report(n, `"${path}" must be an IPv4 network in CIDR form, e.g. "192.168.122.0/24"`);
       return undefined;
     }
-    const base = networkOf(ip, prefixToNetmask(Number(m[2])));
-    if (base !== ip) report(n, `"${path}" has host bits set: the network of ${v} is ${formatIPv4(base)}/${m[2]}`, 'warning');
+    const base = networkOf(c.ip, prefixToNetmask(c.prefix!));
+    if (base !== c.ip) report(n, `"${path}" has host bits set: the network of ${v} is ${formatIPv4(base)}/${c.prefix}`, 'warning');
     return v;
   };
   const networkCheck = object({ cidr, gateway: ipv4, nameservers: ipv4Array, search: domainArray, addressing: oneOf(['static', 'dhcp']) });
@@ -200,8 +199,8 @@ export function parseManifest(text: string): ManifestResult {
     const v = networkCheck(n, path) as ManifestNetwork | undefined;
     // The gateway must be reachable: inside the guests' network.
     const gw = v?.gateway !== undefined ? parseIPv4(v.gateway) : undefined;
-    const m = v?.cidr ? /^([^/]+)\/(\d+)$/.exec(v.cidr) : null;
-    if (gw !== undefined && m && !inSubnet(gw, parseIPv4(m[1])!, prefixToNetmask(Number(m[2])))) {
+    const c = v?.cidr ? parseCidr(v.cidr) : undefined;
+    if (gw !== undefined && c && !inSubnet(gw, c.ip, prefixToNetmask(c.prefix!))) {
       const gwNode = n.children?.find((p) => p.children?.[0]?.value === 'gateway')?.children?.[1];
       report(gwNode ?? n, `"${path}.gateway" ${v!.gateway} is outside "${path}.cidr" ${v!.cidr}: the guests cannot reach it`);
     }
