@@ -100,7 +100,8 @@ export class ProjectLoader {
         directory: manifest.remote?.directory ?? remoteDirectoryOf(templates),
         bridge: manifest.remote?.bridge ?? DEFAULTS.bridge,
       },
-      isoLabel: manifest.isoLabel ?? DEFAULTS.isoLabel,
+      // cloud-init's NoCloud finds its seed by the volume label cidata.
+      isoLabel: manifest.isoLabel ?? (flavor === 'nocloud' ? 'CIDATA' : DEFAULTS.isoLabel),
       addressing: manifest.addressing ?? addressingOf(manifest.network) ?? DEFAULTS.addressing,
       diagnostics: problems,
     };

@@ -143,7 +143,10 @@ test('MACs must be a template interface, addresses inside the network; a shared 
 test('a NoCloud project without cloud-init/ or network gets layout warnings, not Snooze ones', async () => {
   const dir = tempDir();
   try {
+    writeFileSync(path.join(dir, 'vmcontext.json'), '{"flavor": "nocloud", "isoLabel": "CONTEXT", "contextDir": "ctx"}');
+    assert.deepEqual((await check(dir)).map((d) => d.code).sort(), ['cloudinit-iso-label', 'cloudinit-missing', 'manifest-field-unused']);
     writeFileSync(path.join(dir, 'vmcontext.json'), '{"flavor": "nocloud"}');
+    assert.equal((await loadProject(nodeFileSystem, dir)).isoLabel, 'CIDATA');
     const ds = await check(dir);
     assert.deepEqual(ds.map((d) => d.code), ['cloudinit-missing']);
     mkdirSync(path.join(dir, 'cloud-init'));

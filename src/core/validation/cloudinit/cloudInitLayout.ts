@@ -16,6 +16,15 @@ export function cloudInitLayoutChecks(project: ContextProject): Array<[string, D
   if (!layout) return out;
   const manifestFile = project.manifestPath ?? project.root;
   const rel = (f: string) => path.relative(project.root, f).split(path.sep).join('/');
+  if (project.isoLabel.toLowerCase() !== 'cidata') {
+    out.push([
+      manifestFile,
+      diagnostic('cloudinit-iso-label', 'error', `"isoLabel": "${project.isoLabel}": cloud-init's NoCloud only reads a seed volume labelled CIDATA (or cidata), so the VMs would boot unconfigured`, zeroRange, { source: SOURCE }),
+    ]);
+  }
+  if (project.manifest.contextDir) {
+    out.push([manifestFile, diagnostic('manifest-field-unused', 'warning', '"contextDir" is not used by a NoCloud project: its files are in cloud-init/', zeroRange, { source: SOURCE })]);
+  }
   if (!layout.dirExists) {
     out.push([
       manifestFile,
