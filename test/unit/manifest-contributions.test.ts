@@ -37,7 +37,14 @@ test('the manifest JSON schema is contributed and is valid JSON', () => {
   const file = path.join(repoRoot, v.url);
   assert.ok(existsSync(file));
   const schema = JSON.parse(readFileSync(file, 'utf8'));
-  assert.deepEqual(Object.keys(schema.properties).sort(), ['$schema', 'addressing', 'baseImage', 'contextDir', 'hosts', 'isoLabel', 'output', 'remote', 'templates']);
+  assert.deepEqual(Object.keys(schema.properties).sort(), ['$schema', 'addressing', 'baseImage', 'contextDir', 'flavor', 'hosts', 'isoLabel', 'network', 'output', 'remote', 'templates']);
+});
+
+test('NoCloud seed files open as YAML (VS Code\'s built-in grammar) by name, in cloud-init/ and cloud-init/<vm>/', () => {
+  const yaml = pkg.contributes.languages.find((l: { id: string }) => l.id === 'yaml');
+  assert.deepEqual(yaml.filenamePatterns, ['**/cloud-init/**/user-data', '**/cloud-init/**/meta-data', '**/cloud-init/**/network-config']);
+  // No grammar of our own: the built-in yaml language brings it.
+  assert.ok(!pkg.contributes.grammars.some((g: { language: string }) => g.language === 'yaml'));
 });
 
 test('the extension bundles to CommonJS for VS Code 1.99 and targets engines ^1.99.0', () => {

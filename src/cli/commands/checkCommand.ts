@@ -14,7 +14,7 @@ import { UserError } from '../../core/common/errors';
 
 export const checkCommand: CliCommand = {
   name: 'check',
-  summary: 'report every problem of a context project (templates, network, routes, manifest)',
+  summary: 'report every problem of a context project (templates, network, routes, cloud-init files, manifest)',
   help: `Usage: vmctx check [DIR] [--format text|json] [--libvirt-schemas DIR]
 
 Checks the context project in DIR (default: the current folder) and prints one line per

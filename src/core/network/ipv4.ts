@@ -15,6 +15,16 @@ export function parseIPv4(text: string): number | undefined {
   return n >>> 0;
 }
 
+/** "192.168.122.10/24" → address and prefix length; the prefix may be left out when `prefixOptional`. */
+export function parseCidr(text: string, prefixOptional = false): { ip: number; prefix?: number } | undefined {
+  const [addr, prefix, ...rest] = text.split('/');
+  const ip = parseIPv4(addr);
+  if (ip === undefined || rest.length) return undefined;
+  if (prefix === undefined) return prefixOptional ? { ip } : undefined;
+  if (!/^\d{1,2}$/.test(prefix) || Number(prefix) > 32) return undefined;
+  return { ip, prefix: Number(prefix) };
+}
+
 export function formatIPv4(n: number): string {
   return [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.');
 }

@@ -8,13 +8,18 @@ import { globToRegExp, matchesAny } from '../common/glob';
 import { parseXml } from '../xml/parse';
 import { networkFilePath } from '../network/contextPaths';
 import { readNetworkSettings } from '../network/networkFile';
-import { MANIFEST_FILE, parseManifest, type Manifest } from './manifest';
+import { parseCidr, parseIPv4, prefixToNetmask, networkOf } from '../network/ipv4';
+import { CLOUD_INIT_KINDS, type CloudInitKind } from '../cloudinit/cloudInitTypes';
+import { metaDataInstanceId } from '../cloudinit/metaData';
+import { MANIFEST_FILE, parseManifest, type Addressing, type Manifest } from './manifest';
 import { describeTemplate, sniffRootElement, type TemplateInfo } from './template';
 import {
   DEFAULTS,
   IMAGE_EXTENSIONS,
   contextFileRole,
   type BaseImage,
+  type CloudInitFile,
+  type CloudInitLayout,
   type ContextFile,
   type ContextProject,
   type ImageFormat,
@@ -62,17 +67,23 @@ export class ProjectLoader {
       }
     } else manifestPath = undefined;
 
+    const flavor = manifest.flavor ?? DEFAULTS.flavor;
     const contextDir = path.resolve(root, manifest.contextDir ?? DEFAULTS.contextDir);
     const cstat = await this.fs.stat(contextDir);
     const contextDirExists = cstat?.type === 'directory';
-    const contextFiles = contextDirExists ? await this.listContext(contextDir, problem) : [];
-    const network = contextDirExists ? await this.readNetwork(contextDir) : undefined;
+    // A NoCloud project has no context.iso: a leftover context/ folder is not part of it.
+    const contextFiles = contextDirExists && flavor === 'snooze' ? await this.listContext(contextDir, problem) : [];
+    // A NoCloud project's network is in the manifest; a Snooze project's in common/network.
+    const network = flavor === 'nocloud' ? manifestNetworkSettings(manifest) : contextDirExists ? await this.readNetwork(contextDir) : undefined;
+    const cloudInit = flavor === 'nocloud' ? await this.listCloudInit(path.join(root, DEFAULTS.cloudInitDir), problem) : undefined;
 
     const templates = await this.findTemplates(root, manifest, contextDir, problem);
     const baseImage = await this.findBaseImage(root, manifest, manifestPath, problem);
 
     return {
       root,
+      flavor,
+      cloudInit,
       manifestPath,
       manifest,
       contextDir,
@@ -89,8 +100,9 @@ export class ProjectLoader {
         directory: manifest.remote?.directory ?? remoteDirectoryOf(templates),
         bridge: manifest.remote?.bridge ?? DEFAULTS.bridge,
       },
-      isoLabel: manifest.isoLabel ?? DEFAULTS.isoLabel,
-      addressing: manifest.addressing ?? DEFAULTS.addressing,
+      // cloud-init's NoCloud finds its seed by the volume label cidata.
+      isoLabel: manifest.isoLabel ?? (flavor === 'nocloud' ? 'CIDATA' : DEFAULTS.isoLabel),
+      addressing: manifest.addressing ?? addressingOf(manifest.network) ?? DEFAULTS.addressing,
       diagnostics: problems,
     };
   }
@@ -104,6 +116,37 @@ export class ProjectLoader {
     } catch {
       return undefined;
     }
+  }
+
+  /** cloud-init/: the shared seed files and one folder per VM with its own. */
+  private async listCloudInit(dir: string, problem: (file: string, d: Diagnostic) => void): Promise<CloudInitLayout> {
+    const layout: CloudInitLayout = { dir, dirExists: (await this.fs.stat(dir))?.type === 'directory', files: [], others: [] };
+    if (!layout.dirExists) return layout;
+    const enter = (dirAbs: string, name: string) => {
+      if (dirAbs === dir) return true;
+      layout.others.push(path.join(dirAbs, name)); // deeper folders are not part of a seed
+      return false;
+    };
+    await this.walk(dir, enter, problem, async (abs) => {
+      const rel = path.relative(dir, abs).split(path.sep);
+      const kind = rel[rel.length - 1] as CloudInitKind;
+      if (!CLOUD_INIT_KINDS.includes(kind) || rel.length > 2) {
+        layout.others.push(abs);
+        return;
+      }
+      const file: CloudInitFile = { path: abs, kind, ...(rel.length === 2 ? { vm: rel[0] } : {}) };
+      if (kind === 'meta-data') {
+        try {
+          file.instanceId = metaDataInstanceId(decodeText(await this.fs.readFile(abs)));
+        } catch (e) {
+          problem(abs, unreadable(abs, e));
+        }
+      }
+      layout.files.push(file);
+    });
+    layout.files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    layout.others.sort();
+    return layout;
   }
 
   private async listContext(contextDir: string, problem: (file: string, d: Diagnostic) => void): Promise<ContextFile[]> {
@@ -236,6 +279,30 @@ export class ProjectLoader {
       }
     }
   }
+}
+
+/** The network of a NoCloud project, from vmcontext.json "network" (cidr, gateway, …). */
+export function manifestNetworkSettings(manifest: Manifest): NetworkSettings | undefined {
+  const n = manifest.network;
+  const c = n?.cidr ? parseCidr(n.cidr) : undefined;
+  if (!n || !c) return undefined;
+  const ip = c.ip;
+  const netmask = prefixToNetmask(c.prefix!);
+  const gateway = n.gateway !== undefined ? parseIPv4(n.gateway) : undefined;
+  return {
+    network: networkOf(ip, netmask),
+    netmask,
+    gateway,
+    nameservers: (n.nameservers ?? []).map(parseIPv4).filter((x): x is number => x !== undefined),
+    search: n.search ?? [],
+  };
+}
+
+/** "static" guests take the address their MAC encodes, as with Snooze's MAC addressing. */
+function addressingOf(network: Manifest['network']): Addressing | undefined {
+  if (network?.addressing === 'static') return 'mac';
+  if (network?.addressing === 'dhcp') return 'dhcp';
+  return undefined;
 }
 
 /** The base image format from its first bytes: qcow2 starts with `QFI\xfb`. */

@@ -3,10 +3,26 @@
 import { parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
 import { LineIndex } from '../common/text';
 import { diagnostic, type Diagnostic } from '../common/diagnostic';
+import { isValidHostname } from '../network/hostname';
+import { formatIPv4, inSubnet, networkOf, parseCidr, parseIPv4, prefixToNetmask } from '../network/ipv4';
 
 export const MANIFEST_FILE = 'vmcontext.json';
 
 export type Addressing = 'mac' | 'dhcp';
+
+/** snooze: context.iso with post-install and common/network; nocloud: a cloud-init NoCloud seed. */
+export type Flavor = 'snooze' | 'nocloud';
+
+/** The guests' network of a NoCloud project (a Snooze project keeps it in context/common/network). */
+export interface ManifestNetwork {
+  /** e.g. "192.168.122.0/24" */
+  cidr?: string;
+  gateway?: string;
+  nameservers?: string[];
+  search?: string[];
+  /** static: each VM gets the address its MAC encodes; dhcp: from a DHCP server. */
+  addressing?: 'static' | 'dhcp';
+}
 
 export interface ManifestHost {
   /** libvirt connection URI, e.g. `qemu:///system` or `qemu+ssh://lc1/system`. */
@@ -28,6 +44,8 @@ export interface Manifest {
   remote?: { directory?: string; bridge?: string };
   addressing?: Addressing;
   hosts?: ManifestHost[];
+  flavor?: Flavor;
+  network?: ManifestNetwork;
 }
 
 export interface ManifestResult {
@@ -140,6 +158,55 @@ export function parseManifest(text: string): ManifestResult {
     return out;
   };
 
+  const ipv4: Check = (n, path) => {
+    const v = str(n, path);
+    if (typeof v !== 'string') return undefined;
+    if (parseIPv4(v) === undefined) {
+      report(n, `"${path}" must be an IPv4 address such as "192.168.122.1"`);
+      return undefined;
+    }
+    return v;
+  };
+  const ipv4Array: Check = (n, path) => {
+    if (n.type !== 'array') {
+      report(n, `"${path}" must be an array of IPv4 addresses`);
+      return undefined;
+    }
+    return (n.children ?? []).map((c) => ipv4(c, `${path}[]`)).filter((v): v is string => typeof v === 'string');
+  };
+  const domainArray: Check = (n, path) => {
+    const list = strArray(n, path) as string[] | undefined;
+    if (!list) return undefined;
+    (n.children ?? []).forEach((c) => {
+      if (typeof c.value === 'string' && !isValidHostname(c.value)) report(c, `"${path}[]" must be a domain name such as "example.com"`);
+    });
+    return list;
+  };
+  const cidr: Check = (n, path) => {
+    const v = str(n, path);
+    if (typeof v !== 'string') return undefined;
+    const c = parseCidr(v);
+    if (!c) {
+      report(n, `"${path}" must be an IPv4 network in CIDR form, e.g. "192.168.122.0/24"`);
+      return undefined;
+    }
+    const base = networkOf(c.ip, prefixToNetmask(c.prefix!));
+    if (base !== c.ip) report(n, `"${path}" has host bits set: the network of ${v} is ${formatIPv4(base)}/${c.prefix}`, 'warning');
+    return v;
+  };
+  const networkCheck = object({ cidr, gateway: ipv4, nameservers: ipv4Array, search: domainArray, addressing: oneOf(['static', 'dhcp']) });
+  const network: Check = (n, path) => {
+    const v = networkCheck(n, path) as ManifestNetwork | undefined;
+    // The gateway must be reachable: inside the guests' network.
+    const gw = v?.gateway !== undefined ? parseIPv4(v.gateway) : undefined;
+    const c = v?.cidr ? parseCidr(v.cidr) : undefined;
+    if (gw !== undefined && c && !inSubnet(gw, c.ip, prefixToNetmask(c.prefix!))) {
+      const gwNode = n.children?.find((p) => p.children?.[0]?.value === 'gateway')?.children?.[1];
+      report(gwNode ?? n, `"${path}.gateway" ${v!.gateway} is outside "${path}.cidr" ${v!.cidr}: the guests cannot reach it`);
+    }
+    return v;
+  };
+
   const top = object({
     $schema: (n) => (n.type === 'string' ? undefined : report(n, '"$schema" must be a string')),
     contextDir: str,
@@ -150,8 +217,15 @@ export function parseManifest(text: string): ManifestResult {
     remote: object({ directory: str, bridge: str }),
     addressing: oneOf(['mac', 'dhcp']),
     hosts,
+    flavor: oneOf(['snooze', 'nocloud']),
+    network,
   });
   const manifest = (top(root, '') ?? {}) as Manifest;
+  const n = manifest.network?.addressing;
+  if (n && manifest.addressing && (n === 'dhcp') !== (manifest.addressing === 'dhcp')) {
+    const node = root.children?.find((p) => p.children?.[0]?.value === 'addressing')?.children?.[1];
+    report(node, `"addressing": "${manifest.addressing}" contradicts "network.addressing": "${n}" (static means the address each VM's MAC encodes); keep one of them`);
+  }
   return { manifest, diagnostics };
 }
 

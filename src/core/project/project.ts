@@ -1,7 +1,8 @@
 // The context-project model: plain data describing one project folder, with the Snooze
 // layout as defaults and vmcontext.json overriding them.
 import type { Diagnostic } from '../common/diagnostic';
-import type { Manifest, Addressing } from './manifest';
+import type { CloudInitKind } from '../cloudinit/cloudInitTypes';
+import type { Manifest, Addressing, Flavor } from './manifest';
 import type { TemplateInfo } from './template';
 
 export type ContextFileRole = 'post-install' | 'network' | 'routes' | 'other';
@@ -36,9 +37,33 @@ export interface NetworkSettings {
   search: string[];
 }
 
+/** A NoCloud seed file of the project: cloud-init/<kind> (shared) or cloud-init/<vm>/<kind>. */
+export interface CloudInitFile {
+  /** Absolute path. */
+  path: string;
+  kind: CloudInitKind;
+  /** The VM (folder name) a per-VM file is for; undefined for a shared file. */
+  vm?: string;
+  /** meta-data only: its instance-id, read when the project loads (for the uniqueness rule). */
+  instanceId?: string;
+}
+
+export interface CloudInitLayout {
+  /** Absolute path of cloud-init/, and whether it exists. */
+  dir: string;
+  dirExists: boolean;
+  files: CloudInitFile[];
+  /** Other files found in cloud-init/ (not seed files: reported, left out of the seed). */
+  others: string[];
+}
+
 export interface ContextProject {
   /** Absolute path of the project folder. */
   root: string;
+  /** snooze (context.iso, the default) or nocloud (cloud-init seed). */
+  flavor: Flavor;
+  /** NoCloud projects: the cloud-init/ folder and its files. */
+  cloudInit?: CloudInitLayout;
   manifestPath?: string;
   manifest: Manifest;
   /** Absolute path of the context folder (default `context/`), and whether it exists. */
@@ -46,7 +71,7 @@ export interface ContextProject {
   contextDirExists: boolean;
   contextFiles: ContextFile[];
   templates: TemplateInfo[];
-  /** Parsed context/common/network, when the file exists (filled by the network parser). */
+  /** The guests' network: context/common/network (Snooze) or vmcontext.json "network" (NoCloud). */
   network?: NetworkSettings;
   baseImage?: BaseImage;
   output: {
@@ -72,6 +97,8 @@ export const DEFAULTS = {
   bridge: 'virbr0',
   isoLabel: 'CONTEXT',
   addressing: 'mac' as Addressing,
+  flavor: 'snooze' as Flavor,
+  cloudInitDir: 'cloud-init',
 };
 
 export const IMAGE_EXTENSIONS = ['.raw', '.qcow2', '.img'];

@@ -16,6 +16,7 @@ export function checkedFiles(project: ContextProject): string[] {
   const files = new Set<string>();
   for (const t of project.templates) files.add(t.file);
   for (const f of project.contextFiles) files.add(f.path);
+  for (const f of project.cloudInit?.files ?? []) files.add(f.path);
   return [...files].filter((f) => fileValidators.some((v) => v.appliesTo(project, f))).sort();
 }
 

@@ -3,5 +3,6 @@ import type { FileValidator } from './validator';
 import { templateValidator } from './domain/templateValidator';
 import { networkValidator } from './network/networkValidator';
 import { routesValidator } from './routes/routesValidator';
+import { cloudInitValidator } from './cloudinit/cloudInitValidator';
 
-export const fileValidators: FileValidator[] = [templateValidator, networkValidator, routesValidator];
+export const fileValidators: FileValidator[] = [templateValidator, networkValidator, routesValidator, cloudInitValidator];

@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { diagnostic, zeroRange } from '../../common/diagnostic';
 import type { FileDiagnostics } from '../../common/diagnostic';
 import type { ContextProject } from '../../project/project';
+import { cloudInitLayoutChecks } from '../cloudinit/cloudInitLayout';
 
 export function projectChecks(project: ContextProject): FileDiagnostics[] {
   const out = new Map<string, FileDiagnostics>();
@@ -12,6 +13,17 @@ export function projectChecks(project: ContextProject): FileDiagnostics[] {
     entry.diagnostics.push(d);
   };
   for (const p of project.diagnostics) add(p.file, p.diagnostic);
+
+  if (project.flavor === 'nocloud') {
+    for (const [file, d] of cloudInitLayoutChecks(project)) add(file, d);
+    return [...out.values()];
+  }
+  if (project.manifest.network) {
+    add(
+      project.manifestPath ?? project.root,
+      diagnostic('manifest-network-unused', 'warning', 'vmcontext.json "network" is read by NoCloud projects ("flavor": "nocloud") only; a Snooze project\'s guests read context/common/network', zeroRange, { source: 'vm-context' }),
+    );
+  }
 
   const rel = path.relative(project.root, project.contextDir) || '.';
   if (!project.contextDirExists) {

@@ -35,6 +35,8 @@ export function diskNotOverlayRule({ project, info }: DomainRuleInput): Diagnost
 }
 
 export function contextIsoPathRule({ project, info }: DomainRuleInput): Diagnostic[] {
+  // A NoCloud VM's CD-ROM is its own cloud-init seed, not the shared context.iso.
+  if (project.flavor === 'nocloud') return [];
   const expected = remoteIsoPath(project);
   if (!expected) return [];
   const cds = info.disks.filter((d) => d.device === 'cdrom' && d.source);

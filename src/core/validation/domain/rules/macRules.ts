@@ -70,7 +70,7 @@ export function macIpRule({ project, info }: DomainRuleInput): Diagnostic[] {
         diagnostic(
           'domain-mac-ip-outside-network',
           'error',
-          `MAC ${i.mac.value} gives the guest ${formatIPv4(ip)}, outside the network ${describeNetwork(n)} of context/common/network`,
+          `MAC ${i.mac.value} gives the guest ${formatIPv4(ip)}, outside the network ${describeNetwork(n)} of ${project.flavor === 'nocloud' ? 'vmcontext.json "network"' : 'context/common/network'}`,
           i.mac.range,
           { source: SOURCE, fixes: fixes() },
         ),
