@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { cpSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { decodeText } from '../../../src/core/common/fileSystem';
-import { nodeFileSystem } from '../../../src/core/node/nodeFileSystem';
+import { nodeFileSystem } from '../../../src/core/io/nodeFileSystem';
 import { loadProject } from '../../../src/core/project/load';
 import { parseManifest } from '../../../src/core/project/manifest';
 import { defaultSettings } from '../../../src/core/settings';

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { decodeText } from '../../../src/core/common/fileSystem';
-import { nodeFileSystem } from '../../../src/core/node/nodeFileSystem';
+import { nodeFileSystem } from '../../../src/core/io/nodeFileSystem';
 import { loadProject } from '../../../src/core/project/load';
 import { scaffoldNoCloudProject } from '../../../src/core/project/scaffoldNoCloud';
 import { defaultSettings } from '../../../src/core/settings';
