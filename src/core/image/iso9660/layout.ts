@@ -1,13 +1,14 @@
 // Lays out a whole image: names, both directory trees, path tables, the Rock Ridge
 // continuation area and file extents; then serializes everything but the file data.
 // Pure: the same tree and options give the same bytes.
+import { UserError } from '../../common/errors';
 import { SECTOR, sectorsFor, ucs2Bytes, asciiBytes } from './bytes';
 import { ContinuationArea, type ContinuationRef } from './continuation';
 import { FLAG_DIRECTORY, fitSystemUse, packRecords, recordLength, writeRecord } from './directory-record';
 import { comparePrimary, compareStrings, resolveJolietNames, resolvePrimaryNames, type PrimaryName } from './names';
 import { pathTableSize, writePathTable, type PathTableEntry } from './path-table';
 import { CE_LENGTH, ceEntry, erEntry, nmEntries, pxEntry, slEntries, spEntry, tfEntry } from './rock-ridge';
-import { S_IFDIR, S_IFLNK, S_IFREG, type IsoDirectory, type IsoNode, type IsoOptions } from './tree';
+import { MAX_DIRECTORIES, S_IFDIR, S_IFLNK, S_IFREG, type IsoDirectory, type IsoNode, type IsoOptions } from './tree';
 import { writeTerminator, writeVolumeDescriptor } from './volume-descriptors';
 
 export const DEFAULT_LABEL = 'CONTEXT';
@@ -43,6 +44,8 @@ interface Dir {
   node: IsoDirectory;
   path: string;
   parent?: Dir;
+  /** This directory's entry in its parent (none for the root). */
+  entry?: Entry;
   entries: Entry[];
   /** Entries in primary (ECMA-119) and Joliet order. */
   primaryOrder: Entry[];
@@ -75,7 +78,10 @@ function buildDirs(root: IsoDirectory): Dir[] {
     node.children.forEach((child, i) => {
       const childPath = path ? `${path}/${child.name}` : child.name;
       const e: Entry = { node: child, path: childPath, primary: primary[i], joliet: joliet[i] };
-      if (child.kind === 'dir') e.dir = visit(child, childPath, dir);
+      if (child.kind === 'dir') {
+        e.dir = visit(child, childPath, dir);
+        e.dir.entry = e;
+      }
       dir.entries.push(e);
     });
     dir.primaryOrder = [...dir.entries].sort((a, b) => comparePrimary(a.primary, b.primary));
@@ -93,10 +99,23 @@ function numberOrder(root: Dir, order: (d: Dir) => Entry[]): Dir[] {
   return out;
 }
 
+function countDirectories(d: IsoDirectory): number {
+  let n = 1;
+  for (const c of d.children) if (c.kind === 'dir') n += countDirectories(c);
+  return n;
+}
+
+/** The one message for a tree with more directories than path tables can number. */
+export function tooManyDirectories(count: number): string {
+  return `${count} folders (the context folder included): an ISO 9660 image holds at most ${MAX_DIRECTORIES}, as its path tables number parents in 16 bits; merge folders or use fewer`;
+}
+
 export function layoutIso(root: IsoDirectory, options: IsoOptions): IsoLayout {
   const date = options.date;
   const uid = options.uid ?? 0;
   const gid = options.gid ?? 0;
+  const count = countDirectories(root);
+  if (count > MAX_DIRECTORIES) throw new UserError(tooManyDirectories(count));
   const dirs = buildDirs(root);
   const rootDir = dirs[0];
   const primaryDirs = numberOrder(rootDir, (d) => d.primaryOrder);
@@ -149,11 +168,9 @@ export function layoutIso(root: IsoDirectory, options: IsoOptions): IsoLayout {
   // Path tables.
   const ptEntries = (order: Dir[], tree: 'primary' | 'joliet', id: (d: Dir) => Uint8Array): PathTableEntry[] =>
     order.map((d) => ({ id: id(d), extent: 0, parent: (d.parent ?? d)[tree].number }));
-  const primaryId = (d: Dir) => {
-    if (!d.parent) return ID_SELF;
-    return asciiBytes(d.parent.entries.find((e) => e.dir === d)!.primary.id);
-  };
-  const jolietId = (d: Dir) => (d.parent ? ucs2Bytes(d.parent.entries.find((e) => e.dir === d)!.joliet) : ID_SELF);
+  // Through the directory's own entry: searching the parent's entries is quadratic in a folder of folders.
+  const primaryId = (d: Dir) => (d.entry ? asciiBytes(d.entry.primary.id) : ID_SELF);
+  const jolietId = (d: Dir) => (d.entry ? ucs2Bytes(d.entry.joliet) : ID_SELF);
   const primaryPt = ptEntries(primaryDirs, 'primary', primaryId);
   const jolietPt = ptEntries(jolietDirs, 'joliet', jolietId);
   const primaryPtSize = pathTableSize(primaryPt);

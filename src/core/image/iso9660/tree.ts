@@ -51,3 +51,9 @@ export const S_IFLNK = 0o120000;
 
 /** Files this large need ISO level 3 multi-extent files, which this writer does not make. */
 export const MAX_FILE_SIZE = 0xffffffff;
+
+/**
+ * Path tables number directories and give each entry its parent's number in 16 bits, so more
+ * than 65,535 directories (the root included) cannot be described; genisoimage refuses too.
+ */
+export const MAX_DIRECTORIES = 0xffff;
