@@ -1,5 +1,5 @@
 // Lays out a whole image: names, both directory trees, path tables, the Rock Ridge
-// continuation area and file extents; then serializes everything but the file data.
+// continuation areas and file extents; then serializes everything but the file data.
 // Pure: the same tree and options give the same bytes.
 import { UserError } from '../../common/errors';
 import { SECTOR, sectorsFor, ucs2Bytes, asciiBytes } from './bytes';
@@ -52,6 +52,9 @@ interface Dir {
   jolietOrder: Entry[];
   primary: Extent;
   joliet: Extent;
+  /** Rock Ridge entries spilled from this directory's primary records, and its first sector. */
+  continuation: ContinuationArea;
+  continuationSector: number;
 }
 
 interface Extent {
@@ -70,7 +73,7 @@ const ID_PARENT = Uint8Array.of(1);
 function buildDirs(root: IsoDirectory): Dir[] {
   const all: Dir[] = [];
   const visit = (node: IsoDirectory, path: string, parent: Dir | undefined): Dir => {
-    const dir: Dir = { node, path, parent, entries: [], primaryOrder: [], jolietOrder: [], primary: emptyExtent(), joliet: emptyExtent() };
+    const dir: Dir = { node, path, parent, entries: [], primaryOrder: [], jolietOrder: [], primary: emptyExtent(), joliet: emptyExtent(), continuation: new ContinuationArea(), continuationSector: 0 };
     all.push(dir);
     const inputs = node.children.map((c) => ({ name: c.name, isDir: c.kind === 'dir' }));
     const primary = resolvePrimaryNames(inputs);
@@ -123,8 +126,9 @@ export function layoutIso(root: IsoDirectory, options: IsoOptions): IsoLayout {
   primaryDirs.forEach((d, i) => (d.primary.number = i + 1));
   jolietDirs.forEach((d, i) => (d.joliet.number = i + 1));
 
-  // Rock Ridge System Use entries of every primary record; spilled ones go to the CE area.
-  const continuation = new ContinuationArea();
+  // Rock Ridge System Use entries of every primary record; spilled ones go to the directory's
+  // own continuation area, which is laid out right after its extent (as genisoimage does):
+  // libarchive reads a CE area only when it sits directly after the directory it belongs to.
   const nlink = (d: Dir) => 2 + d.entries.filter((e) => e.dir).length;
   const dirPx = (d: Dir) => pxEntry(S_IFDIR | (d.node.mode & 0o7777), nlink(d), uid, gid);
   const tf = tfEntry(date);
@@ -149,7 +153,7 @@ export function layoutIso(root: IsoDirectory, options: IsoOptions): IsoLayout {
       const spill0 = d === rootDir && i === 0 ? [erEntry()] : [];
       const { inline, spill } = fitSystemUse(ids[i].length, list);
       const rest = [...spill, ...spill0];
-      const ce = rest.length ? continuation.place(rest) : undefined;
+      const ce = rest.length ? d.continuation.place(rest) : undefined;
       d.primary.systemUse.push({ inline, ce });
       const su = inline.reduce((n, e) => n + e.length, 0) + (ce ? CE_LENGTH : 0);
       lengths.push(recordLength(ids[i].length, su));
@@ -185,9 +189,11 @@ export function layoutIso(root: IsoDirectory, options: IsoOptions): IsoLayout {
     jl: take(sectorsFor(jolietPtSize)),
     jm: take(sectorsFor(jolietPtSize)),
   };
-  for (const d of primaryDirs) d.primary.sector = take(d.primary.size / SECTOR);
+  for (const d of primaryDirs) {
+    d.primary.sector = take(d.primary.size / SECTOR);
+    d.continuationSector = take(d.continuation.sectorCount);
+  }
   for (const d of jolietDirs) d.joliet.sector = take(d.joliet.size / SECTOR);
-  const continuationBase = take(continuation.sectorCount);
   const metadataSectors = next;
   const files: FileExtent[] = [];
   for (const d of primaryDirs)
@@ -216,9 +222,10 @@ export function layoutIso(root: IsoDirectory, options: IsoOptions): IsoLayout {
     ];
     records.forEach((r, i) => {
       const su = d.primary.systemUse[i];
-      const ce = su.ce ? [ceEntry(continuationBase + su.ce.sector, su.ce.offset, su.ce.length)] : [];
+      const ce = su.ce ? [ceEntry(d.continuationSector + su.ce.sector, su.ce.offset, su.ce.length)] : [];
       writeRecord(out, base + d.primary.offsets[i], { ...r, date, systemUse: [...su.inline, ...ce] });
     });
+    d.continuation.serialize(out.subarray(d.continuationSector * SECTOR), d.continuationSector);
   }
   for (const d of jolietDirs) {
     const base = d.joliet.sector * SECTOR;
@@ -230,7 +237,6 @@ export function layoutIso(root: IsoDirectory, options: IsoOptions): IsoLayout {
     ];
     records.forEach((r, i) => writeRecord(out, base + d.joliet.offsets[i], { ...r, date, systemUse: [] }));
   }
-  continuation.serialize(out.subarray(continuationBase * SECTOR), continuationBase);
   writePathTable(out, pt.pl * SECTOR, primaryPt, false);
   writePathTable(out, pt.pm * SECTOR, primaryPt, true);
   writePathTable(out, pt.jl * SECTOR, jolietPt, false);
