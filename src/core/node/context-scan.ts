@@ -93,7 +93,8 @@ export async function scanContext(dir: string, signal?: AbortSignal): Promise<Co
     }
     if (st.isFile()) {
       if (st.size > MAX_FILE_SIZE) {
-        problem(rel, 'iso-file-too-large', `is ${st.size} bytes; files of 4 GiB or more cannot be stored; left out of the image`);
+        // An error, not a warning: an image without one of the inputs must not pass as built.
+        problem(rel, 'iso-file-too-large', `is ${st.size} bytes: files of 4 GiB or more need ISO 9660 level 3 multi-extent files, which the image cannot hold here; the build stops (split the file, or keep it out of the context folder)`, 'error');
         return undefined;
       }
       newest = Math.max(newest, st.mtimeMs);

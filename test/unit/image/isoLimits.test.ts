@@ -1,10 +1,11 @@
 // The embedded ISO writer at the edges of the format: a symlinked context folder, more
-// folders than path tables can number.
+// folders than path tables can number, a file of 4 GiB.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, symlinkSync } from 'node:fs';
+import { chmodSync, existsSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeIsoFromFolder } from '../../../src/core/node/write-iso';
+import { scanContext } from '../../../src/core/node/context-scan';
 import { layoutIso, type IsoDirectory } from '../../../src/core/image/iso9660/index';
 import { UserError } from '../../../src/core/common/errors';
 import { removeDir, tempDir, tool, writeTree, xorrisoTree } from './helpers';
@@ -39,5 +40,19 @@ describe('ISO writer limits', () => {
       assert.match(e.message, /^65536 folders \(the context folder included\): an ISO 9660 image holds at most 65535/);
       return true;
     });
+  });
+
+  it('a file of 4 GiB stops the build with an error (never an image without it)', async () => {
+    const ctx = join(dir, 'big');
+    writeTree(ctx, { 'post-install': '#!/bin/sh\n' });
+    // Sparse: no disk space used.
+    writeFileSync(join(ctx, 'disk.img'), '');
+    truncateSync(join(ctx, 'disk.img'), 2 ** 32);
+    const scan = await scanContext(ctx);
+    assert.deepEqual(scan.problems.map((p) => [p.path, p.code, p.severity]), [['disk.img', 'iso-file-too-large', 'error']]);
+    assert.match(scan.problems[0].message, /^is 4294967296 bytes: files of 4 GiB or more need ISO 9660 level 3/);
+    const iso = join(dir, 'big.iso');
+    await assert.rejects(writeIsoFromFolder(ctx, iso, { env: {}, scan }), /cannot build .*big\.iso: disk\.img: is 4294967296 bytes/);
+    assert.ok(!existsSync(iso));
   });
 });
