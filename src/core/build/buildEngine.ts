@@ -96,7 +96,7 @@ export async function planBuild(inputs: BuildInputs, options: BuildOptions = {})
       else {
         const tempOutput = tempSibling(inputs.iso.path);
         const command = tools[backend] ?? backend;
-        plan.steps.push({ ...common, reason: stale, backend, tempOutput, external: isoCommand(backend, command, inputs.contextDir, label, tempOutput) });
+        plan.steps.push({ ...common, reason: stale, backend, tempOutput, external: isoCommand(backend, command, inputs.contextDir, label, tempOutput, date) });
       }
     }
   }

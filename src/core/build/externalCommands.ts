@@ -1,5 +1,6 @@
 // The external backends as plain command descriptions: `{ command, args, cwd, parse }`.
 import { dirname } from 'node:path';
+import { volumeDateText } from '../image/iso9660/isoBytes';
 import { parseGenisoimageStderr, parseQemuImgStderr, parseXorrisoStderr } from './stderrParsers';
 import type { ToolMessage, ToolName } from './tools';
 
@@ -13,10 +14,18 @@ export interface ExternalCommand {
 
 export type IsoTool = 'genisoimage' | 'xorriso' | 'mkisofs';
 
-/** `genisoimage -RJ` as the seed did, plus the label and long Joliet names. */
-export function isoCommand(tool: IsoTool, command: string, contextDir: string, label: string, output: string): ExternalCommand {
+/**
+ * `genisoimage -RJ` as the seed did, plus the label and long Joliet names. xorriso also gets
+ * the build's image date (SOURCE_DATE_EPOCH, else the newest input) for the volume dates,
+ * the volume UUID and every file's dates, and owner 0, as the embedded writer: the same inputs
+ * then give the same bytes whoever builds and whenever the files were touched.
+ */
+export function isoCommand(tool: IsoTool, command: string, contextDir: string, label: string, output: string, date?: number): ExternalCommand {
   const common = ['-quiet', '-R', '-J', '-joliet-long', '-V', label, '-o', output, contextDir];
-  if (tool === 'xorriso') return { tool, command, args: ['-as', 'mkisofs', ...common], cwd: dirname(output), parse: parseXorrisoStderr };
+  if (tool === 'xorriso') {
+    const fixed = date === undefined ? [] : [`--modification-date=${volumeDateText(date)}`, '--set_all_file_dates', volumeDateText(date), '-uid', '0', '-gid', '0'];
+    return { tool, command, args: ['-as', 'mkisofs', ...fixed, ...common], cwd: dirname(output), parse: parseXorrisoStderr };
+  }
   return { tool, command, args: common, cwd: dirname(output), parse: parseGenisoimageStderr };
 }
 

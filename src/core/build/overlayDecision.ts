@@ -1,7 +1,7 @@
 // What a VM's overlay is now and whether a build (re)writes it: one decision for `vmctx build`,
 // the VS Code build and the explorer. Never destroys data: an overlay that holds data is left
 // alone unless forced; an empty one already pointing at the right base is left alone too.
-import type { OverlaySpec } from '../image/qcow2/overlayWriter';
+import { overlayVirtualSize, type OverlaySpec } from '../image/qcow2/overlayWriter';
 
 /** What is at the overlay's path now (`fileSize`: bytes on disk). */
 export type ExistingOverlay =
@@ -63,7 +63,8 @@ function differencesOf(existing: ExistingOverlay, want: OverlaySpec): string[] {
   const differences: string[] = [];
   if (existing.backingName !== want.backingName) differences.push(`backing file "${existing.backingName ?? ''}" instead of "${want.backingName}"`);
   if (existing.backingFormat !== want.backingFormat) differences.push(`backing format ${existing.backingFormat ?? 'unset'} instead of ${want.backingFormat}`);
-  if (existing.size !== want.size) differences.push(`virtual size ${existing.size} instead of ${want.size}`);
+  const size = overlayVirtualSize(want.size);
+  if (existing.size !== size) differences.push(`virtual size ${existing.size} instead of ${size}`);
   return differences;
 }
 

@@ -34,6 +34,13 @@ export function parseXorrisoStderr(stderr: string): ToolMessage[] {
       ['FATAL', 'ABORT', 'FAILURE', 'SORRY', 'ERRFILE'].includes(level) ? 'error'
       : ['WARNING', 'MISHAP'].includes(level) ? 'warning'
       : 'information';
+    // libisofs says a symlink cannot go into the Joliet tree: it is in the Rock Ridge tree,
+    // which Linux reads; Joliet (Windows) has no symlinks, as with genisoimage and our writer.
+    const link = /^Cannot add (.+) to Joliet tree\. Symlinks can only be added to a Rock Ridge tree\.$/.exec(text)?.[1];
+    if (link) {
+      out.push({ severity: 'information', message: `${link} is a symbolic link: in the Rock Ridge tree, not in the Joliet tree (Joliet has no symbolic links)`, file: link });
+      continue;
+    }
     const file = /'([^']+)'/.exec(text)?.[1];
     out.push(file ? { severity, message: text, file } : { severity, message: text });
   }

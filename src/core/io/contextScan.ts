@@ -1,11 +1,12 @@
 // Reads a context folder into the ISO writer's tree (synchronous calls, one folder at a
 // time with a yield to the event loop in between: see isoFileReader.ts for why). Nothing outside the folder is ever
 // followed; what cannot go into the image is reported with its path, never dropped silently.
-import { lstatSync, readdirSync, readlinkSync } from 'node:fs';
+import { lstatSync, readdirSync, readlinkSync, statSync } from 'node:fs';
 import { posix, isAbsolute, relative, resolve, sep } from 'node:path';
 import type { Dirent } from 'node:fs';
 import { throwIfAborted } from '../common/errors';
-import { MAX_FILE_SIZE, type IsoDirectory, type IsoNode, type IsoProblem } from '../image/iso9660/tree';
+import { MAX_DIRECTORIES, MAX_FILE_SIZE, type IsoDirectory, type IsoNode, type IsoProblem } from '../image/iso9660/tree';
+import { tooManyDirectories } from '../image/iso9660/layout';
 
 export interface ScannedEntry {
   /** '/'-separated path inside the folder. */
@@ -37,7 +38,9 @@ export async function scanContext(dir: string, signal?: AbortSignal): Promise<Co
   const rootDir = resolve(dir);
   const problems: IsoProblem[] = [];
   const entries: ScannedEntry[] = [];
-  const rootStat = lstatSync(rootDir);
+  // The folder itself may be a symlink (context -> elsewhere): the image's root takes the
+  // mode and date of the folder it points to, not the link's 0777.
+  const rootStat = statSync(rootDir);
   let newest = rootStat.mtimeMs;
   const problem = (path: string, code: string, message: string, severity: IsoProblem['severity'] = 'warning') =>
     problems.push({ path, code, message, severity });
@@ -90,7 +93,8 @@ export async function scanContext(dir: string, signal?: AbortSignal): Promise<Co
     }
     if (st.isFile()) {
       if (st.size > MAX_FILE_SIZE) {
-        problem(rel, 'iso-file-too-large', `is ${st.size} bytes; files of 4 GiB or more cannot be stored; left out of the image`);
+        // An error, not a warning: an image without one of the inputs must not pass as built.
+        problem(rel, 'iso-file-too-large', `is ${st.size} bytes: files of 4 GiB or more need ISO 9660 level 3 multi-extent files, which the image cannot hold here; the build stops (split the file, or keep it out of the context folder)`, 'error');
         return undefined;
       }
       newest = Math.max(newest, st.mtimeMs);
@@ -115,6 +119,8 @@ export async function scanContext(dir: string, signal?: AbortSignal): Promise<Co
 
   const root = await visit(rootDir, '', rootStat.mode);
   root.name = '';
+  const folders = 1 + entries.filter((e) => e.kind === 'dir').length;
+  if (folders > MAX_DIRECTORIES) problem('.', 'iso-too-many-folders', tooManyDirectories(folders), 'error');
   entries.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return { rootPath: rootDir, root, entries, problems, newestMtime: Math.floor(newest / 1000) };
 }

@@ -28,8 +28,11 @@ describe('stderr parsers', () => {
         'xorriso : UPDATE :  1 files added in 1 seconds\n' +
         "xorriso : NOTE : -return_with SORRY 32 triggered by problem severity SORRY\n",
     );
-    assert.deepEqual(m.map((x) => x.severity), ['error', 'warning', 'information']);
+    assert.deepEqual(m.map((x) => x.severity), ['error', 'information', 'information']);
     assert.equal(m[0].file, '/nonexistent');
+    // The link is in the image (Rock Ridge tree): no "left out" warning.
+    assert.deepEqual(m[1], { severity: 'information', file: '/x', message: '/x is a symbolic link: in the Rock Ridge tree, not in the Joliet tree (Joliet has no symbolic links)' });
+    assert.equal(parseXorrisoStderr('libisofs: WARNING : Cannot add /y to Joliet tree. Other reason.\n')[0].severity, 'warning');
   });
 
   it('qemu-img: the file and the message', () => {

@@ -89,6 +89,31 @@ describe('qcow2 overlays, checked by qemu-img', () => {
     assert.deepEqual(await inspectOverlay(join(dir, 'overlays', 'text.qcow2')), { kind: 'not-qcow2', fileSize: 5 });
   });
 
+  it('rounds a base size that is not a multiple of 512 up, as qemu-img create does', async () => {
+    // The last 300 bytes of the base are data; QEMU reads the base as 512-byte sectors.
+    const basePath = join(dir, 'images', 'odd.raw');
+    const raw = Buffer.alloc((1 << 20) + 300);
+    raw.fill(0x5a, 1 << 20);
+    writeFileSync(basePath, raw);
+    const base = await probeBaseImage(basePath);
+    assert.equal(base.size, (1 << 20) + 300);
+    const ov = join(dir, 'overlays', 'odd.qcow2');
+    const spec = { size: base.size, backingName: '../images/odd.raw', backingFormat: base.format };
+    await writeOverlayFile(ov, spec);
+    const theirs = join(dir, 'overlays', 'odd-qemu-img.qcow2');
+    tool('qemu-img', ['create', '-q', '-f', 'qcow2', '-b', '../images/odd.raw', '-F', 'raw', theirs]);
+    const size = (p: string, fmt: string) => JSON.parse(tool('qemu-img', ['info', '-f', fmt, '--output=json', p]))['virtual-size'];
+    assert.equal(size(basePath, 'raw'), (1 << 20) + 512);
+    assert.equal(size(theirs, 'qcow2'), (1 << 20) + 512);
+    assert.equal(size(ov, 'qcow2'), size(basePath, 'raw'));
+    assert.match(tool('qemu-img', ['compare', '-s', '-f', 'raw', '-F', 'qcow2', basePath, ov]), /Images are identical/);
+    assert.match(tool('qemu-img', ['check', ov]), /No errors were found on the image/);
+    // The next build sees it up to date, not "out of date" over the 212 bytes of rounding.
+    const state = await inspectOverlay(ov);
+    assert.deepEqual(overlayStatus(state, spec).differences, []);
+    assert.equal(decideOverlay(state, spec, false).action, 'keep');
+  });
+
   it('refuses base images in other formats', async () => {
     const vmdk = join(dir, 'images', 'disk.vmdk');
     writeFileSync(vmdk, Buffer.concat([Buffer.from('KDMV'), Buffer.alloc(1000)]));

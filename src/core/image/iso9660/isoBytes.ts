@@ -98,11 +98,16 @@ export function volumeDate(buf: Uint8Array, at: number, epochSeconds: number | u
     buf[at + 16] = 0;
     return;
   }
+  asciiField(buf, at, 16, volumeDateText(epochSeconds));
+  buf[at + 16] = 0;
+}
+
+/** `YYYYMMDDhhmmsscc` in UTC: the volume descriptor's date text, also xorriso's timestring. */
+export function volumeDateText(epochSeconds: number): string {
   const d = new Date(epochSeconds * 1000);
   const p = (n: number, w: number) => String(n).padStart(w, '0');
-  const text =
+  return (
     p(d.getUTCFullYear(), 4) + p(d.getUTCMonth() + 1, 2) + p(d.getUTCDate(), 2) +
-    p(d.getUTCHours(), 2) + p(d.getUTCMinutes(), 2) + p(d.getUTCSeconds(), 2) + '00';
-  asciiField(buf, at, 16, text);
-  buf[at + 16] = 0;
+    p(d.getUTCHours(), 2) + p(d.getUTCMinutes(), 2) + p(d.getUTCSeconds(), 2) + '00'
+  );
 }

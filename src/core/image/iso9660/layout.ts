@@ -1,13 +1,14 @@
 // Lays out a whole image: names, both directory trees, path tables, the Rock Ridge
-// continuation area and file extents; then serializes everything but the file data.
+// continuation areas and file extents; then serializes everything but the file data.
 // Pure: the same tree and options give the same bytes.
+import { UserError } from '../../common/errors';
 import { SECTOR, sectorsFor, ucs2Bytes, asciiBytes } from './isoBytes';
 import { ContinuationArea, type ContinuationRef } from './continuation';
 import { FLAG_DIRECTORY, fitSystemUse, packRecords, recordLength, writeRecord } from './directoryRecord';
 import { comparePrimary, compareStrings, resolveJolietNames, resolvePrimaryNames, type PrimaryName } from './names';
 import { pathTableSize, writePathTable, type PathTableEntry } from './pathTable';
 import { CE_LENGTH, ceEntry, erEntry, nmEntries, pxEntry, slEntries, spEntry, tfEntry } from './rockRidge';
-import { S_IFDIR, S_IFLNK, S_IFREG, type IsoDirectory, type IsoNode, type IsoOptions } from './tree';
+import { MAX_DIRECTORIES, S_IFDIR, S_IFLNK, S_IFREG, type IsoDirectory, type IsoNode, type IsoOptions } from './tree';
 import { writeTerminator, writeVolumeDescriptor } from './volumeDescriptors';
 
 export const DEFAULT_LABEL = 'CONTEXT';
@@ -43,12 +44,17 @@ interface Dir {
   node: IsoDirectory;
   path: string;
   parent?: Dir;
+  /** This directory's entry in its parent (none for the root). */
+  entry?: Entry;
   entries: Entry[];
   /** Entries in primary (ECMA-119) and Joliet order. */
   primaryOrder: Entry[];
   jolietOrder: Entry[];
   primary: Extent;
   joliet: Extent;
+  /** Rock Ridge entries spilled from this directory's primary records, and its first sector. */
+  continuation: ContinuationArea;
+  continuationSector: number;
 }
 
 interface Extent {
@@ -67,7 +73,7 @@ const ID_PARENT = Uint8Array.of(1);
 function buildDirs(root: IsoDirectory): Dir[] {
   const all: Dir[] = [];
   const visit = (node: IsoDirectory, path: string, parent: Dir | undefined): Dir => {
-    const dir: Dir = { node, path, parent, entries: [], primaryOrder: [], jolietOrder: [], primary: emptyExtent(), joliet: emptyExtent() };
+    const dir: Dir = { node, path, parent, entries: [], primaryOrder: [], jolietOrder: [], primary: emptyExtent(), joliet: emptyExtent(), continuation: new ContinuationArea(), continuationSector: 0 };
     all.push(dir);
     const inputs = node.children.map((c) => ({ name: c.name, isDir: c.kind === 'dir' }));
     const primary = resolvePrimaryNames(inputs);
@@ -75,7 +81,10 @@ function buildDirs(root: IsoDirectory): Dir[] {
     node.children.forEach((child, i) => {
       const childPath = path ? `${path}/${child.name}` : child.name;
       const e: Entry = { node: child, path: childPath, primary: primary[i], joliet: joliet[i] };
-      if (child.kind === 'dir') e.dir = visit(child, childPath, dir);
+      if (child.kind === 'dir') {
+        e.dir = visit(child, childPath, dir);
+        e.dir.entry = e;
+      }
       dir.entries.push(e);
     });
     dir.primaryOrder = [...dir.entries].sort((a, b) => comparePrimary(a.primary, b.primary));
@@ -93,10 +102,23 @@ function numberOrder(root: Dir, order: (d: Dir) => Entry[]): Dir[] {
   return out;
 }
 
+function countDirectories(d: IsoDirectory): number {
+  let n = 1;
+  for (const c of d.children) if (c.kind === 'dir') n += countDirectories(c);
+  return n;
+}
+
+/** The one message for a tree with more directories than path tables can number. */
+export function tooManyDirectories(count: number): string {
+  return `${count} folders (the context folder included): an ISO 9660 image holds at most ${MAX_DIRECTORIES}, as its path tables number parents in 16 bits; merge folders or use fewer`;
+}
+
 export function layoutIso(root: IsoDirectory, options: IsoOptions): IsoLayout {
   const date = options.date;
   const uid = options.uid ?? 0;
   const gid = options.gid ?? 0;
+  const count = countDirectories(root);
+  if (count > MAX_DIRECTORIES) throw new UserError(tooManyDirectories(count));
   const dirs = buildDirs(root);
   const rootDir = dirs[0];
   const primaryDirs = numberOrder(rootDir, (d) => d.primaryOrder);
@@ -104,8 +126,9 @@ export function layoutIso(root: IsoDirectory, options: IsoOptions): IsoLayout {
   primaryDirs.forEach((d, i) => (d.primary.number = i + 1));
   jolietDirs.forEach((d, i) => (d.joliet.number = i + 1));
 
-  // Rock Ridge System Use entries of every primary record; spilled ones go to the CE area.
-  const continuation = new ContinuationArea();
+  // Rock Ridge System Use entries of every primary record; spilled ones go to the directory's
+  // own continuation area, which is laid out right after its extent (as genisoimage does):
+  // libarchive reads a CE area only when it sits directly after the directory it belongs to.
   const nlink = (d: Dir) => 2 + d.entries.filter((e) => e.dir).length;
   const dirPx = (d: Dir) => pxEntry(S_IFDIR | (d.node.mode & 0o7777), nlink(d), uid, gid);
   const tf = tfEntry(date);
@@ -130,7 +153,7 @@ export function layoutIso(root: IsoDirectory, options: IsoOptions): IsoLayout {
       const spill0 = d === rootDir && i === 0 ? [erEntry()] : [];
       const { inline, spill } = fitSystemUse(ids[i].length, list);
       const rest = [...spill, ...spill0];
-      const ce = rest.length ? continuation.place(rest) : undefined;
+      const ce = rest.length ? d.continuation.place(rest) : undefined;
       d.primary.systemUse.push({ inline, ce });
       const su = inline.reduce((n, e) => n + e.length, 0) + (ce ? CE_LENGTH : 0);
       lengths.push(recordLength(ids[i].length, su));
@@ -149,11 +172,9 @@ export function layoutIso(root: IsoDirectory, options: IsoOptions): IsoLayout {
   // Path tables.
   const ptEntries = (order: Dir[], tree: 'primary' | 'joliet', id: (d: Dir) => Uint8Array): PathTableEntry[] =>
     order.map((d) => ({ id: id(d), extent: 0, parent: (d.parent ?? d)[tree].number }));
-  const primaryId = (d: Dir) => {
-    if (!d.parent) return ID_SELF;
-    return asciiBytes(d.parent.entries.find((e) => e.dir === d)!.primary.id);
-  };
-  const jolietId = (d: Dir) => (d.parent ? ucs2Bytes(d.parent.entries.find((e) => e.dir === d)!.joliet) : ID_SELF);
+  // Through the directory's own entry: searching the parent's entries is quadratic in a folder of folders.
+  const primaryId = (d: Dir) => (d.entry ? asciiBytes(d.entry.primary.id) : ID_SELF);
+  const jolietId = (d: Dir) => (d.entry ? ucs2Bytes(d.entry.joliet) : ID_SELF);
   const primaryPt = ptEntries(primaryDirs, 'primary', primaryId);
   const jolietPt = ptEntries(jolietDirs, 'joliet', jolietId);
   const primaryPtSize = pathTableSize(primaryPt);
@@ -168,9 +189,11 @@ export function layoutIso(root: IsoDirectory, options: IsoOptions): IsoLayout {
     jl: take(sectorsFor(jolietPtSize)),
     jm: take(sectorsFor(jolietPtSize)),
   };
-  for (const d of primaryDirs) d.primary.sector = take(d.primary.size / SECTOR);
+  for (const d of primaryDirs) {
+    d.primary.sector = take(d.primary.size / SECTOR);
+    d.continuationSector = take(d.continuation.sectorCount);
+  }
   for (const d of jolietDirs) d.joliet.sector = take(d.joliet.size / SECTOR);
-  const continuationBase = take(continuation.sectorCount);
   const metadataSectors = next;
   const files: FileExtent[] = [];
   for (const d of primaryDirs)
@@ -199,9 +222,10 @@ export function layoutIso(root: IsoDirectory, options: IsoOptions): IsoLayout {
     ];
     records.forEach((r, i) => {
       const su = d.primary.systemUse[i];
-      const ce = su.ce ? [ceEntry(continuationBase + su.ce.sector, su.ce.offset, su.ce.length)] : [];
+      const ce = su.ce ? [ceEntry(d.continuationSector + su.ce.sector, su.ce.offset, su.ce.length)] : [];
       writeRecord(out, base + d.primary.offsets[i], { ...r, date, systemUse: [...su.inline, ...ce] });
     });
+    d.continuation.serialize(out.subarray(d.continuationSector * SECTOR), d.continuationSector);
   }
   for (const d of jolietDirs) {
     const base = d.joliet.sector * SECTOR;
@@ -213,7 +237,6 @@ export function layoutIso(root: IsoDirectory, options: IsoOptions): IsoLayout {
     ];
     records.forEach((r, i) => writeRecord(out, base + d.joliet.offsets[i], { ...r, date, systemUse: [] }));
   }
-  continuation.serialize(out.subarray(continuationBase * SECTOR), continuationBase);
   writePathTable(out, pt.pl * SECTOR, primaryPt, false);
   writePathTable(out, pt.pm * SECTOR, primaryPt, true);
   writePathTable(out, pt.jl * SECTOR, jolietPt, false);

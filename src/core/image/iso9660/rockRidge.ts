@@ -80,44 +80,69 @@ const SL_PARENT = 0x04;
 const SL_ROOT = 0x08;
 const SL_CONTINUE = 0x01;
 
-/** SL: a symbolic link's target as component records, packed into as many entries as needed. */
+/**
+ * SL: a symbolic link's target as component records, packed into as many entries as needed.
+ * Every entry but the last ends inside a text component (flagged CONTINUE): libarchive joins
+ * the first component of a following SL entry to the previous one without a '/', the kernel
+ * and the other readers rejoin a split component, so only this split reads the same everywhere.
+ */
 export function slEntries(target: string): Uint8Array[] {
-  const components: Uint8Array[] = [];
+  const components: Array<{ flags: number; text?: Uint8Array }> = [];
   const parts = target.split('/');
   parts.forEach((p, i) => {
-    if (i === 0 && p === '' && parts.length > 1) components.push(Uint8Array.of(SL_ROOT, 0));
-    else if (p === '.') components.push(Uint8Array.of(SL_CURRENT, 0));
-    else if (p === '..') components.push(Uint8Array.of(SL_PARENT, 0));
-    else if (p !== '') {
-      const bytes = utf8.encode(p);
-      const room = MAX_ENTRY - 5 - 2;
-      for (let at = 0; at < bytes.length; at += room) {
-        const piece = bytes.subarray(at, at + room);
-        const c = new Uint8Array(2 + piece.length);
-        c[0] = at + room < bytes.length ? SL_CONTINUE : 0;
-        c[1] = piece.length;
-        c.set(piece, 2);
-        components.push(c);
-      }
-    }
+    if (i === 0 && p === '' && parts.length > 1) components.push({ flags: SL_ROOT });
+    else if (p === '.') components.push({ flags: SL_CURRENT });
+    else if (p === '..') components.push({ flags: SL_PARENT });
+    else if (p !== '') components.push({ flags: 0, text: utf8.encode(p) });
   });
-  const groups: Uint8Array[][] = [[]];
-  let used = 5;
-  for (const c of components) {
-    if (used + c.length > MAX_ENTRY) {
-      groups.push([]);
-      used = 5;
+  const room = MAX_ENTRY - 5; // component bytes in one entry
+  const groups: Array<Array<{ flags: number; text?: Uint8Array }>> = [];
+  let group: Array<{ flags: number; text?: Uint8Array }> = [];
+  let used = 0;
+  const queue = components;
+  while (queue.length) {
+    const c = queue.shift()!;
+    const size = 2 + (c.text?.length ?? 0);
+    if (used + size <= room) {
+      group.push(c);
+      used += size;
+      continue;
     }
-    groups[groups.length - 1].push(c);
-    used += c.length;
+    const free = room - used - 2;
+    if (c.text && free >= 1) {
+      group.push({ flags: SL_CONTINUE, text: c.text.subarray(0, free) });
+      queue.unshift({ flags: c.flags, text: c.text.subarray(free) });
+    } else {
+      // A special component (or no room left): split the entry's last text component of two
+      // bytes or more instead, moving its last byte and what follows to the next entry.
+      let k = group.length - 1;
+      while (k >= 0 && !((group[k].text?.length ?? 0) >= 2)) k--;
+      if (k >= 0) {
+        const t = group[k];
+        const moved = group.splice(k);
+        group.push({ flags: SL_CONTINUE, text: t.text!.subarray(0, t.text!.length - 1) });
+        queue.unshift({ flags: t.flags, text: t.text!.subarray(t.text!.length - 1) }, ...moved.slice(1), c);
+      } else queue.unshift(c); // nothing to split (only one-byte names): a plain boundary
+    }
+    groups.push(group);
+    group = [];
+    used = 0;
   }
+  groups.push(group);
   return groups.map((g, i) => {
-    const data = new Uint8Array(1 + g.reduce((n, c) => n + c.length, 0));
+    const records = g.map((c) => {
+      const r = new Uint8Array(2 + (c.text?.length ?? 0));
+      r[0] = c.flags;
+      r[1] = c.text?.length ?? 0;
+      if (c.text) r.set(c.text, 2);
+      return r;
+    });
+    const data = new Uint8Array(1 + records.reduce((n, r) => n + r.length, 0));
     data[0] = i < groups.length - 1 ? SL_CONTINUE : 0;
     let at = 1;
-    for (const c of g) {
-      data.set(c, at);
-      at += c.length;
+    for (const r of records) {
+      data.set(r, at);
+      at += r.length;
     }
     return entry('SL', data);
   });

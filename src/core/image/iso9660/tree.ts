@@ -49,5 +49,11 @@ export const S_IFDIR = 0o040000;
 export const S_IFREG = 0o100000;
 export const S_IFLNK = 0o120000;
 
-/** Files this large need ISO level 3 multi-extent files, which this writer does not make. */
+/** Larger files need ISO level 3 multi-extent files, which this writer does not make: the scan refuses them. */
 export const MAX_FILE_SIZE = 0xffffffff;
+
+/**
+ * Path tables number directories and give each entry its parent's number in 16 bits, so more
+ * than 65,535 directories (the root included) cannot be described; genisoimage refuses too.
+ */
+export const MAX_DIRECTORIES = 0xffff;

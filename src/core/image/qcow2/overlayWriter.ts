@@ -29,6 +29,15 @@ export function checkOverlaySpec(spec: OverlaySpec): string | undefined {
   return undefined;
 }
 
+/**
+ * The virtual size an overlay gets for a base of `baseSize` bytes: QEMU addresses disks in
+ * 512-byte sectors and reads a raw base's tail as a whole sector, so `qemu-img create` rounds
+ * up; storing the exact size would make QEMU round down and lose the base's last bytes.
+ */
+export function overlayVirtualSize(baseSize: number): number {
+  return Math.ceil(baseSize / 512) * 512;
+}
+
 /** L1 entries needed: each covers cluster_size × (cluster_size / 8) bytes (512 MiB). */
 export function l1SizeFor(size: number): number {
   return Math.ceil(size / (CLUSTER_SIZE * (CLUSTER_SIZE / 8)));
@@ -40,7 +49,8 @@ export function createOverlay(spec: OverlaySpec): Uint8Array {
   if (problem) throw new Error(problem);
   const name = new TextEncoder().encode(spec.backingName);
   const format = new TextEncoder().encode(spec.backingFormat);
-  const l1Size = l1SizeFor(spec.size);
+  const size = overlayVirtualSize(spec.size);
+  const l1Size = l1SizeFor(size);
   const l1Clusters = Math.max(1, Math.ceil((l1Size * 8) / CLUSTER_SIZE));
   const l1Offset = 3 * CLUSTER_SIZE;
   const clusters = 3 + l1Clusters;
@@ -56,7 +66,7 @@ export function createOverlay(spec: OverlaySpec): Uint8Array {
   setU64(v, 8, nameAt);
   v.setUint32(16, name.length);
   v.setUint32(20, CLUSTER_BITS);
-  setU64(v, 24, spec.size);
+  setU64(v, 24, size);
   v.setUint32(32, 0); // no encryption
   v.setUint32(36, l1Size);
   setU64(v, 40, l1Offset);
