@@ -47,11 +47,21 @@ for (const dir of dirs) {
 }
 
 // Where we point at the offending construct itself while Jing points at its element.
-const PRECISER: Record<string, number> = { 'interleave-text.rng': 2, 'repeated-attribute.rng': 3, 'wildcard-attribute.rng': 2 };
+const PRECISER: Record<string, number> = {
+  'interleave-text.rng': 2,
+  'repeated-attribute.rng': 3,
+  'wildcard-attribute.rng': 2,
+  's7-define-reused-in-attribute.rng': 4,
+  's7-list-element-kept.rng': 3,
+  's72-data-in-attribute.rng': 3,
+  's72-interleave-list-data.rng': 2,
+  's72-repeated-data.rng': 2,
+};
 
 test('schema errors are reported with their place, as Jing rejects the schema', () => {
   const d = join(FIXTURES, 'schema-errors');
   const jing = JSON.parse(readFileSync(join(d, 'jing.json'), 'utf8')) as Record<string, JingResult>;
+  const wrongLine: string[] = [];
   for (const [file, want] of Object.entries(jing)) {
     assert.equal(want.valid, false);
     let error: RngSchemaError | undefined;
@@ -63,9 +73,10 @@ test('schema errors are reported with their place, as Jing rejects the schema', 
     }
     assert.ok(error, `${file} should not compile`);
     assert.ok(error.problems.length > 0);
-    if (want.errors[0]) {
-      assert.equal(error.problems[0].line + 1, PRECISER[file] ?? want.errors[0].line, `${file}: ${error.problems[0].message} / Jing: ${want.errors[0].message}`);
+    if (want.errors[0] && error.problems[0].line + 1 !== (PRECISER[file] ?? want.errors[0].line)) {
+      wrongLine.push(`${file}: ${error.problems[0].line + 1}: ${error.problems[0].message} / Jing: ${want.errors[0].line}: ${want.errors[0].message}`);
     }
     assert.ok(existsSync(error.problems[0].file), `${file}: names a real file (${error.problems[0].file})`);
   }
+  assert.deepEqual(wrongLine, []);
 });
