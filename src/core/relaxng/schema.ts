@@ -6,6 +6,7 @@ import { Simplifier } from './simplify';
 import { K, PatternPool, type ElementDecl, type Pattern } from './patterns';
 import { Deriver } from './derive';
 import { contains } from './name-class';
+import { decodeXml } from '../xml/encoding';
 
 /** The schema itself is wrong (or unreadable); `problems` say where. */
 export class RngSchemaError extends Error {
@@ -20,7 +21,12 @@ export class RngSchemaError extends Error {
   }
 }
 
-export const nodeLoader: SchemaLoader = (path) => readFileSync(path, 'utf8');
+/** Reads a schema file, honouring its encoding declaration. */
+export const nodeLoader: SchemaLoader = (path) => {
+  const decoded = decodeXml(readFileSync(path));
+  if (decoded.error) throw new Error(`line ${decoded.error.line + 1}: ${decoded.error.message}`);
+  return decoded.text;
+};
 
 /** Interned states beyond this are dropped by recompiling (long editing sessions). */
 const MAX_PATTERNS = 400_000;
