@@ -126,11 +126,12 @@ const COMPLEX = 1;
 const SIMPLE = 2;
 
 /**
- * Checks the simplified schema reached from `start`. `locs` gives where a pattern was written;
+ * Checks the simplified schema reached from `start` and returns the elements it reaches (their
+ * patterns). `locs` gives where a pattern was written;
  * patterns without one (shared leaves, inner nodes of a balanced group) are reported at the
  * nearest enclosing pattern that has one.
  */
-export function checkSimplified(start: Pattern, locs: Map<number, Loc>, fallback: Loc, report: (loc: Loc, message: string) => void): void {
+export function checkSimplified(start: Pattern, locs: Map<number, Loc>, fallback: Loc, report: (loc: Loc, message: string) => void): Pattern[] {
   const seen = new Set<number>();
   const operandsChecked = new Set<number>();
   const levels = new Map<number, Level>();
@@ -250,4 +251,5 @@ export function checkSimplified(start: Pattern, locs: Map<number, Loc>, fallback
     walk();
     contentType(decl.content, at);
   }
+  return elements;
 }

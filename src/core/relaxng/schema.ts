@@ -6,6 +6,7 @@ import { Simplifier } from './simplify';
 import { K, PatternPool, type ElementDecl, type Pattern } from './patterns';
 import { Deriver } from './derive';
 import { contains } from './name-class';
+import type { IdTable } from './idTypes';
 import { decodeXml } from '../xml/encoding';
 
 /** The schema itself is wrong (or unreadable); `problems` say where. */
@@ -41,6 +42,8 @@ export class RngSchema {
     public start: Pattern,
     public decls: readonly ElementDecl[],
     private readonly rebuild?: () => RngSchema,
+    /** ID-typed attributes to check in documents (DTD compatibility), if the schema has any. */
+    readonly ids?: IdTable,
   ) {
     this.deriver = new Deriver(pool);
   }
@@ -80,7 +83,7 @@ export function compileRngSchema(file: string, loader: SchemaLoader = nodeLoader
     const simplifier = new Simplifier(pool, reader);
     const start = simplifier.build(top);
     if (reader.problems.length) throw new RngSchemaError(reader.problems);
-    return new RngSchema(abs, pool, start, simplifier.decls, () => compileRngSchema(file, loader));
+    return new RngSchema(abs, pool, start, simplifier.decls, () => compileRngSchema(file, loader), simplifier.ids);
   } catch (e) {
     if (e instanceof DepthError) {
       reader.problem(e.loc, e.message);

@@ -8,6 +8,7 @@ import type { Component, Grammar, Loc, RPattern } from './ast';
 import type { SchemaReader } from './reader';
 import { PatternPool, type ElementDecl, type Pattern } from './patterns';
 import { checkSimplified } from './restrictions';
+import { buildIdTable, type IdTable } from './idTypes';
 
 interface Define {
   name: string;
@@ -24,6 +25,8 @@ export class Simplifier {
   private readonly grammars = new Map<Grammar, { defines: Map<string, Define>; start?: Define }>();
   private readonly pending: Array<{ decl: ElementDecl; body: RPattern }> = [];
   readonly decls: ElementDecl[] = [];
+  /** ID-typed attributes (DTD compatibility), when the schema uses ID, IDREF or IDREFS. */
+  ids: IdTable | undefined;
   private depth = 0;
   /** Where each simplified pattern was first written (for the section 7 messages). */
   private readonly locs = new Map<number, Loc>();
@@ -37,7 +40,8 @@ export class Simplifier {
   build(top: RPattern): Pattern {
     const start = this.conv(top);
     this.drain();
-    checkSimplified(start, this.locs, top.loc, (loc, m) => this.problem(loc, m));
+    const report = (loc: Loc, m: string) => this.problem(loc, m);
+    this.ids = buildIdTable(checkSimplified(start, this.locs, top.loc, report), this.locs, top.loc, report);
     // Definitions that no start reaches are still read and checked (datatypes, values, nested
     // grammars), as Jing does; the section 7 restrictions apply only to the simplified schema.
     this.unreachable = true;

@@ -74,6 +74,11 @@ const EXPECTED: Record<string, RegExp> = {
   's7-define-reused-in-attribute': /<attribute> is not allowed inside <attribute>/,
   's7-start-choice-empty': /<empty> is not allowed in <start>/,
   's7-list-element-kept': /<element> is not allowed inside <list>/,
+  // DTD Compatibility section 4: where ID-typed datatypes may be.
+  'id-in-element-content': /ID-type ID must be the whole content of an "attribute" pattern/,
+  'id-in-choice': /ID-type ID must be the whole content of an "attribute" pattern/,
+  'id-wildcard-element': /must have a name class that contains only "choice" and "name" elements/,
+  'id-conflicting-types': /conflicting ID-types for attribute "id" of element "doc"/,
 };
 
 test('each rule of the specification refuses the schema that breaks it, with that rule as the reason', () => {
@@ -109,4 +114,19 @@ test('schemas valid only once simplified: their documents validate', () => {
   const schema = compileRngSchema(join(__dirname, '../../fixtures/relaxng/simplified/schema.rng'));
   assert.deepEqual(validateText(schema, '<doc n="7"><item>1</item></doc>'), []);
   assert.match(validateText(schema, '<doc a="1"><item>1</item></doc>')[0]?.message ?? '', /attribute "a" not allowed/);
+});
+
+test('IDs (DTD Compatibility section 4): each given once, every IDREF and IDREFS token refers to one', () => {
+  const schema = compileRngSchema(join(__dirname, '../../fixtures/relaxng/id-idref/schema.rng'));
+  const at = (text: string) => validateText(schema, text).map((d) => `${d.range.start.line}:${d.range.start.character}: ${d.message}`);
+  assert.deepEqual(at('<network><host name="gw"/><host name="web" gateway=" gw " peers="gw web"/></network>'), []);
+  assert.deepEqual(at('<network>\n<host name="a"/>\n<host name="a" peers="a b"/>\n<link to="c"/></network>'), [
+    '1:12: first occurrence of ID "a"',
+    '2:12: ID "a" has already been defined',
+    '2:22: IDREF "b" without matching ID',
+    '3:10: IDREF "c" without matching ID',
+  ]);
+  // A schema without ID-types gives these attributes no meaning: nothing is checked.
+  const plain = compileRngSchema('/m/p.rng', () => `<element name="a" ${RNG}><zeroOrMore><element name="b"><attribute name="id"/></element></zeroOrMore></element>`);
+  assert.deepEqual(validateText(plain, '<a><b id="x"/><b id="x"/></a>'), []);
 });
