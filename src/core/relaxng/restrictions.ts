@@ -138,24 +138,35 @@ export function checkSimplified(start: Pattern, locs: Map<number, Loc>, fallback
   const contentTypes = new Map<number, number>();
   const elements: Pattern[] = [];
   const elementSeen = new Set<number>();
-  const stack: Array<{ p: Pattern; bits: number; at: Loc }> = [{ p: start, bits: IN_START, at: locs.get(start.id) ?? fallback }];
+  // The walk's stack as three parallel arrays: no object per visit (schemas have 10^5 patterns).
+  const ps: Pattern[] = [start];
+  const bs: number[] = [IN_START];
+  const ats: Loc[] = [locs.get(start.id) ?? fallback];
+  const push = (q: Pattern, b: number, at: Loc): void => {
+    ps.push(q);
+    bs.push(b);
+    ats.push(at);
+  };
 
   const walk = (): void => {
-    while (stack.length) {
-      const { p, bits, at: outer } = stack.pop()!;
+    while (ps.length) {
+      const p = ps.pop()!;
+      const bits = bs.pop()!;
+      const outer = ats.pop()!;
       const key = p.id * 64 + bits;
       if (seen.has(key)) continue;
       seen.add(key);
-      const shared = p.k === K.Empty || p.k === K.Text || p.k === K.Data || p.k === K.Value;
-      const at = shared ? outer : (locs.get(p.id) ?? outer);
-      for (const [bit, where, forbidden] of FORBIDDEN) {
-        if (bits & bit && forbidden.has(p.k)) {
-          report(at, bit === IN_START ? `<${NAMES[p.k]}> is not allowed in <start> (it can only choose elements)` : `<${NAMES[p.k]}> is not allowed inside ${where}`);
-          break;
+      const k = p.k;
+      const at = k === K.Empty || k === K.Text || k === K.Data || k === K.Value ? outer : (locs.get(p.id) ?? outer);
+      if (bits !== 0) {
+        for (const [bit, where, forbidden] of FORBIDDEN) {
+          if (bits & bit && forbidden.has(k)) {
+            report(at, bit === IN_START ? `<${NAMES[k]}> is not allowed in <start> (it can only choose elements)` : `<${NAMES[k]}> is not allowed inside ${where}`);
+            break;
+          }
         }
       }
-      const push = (q: Pattern, b: number) => stack.push({ p: q, bits: b, at });
-      switch (p.k) {
+      switch (k) {
         case K.Element:
           if (!elementSeen.has(p.id)) {
             elementSeen.add(p.id);
@@ -165,30 +176,30 @@ export function checkSimplified(start: Pattern, locs: Map<number, Loc>, fallback
         case K.Attribute:
           if (bits & IN_REPEATED_GROUP) report(at, 'attributes cannot be repeated: an <attribute> inside <group> or <interleave> inside <oneOrMore> (or <zeroOrMore>)');
           if (!isFinite(p.nc!) && !(bits & IN_ONE_OR_MORE)) report(at, 'an <attribute> with a wildcard name (anyName, nsName) must be inside <oneOrMore> or <zeroOrMore>');
-          push(p.a!, IN_ATTRIBUTE);
+          push(p.a!, IN_ATTRIBUTE, at);
           break;
         case K.Choice:
-          for (const q of p.alts!) push(q, bits);
+          for (const q of p.alts!) push(q, bits, at);
           break;
         case K.Group:
         case K.Interleave: {
           if (!operandsChecked.has(p.id)) {
             operandsChecked.add(p.id);
-            for (const m of checkOperands(p.k === K.Group ? 'group' : 'interleave', [p.a!, p.b!], levels)) report(at, m);
+            for (const m of checkOperands(k === K.Group ? 'group' : 'interleave', [p.a!, p.b!], levels)) report(at, m);
           }
           const b = bits & IN_ONE_OR_MORE ? bits | IN_REPEATED_GROUP : bits;
-          push(p.b!, b);
-          push(p.a!, b);
+          push(p.b!, b, at);
+          push(p.a!, b, at);
           break;
         }
         case K.OneOrMore:
-          push(p.a!, bits | IN_ONE_OR_MORE);
+          push(p.a!, bits | IN_ONE_OR_MORE, at);
           break;
         case K.List:
-          push(p.a!, bits | IN_LIST);
+          push(p.a!, bits | IN_LIST, at);
           break;
         case K.Data:
-          if (p.a) push(p.a, IN_EXCEPT);
+          if (p.a) push(p.a, IN_EXCEPT, at);
           break;
       }
     }
@@ -247,7 +258,7 @@ export function checkSimplified(start: Pattern, locs: Map<number, Loc>, fallback
   for (let i = 0; i < elements.length; i++) {
     const decl = elements[i].el!;
     const at = locs.get(elements[i].id) ?? fallback;
-    stack.push({ p: decl.content, bits: 0, at });
+    push(decl.content, 0, at);
     walk();
     contentType(decl.content, at);
   }

@@ -8,7 +8,7 @@ import type { Component, Grammar, Loc, RPattern } from './ast';
 import type { SchemaReader } from './reader';
 import { PatternPool, type ElementDecl, type Pattern } from './patterns';
 import { checkSimplified } from './restrictions';
-import { buildIdTable, type IdTable } from './idTypes';
+import { buildIdTable, idTypeOf, type IdTable } from './idTypes';
 
 interface Define {
   name: string;
@@ -27,6 +27,8 @@ export class Simplifier {
   readonly decls: ElementDecl[] = [];
   /** ID-typed attributes (DTD compatibility), when the schema uses ID, IDREF or IDREFS. */
   ids: IdTable | undefined;
+  /** Whether any data or value pattern has an ID-type (else the ID checks are skipped). */
+  private usesIds = false;
   private depth = 0;
   /** Where each simplified pattern was first written (for the section 7 messages). */
   private readonly locs = new Map<number, Loc>();
@@ -41,7 +43,8 @@ export class Simplifier {
     const start = this.conv(top);
     this.drain();
     const report = (loc: Loc, m: string) => this.problem(loc, m);
-    this.ids = buildIdTable(checkSimplified(start, this.locs, top.loc, report), this.locs, top.loc, report);
+    const elements = checkSimplified(start, this.locs, top.loc, report);
+    if (this.usesIds) this.ids = buildIdTable(elements, this.locs, top.loc, report);
     // Definitions that no start reaches are still read and checked (datatypes, values, nested
     // grammars), as Jing does; the section 7 restrictions apply only to the simplified schema.
     this.unreachable = true;
@@ -182,6 +185,7 @@ export class Simplifier {
       case 'data': {
         try {
           const dt = createDatatype(p.lib, p.type, p.params);
+          if (idTypeOf(dt)) this.usesIds = true;
           const except = p.except ? this.conv(p.except) : undefined;
           return pool.data(dt, except);
         } catch (e) {
@@ -193,6 +197,7 @@ export class Simplifier {
       case 'value': {
         try {
           const dt = createDatatype(p.lib, p.type);
+          if (idTypeOf(dt)) this.usesIds = true;
           const ctx = { resolve: (prefix: string) => p.ns.get(prefix) };
           const v = dt.value(p.text, ctx);
           if (v === undefined) {

@@ -534,7 +534,7 @@ class Parser {
     return i + 2;
   }
 
-  /** doctypedecl ::= '<!DOCTYPE' S Name (S ExternalID)? S? ('[' intSubset ']' S?)? '>': skipped, never expanded. */
+  /** doctypedecl ::= '<!DOCTYPE' S Name (S ExternalID)? S? ('[' intSubset ']' S?)? '>': general entities recorded, the rest skipped. */
   private doctype(lt: number): number {
     const s = this.s;
     const n = s.length;
