@@ -9,6 +9,7 @@ import { formatJson, toJsonDiagnostics, type JsonDiagnostic } from '../../core/c
 import { compileRngSchema, RngSchemaError, validateText, type RngSchema } from '../../core/relaxng/index';
 import { diagnostic, range, type FileDiagnostics } from '../../core/common/diagnostic';
 import { errorMessage } from '../../core/common/errors';
+import { decodeXml } from '../../core/xml/encoding';
 
 const CODE = 'rng-invalid';
 
@@ -51,14 +52,21 @@ Exit status: 1 when the schema is wrong or any file is invalid, 0 otherwise, 2 o
     if (schema) {
       for (const f of files) {
         const file = path.resolve(io.cwd, f);
-        let text: string;
+        let bytes: Uint8Array;
         try {
-          text = readFileSync(file, 'utf8');
+          bytes = readFileSync(file);
         } catch (e) {
           results.push({ file, diagnostics: [diagnostic('file-unreadable', 'error', `cannot read file: ${errorMessage(e).replace(/^[A-Z]+: /, '')}`, range(0, 0, 0, 0))] });
           continue;
         }
-        results.push({ file, diagnostics: validateText(schema, text.replace(/^\uFEFF/, ''), { code: CODE }) });
+        // The encoding declaration (or BOM) says how to read the bytes, as Jing does.
+        const decoded = decodeXml(bytes);
+        if (decoded.error) {
+          const line = decoded.error.line;
+          results.push({ file, diagnostics: [diagnostic('xml-malformed', 'error', `XML is not well-formed: ${decoded.error.message}`, range(line, 0, line, 0))] });
+          continue;
+        }
+        results.push({ file, diagnostics: validateText(schema, decoded.text, { code: CODE }) });
       }
     }
     const diags = toJsonDiagnostics(results, io.cwd);

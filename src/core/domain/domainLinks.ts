@@ -24,7 +24,10 @@ export function domainLinks(text: string, file: string, project: ContextProject,
     const target = localPath(value, file, project, exists);
     if (target) out.push({ range: doc.lines.rangeOf(span.start, span.end), target });
   };
-  const walk = (el: XmlElement) => {
+  // Iterative, in document order: a well-formed document may nest 100,000 levels deep.
+  const stack: XmlElement[] = [doc.root];
+  while (stack.length) {
+    const el = stack.pop()!;
     for (const a of el.attributes) if (PATH_ATTRIBUTES.has(a.local) && a.value) add(a.value, a.valueSpan);
     if (PATH_ELEMENTS.has(el.local)) {
       const t = el.children.find((c) => c.kind === 'text');
@@ -34,9 +37,11 @@ export function domainLinks(text: string, file: string, project: ContextProject,
         add(value, { start, end: start + value.length });
       }
     }
-    for (const c of el.children) if (c.kind === 'element') walk(c);
-  };
-  walk(doc.root);
+    for (let i = el.children.length - 1; i >= 0; i--) {
+      const c = el.children[i];
+      if (c.kind === 'element') stack.push(c);
+    }
+  }
   return out;
 }
 

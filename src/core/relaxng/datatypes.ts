@@ -4,6 +4,7 @@
 import { compileXsdRegex, XsdRegexError, type XsdRegex } from './xsdRegex';
 
 export const XSD_LIBRARY = 'http://www.w3.org/2001/XMLSchema-datatypes';
+export const COMPATIBILITY_LIBRARY = 'http://relaxng.org/ns/compatibility/datatypes/1.0';
 
 /** Resolves a prefix ('' for the default namespace) in the context of a value. */
 export interface ValueContext {
@@ -313,7 +314,11 @@ export function createDatatype(library: string, name: string, params: Param[] = 
   if (dt) return dt;
   if (library === '') dt = builtin(name, params);
   else if (library === XSD_LIBRARY || library === XSD_LIBRARY.replace(/-datatypes$/, '')) dt = xsd(name, params);
-  else throw new DatatypeError(`unknown datatype library "${library}"`);
+  else if (library === COMPATIBILITY_LIBRARY) {
+    // DTD Compatibility section 5: ID, IDREF and IDREFS, as XML Schema has them (facets too, as Jing).
+    if (name !== 'ID' && name !== 'IDREF' && name !== 'IDREFS') throw new DatatypeError(`unknown datatype "${name}" in the DTD compatibility library (it has ID, IDREF and IDREFS)`);
+    dt = xsd(name, params);
+  } else throw new DatatypeError(`unknown datatype library "${library}"`);
   if (cache.size < 10000) cache.set(key, dt);
   return dt;
 }

@@ -3,6 +3,7 @@
 import { parseXml, wellFormednessDiagnostics, type XmlDocument } from '../xml/parse';
 import { compareDiagnostics, diagnostic, type Diagnostic } from '../common/diagnostic';
 import { Walker } from './validate';
+import { checkIds } from './idTypes';
 import type { RngSchema } from './schema';
 
 export { compileRngSchema, RngSchema, RngSchemaError, nodeLoader } from './schema';
@@ -32,7 +33,9 @@ export function validateDocument(schema: RngSchema, doc: XmlDocument, options: R
   }
   const code = options.code ?? 'rng-invalid';
   const extra = options.source ? { source: options.source } : {};
-  return walker.faults
+  const faults = [...walker.faults];
+  if (schema.ids) checkIds(schema.ids, doc, (span, message) => void (faults.length < (options.maxErrors ?? 1000) && faults.push({ span, message })));
+  return faults
     .map((f) => diagnostic(code, 'error', f.message, doc.lines.rangeOf(f.span.start, f.span.end), extra))
     .sort(compareDiagnostics);
 }

@@ -2,11 +2,35 @@
 // Problems in the schema are collected (with file and span) rather than thrown one by one, so
 // a schema author sees all of them.
 import { parseXml, type XmlElement, type XmlDocument } from '../xml/parse';
+import { scanName } from '../xml/scanner';
 import { ncAnyName, ncChoice, ncName, ncNsName, type NameClass } from './nameClass';
 import type { Component, Grammar, Loc, RPattern } from './ast';
 
 export const RNG_NS = 'http://relaxng.org/ns/structure/1.0';
+const XML_NS = 'http://www.w3.org/XML/1998/namespace';
+const XMLNS_ATTR_NS = 'http://www.w3.org/2000/xmlns';
 const MAX_DEPTH = 400;
+
+// Section 3: the attributes each element of the RELAX NG syntax may have besides ns and
+// datatypeLibrary (which every one may have) and attributes in other namespaces.
+const ATTRIBUTES: Record<string, readonly string[]> = {
+  element: ['name'], attribute: ['name'], ref: ['name'], parentRef: ['name'], define: ['name', 'combine'],
+  start: ['combine'], externalRef: ['href'], include: ['href'], data: ['type'], value: ['type'], param: ['name'],
+};
+
+/** NCName: an XML Name without colons. */
+export function isNCName(s: string): boolean {
+  return s.length > 0 && scanName(s, 0, s.length) === s.length && !s.includes(':');
+}
+
+/** Why a datatypeLibrary value is not an absolute URI without a fragment (RFC 2396), if it is not. */
+function datatypeLibraryProblem(v: string): string | undefined {
+  if (v === '') return undefined;
+  if (/%(?![0-9A-Fa-f]{2})/.test(v) || /^[a-zA-Z][a-zA-Z0-9+.-]*:$/.test(v)) return `"${v}" is not a valid URI reference according to RFC 2396`;
+  if (!/^[a-zA-Z][a-zA-Z0-9+.-]*:/.test(v)) return `URI in value of "datatypeLibrary" attribute must not be relative ("${v}")`;
+  if (v.includes('#')) return `URI in value of "datatypeLibrary" attribute must not have a fragment identifier ("${v}")`;
+  return undefined;
+}
 
 export interface SchemaProblem {
   file: string;
@@ -45,11 +69,15 @@ interface Ctx {
   prefixes: Map<string, string>;
   grammar: Grammar | undefined;
   depth: number;
+  /** Base URI for href (the file, or as changed by xml:base). */
+  base: string;
 }
 
 export class SchemaReader {
   readonly problems: SchemaProblem[] = [];
   readonly refs: Array<Extract<RPattern, { t: 'ref' | 'parentRef' }>> = [];
+  /** Every grammar read, reachable or not (their definitions are all checked). */
+  readonly grammars: Grammar[] = [];
   private readonly docs = new Map<string, XmlDocument | null>();
   private readonly includeStack: string[] = [];
 
@@ -59,7 +87,7 @@ export class SchemaReader {
   readSchema(file: string): RPattern | undefined {
     const root = this.rootOf(file, undefined);
     if (!root) return undefined;
-    return this.pattern(root, { file, ns: '', lib: '', prefixes: new Map([['xml', 'http://www.w3.org/XML/1998/namespace']]), grammar: undefined, depth: 0 }, 'the schema');
+    return this.pattern(root, { file, ns: '', lib: '', prefixes: new Map([['xml', XML_NS]]), grammar: undefined, depth: 0, base: file }, 'the schema');
   }
 
   problem(loc: Loc | undefined, message: string, file?: string): void {
@@ -103,25 +131,48 @@ export class SchemaReader {
     return { file: ctx.file, span: el.nameSpan };
   }
 
-  /** Context for an element: xmlns declarations, ns and datatypeLibrary inheritance. */
+  /**
+   * Context for an element: xmlns declarations, ns and datatypeLibrary inheritance, xml:base.
+   * Also checks the element's attributes against section 3 (call it once per element).
+   */
   private enter(el: XmlElement, ctx: Ctx): Ctx {
     let prefixes = ctx.prefixes;
     let ns = ctx.ns;
     let lib = ctx.lib;
+    let base = ctx.base;
+    const allowed = ATTRIBUTES[el.local] ?? [];
     for (const a of el.attributes) {
       if (a.prefix === 'xmlns' || a.name === 'xmlns') {
         if (prefixes === ctx.prefixes) prefixes = new Map(prefixes);
         prefixes.set(a.prefix === 'xmlns' ? a.local : '', a.value);
-      } else if (a.uri === '' && a.local === 'ns') ns = a.value;
-      else if (a.uri === '' && a.local === 'datatypeLibrary') {
-        lib = a.value;
-        if (lib !== '' && !/^[a-zA-Z][a-zA-Z0-9+.-]*:/.test(lib)) {
-          this.problem({ file: ctx.file, span: a.valueSpan }, `datatypeLibrary "${lib}" is not an absolute URI`);
-        }
+      } else if (a.uri === '') {
+        if (a.local === 'ns') ns = a.value;
+        else if (a.local === 'datatypeLibrary') {
+          lib = a.value;
+          const why = datatypeLibraryProblem(lib);
+          if (why) this.problem({ file: ctx.file, span: a.valueSpan }, why);
+        } else if (!allowed.includes(a.local)) this.problem({ file: ctx.file, span: a.nameSpan }, `illegal attribute "${a.local}" on <${el.local}>`);
+      } else if (a.uri === RNG_NS) {
+        this.problem({ file: ctx.file, span: a.nameSpan }, `attribute name "${a.local}" incorrectly qualified with RELAX NG namespace URI`);
+      } else if (a.uri === XML_NS && a.local === 'base') {
+        // A base ending in '/' names a folder: keep the slash so hrefs resolve inside it.
+        base = resolveHref(base, a.value) + (/[\\/]$/.test(a.value) ? '/' : '');
       }
     }
     if (ctx.depth > MAX_DEPTH) throw new DepthError(this.loc(ctx, el));
-    return { ...ctx, prefixes, ns, lib, depth: ctx.depth + 1 };
+    return { ...ctx, prefixes, ns, lib, base, depth: ctx.depth + 1 };
+  }
+
+  /** Children that must not be there (section 3): RELAX NG elements in an element that takes none. */
+  private noChildren(kids: XmlElement[], ctx: Ctx, what: string): void {
+    if (kids.length) this.problem(this.loc(ctx, kids[0]), `<${kids[0].local}> is not allowed in ${what}`);
+  }
+
+  /** The value of a name attribute that must be an NCName (define, ref, parentRef, param, type). */
+  private ncname(el: XmlElement, ctx: Ctx, attr: string): string | undefined {
+    const v = this.attr(el, attr);
+    if (v !== undefined && !isNCName(v)) this.problem(this.loc(ctx, el), `"${v}" is not a valid local name`);
+    return v;
   }
 
   private rngChildren(el: XmlElement, file = ''): XmlElement[] {
@@ -177,6 +228,7 @@ export class SchemaReader {
           nc = this.nameClass(kids[0], ctx);
           rest = kids.slice(1);
         }
+        if (isAttr) this.checkAttributeName(nc, loc);
         const body: RPattern = isAttr && rest.length === 0 ? { t: 'text', loc } : this.group(rest, ctx, loc, `<${el.local}>`);
         if (isAttr && rest.length > 1) this.problem(loc, '<attribute> may contain only one pattern');
         return { t: el.local, nc, body, loc } as RPattern;
@@ -207,7 +259,8 @@ export class SchemaReader {
         return { t: el.local, loc };
       case 'ref':
       case 'parentRef': {
-        const name = this.attr(el, 'name');
+        this.noChildren(kids, ctx, `<${el.local}> (it must be empty)`);
+        const name = this.ncname(el, ctx, 'name');
         if (!name) {
           this.problem(loc, `<${el.local}> needs a name attribute`);
           return { t: 'notAllowed', loc };
@@ -222,7 +275,7 @@ export class SchemaReader {
         return r;
       }
       case 'data': {
-        const type = this.attr(el, 'type');
+        const type = this.ncname(el, ctx, 'type');
         if (!type) {
           this.problem(loc, '<data> needs a type attribute');
           return { t: 'notAllowed', loc };
@@ -230,13 +283,16 @@ export class SchemaReader {
         const params: Array<{ name: string; value: string }> = [];
         let except: RPattern | undefined;
         for (const k of kids) {
+          const kctx = this.enter(k, ctx);
+          if (except) this.problem(this.loc(ctx, k), `<${k.local}> is not allowed after <except> in <data>`);
           if (k.local === 'param') {
-            const pn = this.attr(k, 'name');
+            const pn = this.ncname(k, kctx, 'name');
+            this.noChildren(this.rngChildren(k, ctx.file), kctx, '<param> (it holds text only)');
             if (!pn) this.problem(this.loc(ctx, k), '<param> needs a name attribute');
             else params.push({ name: pn, value: this.textOf(k) });
           } else if (k.local === 'except') {
             const exKids = this.rngChildren(k, ctx.file);
-            const items = exKids.map((x) => this.pattern(x, this.enter(k, ctx), '<except>'));
+            const items = exKids.map((x) => this.pattern(x, kctx, '<except>'));
             if (items.length === 0) this.problem(this.loc(ctx, k), '<except> must contain a pattern');
             except = items.length === 1 ? items[0] : { t: 'choice', items, loc: this.loc(ctx, k) };
           } else this.problem(this.loc(ctx, k), `<${k.local}> is not allowed in <data>`);
@@ -244,19 +300,20 @@ export class SchemaReader {
         return { t: 'data', lib: ctx.lib, type, params, except, loc };
       }
       case 'value': {
-        const type = this.attr(el, 'type');
+        const type = this.ncname(el, ctx, 'type');
         const ns = new Map(ctx.prefixes);
         ns.set('', ctx.ns);
         if (kids.length) this.problem(loc, '<value> must contain text only');
         return { t: 'value', lib: type === undefined ? '' : ctx.lib, type: type ?? 'token', text: this.textOf(el), ns, loc };
       }
       case 'externalRef': {
+        this.noChildren(kids, ctx, '<externalRef> (it must be empty)');
         const href = this.attr(el, 'href');
         if (!href) {
           this.problem(loc, '<externalRef> needs an href attribute');
           return { t: 'notAllowed', loc };
         }
-        const file = resolveHref(ctx.file, href);
+        const file = resolveHref(ctx.base, href);
         if (this.includeStack.includes(file)) {
           this.problem(loc, `externalRef loop: "${file}" refers to itself`);
           return { t: 'notAllowed', loc };
@@ -266,13 +323,14 @@ export class SchemaReader {
         this.includeStack.push(file);
         try {
           // The referenced pattern inherits ns unless it sets its own; it starts with no grammar.
-          return this.pattern(root, { ...ctx, file, lib: '', grammar: undefined, prefixes: new Map([['xml', 'http://www.w3.org/XML/1998/namespace']]) }, 'externalRef');
+          return this.pattern(root, { ...ctx, file, base: file, lib: '', grammar: undefined, prefixes: new Map([['xml', XML_NS]]) }, 'externalRef');
         } finally {
           this.includeStack.pop();
         }
       }
       case 'grammar': {
         const grammar: Grammar = { parent: ctx.grammar, components: [], loc };
+        this.grammars.push(grammar);
         grammar.components = this.grammarContent(el, { ...ctx, grammar });
         return { t: 'grammar', grammar, loc };
       }
@@ -289,7 +347,7 @@ export class SchemaReader {
       const kctx = this.enter(k, ctx);
       const loc = this.loc(kctx, k);
       if (k.local === 'start' || k.local === 'define') {
-        const name = k.local === 'start' ? '' : this.attr(k, 'name');
+        const name = k.local === 'start' ? '' : this.ncname(k, kctx, 'name');
         if (name === undefined) {
           this.problem(loc, '<define> needs a name attribute');
           continue;
@@ -320,7 +378,7 @@ export class SchemaReader {
       this.problem(loc, '<include> needs an href attribute');
       return overrides;
     }
-    const file = resolveHref(ctx.file, href);
+    const file = resolveHref(ctx.base, href);
     if (this.includeStack.includes(file)) {
       this.problem(loc, `include loop: "${file}" includes itself`);
       return overrides;
@@ -334,7 +392,7 @@ export class SchemaReader {
     this.includeStack.push(file);
     let included: Component[];
     try {
-      const base: Ctx = { file, ns: ctx.ns, lib: '', prefixes: new Map([['xml', 'http://www.w3.org/XML/1998/namespace']]), grammar: ctx.grammar, depth: ctx.depth };
+      const base: Ctx = { file, ns: ctx.ns, lib: '', prefixes: new Map([['xml', XML_NS]]), grammar: ctx.grammar, depth: ctx.depth, base: file };
       included = this.grammarContent(root, this.enter(root, base));
     } finally {
       this.includeStack.pop();
@@ -352,8 +410,14 @@ export class SchemaReader {
 
   private qname(qn: string, defaultNs: string, ctx: Ctx, loc: Loc): NameClass {
     const i = qn.indexOf(':');
+    const local = qn.slice(i + 1);
+    if (!isNCName(local)) this.problem(loc, `"${local}" is not a valid local name`);
     if (i < 0) return ncName(defaultNs, qn);
     const prefix = qn.slice(0, i);
+    if (!isNCName(prefix)) {
+      this.problem(loc, `"${prefix}" is not a valid prefix`);
+      return ncName('', qn);
+    }
     const uri = ctx.prefixes.get(prefix);
     if (uri === undefined) {
       this.problem(loc, `undeclared namespace prefix "${prefix}" in name "${qn}"`);
@@ -362,14 +426,33 @@ export class SchemaReader {
     return ncName(uri, qn.slice(i + 1));
   }
 
-  private nameClass(el: XmlElement, outer: Ctx): NameClass {
+  /** Section 4.16: no attribute named xmlns or in the xmlns namespace (excepted names aside). */
+  private checkAttributeName(nc: NameClass, loc: Loc): void {
+    const stack = [nc];
+    while (stack.length) {
+      const c = stack.pop()!;
+      if (c.kind === 'choice') stack.push(c.a, c.b);
+      else if (c.kind === 'name' && c.ns === '' && c.local === 'xmlns') this.problem(loc, 'attribute must not be named "xmlns"');
+      else if ((c.kind === 'name' || c.kind === 'nsName') && c.ns === XMLNS_ATTR_NS) this.problem(loc, `attribute must not have namespace URI "${XMLNS_ATTR_NS}"`);
+    }
+  }
+
+  /** A name class; `inExcept` is the anyName or nsName whose except it is in (section 4.16). */
+  private nameClass(el: XmlElement, outer: Ctx, inExcept?: 'anyName' | 'nsName'): NameClass {
     const ctx = this.enter(el, outer);
     const loc = this.loc(ctx, el);
     const kids = this.rngChildren(el, ctx.file);
+    if (inExcept && (el.local === 'anyName' || (el.local === 'nsName' && inExcept === 'nsName'))) {
+      this.problem(loc, `"except" in "${inExcept}" contains "${el.local}"`);
+    }
     const except = (): NameClass | undefined => {
-      const ex = kids.find((k) => k.local === 'except');
+      const excepts = kids.filter((k) => k.local === 'except');
+      for (const k of kids) if (k.local !== 'except') this.problem(this.loc(ctx, k), `<${k.local}> is not allowed in <${el.local}>`);
+      if (excepts.length > 1) this.problem(this.loc(ctx, excepts[1]), `at most one <except> is allowed in <${el.local}>`);
+      const ex = excepts[0];
       if (!ex) return undefined;
-      const parts = this.rngChildren(ex, ctx.file).map((k) => this.nameClass(k, this.enter(ex, ctx)));
+      const exCtx = this.enter(ex, ctx);
+      const parts = this.rngChildren(ex, ctx.file).map((k) => this.nameClass(k, exCtx, el.local as 'anyName' | 'nsName'));
       if (parts.length === 0) {
         this.problem(this.loc(ctx, ex), '<except> must contain a name class');
         return undefined;
@@ -378,13 +461,14 @@ export class SchemaReader {
     };
     switch (el.local) {
       case 'name':
+        this.noChildren(kids, ctx, '<name> (it holds a name only)');
         return this.qname(this.textOf(el).trim(), ctx.ns, ctx, loc);
       case 'anyName':
         return ncAnyName(except());
       case 'nsName':
         return ncNsName(ctx.ns, except());
       case 'choice': {
-        const parts = kids.map((k) => this.nameClass(k, ctx));
+        const parts = kids.map((k) => this.nameClass(k, ctx, inExcept));
         if (parts.length === 0) {
           this.problem(loc, '<choice> must contain a name class');
           return ncName('', '');

@@ -6,6 +6,8 @@ import { Simplifier } from './simplify';
 import { K, PatternPool, type ElementDecl, type Pattern } from './patterns';
 import { Deriver } from './derive';
 import { contains } from './nameClass';
+import type { IdTable } from './idTypes';
+import { decodeXml } from '../xml/encoding';
 
 /** The schema itself is wrong (or unreadable); `problems` say where. */
 export class RngSchemaError extends Error {
@@ -20,7 +22,12 @@ export class RngSchemaError extends Error {
   }
 }
 
-export const nodeLoader: SchemaLoader = (path) => readFileSync(path, 'utf8');
+/** Reads a schema file, honouring its encoding declaration. */
+export const nodeLoader: SchemaLoader = (path) => {
+  const decoded = decodeXml(readFileSync(path));
+  if (decoded.error) throw new Error(`line ${decoded.error.line + 1}: ${decoded.error.message}`);
+  return decoded.text;
+};
 
 /** Interned states beyond this are dropped by recompiling (long editing sessions). */
 const MAX_PATTERNS = 400_000;
@@ -35,6 +42,8 @@ export class RngSchema {
     public start: Pattern,
     public decls: readonly ElementDecl[],
     private readonly rebuild?: () => RngSchema,
+    /** ID-typed attributes to check in documents (DTD compatibility), if the schema has any. */
+    readonly ids?: IdTable,
   ) {
     this.deriver = new Deriver(pool);
   }
@@ -74,7 +83,7 @@ export function compileRngSchema(file: string, loader: SchemaLoader = nodeLoader
     const simplifier = new Simplifier(pool, reader);
     const start = simplifier.build(top);
     if (reader.problems.length) throw new RngSchemaError(reader.problems);
-    return new RngSchema(abs, pool, start, simplifier.decls, () => compileRngSchema(file, loader));
+    return new RngSchema(abs, pool, start, simplifier.decls, () => compileRngSchema(file, loader), simplifier.ids);
   } catch (e) {
     if (e instanceof DepthError) {
       reader.problem(e.loc, e.message);

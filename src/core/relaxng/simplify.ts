@@ -1,12 +1,14 @@
-// The semantic part of the spec's simplification (section 4.17-4.20) and its restrictions
-// (section 7.1): combine defines, resolve ref/parentRef per grammar, turn every element into an
-// ElementDecl and inline the other definitions, and build interned patterns.
+// The semantic part of the spec's simplification (section 4.17-4.20): combine defines, resolve
+// ref/parentRef per grammar, turn every element into an ElementDecl and inline the other
+// definitions, and build interned patterns. The section 7 restrictions are then checked on the
+// simplified result (restrictions.ts), as the specification says: after notAllowed and empty are
+// gone and unreachable definitions are dropped.
 import { createDatatype, DatatypeError } from './datatypes';
 import type { Component, Grammar, Loc, RPattern } from './ast';
 import type { SchemaReader } from './reader';
 import { PatternPool, type ElementDecl, type Pattern } from './patterns';
-import { checkOperands, levelOf, type Level } from './restrictions';
-import { isFinite } from './nameClass';
+import { checkSimplified } from './restrictions';
+import { buildIdTable, idTypeOf, type IdTable } from './idTypes';
 
 interface Define {
   name: string;
@@ -17,36 +19,57 @@ interface Define {
   from?: Loc;
 }
 
-interface Where {
-  inAttribute?: boolean;
-  inList?: boolean;
-  inExcept?: boolean;
-  inStart?: boolean;
-  inOneOrMore?: boolean;
-}
-
 const MAX_INLINE_DEPTH = 3000;
-const START_FORBIDDEN = new Set(['data', 'value', 'text', 'list', 'group', 'interleave', 'oneOrMore', 'empty']);
 
 export class Simplifier {
   private readonly grammars = new Map<Grammar, { defines: Map<string, Define>; start?: Define }>();
   private readonly pending: Array<{ decl: ElementDecl; body: RPattern }> = [];
   readonly decls: ElementDecl[] = [];
+  /** ID-typed attributes (DTD compatibility), when the schema uses ID, IDREF or IDREFS. */
+  ids: IdTable | undefined;
+  /** Whether any data or value pattern has an ID-type (else the ID checks are skipped). */
+  private usesIds = false;
   private depth = 0;
-  private readonly levels = new Map<number, Level>();
+  /** Where each simplified pattern was first written (for the section 7 messages). */
+  private readonly locs = new Map<number, Loc>();
+  /** Set while checking definitions that no start reaches: their elements are not declared. */
+  private unreachable = false;
+  private readonly noStart = new Set<Grammar>();
 
   constructor(readonly pool: PatternPool, private readonly reader: SchemaReader) {}
 
   /** Builds the pattern of the whole schema; problems go to the reader's list. */
   build(top: RPattern): Pattern {
-    const start = this.conv(top, { inStart: true });
-    // Element contents are built after the fact: no recursion through elements.
-    while (this.pending.length) {
-      const { decl, body } = this.pending.pop()!;
-      decl.content = this.conv(body, {});
+    const start = this.conv(top);
+    this.drain();
+    const report = (loc: Loc, m: string) => this.problem(loc, m);
+    const elements = checkSimplified(start, this.locs, top.loc, report);
+    if (this.usesIds) this.ids = buildIdTable(elements, this.locs, top.loc, report);
+    // Definitions that no start reaches are still read and checked (datatypes, values, nested
+    // grammars), as Jing does; the section 7 restrictions apply only to the simplified schema.
+    this.unreachable = true;
+    for (const g of this.reader.grammars) {
+      const info = this.grammarInfo(g);
+      if (!info.start) this.missingStart(g);
+      for (const d of [...info.defines.values(), ...(info.start ? [info.start] : [])]) if (d.state === 'new') this.defineOf(d);
+      this.drain();
     }
     this.checkRefs();
     return start;
+  }
+
+  /** Element contents are built after the fact: no recursion through elements. */
+  private drain(): void {
+    while (this.pending.length) {
+      const { decl, body } = this.pending.pop()!;
+      decl.content = this.conv(body);
+    }
+  }
+
+  private missingStart(g: Grammar): void {
+    if (this.noStart.has(g)) return;
+    this.noStart.add(g);
+    this.problem(g.loc, '<grammar> has no <start>');
   }
 
   private problem(loc: Loc, message: string): void {
@@ -89,20 +112,21 @@ export class Simplifier {
     }
   }
 
-  private defineOf(d: Define, where: Where, from?: Loc): Pattern {
+  private defineOf(d: Define, from?: Loc): Pattern {
     if (d.state === 'done') return d.pattern!;
     if (d.state === 'building') {
-      this.problem(d.from ?? d.parts[0].loc, `bad recursive reference to pattern "${d.name}": it refers to itself without an element in between`);
+      // Section 4.19 drops unreachable definitions before this check (Jing agrees).
+      if (!this.unreachable) this.problem(d.from ?? d.parts[0].loc, `bad recursive reference to pattern "${d.name}": it refers to itself without an element in between`);
       return this.pool.notAllowed;
     }
     d.state = 'building';
     d.from = from;
     const combine = d.parts.find((p) => p.combine)?.combine ?? 'choice';
-    const ps = d.parts.map((p) => this.conv(p.body, where));
-    if (combine === 'interleave') for (const m of checkOperands('interleave', ps, this.levels)) this.problem(d.parts[0].loc, m);
+    const ps = d.parts.map((p) => this.conv(p.body));
     let r: Pattern;
     if (combine === 'choice') r = this.pool.choiceOf(ps);
     else r = this.balanced(ps, (a, b) => this.pool.interleave(a, b));
+    if (!this.locs.has(r.id)) this.locs.set(r.id, d.parts[0].loc);
     d.pattern = r;
     d.state = 'done';
     return r;
@@ -115,82 +139,54 @@ export class Simplifier {
     return f(this.balanced(ps.slice(0, mid), f), this.balanced(ps.slice(mid), f));
   }
 
-  private conv(p: RPattern, where: Where): Pattern {
+  private conv(p: RPattern): Pattern {
     if (++this.depth > MAX_INLINE_DEPTH) {
       this.depth--;
       this.problem(p.loc, 'schema too deeply nested (definitions inlined more than 3000 levels deep)');
       return this.pool.notAllowed;
     }
     try {
-      return this.conv1(p, where);
+      const r = this.conv1(p);
+      if (!this.locs.has(r.id)) this.locs.set(r.id, p.loc);
+      return r;
     } finally {
       this.depth--;
     }
   }
 
-  private conv1(p: RPattern, where: Where): Pattern {
+  private conv1(p: RPattern): Pattern {
     const pool = this.pool;
-    // Section 7.1.5: what the start pattern may be made of (elements, choices, notAllowed).
-    if (where.inStart && START_FORBIDDEN.has(p.t)) {
-      this.problem(p.loc, `<${p.t}> is not allowed in <start> (it can only choose elements)`);
-      return pool.notAllowed;
-    }
     switch (p.t) {
       case 'empty':
-        if (where.inExcept) this.problem(p.loc, '<empty> is not allowed inside <except>');
         return pool.empty;
       case 'notAllowed':
         return pool.notAllowed;
       case 'text':
-        if (where.inList || where.inExcept) this.problem(p.loc, `<text> is not allowed inside ${where.inList ? '<list>' : '<except>'}`);
         return pool.text;
       case 'element': {
-        if (where.inAttribute || where.inList || where.inExcept) {
-          this.problem(p.loc, `<element> is not allowed inside ${where.inAttribute ? '<attribute>' : where.inList ? '<list>' : '<except>'}`);
-          return pool.notAllowed;
-        }
         const decl = pool.newElementDecl(p.nc);
-        this.decls.push(decl);
+        if (!this.unreachable) this.decls.push(decl);
         this.pending.push({ decl, body: p.body });
         return pool.element(decl);
       }
-      case 'attribute': {
-        if (where.inAttribute || where.inList || where.inExcept || where.inStart) {
-          const inside = where.inAttribute ? '<attribute>' : where.inList ? '<list>' : where.inExcept ? '<except>' : '<start>';
-          this.problem(p.loc, `<attribute> is not allowed inside ${inside}`);
-          return pool.notAllowed;
-        }
-        const nc = p.nc;
-        if (nc.kind === 'name' && nc.ns === 'http://www.w3.org/2000/xmlns' ) this.problem(p.loc, 'attributes cannot be namespace declarations');
-        if (nc.kind === 'name' && nc.ns === '' && nc.local === 'xmlns') this.problem(p.loc, 'attributes cannot be named "xmlns"');
-        // Section 7.3: an attribute of any (or any namespaced) name must be repeatable.
-        if (!isFinite(nc) && !where.inOneOrMore) this.problem(p.loc, 'an <attribute> with a wildcard name (anyName, nsName) must be inside <oneOrMore> or <zeroOrMore>');
-        return pool.attribute(nc, this.conv(p.body, { inAttribute: true }));
-      }
+      case 'attribute':
+        return pool.attribute(p.nc, this.conv(p.body));
       case 'choice':
-        return pool.choiceOf(p.items.map((i) => this.conv(i, where)));
+        return pool.choiceOf(p.items.map((i) => this.conv(i)));
       case 'group':
       case 'interleave': {
-        if (p.t === 'interleave' && (where.inList || where.inExcept)) this.problem(p.loc, `<interleave> is not allowed inside ${where.inList ? '<list>' : '<except>'}`);
-        if (p.t === 'group' && where.inExcept) this.problem(p.loc, '<group> is not allowed inside <except>');
-        const items = p.items.map((i) => this.conv(i, where));
-        for (const m of checkOperands(p.t, items, this.levels)) this.problem(p.loc, m);
-        // Section 7.1.2: a repeated group or interleave would repeat its attributes.
-        if (where.inOneOrMore && items.some((i) => levelOf(i, this.levels).attributes.length)) {
-          this.problem(p.loc, `attributes cannot be repeated: an <attribute> inside <${p.t}> inside <oneOrMore> (or <zeroOrMore>)`);
-        }
+        const items = p.items.map((i) => this.conv(i));
         return this.balanced(items, p.t === 'group' ? (a, b) => pool.group(a, b) : (a, b) => pool.interleave(a, b));
       }
       case 'oneOrMore':
-        if (where.inExcept) this.problem(p.loc, '<oneOrMore> is not allowed inside <except>');
-        return pool.oneOrMore(this.conv(p.body, { ...where, inOneOrMore: true }));
+        return pool.oneOrMore(this.conv(p.body));
       case 'list':
-        if (where.inList || where.inExcept) this.problem(p.loc, `<list> is not allowed inside ${where.inList ? '<list>' : '<except>'}`);
-        return pool.list(this.conv(p.body, { ...where, inList: true }));
+        return pool.list(this.conv(p.body));
       case 'data': {
         try {
           const dt = createDatatype(p.lib, p.type, p.params);
-          const except = p.except ? this.conv(p.except, { ...where, inExcept: true }) : undefined;
+          if (idTypeOf(dt)) this.usesIds = true;
+          const except = p.except ? this.conv(p.except) : undefined;
           return pool.data(dt, except);
         } catch (e) {
           if (!(e instanceof DatatypeError)) throw e;
@@ -201,6 +197,7 @@ export class Simplifier {
       case 'value': {
         try {
           const dt = createDatatype(p.lib, p.type);
+          if (idTypeOf(dt)) this.usesIds = true;
           const ctx = { resolve: (prefix: string) => p.ns.get(prefix) };
           const v = dt.value(p.text, ctx);
           if (v === undefined) {
@@ -220,15 +217,15 @@ export class Simplifier {
         if (!g) return pool.notAllowed;
         const d = this.grammarInfo(g).defines.get(p.name);
         if (!d) return pool.notAllowed; // reported by checkRefs
-        return this.defineOf(d, where, p.loc);
+        return this.defineOf(d, p.loc);
       }
       case 'grammar': {
         const info = this.grammarInfo(p.grammar);
         if (!info.start) {
-          this.problem(p.loc, '<grammar> has no <start>');
+          this.missingStart(p.grammar);
           return pool.notAllowed;
         }
-        return this.defineOf(info.start, where);
+        return this.defineOf(info.start);
       }
     }
   }

@@ -1,6 +1,7 @@
 // References (XML 1.0 §4.1) and the normalisation of character data (§2.11 line ends) and of
-// attribute values (§3.3.3). Only the five predefined entities exist: entities declared in a
-// DTD are never expanded (no entity-expansion bombs), so referring to one is an error.
+// attribute values (§3.3.3). Besides the five predefined entities, the general entities declared
+// in the internal subset are expanded (§4.4), as Jing does, within limits: nesting depth and the
+// characters expansion may produce in one document, so an entity bomb is a clear error.
 import { XmlSyntaxError } from './xmlErrors';
 import * as scanner from './scanner';
 
@@ -9,11 +10,58 @@ const { AMP, CR, HASH, LF, SEMICOLON, TAB, isXmlChar, scanName } = scanner;
 
 const PREDEFINED: Record<string, string> = { lt: '<', gt: '>', amp: '&', apos: "'", quot: '"' };
 
+/** Entities may refer to entities this deep. */
+export const MAX_ENTITY_DEPTH = 32;
+/** Characters entity expansion may produce in one document (beyond the document's own length). */
+export const MAX_EXPANSION = 1_000_000;
+
+/** The general entities of a document's internal subset. */
+export interface EntityTable {
+  /** Name → replacement text; undefined for an external or unparsed entity (never read). */
+  readonly defs: Map<string, string | undefined>;
+  /** Characters expansion may still produce. */
+  budget: number;
+  /** The entities being expanded, outermost first (a reference to one of them is a loop). */
+  readonly open: string[];
+}
+
+export function newEntityTable(documentLength: number): EntityTable {
+  return { defs: new Map(), budget: MAX_EXPANSION + documentLength, open: [] };
+}
+
+/** The replacement text of a declared entity referred to from i to `after` (§4.4.2, §4.4.5). */
+function expand(name: string, ents: EntityTable, inAttribute: boolean, i: number, after: number): string {
+  const text = ents.defs.get(name);
+  const fail = (message: string): never => {
+    throw new XmlSyntaxError(message, i, after);
+  };
+  if (text === undefined) fail(`entity &${name}; is external: external entities are not read; write its text instead`);
+  if (ents.open.includes(name)) fail(`entity &${name}; refers to itself (${[...ents.open, name].map((n) => `&${n};`).join(' → ')})`);
+  if (ents.open.length >= MAX_ENTITY_DEPTH) fail(`entities nested more than ${MAX_ENTITY_DEPTH} deep`);
+  if (text!.includes('<')) {
+    fail(inAttribute ? `'<' is not allowed in an attribute value (it comes from entity &${name};)` : `entity &${name}; contains markup: only entities of text are expanded; write its content instead`);
+  }
+  ents.open.push(name);
+  let value: string;
+  try {
+    value = inAttribute ? decodeAttribute(text!, 0, text!.length, ents) : decodeText(text!, 0, text!.length, ents);
+  } catch (e) {
+    if (!(e instanceof XmlSyntaxError)) throw e;
+    // Positions inside the replacement text mean nothing in the document: report at the reference.
+    throw new XmlSyntaxError(e.message.startsWith('in entity') || e.message.includes('expansion') ? e.message : `in entity &${name};: ${e.message}`, i, after);
+  } finally {
+    ents.open.pop();
+  }
+  ents.budget -= value.length;
+  if (ents.budget < 0) fail(`entity expansion produces more than ${MAX_EXPANSION} characters (an entity bomb?)`);
+  return value;
+}
+
 /** Index just past the reference read by the last readReference call. */
 let refEnd = 0;
 
 /** Reads the reference whose `&` is at `i`, returning its replacement text. */
-function readReference(s: string, i: number, end: number): string {
+function readReference(s: string, i: number, end: number, ents: EntityTable | undefined, inAttribute: boolean): string {
   let j = i + 1;
   if (s.charCodeAt(j) === HASH) {
     j++;
@@ -53,25 +101,26 @@ function readReference(s: string, i: number, end: number): string {
     throw new XmlSyntaxError(`the reference &${name} must end with ';'`, i, j, j >= end);
   }
   const value = PREDEFINED[name];
-  if (value === undefined) {
-    throw new XmlSyntaxError(
-      `undefined entity &${name};: entities declared in a DTD are not expanded; write the text or a character reference (&#...;) instead`,
-      i,
-      j + 1,
-    );
+  if (value !== undefined) {
+    refEnd = j + 1;
+    return value;
   }
-  refEnd = j + 1;
-  return value;
+  if (ents?.defs.has(name)) {
+    const expanded = expand(name, ents, inAttribute, i, j + 1);
+    refEnd = j + 1; // the expansion read references of its own
+    return expanded;
+  }
+  throw new XmlSyntaxError(`undefined entity &${name};: declare it in the DTD, or write the text or a character reference (&#...;) instead`, i, j + 1);
 }
 
 /** Character data from `start` to `end` with references expanded and CRLF / CR read as LF. */
-export function decodeText(s: string, start: number, end: number): string {
+export function decodeText(s: string, start: number, end: number, ents?: EntityTable): string {
   let out = '';
   let from = start;
   for (let i = start; i < end; ) {
     const c = s.charCodeAt(i);
     if (c === AMP) {
-      out += s.slice(from, i) + readReference(s, i, end);
+      out += s.slice(from, i) + readReference(s, i, end, ents, false);
       i = from = refEnd;
     } else if (c === CR) {
       out += s.slice(from, i) + '\n';
@@ -86,13 +135,13 @@ export function decodeText(s: string, start: number, end: number): string {
  * An attribute value from `start` to `end` (inside the quotes): references expanded, and each
  * literal tab, LF, CR or CRLF becomes one space; characters written as references are kept.
  */
-export function decodeAttribute(s: string, start: number, end: number): string {
+export function decodeAttribute(s: string, start: number, end: number, ents?: EntityTable): string {
   let out = '';
   let from = start;
   for (let i = start; i < end; ) {
     const c = s.charCodeAt(i);
     if (c === AMP) {
-      out += s.slice(from, i) + readReference(s, i, end);
+      out += s.slice(from, i) + readReference(s, i, end, ents, true);
       i = from = refEnd;
     } else if (c === TAB || c === LF || c === CR) {
       out += s.slice(from, i) + ' ';

@@ -1,7 +1,8 @@
 // Strict, position-aware XML reading for diagnostics: a single pass over the text that checks
 // XML 1.0 well-formedness and namespaces and records exact 0-based offsets for every element,
-// attribute and text node. Internal DTD entities are never expanded (no XML bombs): a reference
-// to one is an error. Differential tests hold it to saxes' verdicts (test/unit/xml).
+// attribute and text node. General entities of the internal subset are expanded, within limits
+// (entities.ts), when they hold text; entities holding markup and external ones are refused with
+// a clear error. Differential tests hold it to saxes' verdicts (test/unit/xml).
 import { LineIndex } from '../common/text';
 import { diagnostic, type Diagnostic } from '../common/diagnostic';
 import { XmlSyntaxError } from './xmlErrors';
@@ -12,7 +13,8 @@ import * as scanner from './scanner';
 
 // Bound once here: where modules are transpiled to CommonJS (tsx, tests, benches), each use of
 // an imported name is a getter call, which is far too slow in the inner loops.
-const { decodeAttribute, decodeText } = entities;
+const { decodeAttribute, decodeText, newEntityTable } = entities;
+type EntityTable = entities.EntityTable;
 const { AttributeNode, ElementNode, TextNode } = nodes;
 type AttributeNode = nodes.AttributeNode;
 type ElementNode = nodes.ElementNode;
@@ -80,11 +82,13 @@ export interface XmlDocument {
 }
 
 export interface ParseOptions {
-  /** Refuse documents nested deeper than this (a clear error instead of a deep recursion later). */
+  /** Refuse documents nested deeper than this (default: no limit; parsing and validation are iterative). */
   maxDepth?: number;
 }
 
-const DEFAULT_MAX_DEPTH = 2000;
+// No limit by default: a well-formed document is never called malformed (depth costs memory in
+// proportion to the text, like any other element).
+const DEFAULT_MAX_DEPTH = Infinity;
 
 // The same text is parsed by the project loader, the validators, hover, links and outline;
 // a small cache keyed by the text itself makes that one parse. Documents are never mutated.
@@ -167,6 +171,8 @@ class Parser {
   private readonly ns = new NamespaceScope();
   private where = Where.BeforeRoot;
   private sawDoctype = false;
+  /** General entities declared in the internal subset, if any. */
+  private ents: EntityTable | undefined;
 
   constructor(
     /** The text up to the first illegal character, if any. */
@@ -253,7 +259,7 @@ class Parser {
         this.fail(`']]>' is not allowed in text: write ]]&gt;`, i, i + 3);
       }
     }
-    const value = plain ? slice(s, start, end) : decodeText(s, start, end);
+    const value = plain ? slice(s, start, end) : decodeText(s, start, end, this.ents);
     // Text running into the end of the input is not kept (the element is unfinished anyway).
     if (complete) this.kids[this.stack.length - 1].push(new TextNode(value, parent, start, end));
   }
@@ -318,7 +324,7 @@ class Parser {
       for (let k = 0; k < attributes.length; k++) {
         if (attributes[k].name === aname) this.fail(`duplicate attribute ${aname}`, i, an);
       }
-      const value = plain ? slice(s, vs, ve) : decodeAttribute(s, vs, ve);
+      const value = plain ? slice(s, vs, ve) : decodeAttribute(s, vs, ve, this.ents);
       const colon = qnameColon(aname);
       if (colon === -2) this.fail(`${aname} is not a valid qualified name (prefix:local)`, i, an);
       let prefix = '';
@@ -528,7 +534,7 @@ class Parser {
     return i + 2;
   }
 
-  /** doctypedecl ::= '<!DOCTYPE' S Name (S ExternalID)? S? ('[' intSubset ']' S?)? '>': skipped, never expanded. */
+  /** doctypedecl ::= '<!DOCTYPE' S Name (S ExternalID)? S? ('[' intSubset ']' S?)? '>': general entities recorded, the rest skipped. */
   private doctype(lt: number): number {
     const s = this.s;
     const n = s.length;
@@ -568,6 +574,54 @@ class Parser {
     return close + 1;
   }
 
+  /**
+   * Records a general entity: GEDecl ::= '<!ENTITY' S Name S EntityDef S? '>' (parameter
+   * entities are not used). Character references in the value are replaced now (§4.5); entity
+   * references stay, to be expanded where the entity is used. The first declaration binds.
+   */
+  private entityDeclaration(i: number): void {
+    const s = this.s;
+    const n = s.length;
+    const what = 'the entity declaration';
+    i = skipSpace(s, i, n);
+    if (s.charCodeAt(i) === PERCENT) return;
+    const ne = scanName(s, i, n);
+    if (ne === i) this.failAt(i, 'an entity declaration needs a name: <!ENTITY name "value">', what);
+    const name = s.slice(i, ne);
+    if (name.includes(':')) this.fail(`entity names may not contain a colon: ${name}`, i, ne);
+    const j = skipSpace(s, ne, n);
+    if (j === ne) this.failAt(j, 'whitespace is needed after the entity name', what);
+    const ents = (this.ents ??= newEntityTable(this.whole.length));
+    const q = s.charCodeAt(j);
+    if (q !== DQUOTE && q !== SQUOTE) {
+      // SYSTEM or PUBLIC: an external entity, never read.
+      if (!ents.defs.has(name)) ents.defs.set(name, undefined);
+      return;
+    }
+    const close = this.quoted(j, what) - 1;
+    let value = '';
+    let from = j + 1;
+    for (let k = j + 1; k < close; k++) {
+      const c = s.charCodeAt(k);
+      if (c === PERCENT) this.fail('a parameter-entity reference is not allowed in an entity value of the internal subset', k);
+      if (c !== AMP) continue;
+      if (s.charCodeAt(k + 1) === 0x23) {
+        // A character reference: decodeText reads exactly one reference here.
+        const semi = s.indexOf(';', k);
+        const end = semi < 0 || semi > close ? close : semi + 1;
+        value += s.slice(from, k) + decodeText(s, k, end);
+        from = k = end;
+        k--;
+      } else {
+        const e = scanName(s, k + 1, close);
+        if (e === k + 1 || s.charCodeAt(e) !== SEMICOLON) this.fail(`'&' in an entity value must start a reference: write &#38;#38; for a literal &`, k, Math.max(e, k + 1));
+        k = e;
+      }
+    }
+    value += s.slice(from, close);
+    if (!ents.defs.has(name)) ents.defs.set(name, value);
+  }
+
   /** Skips the markup declarations of an internal subset up to and past its ']'. */
   private internalSubset(i: number): number {
     const s = this.s;
@@ -587,6 +641,7 @@ class Parser {
       } else if (s.startsWith('<?', i)) {
         i = this.processingInstruction(i);
       } else if (s.startsWith('<!', i) && scanName(s, i + 2, n) > i + 2) {
+        if (s.startsWith('<!ENTITY', i) && isSpace(s.charCodeAt(i + 8))) this.entityDeclaration(i + 8);
         // <!ENTITY, <!ELEMENT, <!ATTLIST, <!NOTATION: up to '>' outside quoted literals.
         i += 2;
         for (;;) {

@@ -75,3 +75,17 @@ test('bad usage exits 2', async () => {
   const v = io();
   assert.equal(await main(['rng', '--bogus', 'a.rng', 'b.xml'], v.x), 2);
 });
+
+test('files are read in their declared encoding; bytes that are not are a well-formedness error', async () => {
+  const t = io();
+  assert.equal(await rngCommand.run(['encodings/schema.rng', 'encodings/ok-latin1.xml', 'encodings/ok-utf16le-bom.xml', 'encodings/ok-utf16be-bom.xml'], t.x), 0);
+  assert.equal(t.out(), '');
+  const u = io();
+  assert.equal(await rngCommand.run(['encodings/schema.rng', 'encodings/bad-latin1-undeclared.xml', 'encodings/bad-unsupported.xml', 'encodings/bad-utf16-value.xml'], u.x), 1);
+  assert.equal(
+    u.out(),
+    'encodings/bad-latin1-undeclared.xml:2:1: error: XML is not well-formed: byte 0xE9 is not valid UTF-8: declare the file\'s encoding (e.g. <?xml version="1.0" encoding="ISO-8859-1"?>) or save it as UTF-8\n' +
+      'encodings/bad-unsupported.xml:1:1: error: XML is not well-formed: encoding "x-no-such-encoding" is not supported: use UTF-8, UTF-16, ISO-8859-1 or US-ASCII\n' +
+      'encodings/bad-utf16-value.xml:3:9: error: character content "cafe" of element "word" is invalid; must be equal to "ascii", "café" or "naïve"\n',
+  );
+});

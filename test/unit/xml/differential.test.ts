@@ -34,7 +34,9 @@ test('libvirt domain corpus: the same trees and spans as the saxes-based parser'
 });
 
 test('examples, schemas, fixtures and libvirt schemas: the same trees and verdicts', () => {
-  const files = projectFiles();
+  // saxes reads no DTD, so it cannot judge documents that use their own entities (ours expand
+  // them: test/unit/xml-parse.test.ts, fixtures/relaxng/entities checked against Jing).
+  const files = projectFiles().filter((f) => !/<!ENTITY\s+[^%\s]/.test(read(f)));
   assert.ok(files.length >= 30, `${files.length} files`);
   const problems = files.flatMap((f) => agree(f, read(f)));
   assert.deepEqual(problems.slice(0, 20), []);
@@ -72,7 +74,7 @@ const malformed: [string, string][] = [
   ['name with an illegal character', '<a\u00d7b/>'],
   ['bare &', '<a>x & y</a>'],
   ['undefined entity', '<a>&nbsp;</a>'],
-  ['entity declared in the DTD', '<!DOCTYPE a [<!ENTITY e "x">]><a>&e;</a>'],
+  ['entity referring to itself', '<!DOCTYPE a [<!ENTITY e "x&e;">]><a>&e;</a>'],
   ['char ref to NUL', '<a>&#0;</a>'],
   ['char ref to a surrogate', '<a>&#xD800;</a>'],
   ['char ref to U+FFFE', '<a b="&#xFFFE;"/>'],

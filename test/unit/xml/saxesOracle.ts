@@ -164,7 +164,7 @@ function describeSaxesError(raw: string, stack: XmlElement[], text: string, at: 
     return `element <${open.name}> is never closed: add </${open.name}>`;
   }
   if (/undefined entity/.test(msg)) {
-    return `${msg}: entities declared in a DTD are not expanded; write the text or a character reference (&#...;) instead`;
+    return `${msg}: declare it in the DTD, or write the text or a character reference (&#...;) instead`;
   }
   return msg;
 }
