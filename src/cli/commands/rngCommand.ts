@@ -10,7 +10,6 @@ import { compileRngSchema, RngSchemaError, validateText, type RngSchema } from '
 import { diagnostic, range, type FileDiagnostics } from '../../core/common/diagnostic';
 import { errorMessage } from '../../core/common/errors';
 
-const CODE = 'rng-invalid';
 
 export const rngCommand: CliCommand = {
   name: 'rng',
@@ -58,7 +57,7 @@ Exit status: 1 when the schema is wrong or any file is invalid, 0 otherwise, 2 o
           results.push({ file, diagnostics: [diagnostic('file-unreadable', 'error', `cannot read file: ${errorMessage(e).replace(/^[A-Z]+: /, '')}`, range(0, 0, 0, 0))] });
           continue;
         }
-        results.push({ file, diagnostics: validateText(schema, text.replace(/^\uFEFF/, ''), { code: CODE }) });
+        results.push({ file, diagnostics: validateText(schema, text.replace(/^\uFEFF/, ''), { code: 'rng-invalid' }) });
       }
     }
     const diags = toJsonDiagnostics(results, io.cwd);

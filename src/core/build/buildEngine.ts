@@ -6,6 +6,7 @@ import { mkdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promis
 import { openSync, readSync, closeSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
 import { CancelledError, UserError, errorMessage, throwIfAborted } from '../common/errors';
+import type { DiagnosticCode } from '../common/diagnosticCodes';
 import { checkLabel } from '../image/iso9660/label';
 import { checkOverlaySpec } from '../image/qcow2/overlayWriter';
 import { isoCommand, qemuImgCommand } from './externalCommands';
@@ -61,7 +62,7 @@ export async function planBuild(inputs: BuildInputs, options: BuildOptions = {})
   const state = parseState(await readFile(inputs.stateFile, 'utf8').catch(() => undefined));
   const ctx: PlanContext = { state };
   contexts.set(plan, ctx);
-  const problem = (file: string, code: string, message: string, severity: BuildProblem['severity'] = 'error') =>
+  const problem = (file: string, code: DiagnosticCode, message: string, severity: BuildProblem['severity'] = 'error') =>
     plan.problems.push({ file, code, message, severity });
 
   if (options.only !== 'overlays') {

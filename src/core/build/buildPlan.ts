@@ -5,6 +5,7 @@ import type { ExternalCommand, IsoTool } from './externalCommands';
 import type { OverlayStatus } from './overlayDecision';
 import type { ToolMessage } from './tools';
 import type { IsoBackend, OverlayBackend } from '../settings';
+import type { DiagnosticCode } from '../common/diagnosticCodes';
 
 export type IsoStep = {
   kind: 'iso';
@@ -29,7 +30,7 @@ export type BuildStep = IsoStep | OverlayStep;
 export interface BuildProblem {
   file: string;
   severity: 'error' | 'warning' | 'information';
-  code: string;
+  code: DiagnosticCode;
   message: string;
 }
 

@@ -4,6 +4,7 @@
 import { lstatSync, readdirSync, readlinkSync, statSync } from 'node:fs';
 import { posix, isAbsolute, relative, resolve, sep } from 'node:path';
 import type { Dirent } from 'node:fs';
+import type { DiagnosticCode } from '../common/diagnosticCodes';
 import { throwIfAborted } from '../common/errors';
 import { MAX_DIRECTORIES, MAX_FILE_SIZE, type IsoDirectory, type IsoNode, type IsoProblem } from '../image/iso9660/tree';
 import { tooManyDirectories } from '../image/iso9660/layout';
@@ -42,7 +43,7 @@ export async function scanContext(dir: string, signal?: AbortSignal): Promise<Co
   // mode and date of the folder it points to, not the link's 0777.
   const rootStat = statSync(rootDir);
   let newest = rootStat.mtimeMs;
-  const problem = (path: string, code: string, message: string, severity: IsoProblem['severity'] = 'warning') =>
+  const problem = (path: string, code: DiagnosticCode, message: string, severity: IsoProblem['severity'] = 'warning') =>
     problems.push({ path, code, message, severity });
 
   const visit = async (abs: string, rel: string, mode: number): Promise<IsoDirectory> => {

@@ -2,6 +2,7 @@
 // and ask what may come at a position.
 import { parseXml, wellFormednessDiagnostics, type XmlDocument } from '../xml/parse';
 import { compareDiagnostics, diagnostic, type Diagnostic } from '../common/diagnostic';
+import type { DiagnosticCode } from '../common/diagnosticCodes';
 import { Walker } from './validate';
 import type { RngSchema } from './schema';
 
@@ -11,7 +12,7 @@ export { whatMayComeHere, whatMayComeHereInText, type Expectations } from './exp
 
 export interface RngValidateOptions {
   /** Diagnostic code: `rng-invalid` by default; the domain validator uses `libvirt-schema`. */
-  code?: string;
+  code?: DiagnosticCode;
   source?: string;
   /** Stop after this many errors (default 1000). */
   maxErrors?: number;
