@@ -8,7 +8,8 @@ import { isContextProject } from '../../core/project/discover';
 import { UserError } from '../../core/common/errors';
 import { defaultSettings, type IsoBackend, type OverlayBackend } from '../../core/settings';
 import { buildInputsFromProject } from '../../core/build/buildInputs';
-import { build, displayPath } from '../../core/build/buildEngine';
+import { build } from '../../core/build/buildEngine';
+import { displayPath } from '../../core/common/paths';
 import { buildReportLines } from '../../core/build/buildReport';
 
 const ISO_BACKENDS: readonly IsoBackend[] = ['auto', 'embedded', 'genisoimage', 'xorriso', 'mkisofs'];

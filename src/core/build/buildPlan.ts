@@ -6,6 +6,8 @@ import type { OverlayStatus } from './overlayDecision';
 import type { ToolMessage } from './tools';
 import type { IsoBackend, OverlayBackend } from '../settings';
 import type { DiagnosticCode } from '../common/diagnosticCodes';
+import type { BuildState } from './buildState';
+import type { ContextScan } from '../io/contextScan';
 
 export type IsoStep = {
   kind: 'iso';
@@ -63,6 +65,10 @@ export interface BuildPlan {
   skipped: Array<{ output: string; reason: string }>;
   problems: BuildProblem[];
   status: BuildStatus;
+  /** The build record as it will be after the steps (file hashes, the ISO written); runBuild saves it. */
+  state: BuildState;
+  /** The context folder as scanned, when the ISO was planned: the embedded writer stores exactly it. */
+  contextScan?: ContextScan;
 }
 
 export interface BuildOptions {

@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { CancelledError, UserError } from '../common/errors';
 import { isNoDomainError, isNoVolumeError, parseDeployMetadataHash, parseDomInfo, parseListAll, parsePoolTargetPath, parseVolInfo, type DomainListEntry, type DomainState } from '../deploy/virshOutput';
 import { placeFiles, type DeployStep, type HostPlan, type HostState, type TargetHost, type VmSpec, type HostFileState } from '../deploy/deployPlan';
-import { sha256File } from './deployFiles';
+import { sha256File } from './fileHash';
 
 export interface VirshResult {
   exitCode: number;

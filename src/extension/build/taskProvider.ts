@@ -3,7 +3,7 @@
 // the check task prints `vmctx check` lines, which the `$vmcontext` problem matcher reads.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { displayPath } from '../../core/build/buildEngine';
+import { displayPath } from '../../core/common/paths';
 import { buildProject, type BuildScope } from './buildProject';
 import { buildReportLines } from '../../core/build/buildReport';
 import { checkProject } from '../../core/validation/checkProject';
