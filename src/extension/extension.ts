@@ -6,6 +6,7 @@ import { SettingsService } from './settingsService';
 import { ProjectService } from './project/projectService';
 import { DiagnosticsService } from './diagnostics/diagnosticsService';
 import { registerQuickFixes } from './diagnostics/quickFixes';
+import { createDomainSchemas } from '../core/io/schemaFiles';
 import { registerCheckProjectCommand } from './project/checkProjectCommand';
 import { registerShowLogCommand } from './log/showLog';
 import { registerNetworkFiles } from './network/registerNetwork';
@@ -32,9 +33,10 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const { channel, logger } = createLog();
   const settings = new SettingsService();
   const projects = new ProjectService(logger);
-  const diagnostics = new DiagnosticsService(projects, settings, logger);
+  const schemas = createDomainSchemas(context.asAbsolutePath('schemas/domain-template.rng'));
+  const diagnostics = new DiagnosticsService(projects, settings, schemas, logger);
   context.subscriptions.push(channel, settings, projects, diagnostics);
-  const services: Services = { context, log: channel, logger, settings, projects, diagnostics };
+  const services: Services = { context, log: channel, logger, settings, projects, diagnostics, schemas };
 
   registerQuickFixes(services);
   registerCheckProjectCommand(services);

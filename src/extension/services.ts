@@ -4,6 +4,7 @@ import type { Logger } from '../core/common/logger';
 import type { SettingsService } from './settingsService';
 import type { ProjectService } from './project/projectService';
 import type { DiagnosticsService } from './diagnostics/diagnosticsService';
+import type { DomainSchemas } from '../core/validation/domain/domainSchema';
 
 export interface Services {
   context: vscode.ExtensionContext;
@@ -12,4 +13,6 @@ export interface Services {
   settings: SettingsService;
   projects: ProjectService;
   diagnostics: DiagnosticsService;
+  /** The domain schemas, created once at activation (the bundled one from the install folder). */
+  schemas: DomainSchemas;
 }

@@ -6,9 +6,10 @@ import type { CliCommand } from './cliCommand';
 import { parseCommandArgs, oneOf } from '../args';
 import { EXIT_FAILED, EXIT_OK, UsageError } from '../cliIo';
 import { formatJson, toJsonDiagnostics, type JsonDiagnostic } from '../../core/common/diagnosticFormat';
-import { compileRngSchema, RngSchemaError, validateText, type RngSchema } from '../../core/relaxng/index';
+import { RngSchemaError, validateText, type RngSchema } from '../../core/relaxng/index';
 import { diagnostic, range, type FileDiagnostics } from '../../core/common/diagnostic';
 import { errorMessage } from '../../core/common/errors';
+import { compileRngSchemaFile } from '../../core/io/schemaFiles';
 
 
 export const rngCommand: CliCommand = {
@@ -36,7 +37,7 @@ Exit status: 1 when the schema is wrong or any file is invalid, 0 otherwise, 2 o
     const results: FileDiagnostics[] = [];
     let schema: RngSchema | undefined;
     try {
-      schema = compileRngSchema(schemaFile);
+      schema = compileRngSchemaFile(schemaFile);
     } catch (e) {
       if (!(e instanceof RngSchemaError)) throw e;
       // Problems in the schema are reported against the schema files themselves.

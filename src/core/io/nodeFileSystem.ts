@@ -1,5 +1,5 @@
-import { promises as fsp } from 'node:fs';
-import type { DirEntry, FileStat, FileSystem, FileType } from '../common/fileSystem';
+import { promises as fsp, readFileSync, statSync } from 'node:fs';
+import type { DirEntry, FileStat, FileSystem, FileType, SyncFileReader } from '../common/fileSystem';
 
 function typeOf(s: { isFile(): boolean; isDirectory(): boolean; isSymbolicLink(): boolean }): FileType {
   if (s.isSymbolicLink()) return 'symlink';
@@ -38,4 +38,9 @@ export const nodeFileSystem: FileSystem = {
       throw e;
     }
   },
+};
+
+export const nodeSyncFileReader: SyncFileReader = {
+  readText: (path) => readFileSync(path, 'utf8'),
+  mtimeMs: (path) => statSync(path, { throwIfNoEntry: false })?.mtimeMs,
 };

@@ -6,7 +6,7 @@ import type { DiagnosticCode } from '../common/diagnosticCodes';
 import { Walker } from './validate';
 import type { RngSchema } from './schema';
 
-export { compileRngSchema, RngSchema, RngSchemaError, nodeLoader } from './schema';
+export { compileRngSchema, RngSchema, RngSchemaError } from './schema';
 export type { SchemaLoader, SchemaProblem } from './reader';
 export { whatMayComeHere, whatMayComeHereInText, type Expectations } from './expectAt';
 

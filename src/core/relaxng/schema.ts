@@ -1,5 +1,4 @@
 // A compiled RELAX NG schema: read, simplified and ready for the derivative validator.
-import { readFileSync } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
 import { SchemaReader, DepthError, type SchemaLoader, type SchemaProblem } from './reader';
 import { Simplifier } from './simplify';
@@ -19,8 +18,6 @@ export class RngSchemaError extends Error {
     this.name = 'RngSchemaError';
   }
 }
-
-export const nodeLoader: SchemaLoader = (path) => readFileSync(path, 'utf8');
 
 /** Interned states beyond this are dropped by recompiling (long editing sessions). */
 const MAX_PATTERNS = 400_000;
@@ -63,9 +60,9 @@ export class RngSchema {
   }
 }
 
-/** Reads and compiles a schema file; throws RngSchemaError listing every problem found. */
-export function compileRngSchema(file: string, loader: SchemaLoader = nodeLoader): RngSchema {
-  const abs = loader === nodeLoader ? resolvePath(file).replace(/\\/g, '/') : file;
+/** Reads (through `loader`: src/core/io's for files) and compiles a schema; throws RngSchemaError listing every problem found. */
+export function compileRngSchema(file: string, loader: SchemaLoader): RngSchema {
+  const abs = resolvePath(file).replace(/\\/g, '/');
   const reader = new SchemaReader(loader);
   const pool = new PatternPool();
   try {

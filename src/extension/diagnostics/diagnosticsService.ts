@@ -13,6 +13,7 @@ import { errorMessage } from '../../core/common/errors';
 import { toDiagnostic } from '../convert';
 import type { ProjectService } from '../project/projectService';
 import type { SettingsService } from '../settingsService';
+import type { DomainSchemas } from '../../core/validation/domain/domainSchema';
 import { DIAGNOSTIC_SOURCE } from '../constants';
 
 const CHANGE_DEBOUNCE_MS = 250;
@@ -27,6 +28,7 @@ export class DiagnosticsService implements vscode.Disposable {
   constructor(
     private readonly projects: ProjectService,
     private readonly settings: SettingsService,
+    private readonly schemas: DomainSchemas,
     private readonly log: Logger,
   ) {
     this.disposables.push(
@@ -64,7 +66,7 @@ export class DiagnosticsService implements vscode.Disposable {
       try {
         const diagnostics = [...(projectLevelByFile.get(uri.fsPath) ?? [])];
         if (checked.has(uri.fsPath)) {
-          diagnostics.push(...validateDocument(project, uri.fsPath, decodeText(await nodeFileSystem.readFile(uri.fsPath)), this.settings.current));
+          diagnostics.push(...validateDocument(project, uri.fsPath, decodeText(await nodeFileSystem.readFile(uri.fsPath)), this.settings.current, this.schemas));
         }
         if (open.has(key) || !this.shown.has(key)) continue; // opened or cleared meanwhile
         if (diagnostics.length) this.set(uri, diagnostics);
@@ -102,7 +104,7 @@ export class DiagnosticsService implements vscode.Disposable {
     let warnings = 0;
     for (const root of await this.projects.projectRoots()) {
       const project = await this.projects.reload(root);
-      const results = await checkProject(project, this.readText, this.settings.current);
+      const results = await checkProject(project, this.readText, this.settings.current, this.schemas);
       // checkProject lists only files with problems: clear this project's files that have none now.
       const reported = new Set(results.map((r) => vscode.Uri.file(r.file).toString()));
       for (const key of [...this.shown.keys()]) {
@@ -139,7 +141,7 @@ export class DiagnosticsService implements vscode.Disposable {
       const project = await this.projects.projectFor(doc.uri);
       if (!project) return;
       const version = doc.version;
-      const diagnostics = [...projectLevel(project, doc.uri.fsPath), ...validateDocument(project, doc.uri.fsPath, doc.getText(), this.settings.current)];
+      const diagnostics = [...projectLevel(project, doc.uri.fsPath), ...validateDocument(project, doc.uri.fsPath, doc.getText(), this.settings.current, this.schemas)];
       if (doc.isClosed || doc.version !== version) return; // a newer run will follow
       this.set(doc.uri, diagnostics);
     } catch (e) {

@@ -156,7 +156,7 @@ export class FleetPanel {
     const plan = planFleet(project, values, this.uuidFor);
     const templates = hasErrors(plan)
       ? []
-      : checkPlan(project, plan, this.services.settings.current).flatMap((r) =>
+      : checkPlan(project, plan, this.services.settings.current, this.services.schemas).flatMap((r) =>
           r.diagnostics.map((d) => ({ vm: r.vm, severity: d.severity, code: d.code, message: d.message })),
         );
     return {

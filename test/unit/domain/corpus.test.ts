@@ -11,6 +11,7 @@ import { checkProject } from '../../../src/core/validation/checkProject';
 import { remove, repoRoot, tempDir, writeTree } from '../helpers/tempProject';
 import { bundledSettings, libvirtSettings } from './domainTestProject';
 import type { Settings } from '../../../src/core/settings';
+import { testSchemas } from '../helpers/tempProject';
 
 const corpus = path.resolve(repoRoot, '../shared/corpus/libvirt-domains');
 interface Label {
@@ -24,7 +25,7 @@ async function check(name: string, settings: Settings = libvirtSettings) {
   try {
     cpSync(path.join(corpus, name), path.join(dir, 'domain.xml'));
     const project = await loadProject(nodeFileSystem, dir);
-    const results = await checkProject(project, async (f) => decodeText(await nodeFileSystem.readFile(f)), settings);
+    const results = await checkProject(project, async (f) => decodeText(await nodeFileSystem.readFile(f)), settings, testSchemas);
     return results.flatMap((r) => r.diagnostics);
   } finally {
     remove(dir);
