@@ -10,10 +10,10 @@ import { time, round } from './measure';
 import { compileRngSchemaFile } from '../src/core/io/schemaFiles';
 
 const SCHEMA = '/usr/share/libvirt/schemas/domain.rng';
-const CORPUS = join(__dirname, '../../shared/corpus/libvirt-domains');
+const CORPUS = join(__dirname, '../test/fixtures/libvirt-domains');
 
 export async function run() {
-  if (!existsSync(SCHEMA) || !existsSync(CORPUS)) return { skipped: 'needs libvirt0 (domain.rng) and ../shared/corpus' };
+  if (!existsSync(SCHEMA) || !existsSync(CORPUS)) return { skipped: 'needs libvirt0 (domain.rng)' };
   const files = readdirSync(CORPUS).filter((f) => f.endsWith('.xml')).sort();
   const texts = files.map((f) => readFileSync(join(CORPUS, f), 'utf8'));
   // parseXml caches by text; an explicit maxDepth parses afresh, as after a keystroke.

@@ -1,4 +1,4 @@
-// The libvirt domain corpus (../shared/corpus/libvirt-domains, Jing's verdicts in labels.json):
+// The libvirt domain corpus (test/fixtures/libvirt-domains, Jing's verdicts in labels.json):
 // each file copied into a minimal context project and checked as `vmctx check` does.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -13,7 +13,7 @@ import { bundledSettings, libvirtSettings } from './domainTestProject';
 import type { Settings } from '../../../src/core/settings';
 import { testSchemas } from '../helpers/tempProject';
 
-const corpus = path.resolve(repoRoot, '../shared/corpus/libvirt-domains');
+const corpus = path.join(repoRoot, 'test/fixtures/libvirt-domains');
 interface Label {
   jing_valid: boolean;
   jing_first_error: { line: number; column: number; message: string } | null;

@@ -1,4 +1,4 @@
-// Jing agreement on the 135 real libvirt domain documents of ../shared/corpus (labels.json holds
+// Jing agreement on the 135 real libvirt domain documents of test/fixtures/libvirt-domains (labels.json holds
 // Jing's verdicts and first errors) against the installed libvirt schemas (Debian libvirt0).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -8,7 +8,7 @@ import { validateText } from '../../../src/core/relaxng/index';
 import { compileRngSchemaFile } from '../../../src/core/io/schemaFiles';
 
 const SCHEMA = '/usr/share/libvirt/schemas/domain.rng';
-const CORPUS = join(__dirname, '../../../../shared/corpus/libvirt-domains');
+const CORPUS = join(__dirname, '../../fixtures/libvirt-domains');
 
 interface Label {
   jing_valid: boolean;

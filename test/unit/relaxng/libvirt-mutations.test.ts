@@ -8,7 +8,7 @@ import { validateText } from '../../../src/core/relaxng/index';
 import { compileRngSchemaFile } from '../../../src/core/io/schemaFiles';
 
 const FIXTURES = join(__dirname, '../../fixtures/relaxng');
-const CORPUS = join(__dirname, '../../../../shared/corpus/libvirt-domains');
+const CORPUS = join(__dirname, '../../fixtures/libvirt-domains');
 
 const spec = JSON.parse(readFileSync(join(FIXTURES, 'libvirt-mutations.json'), 'utf8')) as { base: string; mutations: Record<string, Array<[string, string]>> };
 const jing = JSON.parse(readFileSync(join(FIXTURES, 'libvirt-mutations.jing.json'), 'utf8')) as Record<
