@@ -108,10 +108,3 @@ export interface BuildResult {
   problems: BuildProblem[];
   ok: boolean;
 }
-
-/** A step's description for logs and task output. */
-export function describeStep(step: BuildStep): string {
-  const what = step.kind === 'iso' ? 'ISO' : `overlay of ${step.vm}`;
-  const cmd = 'external' in step ? `: ${step.external.command} ${step.external.args.join(' ')}` : '';
-  return `${what} → ${step.output} (${step.backend}, ${step.reason})${cmd}`;
-}
