@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { decodeText, type FileSystem } from '../common/fileSystem';
 import { diagnostic, zeroRange, type Diagnostic } from '../common/diagnostic';
 import { errorMessage } from '../common/errors';
-import { globToRegExp, matchesAny } from '../common/glob';
+import { globMatcher } from '../common/glob';
 import { parseXml } from '../xml/parse';
 import { networkFilePath } from '../network/contextPaths';
 import { readNetworkSettings } from '../network/networkFile';
@@ -165,7 +165,7 @@ export class ProjectLoader {
     contextDir: string,
     problem: (file: string, d: Diagnostic) => void,
   ): Promise<TemplateInfo[]> {
-    const globs = manifest.templates?.map(globToRegExp);
+    const matches = manifest.templates && globMatcher(manifest.templates);
     const candidates: string[] = [];
     await this.walk(
       root,
@@ -174,7 +174,7 @@ export class ProjectLoader {
       async (abs, type) => {
         if (type !== 'file') return;
         const rel = path.relative(root, abs).split(path.sep).join('/');
-        if (globs ? matchesAny(rel, globs) : rel.toLowerCase().endsWith('.xml')) candidates.push(abs);
+        if (matches ? matches(rel) : rel.toLowerCase().endsWith('.xml')) candidates.push(abs);
       },
     );
     candidates.sort();
