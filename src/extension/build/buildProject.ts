@@ -24,7 +24,7 @@ export async function buildProject(
   scope: BuildScope,
   options: { force?: boolean; signal?: AbortSignal; onProgress?: (p: BuildProgress) => void } = {},
 ): Promise<BuildResult> {
-  const settings = services.settings.current;
+  const settings = services.settings.forResource(project.root);
   const name = path.basename(project.root);
   const result = await build(buildInputsFromProject(project), {
     only: scope === 'all' ? undefined : scope,

@@ -132,7 +132,7 @@ class TaskTerminal implements vscode.Pseudoterminal {
   }
 
   private async check(project: Awaited<ReturnType<Services['projects']['get']>>): Promise<number> {
-    const results = await checkProject(project, this.services.diagnostics.readText, this.services.settings.current, this.services.schemas);
+    const results = await checkProject(project, this.services.diagnostics.readText, this.services.settings.forResource(project.root), this.services.schemas);
     // Absolute paths: the problem matcher then finds the files wherever the project sits.
     const diags = toJsonDiagnostics(results);
     const text = formatText(diags);

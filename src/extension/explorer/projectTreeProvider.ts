@@ -86,7 +86,7 @@ export class ProjectTreeProvider implements vscode.TreeDataProvider<SummaryNode>
    * counts, does not rescan the context folder and images.
    */
   private buildStatusOf(project: ContextProject): Promise<BuildStatus | undefined> {
-    const isoBackend = this.services.settings.current.build.isoBackend;
+    const isoBackend = this.services.settings.forResource(project.root).build.isoBackend;
     const cached = this.buildStatuses.get(project);
     if (cached && cached.isoBackend === isoBackend) return cached.status;
     const status = readBuildStatus(project, { isoBackend }).catch((e) => {

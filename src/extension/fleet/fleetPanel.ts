@@ -99,7 +99,7 @@ export class FleetPanel {
       return;
     }
     this.panel.title = titleOf(this.state.mode);
-    const values = this.state.values ?? defaultFleetForm(project, this.services.settings.current, this.state.mode);
+    const values = this.state.values ?? defaultFleetForm(project, this.services.settings.forResource(project.root), this.state.mode);
     this.post({
       type: 'init',
       init: {
@@ -156,7 +156,7 @@ export class FleetPanel {
     const plan = planFleet(project, values, this.uuidFor);
     const templates = hasErrors(plan)
       ? []
-      : checkPlan(project, plan, this.services.settings.current, this.services.schemas).flatMap((r) =>
+      : checkPlan(project, plan, this.services.settings.forResource(project.root), this.services.schemas).flatMap((r) =>
           r.diagnostics.map((d) => ({ vm: r.vm, severity: d.severity, code: d.code, message: d.message })),
         );
     return {

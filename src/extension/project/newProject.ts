@@ -60,7 +60,7 @@ export function registerNewProjectCommands(services: Services): void {
   registerCommand(services, Commands.newProject, async (arg) => {
     const folder = await chooseFolder(arg, 'New Context Project: choose a folder');
     if (!folder) return undefined;
-    const settings = services.settings.current;
+    const settings = services.settings.forResource(folder);
     const files = await scaffoldProject(nodeFileSystem, exampleDir, { uuid: randomUUID(), bridge: settings.defaults.bridge, isoLabel: settings.defaults.isoLabel });
     await create(services, folder, files, 'context/common/network');
     return folder;
