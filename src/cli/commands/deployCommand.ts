@@ -13,6 +13,7 @@ import { describeStep, formatPlan } from '../../core/deploy/formatDeployPlan';
 import { loadDeployInputs } from '../../core/io/deployFiles';
 import { applyHostPlan, execaVirsh, probeHost, type VirshRunner } from '../../core/io/virsh';
 import { defaultSettings } from '../../core/settings';
+import { displayPath } from '../../core/common/paths';
 
 export const deployCommand: CliCommand = {
   name: 'deploy',
@@ -80,7 +81,7 @@ Exit status: 0 when deployed (or the plan is printed), 1 on errors, 2 on bad usa
     for (const t of targets) states.push(await probeHost(virsh, t, vms));
     const plan = planDeploy(vms, targets, states, { start: values.start, replaceOverlays: values['replace-overlays'] }, assigned.unassigned);
     // Build outputs are shown relative to the project; host paths as they are.
-    const show = (p: string) => (p.startsWith(dir + path.sep) ? path.relative(dir, p) : p);
+    const show = (p: string) => displayPath(dir, p);
     io.stdout(formatPlan(plan, show));
     if (plan.errors.length) return EXIT_FAILED;
     if (values['dry-run'] || changeCount(plan) === 0) return EXIT_OK;

@@ -8,6 +8,7 @@ import type { DiagnosticCode } from '../common/diagnosticCodes';
 import { throwIfAborted } from '../common/errors';
 import { MAX_DIRECTORIES, MAX_FILE_SIZE, type IsoDirectory, type IsoNode, type IsoProblem } from '../image/iso9660/tree';
 import { tooManyDirectories } from '../image/iso9660/layout';
+import { isInside } from '../common/paths';
 
 export interface ScannedEntry {
   /** '/'-separated path inside the folder. */
@@ -134,9 +135,8 @@ export function linkInside(root: string, rel: string, target: string): string | 
   const parent = posix.dirname(rel);
   const linkDir = parent === '.' ? '/' : `/${parent}`;
   if (isAbsolute(target)) {
-    const r = relative(root, target);
-    if (r.startsWith('..') || isAbsolute(r)) return undefined;
-    return posix.relative(linkDir, '/' + r.split(sep).join('/')) || '.';
+    if (!isInside(root, target)) return undefined;
+    return posix.relative(linkDir, '/' + relative(root, target).split(sep).join('/')) || '.';
   }
   // Walk the target from the link's own depth: any step above the root leaves the folder.
   let level = parent === '.' ? 0 : parent.split('/').length;
