@@ -8,8 +8,8 @@ import type { DomainSchemas } from '../core/validation/domain/domainSchema';
 
 export interface Services {
   context: vscode.ExtensionContext;
-  log: vscode.LogOutputChannel;
-  logger: Logger;
+  /** The one log (the VM Context output channel); also the core's Logger. */
+  log: vscode.LogOutputChannel & Logger;
   settings: SettingsService;
   projects: ProjectService;
   diagnostics: DiagnosticsService;

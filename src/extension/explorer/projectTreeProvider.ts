@@ -69,7 +69,7 @@ export class ProjectTreeProvider implements vscode.TreeDataProvider<SummaryNode>
         const build = await this.buildStatusOf(project);
         roots.push(summarizeProject(project, build, problemCountOf, (vm) => this.deploy?.stateOf(project, vm)));
       } catch (e) {
-        this.services.logger.error(`showing the project ${root} failed: ${errorMessage(e)}`);
+        this.services.log.error(`showing the project ${root} failed: ${errorMessage(e)}`);
       }
     }
     this.roots = roots;
@@ -90,7 +90,7 @@ export class ProjectTreeProvider implements vscode.TreeDataProvider<SummaryNode>
     const cached = this.buildStatuses.get(project);
     if (cached && cached.isoBackend === isoBackend) return cached.status;
     const status = readBuildStatus(project, { isoBackend }).catch((e) => {
-      this.services.logger.warn(`reading the build state of ${project.root} failed: ${errorMessage(e)}`);
+      this.services.log.warn(`reading the build state of ${project.root} failed: ${errorMessage(e)}`);
       return undefined;
     });
     this.buildStatuses.set(project, { isoBackend, status });

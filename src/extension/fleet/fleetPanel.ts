@@ -69,7 +69,7 @@ export class FleetPanel {
     this.disposables.push(
       panel.onDidDispose(() => this.dispose()),
       panel.webview.onDidReceiveMessage((m: unknown) => {
-        if (isWebviewMessage(m)) void this.onMessage(m).catch((e) => services.logger.error(`New VM form: ${errorMessage(e)}`));
+        if (isWebviewMessage(m)) void this.onMessage(m).catch((e) => services.log.error(`New VM form: ${errorMessage(e)}`));
       }),
     );
   }

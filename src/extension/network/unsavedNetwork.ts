@@ -21,7 +21,7 @@ export function registerUnsavedNetwork(services: Services): void {
       key,
       setTimeout(() => {
         timers.delete(key);
-        if (!doc.isClosed) void push(doc, false).catch((e) => services.logger.warn(`updating the network of ${doc.uri.fsPath}: ${e}`));
+        if (!doc.isClosed) void push(doc, false).catch((e) => services.log.warn(`updating the network of ${doc.uri.fsPath}: ${e}`));
       }, DEBOUNCE_MS),
     );
   };
