@@ -78,7 +78,8 @@ export class ProjectLoader {
     const cloudInit = flavor === 'nocloud' ? await this.listCloudInit(path.join(root, DEFAULTS.cloudInitDir), problem) : undefined;
 
     const templates = await this.findTemplates(root, manifest, contextDir, problem);
-    const baseImage = await this.findBaseImage(root, manifest, manifestPath, problem);
+    const images = await this.listImages(root);
+    const baseImage = await this.findBaseImage(root, manifest, manifestPath, images, problem);
 
     return {
       root,
@@ -92,6 +93,7 @@ export class ProjectLoader {
       templates,
       network,
       baseImage,
+      images,
       output: {
         iso: path.resolve(root, manifest.output?.iso ?? DEFAULTS.iso),
         overlaysDir: path.resolve(root, manifest.output?.overlays ?? DEFAULTS.overlaysDir),
@@ -209,20 +211,26 @@ export class ProjectLoader {
     }
   }
 
+  /** The disk images (by extension) in images/. */
+  private async listImages(root: string): Promise<string[]> {
+    const imagesDir = path.join(root, DEFAULTS.imagesDir);
+    const st = await this.fs.stat(imagesDir);
+    if (st?.type !== 'directory') return [];
+    return (await this.fs.readDirectory(imagesDir))
+      .filter((e) => (e.type === 'file' || e.type === 'symlink') && IMAGE_EXTENSIONS.some((x) => e.name.toLowerCase().endsWith(x)))
+      .map((e) => path.join(imagesDir, e.name))
+      .sort();
+  }
+
   private async findBaseImage(
     root: string,
     manifest: Manifest,
     manifestPath: string | undefined,
+    images: string[],
     problem: (file: string, d: Diagnostic) => void,
   ): Promise<BaseImage | undefined> {
     if (manifest.baseImage) return this.describeImage(path.resolve(root, manifest.baseImage));
     const imagesDir = path.join(root, DEFAULTS.imagesDir);
-    const st = await this.fs.stat(imagesDir);
-    if (st?.type !== 'directory') return undefined;
-    const images = (await this.fs.readDirectory(imagesDir))
-      .filter((e) => (e.type === 'file' || e.type === 'symlink') && IMAGE_EXTENSIONS.some((x) => e.name.toLowerCase().endsWith(x)))
-      .map((e) => path.join(imagesDir, e.name))
-      .sort();
     if (images.length === 1) return this.describeImage(images[0]);
     if (images.length > 1) {
       problem(

@@ -74,6 +74,8 @@ export interface ContextProject {
   /** The guests' network: context/common/network (Snooze) or vmcontext.json "network" (NoCloud). */
   network?: NetworkSettings;
   baseImage?: BaseImage;
+  /** Absolute paths of the disk images in images/ (sorted), whichever is the base. */
+  images: string[];
   output: {
     iso: string;
     overlaysDir: string;
