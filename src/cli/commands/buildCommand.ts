@@ -1,15 +1,13 @@
 import type { CliCommand } from './cliCommand';
 import { parseCommandArgs, oneOf } from '../args';
 import { EXIT_FAILED, EXIT_OK } from '../cliIo';
-import { defaultSettings, type IsoBackend, type OverlayBackend } from '../../core/settings';
+import { defaultSettings, ISO_BACKENDS, OVERLAY_BACKENDS } from '../../core/settings';
 import { buildInputsFromProject } from '../../core/build/buildInputs';
 import { build } from '../../core/build/buildEngine';
 import { displayPath } from '../../core/common/paths';
 import { buildReportLines } from '../../core/build/buildReport';
 import { openProject } from '../openProject';
 
-const ISO_BACKENDS: readonly IsoBackend[] = ['auto', 'embedded', 'genisoimage', 'xorriso', 'mkisofs'];
-const OVERLAY_BACKENDS: readonly OverlayBackend[] = ['auto', 'embedded', 'qemu-img'];
 
 export const buildCommand: CliCommand = {
   name: 'build',
