@@ -15,6 +15,7 @@ import type { SettingsService } from '../settingsService';
 import type { DomainSchemas } from '../../core/validation/domain/domainSchema';
 import { DIAGNOSTIC_SOURCE } from '../constants';
 import { isInside } from '../../core/common/paths';
+import { KeyedDebounce } from '../keyedDebounce';
 
 const CHANGE_DEBOUNCE_MS = 250;
 
@@ -22,7 +23,7 @@ export class DiagnosticsService implements vscode.Disposable {
   readonly collection = vscode.languages.createDiagnosticCollection(DIAGNOSTIC_SOURCE);
   /** The core diagnostics behind what is shown, per URI, for code actions to find their fixes. */
   private readonly shown = new Map<string, CoreDiagnostic[]>();
-  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly debounce = new KeyedDebounce(CHANGE_DEBOUNCE_MS);
   private readonly disposables: vscode.Disposable[] = [this.collection];
 
   constructor(
@@ -121,16 +122,7 @@ export class DiagnosticsService implements vscode.Disposable {
   }
 
   private schedule(doc: vscode.TextDocument): void {
-    const key = doc.uri.toString();
-    const t = this.timers.get(key);
-    if (t) clearTimeout(t);
-    this.timers.set(
-      key,
-      setTimeout(() => {
-        this.timers.delete(key);
-        void this.validate(doc);
-      }, CHANGE_DEBOUNCE_MS),
-    );
+    this.debounce.schedule(doc.uri.toString(), () => void this.validate(doc));
   }
 
   private async validate(doc: vscode.TextDocument): Promise<void> {
@@ -158,7 +150,7 @@ export class DiagnosticsService implements vscode.Disposable {
   }
 
   dispose(): void {
-    for (const t of this.timers.values()) clearTimeout(t);
+    this.debounce.dispose();
     for (const d of this.disposables) d.dispose();
   }
 }
