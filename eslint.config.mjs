@@ -18,4 +18,21 @@ export default tseslint.config(
       }],
     },
   },
+  {
+    // File-system and process access stays in the core's I/O adapters (src/core/io): everything
+    // else in the core works on data and the ports in src/core/common.
+    files: ['src/core/**/*.ts'],
+    ignores: ['src/core/io/**'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: [
+          { name: 'vscode', message: 'Only src/extension/ may import vscode; keep src/core free of it.' },
+          ...['fs', 'node:fs', 'fs/promises', 'node:fs/promises', 'child_process', 'node:child_process', 'execa'].map((name) => ({
+            name, message: 'File-system and process access belongs in src/core/io (the I/O adapters).',
+          })),
+        ],
+        patterns: [{ group: ['**/extension/**', '**/extension'], message: 'The core and the CLI must not depend on the extension adapter.' }],
+      }],
+    },
+  },
 );

@@ -11,6 +11,7 @@ import { validateDocument } from '../src/core/validation/checkProject';
 import { defaultSettings } from '../src/core/settings';
 import { macFromIp } from '../src/core/network/ipv4';
 import { round, time } from './measure';
+import { createDomainSchemas } from '../src/core/io/schemaFiles';
 
 const example = readFileSync(path.join(__dirname, '../examples/snooze-cluster/templates/debian1.xml'), 'utf8');
 
@@ -40,16 +41,17 @@ function writeProject(count: number): string {
 }
 
 export async function run() {
+  const schemas = createDomainSchemas(path.join(__dirname, '../schemas/domain-template.rng'));
   const dir = writeProject(1000);
   try {
     const project = await loadProject(nodeFileSystem, dir);
     const file = path.join(dir, 'templates/vm7.xml');
     const text = template(7);
     const first = performance.now();
-    const cold = validateDocument(project, file, text, defaultSettings);
+    const cold = validateDocument(project, file, text, defaultSettings, schemas);
     const coldMs = performance.now() - first;
     const errors = cold.filter((d) => d.severity === 'error').length;
-    const warm = await time(300, () => validateDocument(project, file, text, defaultSettings), 20);
+    const warm = await time(300, () => validateDocument(project, file, text, defaultSettings, schemas), 20);
 
     const cli = path.join(__dirname, '../dist/cli.js');
     const runs: number[] = [];

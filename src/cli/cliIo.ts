@@ -1,4 +1,6 @@
 // The CLI's view of the outside world, so commands can be tested in process.
+import * as path from 'node:path';
+import { BUNDLED_SCHEMA_NAME } from '../core/validation/domain/domainSchema';
 export interface CliIO {
   stdout(text: string): void;
   stderr(text: string): void;
@@ -20,3 +22,9 @@ export const EXIT_USAGE = 2;
 
 /** A usage error: printed with the command's help hint, exit code 2. */
 export class UsageError extends Error {}
+
+/** schemas/domain-template.rng as installed: beside dist/ for the bundle (dist/cli.js), at the repository root when run from src/cli. */
+export function bundledSchemaFile(): string {
+  const root = path.basename(__dirname) === 'dist' ? path.dirname(__dirname) : path.resolve(__dirname, '..', '..');
+  return path.join(root, 'schemas', BUNDLED_SCHEMA_NAME);
+}

@@ -1,8 +1,13 @@
 // The typed settings snapshot shared by the extension (read from `vmContext.*`) and the CLI
 // (from its options). Plain data; no vscode.
 
-export type IsoBackend = 'auto' | 'embedded' | 'genisoimage' | 'xorriso' | 'mkisofs';
-export type OverlayBackend = 'auto' | 'embedded' | 'qemu-img';
+import { DEFAULTS } from './project/project';
+
+/** The backends a build can use (`--iso-backend`, `vmContext.build.isoBackend`; package.json's enums list the same). */
+export const ISO_BACKENDS = ['auto', 'embedded', 'genisoimage', 'xorriso', 'mkisofs'] as const;
+export const OVERLAY_BACKENDS = ['auto', 'embedded', 'qemu-img'] as const;
+export type IsoBackend = (typeof ISO_BACKENDS)[number];
+export type OverlayBackend = (typeof OVERLAY_BACKENDS)[number];
 
 export interface Settings {
   libvirt: {
@@ -32,5 +37,5 @@ export const defaultSettings: Settings = {
   libvirt: {},
   tools: { genisoimage: 'genisoimage', xorriso: 'xorriso', mkisofs: 'mkisofs', qemuImg: 'qemu-img', virsh: 'virsh' },
   build: { isoBackend: 'auto', overlayBackend: 'auto' },
-  defaults: { bridge: 'virbr0', isoLabel: 'CONTEXT' },
+  defaults: { bridge: DEFAULTS.bridge, isoLabel: DEFAULTS.isoLabel },
 };

@@ -36,8 +36,6 @@ export const ContextKeys = {
   hasProject: 'vmContext.hasProject',
 } as const;
 
-export const CATEGORY = 'VM Context';
-
 /** Language ids of context/common/network and context/common/routes. */
 export const Languages = {
   network: 'vmcontext-network',

@@ -6,6 +6,7 @@ import { SettingsService } from './settingsService';
 import { ProjectService } from './project/projectService';
 import { DiagnosticsService } from './diagnostics/diagnosticsService';
 import { registerQuickFixes } from './diagnostics/quickFixes';
+import { createDomainSchemas } from '../core/io/schemaFiles';
 import { registerCheckProjectCommand } from './project/checkProjectCommand';
 import { registerShowLogCommand } from './log/showLog';
 import { registerNetworkFiles } from './network/registerNetwork';
@@ -29,12 +30,13 @@ export interface ExtensionApi extends Services {
 }
 
 export function activate(context: vscode.ExtensionContext): ExtensionApi {
-  const { channel, logger } = createLog();
+  const log = createLog();
   const settings = new SettingsService();
-  const projects = new ProjectService(logger);
-  const diagnostics = new DiagnosticsService(projects, settings, logger);
-  context.subscriptions.push(channel, settings, projects, diagnostics);
-  const services: Services = { context, log: channel, logger, settings, projects, diagnostics };
+  const projects = new ProjectService(log);
+  const schemas = createDomainSchemas(context.asAbsolutePath('schemas/domain-template.rng'));
+  const diagnostics = new DiagnosticsService(projects, settings, schemas, log);
+  context.subscriptions.push(log, settings, projects, diagnostics);
+  const services: Services = { context, log, settings, projects, diagnostics, schemas };
 
   registerQuickFixes(services);
   registerCheckProjectCommand(services);
@@ -52,7 +54,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const deploy = registerDeploy(services);
   const explorer = registerExplorer(services, deploy);
 
-  logger.info(`VM Context ${context.extension.packageJSON.version} activated`);
+  log.info(`VM Context ${context.extension.packageJSON.version} activated`);
   return { ...services, explorer };
 }
 

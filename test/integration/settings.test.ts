@@ -23,4 +23,21 @@ describe('settings', () => {
     }
     await waitFor('the default isoLabel again', () => s.settings.current.defaults.isoLabel === 'CONTEXT');
   });
+
+  it("a workspace folder's own vmContext.tools.* apply to the files and projects in it", async () => {
+    const s = await services();
+    const folder = vscode.workspace.workspaceFolders![0];
+    const inside = vscode.Uri.joinPath(folder.uri, 'context', 'post-install');
+    const config = vscode.workspace.getConfiguration('vmContext', folder.uri);
+    assert.equal(s.settings.forResource(inside).tools.qemuImg, 'qemu-img');
+    try {
+      await config.update('tools.qemuImg', '/opt/qemu/bin/qemu-img', vscode.ConfigurationTarget.WorkspaceFolder);
+      await waitFor('the folder-level tools.qemuImg', () => s.settings.forResource(inside).tools.qemuImg === '/opt/qemu/bin/qemu-img');
+      assert.equal(s.settings.forResource(folder.uri.fsPath).tools.qemuImg, '/opt/qemu/bin/qemu-img', 'a project root given as a path');
+      assert.equal(s.settings.forResource(vscode.Uri.file('/nonexistent-outside/x')).tools.qemuImg, s.settings.current.tools.qemuImg, 'outside every folder: the window settings');
+    } finally {
+      await config.update('tools.qemuImg', undefined, vscode.ConfigurationTarget.WorkspaceFolder);
+    }
+    await waitFor('the default qemuImg again', () => s.settings.forResource(inside).tools.qemuImg === 'qemu-img');
+  });
 });

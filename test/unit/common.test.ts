@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { LineIndex } from '../../src/core/common/text';
-import { globToRegExp } from '../../src/core/common/glob';
+import { globMatcher } from '../../src/core/common/glob';
 import { decodeText } from '../../src/core/common/fileSystem';
 import { sniffRootElement } from '../../src/core/project/template';
 
@@ -19,7 +19,7 @@ test('LineIndex maps offsets and positions with LF, CRLF and CR', () => {
 });
 
 test('globs: *, **, ?, braces', () => {
-  const g = (p: string) => globToRegExp(p);
+  const g = (p: string) => ({ test: globMatcher([p]) });
   assert.ok(g('*.xml').test('a.xml'));
   assert.ok(!g('*.xml').test('d/a.xml'));
   assert.ok(g('**/*.xml').test('a.xml'));
@@ -27,6 +27,10 @@ test('globs: *, **, ?, braces', () => {
   assert.ok(g('vms/{web,db}?.xml').test('vms/web1.xml'));
   assert.ok(!g('vms/{web,db}?.xml').test('vms/app1.xml'));
   assert.ok(g('a.b').test('a.b') && !g('a.b').test('axb'));
+  assert.ok(g('vms/[ab]*.xml').test('vms/a1.xml') && !g('vms/[ab]*.xml').test('vms/c1.xml'));
+  assert.ok(g('vms/**').test('vms/x/y.xml'));
+  assert.ok(g('*.xml').test('.hidden.xml'), 'a dot file matches * as before');
+  assert.ok(globMatcher(['a/*.xml', 'b/*.xml'])('b/x.xml'), 'several patterns: any matches');
 });
 
 test('text decoding drops a BOM; the root element is sniffed past prolog, comments and DOCTYPE', () => {

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { repoRoot } from './helpers/tempProject';
+import { defaultSettings, ISO_BACKENDS, OVERLAY_BACKENDS } from '../../src/core/settings';
 
 const pkg = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8'));
 
@@ -51,4 +52,13 @@ test('the extension bundles to CommonJS for VS Code 1.99 and targets engines ^1.
   assert.equal(pkg.engines.vscode, '^1.99.0');
   assert.equal(pkg.main, './dist/extension.js');
   assert.notEqual(pkg.type, 'module');
+});
+
+test('settings defaults and backend lists are the core’s: one place for each', () => {
+  const props = pkg.contributes.configuration.properties ?? Object.assign({}, ...pkg.contributes.configuration.map((c: { properties: object }) => c.properties));
+  assert.deepEqual(props['vmContext.build.isoBackend'].enum, [...ISO_BACKENDS]);
+  assert.deepEqual(props['vmContext.build.overlayBackend'].enum, [...OVERLAY_BACKENDS]);
+  assert.equal(props['vmContext.defaults.bridge'].default, defaultSettings.defaults.bridge);
+  assert.equal(props['vmContext.defaults.isoLabel'].default, defaultSettings.defaults.isoLabel);
+  for (const [key, tool] of Object.entries(defaultSettings.tools)) assert.equal(props[`vmContext.tools.${key}`].default, tool, key);
 });

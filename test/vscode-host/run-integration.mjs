@@ -4,6 +4,9 @@
 // (untrusted/*.test.ts). Exits non-zero when a test fails and when VS Code cannot start.
 // Logs: test-output/integration/. Env: VMCTX_INTEGRATION_TIMEOUT (s, per session, default 300),
 // VMCTX_INTEGRATION_SESSIONS (trusted,untrusted).
+// One file (or a few) without editing the suite: `node test/vscode-host/run-integration.mjs settings`
+// (or VMCTX_INTEGRATION_FILES=settings,explorer) compiles only the test files whose path under
+// test/integration/ contains one of the words, and opens only the sessions those files run in.
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, appendFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import * as esbuild from 'esbuild';
@@ -25,9 +28,23 @@ function collect(dir, suffix) {
   return out;
 }
 
-async function compile() {
+const fileFilter = [
+  ...process.argv.slice(2).filter((a) => !a.startsWith('--')),
+  ...(process.env.VMCTX_INTEGRATION_FILES ?? '').split(',').filter(Boolean),
+];
+
+/** The test files to run: all, or those matching the filter (an error when none does). */
+function selectedTests() {
+  const all = collect(srcDir, '.test.ts');
+  if (!fileFilter.length) return all;
+  const picked = all.filter((f) => fileFilter.some((w) => relative(srcDir, f).includes(w)));
+  if (!picked.length) throw new HarnessError(`no integration test file matches ${fileFilter.join(', ')} (files: ${all.map((f) => relative(srcDir, f)).join(', ')})`);
+  return picked;
+}
+
+async function compile(tests) {
   rmSync(outDir, { recursive: true, force: true });
-  const entryPoints = [join(srcDir, 'index.ts'), ...collect(srcDir, '.test.ts')];
+  const entryPoints = [join(srcDir, 'index.ts'), ...tests];
   await esbuild.build({
     entryPoints,
     outbase: srcDir,
@@ -105,7 +122,9 @@ async function runSession(session) {
 async function main() {
   mkdirSync(logDir, { recursive: true });
   const t0 = Date.now();
-  const files = await compile();
+  const tests = selectedTests();
+  const files = await compile(tests);
+  if (fileFilter.length) console.log(`integration: ${tests.map((f) => relative(srcDir, f)).join(', ')}`);
   if (process.argv.includes('--compile-only')) {
     console.log(`integration: ${files} test files compiled into ${relative(repoRoot, outDir)}/`);
     return;
@@ -117,7 +136,12 @@ async function main() {
   let passed = 0;
   let failed = 0;
   // VMCTX_INTEGRATION_SESSIONS=untrusted (or trusted) runs one session only, when iterating.
-  const sessions = (process.env.VMCTX_INTEGRATION_SESSIONS ?? 'trusted,untrusted').split(',').filter(Boolean);
+  const untrustedDir = join(srcDir, 'untrusted');
+  const sessions = (process.env.VMCTX_INTEGRATION_SESSIONS ?? 'trusted,untrusted')
+    .split(',')
+    .filter(Boolean)
+    // With a file filter, a session none of the picked files runs in is not opened.
+    .filter((s) => tests.some((f) => (s === 'untrusted') === f.startsWith(untrustedDir + '/')));
   for (const session of sessions) {
     let r;
     try {

@@ -1,18 +1,13 @@
-import * as path from 'node:path';
 import type { CliCommand } from './cliCommand';
 import { parseCommandArgs, oneOf } from '../args';
-import { EXIT_FAILED, EXIT_OK, UsageError } from '../cliIo';
-import { nodeFileSystem } from '../../core/io/nodeFileSystem';
-import { loadProject } from '../../core/project/load';
-import { isContextProject } from '../../core/project/discover';
-import { UserError } from '../../core/common/errors';
-import { defaultSettings, type IsoBackend, type OverlayBackend } from '../../core/settings';
+import { EXIT_FAILED, EXIT_OK } from '../cliIo';
+import { defaultSettings, ISO_BACKENDS, OVERLAY_BACKENDS } from '../../core/settings';
 import { buildInputsFromProject } from '../../core/build/buildInputs';
-import { build, displayPath } from '../../core/build/buildEngine';
+import { build } from '../../core/build/buildEngine';
+import { displayPath } from '../../core/common/paths';
 import { buildReportLines } from '../../core/build/buildReport';
+import { openProject } from '../openProject';
 
-const ISO_BACKENDS: readonly IsoBackend[] = ['auto', 'embedded', 'genisoimage', 'xorriso', 'mkisofs'];
-const OVERLAY_BACKENDS: readonly OverlayBackend[] = ['auto', 'embedded', 'qemu-img'];
 
 export const buildCommand: CliCommand = {
   name: 'build',
@@ -47,14 +42,7 @@ Exit status: 0 when everything is built or up to date, 1 when anything failed, 2
     const only = values.only === undefined ? undefined : oneOf(values.only, ['iso', 'overlays'] as const, '--only', 'iso');
     const isoBackend = oneOf(values['iso-backend'], ISO_BACKENDS, '--iso-backend', 'auto');
     const overlayBackend = oneOf(values['overlay-backend'], OVERLAY_BACKENDS, '--overlay-backend', 'auto');
-    if (positionals.length > 1) throw new UsageError(`expected at most one project folder, got ${positionals.length}`);
-    const dir = path.resolve(io.cwd, positionals[0] ?? '.');
-    const st = await nodeFileSystem.stat(dir);
-    if (st?.type !== 'directory') throw new UserError(`${dir} is not a folder`, 'Give the folder of a context project (the one holding context/ or vmcontext.json).');
-    if (!(await isContextProject(nodeFileSystem, dir))) {
-      throw new UserError(`${dir} is not a context project: it has neither vmcontext.json nor a context/ folder with post-install or common/`);
-    }
-    const project = await loadProject(nodeFileSystem, dir);
+    const { dir, project } = await openProject('build', positionals, io);
     const inputs = buildInputsFromProject(project);
     const show = (p: string) => displayPath(dir, p);
     const result = await build(inputs, {

@@ -1,16 +1,14 @@
 import * as path from 'node:path';
 import type { CliCommand } from './cliCommand';
 import { parseCommandArgs, oneOf } from '../args';
-import { EXIT_FAILED, EXIT_OK, UsageError } from '../cliIo';
+import { EXIT_FAILED, EXIT_OK, bundledSchemaFile } from '../cliIo';
 import { formatJson, formatText, toJsonDiagnostics } from '../../core/common/diagnosticFormat';
 import { nodeFileSystem } from '../../core/io/nodeFileSystem';
 import { decodeText } from '../../core/common/fileSystem';
-import { loadProject } from '../../core/project/load';
-import { isContextProject } from '../../core/project/discover';
 import { checkProject } from '../../core/validation/checkProject';
-import { onDomainSchemaProblem } from '../../core/validation/domain/domainSchema';
+import { createDomainSchemas } from '../../core/io/schemaFiles';
 import { defaultSettings, type Settings } from '../../core/settings';
-import { UserError } from '../../core/common/errors';
+import { openProject } from '../openProject';
 
 export const checkCommand: CliCommand = {
   name: 'check',
@@ -35,26 +33,17 @@ Exit status: 1 when any error is reported, 0 otherwise, 2 on bad usage.
       'libvirt-schemas': { type: 'string' },
     });
     const format = oneOf(values.format, ['text', 'json'] as const, '--format', 'text');
-    if (positionals.length > 1) throw new UsageError(`expected at most one project folder, got ${positionals.length}`);
-    const dir = path.resolve(io.cwd, positionals[0] ?? '.');
-    const st = await nodeFileSystem.stat(dir);
-    if (st?.type !== 'directory') throw new UserError(`${dir} is not a folder`, 'Give the folder of a context project (the one holding context/ or vmcontext.json).');
-    if (!(await isContextProject(nodeFileSystem, dir))) {
-      throw new UserError(
-        `${dir} is not a context project: it has neither vmcontext.json nor a context/ folder with post-install or common/`,
-        'Run vmctx check in the project folder, or create context/post-install.',
-      );
-    }
+    const { dir, project } = await openProject('check', positionals, io);
     const settings: Settings = {
       ...defaultSettings,
       libvirt: { schemaDirectory: values['libvirt-schemas'] ? path.resolve(io.cwd, values['libvirt-schemas']) : undefined },
     };
-    const project = await loadProject(nodeFileSystem, dir);
     // A libvirt schema that cannot be used is said once, not per template.
-    const schemaProblems = onDomainSchemaProblem((p) =>
+    const schemas = createDomainSchemas(bundledSchemaFile());
+    const schemaProblems = schemas.onProblem((p) =>
       io.stderr(`vmctx check: cannot use the schema ${p.path}${p.fallback ? ` (using ${p.fallback} instead)` : ''}:\n${p.message}\n`),
     );
-    const results = await checkProject(project, async (f) => decodeText(await nodeFileSystem.readFile(f)), settings).finally(() => schemaProblems.dispose());
+    const results = await checkProject(project, async (f) => decodeText(await nodeFileSystem.readFile(f)), settings, schemas).finally(() => schemaProblems.dispose());
     const diags = toJsonDiagnostics(results, dir);
     io.stdout(format === 'json' ? formatJson(diags) : formatText(diags));
     return diags.some((d) => d.severity === 'error') ? EXIT_FAILED : EXIT_OK;

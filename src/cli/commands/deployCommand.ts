@@ -1,10 +1,6 @@
-import * as path from 'node:path';
 import type { CliCommand } from './cliCommand';
 import { parseCommandArgs } from '../args';
-import { EXIT_FAILED, EXIT_OK, UsageError } from '../cliIo';
-import { nodeFileSystem } from '../../core/io/nodeFileSystem';
-import { loadProject } from '../../core/project/load';
-import { isContextProject } from '../../core/project/discover';
+import { EXIT_FAILED, EXIT_OK } from '../cliIo';
 import { UserError } from '../../core/common/errors';
 import type { ManifestHost } from '../../core/project/manifest';
 import { assignHosts, isLocalUri } from '../../core/deploy/deployHosts';
@@ -13,6 +9,8 @@ import { describeStep, formatPlan } from '../../core/deploy/formatDeployPlan';
 import { loadDeployInputs } from '../../core/io/deployFiles';
 import { applyHostPlan, execaVirsh, probeHost, type VirshRunner } from '../../core/io/virsh';
 import { defaultSettings } from '../../core/settings';
+import { displayPath } from '../../core/common/paths';
+import { openProject } from '../openProject';
 
 export const deployCommand: CliCommand = {
   name: 'deploy',
@@ -47,12 +45,7 @@ Exit status: 0 when deployed (or the plan is printed), 1 on errors, 2 on bad usa
       'replace-overlays': { type: 'boolean' },
       virsh: { type: 'string' },
     });
-    if (positionals.length > 1) throw new UsageError(`expected at most one project folder, got ${positionals.length}`);
-    const dir = path.resolve(io.cwd, positionals[0] ?? '.');
-    if (!(await isContextProject(nodeFileSystem, dir))) {
-      throw new UserError(`${dir} is not a context project: it has neither vmcontext.json nor a context/ folder`, 'Run vmctx deploy in the project folder.');
-    }
-    const project = await loadProject(nodeFileSystem, dir);
+    const { dir, project } = await openProject('deploy', positionals, io);
     const manifestHosts = project.manifest.hosts ?? [];
     const hosts: ManifestHost[] = values.connect?.length
       ? values.connect.map((uri) => manifestHosts.find((h) => h.uri === uri) ?? { uri })
@@ -80,7 +73,7 @@ Exit status: 0 when deployed (or the plan is printed), 1 on errors, 2 on bad usa
     for (const t of targets) states.push(await probeHost(virsh, t, vms));
     const plan = planDeploy(vms, targets, states, { start: values.start, replaceOverlays: values['replace-overlays'] }, assigned.unassigned);
     // Build outputs are shown relative to the project; host paths as they are.
-    const show = (p: string) => (p.startsWith(dir + path.sep) ? path.relative(dir, p) : p);
+    const show = (p: string) => displayPath(dir, p);
     io.stdout(formatPlan(plan, show));
     if (plan.errors.length) return EXIT_FAILED;
     if (values['dry-run'] || changeCount(plan) === 0) return EXIT_OK;

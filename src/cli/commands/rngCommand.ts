@@ -6,12 +6,12 @@ import type { CliCommand } from './cliCommand';
 import { parseCommandArgs, oneOf } from '../args';
 import { EXIT_FAILED, EXIT_OK, UsageError } from '../cliIo';
 import { formatJson, toJsonDiagnostics, type JsonDiagnostic } from '../../core/common/diagnosticFormat';
-import { compileRngSchema, RngSchemaError, validateText, type RngSchema } from '../../core/relaxng/index';
+import { RngSchemaError, validateText, type RngSchema } from '../../core/relaxng/index';
 import { diagnostic, range, type FileDiagnostics } from '../../core/common/diagnostic';
 import { errorMessage } from '../../core/common/errors';
 import { decodeXml } from '../../core/xml/encoding';
+import { compileRngSchemaFile } from '../../core/io/schemaFiles';
 
-const CODE = 'rng-invalid';
 
 export const rngCommand: CliCommand = {
   name: 'rng',
@@ -38,7 +38,7 @@ Exit status: 1 when the schema is wrong or any file is invalid, 0 otherwise, 2 o
     const results: FileDiagnostics[] = [];
     let schema: RngSchema | undefined;
     try {
-      schema = compileRngSchema(schemaFile);
+      schema = compileRngSchemaFile(schemaFile);
     } catch (e) {
       if (!(e instanceof RngSchemaError)) throw e;
       // Problems in the schema are reported against the schema files themselves.
@@ -66,7 +66,7 @@ Exit status: 1 when the schema is wrong or any file is invalid, 0 otherwise, 2 o
           results.push({ file, diagnostics: [diagnostic('xml-malformed', 'error', `XML is not well-formed: ${decoded.error.message}`, range(line, 0, line, 0))] });
           continue;
         }
-        results.push({ file, diagnostics: validateText(schema, decoded.text, { code: CODE }) });
+        results.push({ file, diagnostics: validateText(schema, decoded.text, { code: 'rng-invalid' }) });
       }
     }
     const diags = toJsonDiagnostics(results, io.cwd);

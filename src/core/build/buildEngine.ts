@@ -1,11 +1,10 @@
 // Plans and runs a build: the ISO (embedded or an external tool) and the overlays (embedded
 // or qemu-img). Incremental: the ISO is rebuilt only when the content hash of its inputs
 // changed; overlays only when missing or out of date, never over a VM's data unless forced.
-import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
-import { openSync, readSync, closeSync } from 'node:fs';
-import { basename, dirname, join, relative } from 'node:path';
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
 import { CancelledError, UserError, errorMessage, throwIfAborted } from '../common/errors';
+import type { DiagnosticCode } from '../common/diagnosticCodes';
 import { checkLabel } from '../image/iso9660/label';
 import { checkOverlaySpec } from '../image/qcow2/overlayWriter';
 import { isoCommand, qemuImgCommand } from './externalCommands';
@@ -17,36 +16,19 @@ import { imageDate, scanContext, type ContextScan } from '../io/contextScan';
 import { inspectOverlay, probeBaseImage, writeOverlayFile } from '../io/overlayFile';
 import { runTool } from '../io/runTool';
 import { writeIsoFromFolder } from '../io/isoFile';
-
-interface PlanContext {
-  state: BuildState;
-  scan?: ContextScan;
-}
-const contexts = new WeakMap<BuildPlan, PlanContext>();
-
-const tempSibling = (path: string) => join(dirname(path), `.${basename(path)}.tmp-${process.pid}-${randomBytes(3).toString('hex')}`);
-
-function hashFile(path: string): string {
-  const h = createHash('sha256');
-  const buf = Buffer.allocUnsafe(1 << 20);
-  const fd = openSync(path, 'r');
-  try {
-    for (let n; (n = readSync(fd, buf, 0, buf.length, null)) > 0; ) h.update(buf.subarray(0, n));
-  } finally {
-    closeSync(fd);
-  }
-  return h.digest('hex');
-}
+import { tempSibling } from '../io/atomicFile';
+import { sha256File } from '../io/fileHash';
+import { ensureParentDir, moveIntoPlace, outputStat, readTextIfPresent, removeIfPresent, writeTextFile } from '../io/buildFiles';
 
 /** Hash of everything that decides the ISO's bytes: tree, modes, contents, label, date, backend. */
-function isoInputHash(scan: ContextScan, state: BuildState, fresh: BuildState, extra: string[]): string {
+async function isoInputHash(scan: ContextScan, state: BuildState, fresh: BuildState, extra: string[]): Promise<string> {
   const h = createHash('sha256');
   h.update(extra.join('\0') + '\n');
   for (const e of scan.entries) {
     let content = '';
     if (e.kind === 'file') {
       const abs = join(scan.rootPath, e.path);
-      content = cachedHash(state, abs, e) ?? hashFile(abs);
+      content = cachedHash(state, abs, e) ?? (await sha256File(abs));
       fresh.files[abs] = { size: e.size, mtimeMs: e.mtimeMs, ino: e.ino, sha256: content };
     }
     h.update(`${e.kind}\0${e.path}\0${e.mode.toString(8)}\0${e.size}\0${e.target ?? ''}\0${content}\n`);
@@ -57,16 +39,14 @@ function isoInputHash(scan: ContextScan, state: BuildState, fresh: BuildState, e
 export async function planBuild(inputs: BuildInputs, options: BuildOptions = {}): Promise<BuildPlan> {
   const env = options.env ?? process.env;
   const tools = options.tools ?? {};
-  const plan: BuildPlan = { steps: [], skipped: [], problems: [], status: { overlays: [] } };
-  const state = parseState(await readFile(inputs.stateFile, 'utf8').catch(() => undefined));
-  const ctx: PlanContext = { state };
-  contexts.set(plan, ctx);
-  const problem = (file: string, code: string, message: string, severity: BuildProblem['severity'] = 'error') =>
+  const state = parseState(await readTextIfPresent(inputs.stateFile));
+  const plan: BuildPlan = { steps: [], skipped: [], problems: [], status: { overlays: [] }, state };
+  const problem = (file: string, code: DiagnosticCode, message: string, severity: BuildProblem['severity'] = 'error') =>
     plan.problems.push({ file, code, message, severity });
 
   if (options.only !== 'overlays') {
     const label = inputs.iso.label;
-    const current = await stat(inputs.iso.path).then((s) => ({ size: s.size, mtimeMs: s.mtimeMs }), () => undefined);
+    const current = await outputStat(inputs.iso.path);
     const labelProblem = checkLabel(label);
     if (labelProblem) problem(inputs.projectDir, 'build-label', labelProblem, label.length > 32 || !/^[\x20-\x7e]+$/.test(label) ? 'error' : 'warning');
     let scan: ContextScan | undefined;
@@ -80,12 +60,12 @@ export async function planBuild(inputs: BuildInputs, options: BuildOptions = {})
     if (blocker || !scan) {
       plan.status.iso = { state: current ? 'stale' : 'missing', reason: `cannot be built: ${blocker?.message}`, size: current?.size };
     } else {
-      ctx.scan = scan;
+      plan.contextScan = scan;
       for (const p of scan.problems) plan.problems.push({ file: join(inputs.contextDir, p.path), severity: p.severity, code: p.code, message: p.message });
       const backend = !options.isoBackend || options.isoBackend === 'auto' ? 'embedded' : options.isoBackend;
       const date = imageDate(env, scan.newestMtime);
       const fresh: BuildState = { version: 1, files: {} };
-      const inputHash = isoInputHash(scan, state, fresh, [backend, label, String(date)]);
+      const inputHash = await isoInputHash(scan, state, fresh, [backend, label, String(date)]);
       state.files = fresh.files;
       const staleReason = isoStaleReason(state, inputs.iso.path, inputHash, current);
       plan.status.iso = { state: !current ? 'missing' : staleReason ? 'stale' : 'fresh', reason: staleReason, size: current?.size };
@@ -149,12 +129,12 @@ async function runStep(step: BuildStep, plan: BuildPlan, options: BuildOptions):
   const outcome = (ok: boolean, message: string, toolMessages: StepOutcome['toolMessages'] = []): StepOutcome => ({
     output: step.output, ok, message, backend: step.backend, ms: Math.round(performance.now() - t0), toolMessages,
   });
-  await mkdir(dirname(step.output), { recursive: true });
+  await ensureParentDir(step.output);
   const progress = (message: string, fraction?: number) => options.onProgress?.({ output: step.output, message, fraction });
   if (step.kind === 'iso' && step.backend === 'embedded') {
     progress('writing');
     const r = await writeIsoFromFolder(step.contextDir, step.output, {
-      label: step.label, env: options.env, signal: options.signal, scan: contexts.get(plan)?.scan,
+      label: step.label, env: options.env, signal: options.signal, scan: plan.contextScan,
       onProgress: (w, total) => progress('writing', w / total),
     });
     return outcome(true, `${step.reason}; ${r.files} files, ${r.bytes} bytes`);
@@ -172,45 +152,34 @@ async function runStep(step: BuildStep, plan: BuildPlan, options: BuildOptions):
       return outcome(false, `${step.external.tool} failed (exit code ${r.exitCode})${first ? `: ${first.message}` : ''}`, r.messages);
     }
     throwIfAborted(options.signal);
-    await rename(step.tempOutput, step.output);
+    await moveIntoPlace(step.tempOutput, step.output);
     return outcome(true, step.reason, r.messages);
   } finally {
-    await unlink(step.tempOutput).catch(() => undefined);
+    await removeIfPresent(step.tempOutput);
   }
 }
 
 /** Runs the steps in order; a failed step is reported and the others still run. */
 export async function runBuild(plan: BuildPlan, inputs: BuildInputs, options: BuildOptions = {}): Promise<BuildResult> {
   const outcomes: StepOutcome[] = [];
-  const ctx = contexts.get(plan);
   for (const step of plan.steps) {
     throwIfAborted(options.signal);
     try {
       const o = await runStep(step, plan, options);
       outcomes.push(o);
-      if (o.ok && step.kind === 'iso' && ctx) {
-        const s = await stat(step.output);
-        ctx.state.iso = { output: step.output, inputHash: step.inputHash, size: s.size, mtimeMs: s.mtimeMs };
-      }
+      const written = o.ok && step.kind === 'iso' ? await outputStat(step.output) : undefined;
+      if (written && step.kind === 'iso') plan.state.iso = { output: step.output, inputHash: step.inputHash, size: written.size, mtimeMs: written.mtimeMs };
     } catch (e) {
       if (e instanceof CancelledError) throw e;
       outcomes.push({ output: step.output, ok: false, message: e instanceof UserError ? e.message : errorMessage(e), backend: step.backend, ms: 0, toolMessages: [] });
     }
   }
-  if (ctx?.scan) {
-    await mkdir(dirname(inputs.stateFile), { recursive: true });
-    await writeFile(inputs.stateFile, serializeState(ctx.state));
-  }
+  // Only a plan that scanned the context holds the file hashes worth keeping.
+  if (plan.contextScan) await writeTextFile(inputs.stateFile, serializeState(plan.state));
   const ok = outcomes.every((o) => o.ok) && !plan.problems.some((p) => p.severity === 'error');
   return { outcomes, skipped: plan.skipped, problems: plan.problems, ok };
 }
 
 export async function build(inputs: BuildInputs, options: BuildOptions = {}): Promise<BuildResult> {
   return runBuild(await planBuild(inputs, options), inputs, options);
-}
-
-/** A path for messages: relative to the project when inside it. */
-export function displayPath(projectDir: string, path: string): string {
-  const r = relative(projectDir, path);
-  return r && !r.startsWith('..') ? r : path;
 }

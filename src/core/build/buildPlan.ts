@@ -5,6 +5,9 @@ import type { ExternalCommand, IsoTool } from './externalCommands';
 import type { OverlayStatus } from './overlayDecision';
 import type { ToolMessage } from './tools';
 import type { IsoBackend, OverlayBackend } from '../settings';
+import type { DiagnosticCode } from '../common/diagnosticCodes';
+import type { BuildState } from './buildState';
+import type { ContextScan } from '../io/contextScan';
 
 export type IsoStep = {
   kind: 'iso';
@@ -29,7 +32,7 @@ export type BuildStep = IsoStep | OverlayStep;
 export interface BuildProblem {
   file: string;
   severity: 'error' | 'warning' | 'information';
-  code: string;
+  code: DiagnosticCode;
   message: string;
 }
 
@@ -62,6 +65,10 @@ export interface BuildPlan {
   skipped: Array<{ output: string; reason: string }>;
   problems: BuildProblem[];
   status: BuildStatus;
+  /** The build record as it will be after the steps (file hashes, the ISO written); runBuild saves it. */
+  state: BuildState;
+  /** The context folder as scanned, when the ISO was planned: the embedded writer stores exactly it. */
+  contextScan?: ContextScan;
 }
 
 export interface BuildOptions {
@@ -100,11 +107,4 @@ export interface BuildResult {
   skipped: BuildPlan['skipped'];
   problems: BuildProblem[];
   ok: boolean;
-}
-
-/** A step's description for logs and task output. */
-export function describeStep(step: BuildStep): string {
-  const what = step.kind === 'iso' ? 'ISO' : `overlay of ${step.vm}`;
-  const cmd = 'external' in step ? `: ${step.external.command} ${step.external.args.join(' ')}` : '';
-  return `${what} → ${step.output} (${step.backend}, ${step.reason})${cmd}`;
 }

@@ -2,28 +2,17 @@
 // explorer says exactly what `vmctx build` would do (content hashes for the ISO, the overlay
 // decision for each VM). Cheap enough for every refresh: context files are hashed only when
 // their size, mtime or inode changed since the last build, images only have their headers read.
-import { open } from 'node:fs/promises';
 import { buildInputsFromProject } from './buildInputs';
 import type { BuildOptions, BuildStatus } from './buildPlan';
 import { LABEL_HEAD_BYTES, readLabel } from '../image/iso9660/label';
 import type { ContextProject } from '../project/project';
 import { planBuild } from './buildEngine';
-
-async function readIsoLabel(path: string): Promise<string | undefined> {
-  const fh = await open(path, 'r');
-  try {
-    const head = new Uint8Array(LABEL_HEAD_BYTES);
-    const { bytesRead } = await fh.read(head, 0, head.length, 0);
-    return readLabel(head.subarray(0, bytesRead));
-  } finally {
-    await fh.close();
-  }
-}
+import { nodeFileSystem } from '../io/nodeFileSystem';
 
 /** `options`: the ones the build runs with (the ISO backend and SOURCE_DATE_EPOCH go into its hash). */
 export async function readBuildStatus(project: ContextProject, options: Pick<BuildOptions, 'isoBackend' | 'env' | 'signal'> = {}): Promise<BuildStatus> {
   const plan = await planBuild(buildInputsFromProject(project), options);
   const iso = plan.status.iso;
-  if (iso && iso.state !== 'missing') iso.label = await readIsoLabel(project.output.iso).catch(() => undefined);
+  if (iso && iso.state !== 'missing') iso.label = await nodeFileSystem.readHead(project.output.iso, LABEL_HEAD_BYTES).then(readLabel, () => undefined);
   return plan.status;
 }

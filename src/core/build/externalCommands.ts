@@ -6,6 +6,7 @@ import type { ToolMessage, ToolName } from './tools';
 
 export interface ExternalCommand {
   tool: ToolName;
+  /** The executable: the setting's value (a name on PATH or a path). */
   command: string;
   args: string[];
   cwd: string;

@@ -6,6 +6,7 @@ import { LineIndex } from '../common/text';
 import { isValidHostname } from '../network/hostname';
 import { SOURCE, type CloudInitContext } from './cloudInitTypes';
 import { locate, nodeSpan, parseYaml } from './yamlText';
+import type { DiagnosticCode } from '../common/diagnosticCodes';
 
 /** The keys NoCloud reads from meta-data, with what they do (for completion and hover). */
 export const META_DATA_KEYS: Record<string, string> = {
@@ -43,7 +44,7 @@ export function metaDataDiagnostics(text: string, context: MetaDataContext = {})
   const out = [...parsed.diagnostics];
   if (parsed.data === undefined) return out;
   const top = parsed.rangeOf(0, Math.max(lines.lineEnd(0), 1));
-  const err = (code: string, message: string, at: Range, severity: Diagnostic['severity'] = 'error', related?: RelatedInformation[]) =>
+  const err = (code: DiagnosticCode, message: string, at: Range, severity: Diagnostic['severity'] = 'error', related?: RelatedInformation[]) =>
     out.push(diagnostic(code, severity, message, at, { source: SOURCE, ...(related?.length ? { related } : {}) }));
   const data = parsed.data ?? {};
   if (typeof data !== 'object' || Array.isArray(data)) {

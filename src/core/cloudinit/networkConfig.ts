@@ -14,6 +14,7 @@ import { SCHEMAS } from './cloudInitSchemas';
 import { schemaDiagnostics } from './schemaDiagnostics';
 import { propertiesAt } from './schemaNavigation';
 import { locate, nodeSpan, type ParsedYaml, parseYaml } from './yamlText';
+import type { DiagnosticCode } from '../common/diagnosticCodes';
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -64,7 +65,7 @@ export function netplanKeys(section: keyof typeof V2_SECTIONS, parameters = fals
   return keys;
 }
 
-const diag = (code: string, severity: Diagnostic['severity'], message: string, at: Range, related?: RelatedInformation[]) =>
+const diag = (code: DiagnosticCode, severity: Diagnostic['severity'], message: string, at: Range, related?: RelatedInformation[]) =>
   diagnostic(code, severity, message, at, { source: SOURCE, ...(related?.length ? { related } : {}) });
 
 /** The version a network-config declares (top level or under `network:`), or undefined. */

@@ -8,6 +8,7 @@ import { SOURCE } from './cloudInitTypes';
 import { isAlternative, validateAlternative, validateWithSchema, type Annotation, type JsonSchema, type SchemaId } from './cloudInitSchemas';
 import { rstToPlain } from './schemaNavigation';
 import { locate, nodeSpan, pointerSegments, type ParsedYaml } from './yamlText';
+import type { DiagnosticCode } from '../common/diagnosticCodes';
 
 /** Validates parsed YAML against one of cloud-init's schemas; diagnostics at the YAML nodes. */
 export function schemaDiagnostics(id: SchemaId, parsed: ParsedYaml, label: string): Diagnostic[] {
@@ -119,7 +120,7 @@ function toDiagnostic(e: Err, parsed: ParsedYaml, label: string): Diagnostic {
   const located = locate(parsed.doc, segs);
   const valueRange = spanRange(parsed, located.value ?? located.nearest) ?? parsed.rangeOf(0, 1);
   const keyRange = spanRange(parsed, located.key) ?? valueRange;
-  const err = (code: string, message: string, at: Range, severity: 'error' | 'warning' = 'error') => diagnostic(code, severity, message, at, { source: SOURCE });
+  const err = (code: DiagnosticCode, message: string, at: Range, severity: 'error' | 'warning' = 'error') => diagnostic(code, severity, message, at, { source: SOURCE });
 
   switch (e.keyword) {
     case 'additionalProperties': {

@@ -7,6 +7,7 @@ import { LineIndex } from '../common/text';
 import { SOURCE, type CloudInitContext } from './cloudInitTypes';
 import { schemaDiagnostics } from './schemaDiagnostics';
 import { parseYaml } from './yamlText';
+import type { DiagnosticCode } from '../common/diagnosticCodes';
 
 export type UserDataType =
   | 'cloud-config'
@@ -55,7 +56,7 @@ export function userDataType(text: string): UserDataType {
   return 'unknown';
 }
 
-const diag = (code: string, severity: Diagnostic['severity'], message: string, at: Diagnostic['range'], fixes?: Fix[]) =>
+const diag = (code: DiagnosticCode, severity: Diagnostic['severity'], message: string, at: Diagnostic['range'], fixes?: Fix[]) =>
   diagnostic(code, severity, message, at, { source: SOURCE, ...(fixes ? { fixes } : {}) });
 
 /** Input the checks cannot look into is said, never skipped silently. */

@@ -1,5 +1,6 @@
 // Plain-data diagnostics shared by every validator, the CLI and the extension.
 // Positions are 0-based (line, character in UTF-16 code units), as in LSP and VS Code.
+import type { DiagnosticCode } from './diagnosticCodes';
 
 export interface Position {
   line: number;
@@ -37,8 +38,8 @@ export interface RelatedInformation {
 export interface Diagnostic {
   range: Range;
   severity: Severity;
-  /** Stable code such as `xml-malformed`; documented in the README. */
-  code: string;
+  /** Stable code such as `xml-malformed`, from the registry in diagnosticCodes.ts. */
+  code: DiagnosticCode;
   message: string;
   /** What produced it, e.g. `vm-context` or `libvirt-schema (domain.rng)`. */
   source?: string;
@@ -63,7 +64,7 @@ export function range(startLine: number, startChar: number, endLine: number, end
 export const zeroRange: Range = range(0, 0, 0, 0);
 
 export function diagnostic(
-  code: string,
+  code: DiagnosticCode,
   severity: Severity,
   message: string,
   at: Range,

@@ -23,6 +23,14 @@ export interface FileSystem {
   stat(path: string): Promise<FileStat | undefined>;
 }
 
+/** Synchronous reads, for what a synchronous validator needs at once: the RELAX NG schemas. */
+export interface SyncFileReader {
+  /** A file's UTF-8 text; throws when it cannot be read. */
+  readText(path: string): string;
+  /** Modification time, or undefined when the path does not exist (or cannot be seen). */
+  mtimeMs(path: string): number | undefined;
+}
+
 const decoder = new TextDecoder('utf-8');
 
 /** Decodes UTF-8 (replacing invalid bytes) and drops a BOM, as editors show the text. */

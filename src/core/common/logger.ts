@@ -6,11 +6,3 @@ export interface Logger {
   warn(message: string): void;
   error(message: string | Error): void;
 }
-
-export const silentLogger: Logger = {
-  trace() {},
-  debug() {},
-  info() {},
-  warn() {},
-  error() {},
-};

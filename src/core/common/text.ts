@@ -54,13 +54,3 @@ export class LineIndex {
     return this.text.slice(this.lineStarts[line], this.lineEnd(line));
   }
 }
-
-/** Splits text into lines (any of \n, \r\n, \r), keeping no terminators. */
-export function splitLines(text: string): string[] {
-  return text.split(/\r\n|\r|\n/);
-}
-
-/** Strips a leading byte-order mark; positions in VS Code do not count it either. */
-export function stripBom(text: string): string {
-  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-}

@@ -3,9 +3,8 @@
 import { whatMayComeHere } from '../relaxng';
 import type { Settings } from '../settings';
 import { parseXml, type Span } from '../xml/parse';
-import { loadDomainSchema } from '../validation/domain/domainSchema';
+import type { DomainSchemas } from '../validation/domain/domainSchema';
 import { cursorContext } from './cursor';
-import { domainSchemaDocs } from './schemaDocs';
 
 export interface DomainCompletion {
   label: string;
@@ -16,14 +15,14 @@ export interface DomainCompletion {
   documentation?: string;
 }
 
-export function completeDomain(text: string, offset: number, settings: Settings): DomainCompletion[] {
+export function completeDomain(text: string, offset: number, settings: Settings, schemas: DomainSchemas): DomainCompletion[] {
   const ctx = cursorContext(text, offset);
   if (ctx.kind === 'none') return [];
-  const schema = loadDomainSchema(settings);
+  const schema = schemas.load(settings);
   if (!schema) return [];
   const doc = parseXml(ctx.query.text);
   const expected = whatMayComeHere(schema.schema, doc, ctx.query.offset);
-  const docs = domainSchemaDocs();
+  const docs = schemas.docs();
   const parentOf = (name: string | undefined) => {
     // The element enclosing the query position, for docs keyed by parent.
     let el = doc.root;

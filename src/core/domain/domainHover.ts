@@ -3,7 +3,7 @@
 import type { Range } from '../common/diagnostic';
 import type { ContextProject } from '../project/project';
 import { parseXml } from '../xml/parse';
-import { domainSchemaDocs } from './schemaDocs';
+import type { SchemaDocs } from './schemaDocs';
 import { nodeAt } from './locate';
 import { describeNetwork, formatIPv4, inSubnet, ipFromMac, knownNetwork, reservedRole } from '../validation/domain/rules/macAddressing';
 
@@ -12,13 +12,12 @@ export interface DomainHover {
   range: Range;
 }
 
-export function hoverDomain(text: string, offset: number, project?: ContextProject): DomainHover | undefined {
+export function hoverDomain(text: string, offset: number, docs: SchemaDocs, project?: ContextProject): DomainHover | undefined {
   const doc = parseXml(text);
   const at = nodeAt(doc, offset);
   if (!at) return undefined;
   const { element, attribute } = at;
   const parent = element.parent?.local ?? '';
-  const docs = domainSchemaDocs();
   const range = (s: { start: number; end: number }) => doc.lines.rangeOf(s.start, s.end);
   if (attribute && at.onAttributeValue && element.local === 'mac' && attribute.local === 'address') {
     return { markdown: macHover(attribute.value, project), range: range(attribute.valueSpan) };

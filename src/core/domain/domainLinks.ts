@@ -6,6 +6,7 @@ import type { Range } from '../common/diagnostic';
 import type { ContextProject } from '../project/project';
 import { parseXml, textContent, type XmlElement } from '../xml/parse';
 import { remoteIsoPath } from '../validation/domain/rules/layoutRules';
+import { isStrictlyInside } from '../common/paths';
 
 export interface DomainLink {
   range: Range;
@@ -55,6 +56,6 @@ function localPath(value: string, file: string, project: ContextProject, exists:
     if (project.baseImage && path.basename(project.baseImage.path) === base) candidates.push(project.baseImage.path);
   }
   if (!path.isAbsolute(value)) candidates.push(path.resolve(path.dirname(file), value), path.resolve(project.root, value));
-  else if (value.startsWith(project.root + path.sep)) candidates.push(value);
+  else if (isStrictlyInside(project.root, value)) candidates.push(value);
   return candidates.find((c) => exists(c));
 }

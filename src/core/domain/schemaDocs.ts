@@ -1,8 +1,7 @@
 // The a:documentation of schemas/domain-template.rng, by element (and its parent) and by
 // attribute (and its element): for hover and completion, whichever schema validates.
-import { readFileSync } from 'node:fs';
+// DomainSchemas.docs() reads them once.
 import { attribute, childElements, parseXml, textContent, type XmlElement } from '../xml/parse';
-import { bundledSchemaPath } from '../validation/domain/domainSchema';
 
 const RNG = 'http://relaxng.org/ns/structure/1.0';
 const ANNOTATIONS = 'http://relaxng.org/ns/compatibility/annotations/1.0';
@@ -61,18 +60,4 @@ export function readSchemaDocs(rngText: string): SchemaDocs {
     element: (parent, name) => (parent === undefined ? elements.get(`*/${name}`) : elements.get(`${parent}/${name}`)),
     attribute: (element, parent, name) => (parent === undefined ? attributes.get(`*/${element}@${name}`) : attributes.get(`${parent}/${element}@${name}`)),
   };
-}
-
-let cached: SchemaDocs | undefined;
-
-/** The docs of our bundled schema, read once. */
-export function domainSchemaDocs(): SchemaDocs {
-  if (!cached) {
-    try {
-      cached = readSchemaDocs(readFileSync(bundledSchemaPath(), 'utf8'));
-    } catch {
-      cached = { element: () => undefined, attribute: () => undefined };
-    }
-  }
-  return cached;
 }

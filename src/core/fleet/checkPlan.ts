@@ -6,6 +6,7 @@ import { parseXml } from '../xml/parse';
 import { describeTemplate } from '../project/template';
 import type { ContextProject } from '../project/project';
 import type { Settings } from '../settings';
+import type { DomainSchemas } from '../validation/domain/domainSchema';
 import type { FleetPlan } from './planFleet';
 
 export interface PlannedDiagnostics {
@@ -19,10 +20,10 @@ export function projectWithPlan(project: ContextProject, plan: FleetPlan): Conte
   return { ...project, templates: [...project.templates, ...added] };
 }
 
-export function checkPlan(project: ContextProject, plan: FleetPlan, settings: Settings): PlannedDiagnostics[] {
+export function checkPlan(project: ContextProject, plan: FleetPlan, settings: Settings, schemas: DomainSchemas): PlannedDiagnostics[] {
   const future = projectWithPlan(project, plan);
   return plan.vms
     .filter((v) => v.xml)
-    .map((v) => ({ vm: v.name, diagnostics: validateDocument(future, v.file, v.xml, settings) }))
+    .map((v) => ({ vm: v.name, diagnostics: validateDocument(future, v.file, v.xml, settings, schemas) }))
     .filter((r) => r.diagnostics.length > 0);
 }

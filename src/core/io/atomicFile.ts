@@ -24,13 +24,13 @@ export interface AtomicFile {
   abort(): Promise<void>;
 }
 
-/** Temporary names start with `.` and hold `.tmp-`: `.context.iso.tmp-1234-ab12cd`. */
-export function isTempName(name: string): boolean {
-  return name.startsWith('.') && name.includes('.tmp-');
+/** The one temporary name: a hidden sibling, `.context.iso.tmp-1234-ab12cd`, on the same file system. */
+export function tempSibling(target: string): string {
+  return join(dirname(target), `.${basename(target)}.tmp-${process.pid}-${randomBytes(3).toString('hex')}`);
 }
 
 export async function createAtomicFile(target: string, mode = 0o644): Promise<AtomicFile> {
-  const tempPath = join(dirname(target), `.${basename(target)}.tmp-${process.pid}-${randomBytes(3).toString('hex')}`);
+  const tempPath = tempSibling(target);
   const fd = await openP(tempPath, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, mode);
   let state: 'open' | 'closed' | 'done' = 'open';
   const closeOnce = async () => {

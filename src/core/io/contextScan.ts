@@ -4,9 +4,11 @@
 import { lstatSync, readdirSync, readlinkSync, statSync } from 'node:fs';
 import { posix, isAbsolute, relative, resolve, sep } from 'node:path';
 import type { Dirent } from 'node:fs';
+import type { DiagnosticCode } from '../common/diagnosticCodes';
 import { throwIfAborted } from '../common/errors';
 import { MAX_DIRECTORIES, MAX_FILE_SIZE, type IsoDirectory, type IsoNode, type IsoProblem } from '../image/iso9660/tree';
 import { tooManyDirectories } from '../image/iso9660/layout';
+import { isInside } from '../common/paths';
 
 export interface ScannedEntry {
   /** '/'-separated path inside the folder. */
@@ -42,7 +44,7 @@ export async function scanContext(dir: string, signal?: AbortSignal): Promise<Co
   // mode and date of the folder it points to, not the link's 0777.
   const rootStat = statSync(rootDir);
   let newest = rootStat.mtimeMs;
-  const problem = (path: string, code: string, message: string, severity: IsoProblem['severity'] = 'warning') =>
+  const problem = (path: string, code: DiagnosticCode, message: string, severity: IsoProblem['severity'] = 'warning') =>
     problems.push({ path, code, message, severity });
 
   const visit = async (abs: string, rel: string, mode: number): Promise<IsoDirectory> => {
@@ -133,9 +135,8 @@ export function linkInside(root: string, rel: string, target: string): string | 
   const parent = posix.dirname(rel);
   const linkDir = parent === '.' ? '/' : `/${parent}`;
   if (isAbsolute(target)) {
-    const r = relative(root, target);
-    if (r.startsWith('..') || isAbsolute(r)) return undefined;
-    return posix.relative(linkDir, '/' + r.split(sep).join('/')) || '.';
+    if (!isInside(root, target)) return undefined;
+    return posix.relative(linkDir, '/' + relative(root, target).split(sep).join('/')) || '.';
   }
   // Walk the target from the link's own depth: any step above the root leaves the folder.
   let level = parent === '.' ? 0 : parent.split('/').length;

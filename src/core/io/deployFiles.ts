@@ -1,33 +1,20 @@
 // The VMs of a built project as the deploy planner needs them: each template's text, the
 // overlay and context.iso it names (matched by file name with the build's outputs), with
 // sizes and hashes, and the base image the overlays read from.
-import { createHash } from 'node:crypto';
-import { createReadStream, promises as fsp } from 'node:fs';
+import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { UserError } from '../common/errors';
 import { overlayPath, type ContextProject } from '../project/project';
 import { parseQcow2Header } from '../image/qcow2/index';
 import type { LocalFile, VmSpec } from '../deploy/deployPlan';
-
-export async function sha256File(file: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
-}
+import { sha256File } from './fileHash';
+import { nodeFileSystem } from './nodeFileSystem';
 
 /** A build output with its hash; for a qcow2 file also its backing file name. */
 async function localFile(file: string, what: string): Promise<LocalFile & { backing?: string }> {
   const st = await fsp.stat(file).catch(() => undefined);
   if (!st?.isFile()) throw new UserError(`${what} ${file} does not exist`, 'Run `vmctx build` first.');
-  const head = new Uint8Array(65536);
-  const fh = await fsp.open(file, 'r');
-  let header;
-  try {
-    const { bytesRead } = await fh.read(head, 0, head.length, 0);
-    header = parseQcow2Header(head.subarray(0, bytesRead));
-  } finally {
-    await fh.close();
-  }
+  const header = parseQcow2Header(await nodeFileSystem.readHead(file, 65536));
   // libvirt reports a qcow2 volume's virtual size as its capacity.
   return { path: file, size: st.size, sha256: await sha256File(file), capacity: header?.size ?? st.size, backing: header?.backingFile };
 }

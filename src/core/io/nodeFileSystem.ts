@@ -1,5 +1,5 @@
-import { promises as fsp } from 'node:fs';
-import type { DirEntry, FileStat, FileSystem, FileType } from '../common/fileSystem';
+import { promises as fsp, readFileSync, statSync } from 'node:fs';
+import type { DirEntry, FileStat, FileSystem, FileType, SyncFileReader } from '../common/fileSystem';
 
 function typeOf(s: { isFile(): boolean; isDirectory(): boolean; isSymbolicLink(): boolean }): FileType {
   if (s.isSymbolicLink()) return 'symlink';
@@ -8,20 +8,23 @@ function typeOf(s: { isFile(): boolean; isDirectory(): boolean; isSymbolicLink()
   return 'other';
 }
 
+/** Up to `length` bytes from `position` (fewer at the end of the file): a header, a table. */
+export async function readBytes(path: string, length: number, position: number): Promise<Uint8Array> {
+  const fh = await fsp.open(path, 'r');
+  try {
+    const buf = new Uint8Array(length);
+    const { bytesRead } = await fh.read(buf, 0, length, position);
+    return buf.subarray(0, bytesRead);
+  } finally {
+    await fh.close();
+  }
+}
+
 export const nodeFileSystem: FileSystem = {
   async readFile(path) {
     return fsp.readFile(path);
   },
-  async readHead(path, length) {
-    const fh = await fsp.open(path, 'r');
-    try {
-      const buf = Buffer.alloc(length);
-      const { bytesRead } = await fh.read(buf, 0, length, 0);
-      return buf.subarray(0, bytesRead);
-    } finally {
-      await fh.close();
-    }
-  },
+  readHead: (path, length) => readBytes(path, length, 0),
   async readDirectory(path): Promise<DirEntry[]> {
     const entries = await fsp.readdir(path, { withFileTypes: true });
     return entries.map((e) => ({ name: e.name, type: typeOf(e) }));
@@ -35,4 +38,9 @@ export const nodeFileSystem: FileSystem = {
       throw e;
     }
   },
+};
+
+export const nodeSyncFileReader: SyncFileReader = {
+  readText: (path) => readFileSync(path, 'utf8'),
+  mtimeMs: (path) => statSync(path, { throwIfNoEntry: false })?.mtimeMs,
 };

@@ -1,22 +1,13 @@
 // Overlay and base image files on disk: probing, inspecting, writing atomically.
-import { open, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { UserError } from '../common/errors';
 import { MAX_L1_BYTES, createOverlay, overlayState, probeImage, type OverlaySpec, type ProbedImage } from '../image/qcow2/index';
 import type { ExistingOverlay } from '../build/overlayDecision';
 import { writeAtomically } from './atomicFile';
+import { nodeFileSystem, readBytes } from './nodeFileSystem';
 
 const HEAD = 64 * 1024;
 
-async function readHead(path: string, length = HEAD, position = 0): Promise<Uint8Array> {
-  const fh = await open(path, 'r');
-  try {
-    const buf = new Uint8Array(length);
-    const { bytesRead } = await fh.read(buf, 0, length, position);
-    return buf.subarray(0, bytesRead);
-  } finally {
-    await fh.close();
-  }
-}
 
 /** The base image's format and virtual size; a clear error when it is missing or unusable. */
 export async function probeBaseImage(path: string): Promise<ProbedImage & { format: 'raw' | 'qcow2' }> {
@@ -26,7 +17,7 @@ export async function probeBaseImage(path: string): Promise<ProbedImage & { form
   } catch {
     throw new UserError(`the base image ${path} does not exist: build or copy it first`);
   }
-  const p = probeImage(await readHead(path), size);
+  const p = probeImage(await nodeFileSystem.readHead(path, HEAD), size);
   if (p.format === 'other') throw new UserError(`the base image ${path} is ${p.name}; convert it to raw or qcow2 (qemu-img convert)`);
   if (p.size <= 0) throw new UserError(`the base image ${path} is empty`);
   return p;
@@ -35,7 +26,7 @@ export async function probeBaseImage(path: string): Promise<ProbedImage & { form
 export async function inspectOverlay(path: string): Promise<ExistingOverlay> {
   let head: Uint8Array;
   try {
-    head = await readHead(path);
+    head = await nodeFileSystem.readHead(path, HEAD);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { kind: 'missing' };
     throw e;
@@ -45,7 +36,7 @@ export async function inspectOverlay(path: string): Promise<ExistingOverlay> {
   if (p.format !== 'qcow2') return { kind: 'not-qcow2', fileSize };
   const h = p.header;
   if (h.l1Size * 8 > MAX_L1_BYTES) throw new UserError(`its header names an L1 table of ${h.l1Size} entries, more than qemu opens: the image is damaged`);
-  const l1 = h.l1Size ? await readHead(path, h.l1Size * 8, h.l1TableOffset) : new Uint8Array(0);
+  const l1 = h.l1Size ? await readBytes(path, h.l1Size * 8, h.l1TableOffset) : new Uint8Array(0);
   const s = overlayState(h, l1);
   return { kind: 'qcow2', empty: s.empty, allocatedL1: s.allocatedL1, snapshots: h.nbSnapshots, backingName: h.backingFile, backingFormat: h.backingFormat, size: h.size, fileSize };
 }

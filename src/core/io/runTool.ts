@@ -1,16 +1,8 @@
 // Runs an external tool with execa: an argument array, never a shell; the AbortSignal kills
 // it; a missing tool gives a message naming the setting and the Debian package.
 import { CancelledError, UserError } from '../common/errors';
-import { missingToolMessage, type ToolMessage, type ToolName } from '../build/tools';
-
-export interface ToolRun {
-  tool: ToolName;
-  /** The executable: the setting's value (a name on PATH or a path). */
-  command: string;
-  args: string[];
-  cwd: string;
-  parse(stderr: string): ToolMessage[];
-}
+import { missingToolMessage, type ToolMessage } from '../build/tools';
+import type { ExternalCommand } from '../build/externalCommands';
 
 export interface ToolResult {
   exitCode: number;
@@ -18,7 +10,8 @@ export interface ToolResult {
   messages: ToolMessage[];
 }
 
-export async function runTool(run: ToolRun, options: { signal?: AbortSignal; env?: Record<string, string | undefined> } = {}): Promise<ToolResult> {
+/** Runs a planned external command (see build/externalCommands.ts). */
+export async function runTool(run: ExternalCommand, options: { signal?: AbortSignal; env?: Record<string, string | undefined> } = {}): Promise<ToolResult> {
   // execa is ESM-only; a dynamic import keeps this CommonJS module loadable (esbuild bundles it).
   const { execa } = await import('execa');
   const result = await execa(run.command, run.args, {

@@ -5,9 +5,9 @@ import { copyFile, mkdir, mkdtemp, rename, rm, stat, writeFile, chmod } from 'no
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { CancelledError, UserError } from '../common/errors';
-import { isNoDomainError, isNoVolumeError, parseDeployMetadataHash, parseDomInfo, parseListAll, parsePoolTargetPath, parseVolInfo, type DomainListEntry, type DomainState } from '../deploy/virshOutput';
+import { isNoDomainError, isNoVolumeError, parseDeployMetadataHash, parseDomInfo, parsePoolTargetPath, parseVolInfo, type DomainState } from '../deploy/virshOutput';
 import { placeFiles, type DeployStep, type HostPlan, type HostState, type TargetHost, type VmSpec, type HostFileState } from '../deploy/deployPlan';
-import { sha256File } from './deployFiles';
+import { sha256File } from './fileHash';
 
 export interface VirshResult {
   exitCode: number;
@@ -65,11 +65,6 @@ export async function domainStatus(run: VirshRunner, uri: string, name: string, 
   const d = parseDomInfo(info.stdout);
   const xml = await run(uri, ['dumpxml', '--inactive', name], { signal });
   return { name, uuid: d.uuid, state: d.state, deployHash: xml.exitCode === 0 ? parseDeployMetadataHash(xml.stdout) : undefined };
-}
-
-/** `virsh list --all` of a host. */
-export async function listDomains(run: VirshRunner, uri: string, signal?: AbortSignal): Promise<DomainListEntry[]> {
-  return parseListAll(await virshOk(run, uri, ['list', '--all'], signal));
 }
 
 async function localFileState(file: string): Promise<HostFileState | undefined> {

@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import type { FileSystem } from '../common/fileSystem';
 import { MANIFEST_FILE } from './manifest';
 import { DEFAULTS } from './project';
+import { isInside } from '../common/paths';
 
 const SKIP = new Set(['node_modules', 'build', 'dist', 'out']);
 
@@ -44,7 +45,7 @@ export async function findContextProjects(fs: FileSystem, root: string, maxDepth
 export function projectOf(roots: string[], file: string): string | undefined {
   let best: string | undefined;
   for (const r of roots) {
-    if ((file === r || file.startsWith(r + path.sep)) && (!best || r.length > best.length)) best = r;
+    if (isInside(r, file) && (!best || r.length > best.length)) best = r;
   }
   return best;
 }

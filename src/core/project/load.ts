@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { decodeText, type FileSystem } from '../common/fileSystem';
 import { diagnostic, zeroRange, type Diagnostic } from '../common/diagnostic';
 import { errorMessage } from '../common/errors';
-import { globToRegExp, matchesAny } from '../common/glob';
+import { globMatcher } from '../common/glob';
 import { parseXml } from '../xml/parse';
 import { networkFilePath } from '../network/contextPaths';
 import { readNetworkSettings } from '../network/networkFile';
@@ -78,7 +78,8 @@ export class ProjectLoader {
     const cloudInit = flavor === 'nocloud' ? await this.listCloudInit(path.join(root, DEFAULTS.cloudInitDir), problem) : undefined;
 
     const templates = await this.findTemplates(root, manifest, contextDir, problem);
-    const baseImage = await this.findBaseImage(root, manifest, manifestPath, problem);
+    const images = await this.listImages(root);
+    const baseImage = await this.findBaseImage(root, manifest, manifestPath, images, problem);
 
     return {
       root,
@@ -92,6 +93,7 @@ export class ProjectLoader {
       templates,
       network,
       baseImage,
+      images,
       output: {
         iso: path.resolve(root, manifest.output?.iso ?? DEFAULTS.iso),
         overlaysDir: path.resolve(root, manifest.output?.overlays ?? DEFAULTS.overlaysDir),
@@ -165,7 +167,7 @@ export class ProjectLoader {
     contextDir: string,
     problem: (file: string, d: Diagnostic) => void,
   ): Promise<TemplateInfo[]> {
-    const globs = manifest.templates?.map(globToRegExp);
+    const matches = manifest.templates && globMatcher(manifest.templates);
     const candidates: string[] = [];
     await this.walk(
       root,
@@ -174,7 +176,7 @@ export class ProjectLoader {
       async (abs, type) => {
         if (type !== 'file') return;
         const rel = path.relative(root, abs).split(path.sep).join('/');
-        if (globs ? matchesAny(rel, globs) : rel.toLowerCase().endsWith('.xml')) candidates.push(abs);
+        if (matches ? matches(rel) : rel.toLowerCase().endsWith('.xml')) candidates.push(abs);
       },
     );
     candidates.sort();
@@ -209,20 +211,26 @@ export class ProjectLoader {
     }
   }
 
+  /** The disk images (by extension) in images/. */
+  private async listImages(root: string): Promise<string[]> {
+    const imagesDir = path.join(root, DEFAULTS.imagesDir);
+    const st = await this.fs.stat(imagesDir);
+    if (st?.type !== 'directory') return [];
+    return (await this.fs.readDirectory(imagesDir))
+      .filter((e) => (e.type === 'file' || e.type === 'symlink') && IMAGE_EXTENSIONS.some((x) => e.name.toLowerCase().endsWith(x)))
+      .map((e) => path.join(imagesDir, e.name))
+      .sort();
+  }
+
   private async findBaseImage(
     root: string,
     manifest: Manifest,
     manifestPath: string | undefined,
+    images: string[],
     problem: (file: string, d: Diagnostic) => void,
   ): Promise<BaseImage | undefined> {
     if (manifest.baseImage) return this.describeImage(path.resolve(root, manifest.baseImage));
     const imagesDir = path.join(root, DEFAULTS.imagesDir);
-    const st = await this.fs.stat(imagesDir);
-    if (st?.type !== 'directory') return undefined;
-    const images = (await this.fs.readDirectory(imagesDir))
-      .filter((e) => (e.type === 'file' || e.type === 'symlink') && IMAGE_EXTENSIONS.some((x) => e.name.toLowerCase().endsWith(x)))
-      .map((e) => path.join(imagesDir, e.name))
-      .sort();
     if (images.length === 1) return this.describeImage(images[0]);
     if (images.length > 1) {
       problem(

@@ -4,6 +4,7 @@ import type { Diagnostic } from '../common/diagnostic';
 import type { CloudInitKind } from '../cloudinit/cloudInitTypes';
 import type { Manifest, Addressing, Flavor } from './manifest';
 import type { TemplateInfo } from './template';
+import { DEFAULT_LABEL } from '../image/iso9660/layout';
 
 export type ContextFileRole = 'post-install' | 'network' | 'routes' | 'other';
 
@@ -74,6 +75,8 @@ export interface ContextProject {
   /** The guests' network: context/common/network (Snooze) or vmcontext.json "network" (NoCloud). */
   network?: NetworkSettings;
   baseImage?: BaseImage;
+  /** Absolute paths of the disk images in images/ (sorted), whichever is the base. */
+  images: string[];
   output: {
     iso: string;
     overlaysDir: string;
@@ -89,13 +92,14 @@ export interface ContextProject {
   diagnostics: Array<{ file: string; diagnostic: Diagnostic }>;
 }
 
+/** The project's defaults, the one place for them (the settings' defaults come from here). */
 export const DEFAULTS = {
   contextDir: 'context',
   imagesDir: 'images',
   iso: 'build/context.iso',
   overlaysDir: 'build/overlays',
   bridge: 'virbr0',
-  isoLabel: 'CONTEXT',
+  isoLabel: DEFAULT_LABEL,
   addressing: 'mac' as Addressing,
   flavor: 'snooze' as Flavor,
   cloudInitDir: 'cloud-init',

@@ -2,17 +2,18 @@
 // and ask what may come at a position.
 import { parseXml, wellFormednessDiagnostics, type XmlDocument } from '../xml/parse';
 import { compareDiagnostics, diagnostic, type Diagnostic } from '../common/diagnostic';
+import type { DiagnosticCode } from '../common/diagnosticCodes';
 import { Walker } from './validate';
 import { checkIds } from './idTypes';
 import type { RngSchema } from './schema';
 
-export { compileRngSchema, RngSchema, RngSchemaError, nodeLoader } from './schema';
+export { compileRngSchema, RngSchema, RngSchemaError } from './schema';
 export type { SchemaLoader, SchemaProblem } from './reader';
 export { whatMayComeHere, whatMayComeHereInText, type Expectations } from './expectAt';
 
 export interface RngValidateOptions {
   /** Diagnostic code: `rng-invalid` by default; the domain validator uses `libvirt-schema`. */
-  code?: string;
+  code?: DiagnosticCode;
   source?: string;
   /** Stop after this many errors (default 1000). */
   maxErrors?: number;

@@ -1,5 +1,4 @@
 // A compiled RELAX NG schema: read, simplified and ready for the derivative validator.
-import { readFileSync } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
 import { SchemaReader, DepthError, type SchemaLoader, type SchemaProblem } from './reader';
 import { Simplifier } from './simplify';
@@ -7,7 +6,6 @@ import { K, PatternPool, type ElementDecl, type Pattern } from './patterns';
 import { Deriver } from './derive';
 import { contains } from './nameClass';
 import type { IdTable } from './idTypes';
-import { decodeXml } from '../xml/encoding';
 
 /** The schema itself is wrong (or unreadable); `problems` say where. */
 export class RngSchemaError extends Error {
@@ -21,13 +19,6 @@ export class RngSchemaError extends Error {
     this.name = 'RngSchemaError';
   }
 }
-
-/** Reads a schema file, honouring its encoding declaration. */
-export const nodeLoader: SchemaLoader = (path) => {
-  const decoded = decodeXml(readFileSync(path));
-  if (decoded.error) throw new Error(`line ${decoded.error.line + 1}: ${decoded.error.message}`);
-  return decoded.text;
-};
 
 /** Interned states beyond this are dropped by recompiling (long editing sessions). */
 const MAX_PATTERNS = 400_000;
@@ -72,9 +63,9 @@ export class RngSchema {
   }
 }
 
-/** Reads and compiles a schema file; throws RngSchemaError listing every problem found. */
-export function compileRngSchema(file: string, loader: SchemaLoader = nodeLoader): RngSchema {
-  const abs = loader === nodeLoader ? resolvePath(file).replace(/\\/g, '/') : file;
+/** Reads (through `loader`: src/core/io's for files) and compiles a schema; throws RngSchemaError listing every problem found. */
+export function compileRngSchema(file: string, loader: SchemaLoader): RngSchema {
+  const abs = resolvePath(file).replace(/\\/g, '/');
   const reader = new SchemaReader(loader);
   const pool = new PatternPool();
   try {

@@ -5,6 +5,7 @@ import { compareDiagnostics, diagnostic, zeroRange } from '../common/diagnostic'
 import { errorMessage } from '../common/errors';
 import type { ContextProject } from '../project/project';
 import type { Settings } from '../settings';
+import type { DomainSchemas } from './domain/domainSchema';
 import { fileValidators } from './validators';
 import { projectChecks } from './project/projectChecks';
 
@@ -21,12 +22,12 @@ export function checkedFiles(project: ContextProject): string[] {
 }
 
 /** Diagnostics for one file's text. A validator that throws becomes a diagnostic, not a crash. */
-export function validateDocument(project: ContextProject, file: string, text: string, settings: Settings): Diagnostic[] {
+export function validateDocument(project: ContextProject, file: string, text: string, settings: Settings, schemas: DomainSchemas): Diagnostic[] {
   const out: Diagnostic[] = [];
   for (const v of fileValidators) {
     if (!v.appliesTo(project, file)) continue;
     try {
-      out.push(...v.validate({ project, file, text, settings }));
+      out.push(...v.validate({ project, file, text, settings, schemas }));
     } catch (e) {
       out.push(diagnostic('internal-error', 'error', `the ${v.id} validator failed: ${errorMessage(e)} (please report this)`, zeroRange, { source: 'vm-context' }));
     }
@@ -34,7 +35,7 @@ export function validateDocument(project: ContextProject, file: string, text: st
   return out.sort(compareDiagnostics);
 }
 
-export async function checkProject(project: ContextProject, read: TextReader, settings: Settings): Promise<FileDiagnostics[]> {
+export async function checkProject(project: ContextProject, read: TextReader, settings: Settings, schemas: DomainSchemas): Promise<FileDiagnostics[]> {
   const byFile = new Map<string, Diagnostic[]>();
   const push = (file: string, ds: Diagnostic[]) => {
     if (ds.length) byFile.set(file, [...(byFile.get(file) ?? []), ...ds]);
@@ -48,7 +49,7 @@ export async function checkProject(project: ContextProject, read: TextReader, se
       push(file, [diagnostic('project-unreadable', 'error', `cannot read ${file}: ${errorMessage(e)}`, zeroRange, { source: 'vm-context' })]);
       continue;
     }
-    if (text !== undefined) push(file, validateDocument(project, file, text, settings));
+    if (text !== undefined) push(file, validateDocument(project, file, text, settings, schemas));
   }
   return [...byFile.entries()]
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))

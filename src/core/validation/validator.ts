@@ -3,6 +3,7 @@
 import type { Diagnostic } from '../common/diagnostic';
 import type { ContextProject } from '../project/project';
 import type { Settings } from '../settings';
+import type { DomainSchemas } from './domain/domainSchema';
 
 export interface ValidationInput {
   project: ContextProject;
@@ -11,6 +12,8 @@ export interface ValidationInput {
   /** The text to check (an editor's unsaved text, or the file on disk). */
   text: string;
   settings: Settings;
+  /** The process's domain schemas (created once by the CLI or the extension). */
+  schemas: DomainSchemas;
 }
 
 export interface FileValidator {

@@ -2,7 +2,8 @@
 // cancellation, logs every step, and reports the result. Callers check workspace trust first.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { build, displayPath } from '../../core/build/buildEngine';
+import { build } from '../../core/build/buildEngine';
+import { displayPath } from '../../core/common/paths';
 import { buildInputsFromProject } from '../../core/build/buildInputs';
 import type { BuildProgress, BuildResult } from '../../core/build/buildPlan';
 import { buildReportLines } from '../../core/build/buildReport';
@@ -23,7 +24,7 @@ export async function buildProject(
   scope: BuildScope,
   options: { force?: boolean; signal?: AbortSignal; onProgress?: (p: BuildProgress) => void } = {},
 ): Promise<BuildResult> {
-  const settings = services.settings.current;
+  const settings = services.settings.forResource(project.root);
   const name = path.basename(project.root);
   const result = await build(buildInputsFromProject(project), {
     only: scope === 'all' ? undefined : scope,

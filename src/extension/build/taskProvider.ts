@@ -3,7 +3,7 @@
 // the check task prints `vmctx check` lines, which the `$vmcontext` problem matcher reads.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { displayPath } from '../../core/build/buildEngine';
+import { displayPath } from '../../core/common/paths';
 import { buildProject, type BuildScope } from './buildProject';
 import { buildReportLines } from '../../core/build/buildReport';
 import { checkProject } from '../../core/validation/checkProject';
@@ -132,7 +132,7 @@ class TaskTerminal implements vscode.Pseudoterminal {
   }
 
   private async check(project: Awaited<ReturnType<Services['projects']['get']>>): Promise<number> {
-    const results = await checkProject(project, this.services.diagnostics.readText, this.services.settings.current);
+    const results = await checkProject(project, this.services.diagnostics.readText, this.services.settings.forResource(project.root), this.services.schemas);
     // Absolute paths: the problem matcher then finds the files wherever the project sits.
     const diags = toJsonDiagnostics(results);
     const text = formatText(diags);

@@ -7,7 +7,7 @@ export { DeployService, type VmHostState } from './deployService';
 
 /** Creates the deploy service and its commands; the explorer reads VM states from it. */
 export function registerDeploy(services: Services): DeployService {
-  const deploy = new DeployService(services.settings, services.logger);
+  const deploy = new DeployService(services.settings, services.log);
   services.context.subscriptions.push(deploy);
   registerDeployCommands(services, deploy);
   return deploy;

@@ -1,6 +1,5 @@
 // One diagnostic collection for the project's files: open documents are validated on open,
 // on change (debounced) and on save, and cleared on close; "Check Project" fills in the rest.
-import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Diagnostic as CoreDiagnostic, Fix } from '../../core/common/diagnostic';
 import { checkProject, checkedFiles, validateDocument, type TextReader } from '../../core/validation/checkProject';
@@ -13,7 +12,10 @@ import { errorMessage } from '../../core/common/errors';
 import { toDiagnostic } from '../convert';
 import type { ProjectService } from '../project/projectService';
 import type { SettingsService } from '../settingsService';
+import type { DomainSchemas } from '../../core/validation/domain/domainSchema';
 import { DIAGNOSTIC_SOURCE } from '../constants';
+import { isInside } from '../../core/common/paths';
+import { KeyedDebounce } from '../keyedDebounce';
 
 const CHANGE_DEBOUNCE_MS = 250;
 
@@ -21,12 +23,13 @@ export class DiagnosticsService implements vscode.Disposable {
   readonly collection = vscode.languages.createDiagnosticCollection(DIAGNOSTIC_SOURCE);
   /** The core diagnostics behind what is shown, per URI, for code actions to find their fixes. */
   private readonly shown = new Map<string, CoreDiagnostic[]>();
-  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly debounce = new KeyedDebounce(CHANGE_DEBOUNCE_MS);
   private readonly disposables: vscode.Disposable[] = [this.collection];
 
   constructor(
     private readonly projects: ProjectService,
     private readonly settings: SettingsService,
+    private readonly schemas: DomainSchemas,
     private readonly log: Logger,
   ) {
     this.disposables.push(
@@ -59,12 +62,11 @@ export class DiagnosticsService implements vscode.Disposable {
     for (const key of [...this.shown.keys()]) {
       if (open.has(key)) continue;
       const uri = vscode.Uri.parse(key);
-      const rel = path.relative(project.root, uri.fsPath);
-      if (uri.scheme !== 'file' || rel.startsWith('..') || path.isAbsolute(rel)) continue;
+      if (uri.scheme !== 'file' || !isInside(project.root, uri.fsPath)) continue;
       try {
         const diagnostics = [...(projectLevelByFile.get(uri.fsPath) ?? [])];
         if (checked.has(uri.fsPath)) {
-          diagnostics.push(...validateDocument(project, uri.fsPath, decodeText(await nodeFileSystem.readFile(uri.fsPath)), this.settings.current));
+          diagnostics.push(...validateDocument(project, uri.fsPath, decodeText(await nodeFileSystem.readFile(uri.fsPath)), this.settings.forResource(uri), this.schemas));
         }
         if (open.has(key) || !this.shown.has(key)) continue; // opened or cleared meanwhile
         if (diagnostics.length) this.set(uri, diagnostics);
@@ -102,13 +104,12 @@ export class DiagnosticsService implements vscode.Disposable {
     let warnings = 0;
     for (const root of await this.projects.projectRoots()) {
       const project = await this.projects.reload(root);
-      const results = await checkProject(project, this.readText, this.settings.current);
+      const results = await checkProject(project, this.readText, this.settings.forResource(project.root), this.schemas);
       // checkProject lists only files with problems: clear this project's files that have none now.
       const reported = new Set(results.map((r) => vscode.Uri.file(r.file).toString()));
       for (const key of [...this.shown.keys()]) {
         const uri = vscode.Uri.parse(key);
-        const rel = path.relative(root, uri.fsPath);
-        if (!reported.has(key) && uri.scheme === 'file' && !rel.startsWith('..') && !path.isAbsolute(rel)) this.clear(uri);
+        if (!reported.has(key) && uri.scheme === 'file' && isInside(root, uri.fsPath)) this.clear(uri);
       }
       for (const r of results) {
         this.set(vscode.Uri.file(r.file), r.diagnostics);
@@ -121,16 +122,7 @@ export class DiagnosticsService implements vscode.Disposable {
   }
 
   private schedule(doc: vscode.TextDocument): void {
-    const key = doc.uri.toString();
-    const t = this.timers.get(key);
-    if (t) clearTimeout(t);
-    this.timers.set(
-      key,
-      setTimeout(() => {
-        this.timers.delete(key);
-        void this.validate(doc);
-      }, CHANGE_DEBOUNCE_MS),
-    );
+    this.debounce.schedule(doc.uri.toString(), () => void this.validate(doc));
   }
 
   private async validate(doc: vscode.TextDocument): Promise<void> {
@@ -139,7 +131,7 @@ export class DiagnosticsService implements vscode.Disposable {
       const project = await this.projects.projectFor(doc.uri);
       if (!project) return;
       const version = doc.version;
-      const diagnostics = [...projectLevel(project, doc.uri.fsPath), ...validateDocument(project, doc.uri.fsPath, doc.getText(), this.settings.current)];
+      const diagnostics = [...projectLevel(project, doc.uri.fsPath), ...validateDocument(project, doc.uri.fsPath, doc.getText(), this.settings.forResource(doc.uri), this.schemas)];
       if (doc.isClosed || doc.version !== version) return; // a newer run will follow
       this.set(doc.uri, diagnostics);
     } catch (e) {
@@ -158,7 +150,7 @@ export class DiagnosticsService implements vscode.Disposable {
   }
 
   dispose(): void {
-    for (const t of this.timers.values()) clearTimeout(t);
+    this.debounce.dispose();
     for (const d of this.disposables) d.dispose();
   }
 }

@@ -37,6 +37,6 @@ export function registerDomainCommands(services: Services): void {
     if (ip === undefined) return;
     const { edit, mac } = setMacFromIpEdit(doc.getText(), offset, ip);
     await editor.edit((b) => b.replace(toRange(edit.range), edit.newText));
-    services.logger.info(`${doc.uri.fsPath}: MAC set to ${mac} for ${ip}`);
+    services.log.info(`${doc.uri.fsPath}: MAC set to ${mac} for ${ip}`);
   });
 }

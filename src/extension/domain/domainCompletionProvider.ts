@@ -10,7 +10,7 @@ export function registerDomainCompletion(services: Services): void {
   const provider: vscode.CompletionItemProvider = {
     provideCompletionItems(doc, pos) {
       if (!isDomainTemplate(doc)) return [];
-      const items = completeDomain(doc.getText(), doc.offsetAt(pos), services.settings.current);
+      const items = completeDomain(doc.getText(), doc.offsetAt(pos), services.settings.forResource(doc.uri), services.schemas);
       return items.map((c) => {
         const item = new vscode.CompletionItem(c.label, KINDS[c.kind]);
         item.insertText = c.kind === 'value' ? c.insertText : new vscode.SnippetString(c.insertText);

@@ -11,7 +11,7 @@ export function registerDomainHover(services: Services): void {
       async provideHover(doc, pos) {
         if (!isDomainTemplate(doc)) return undefined;
         const project = await services.projects.projectFor(doc.uri);
-        const h = hoverDomain(doc.getText(), doc.offsetAt(pos), project);
+        const h = hoverDomain(doc.getText(), doc.offsetAt(pos), services.schemas.docs(), project);
         return h && new vscode.Hover(new vscode.MarkdownString(h.markdown), toRange(h.range));
       },
     }),

@@ -1,7 +1,6 @@
 // Editor support of libvirt domain templates, registered in one call. Diagnostics come from
 // the shared DiagnosticsService (the core's template validator); this adds the editing help.
 import * as vscode from 'vscode';
-import { onDomainSchemaProblem, setBundledSchemaPath } from '../../core/validation/domain/domainSchema';
 import type { Services } from '../services';
 import { registerDomainCommands } from './domainCommands';
 import { registerDomainCompletion } from './domainCompletionProvider';
@@ -10,10 +9,9 @@ import { registerDomainLinks } from './domainLinkProvider';
 import { registerDomainSymbols } from './domainSymbolProvider';
 
 export function registerDomainTemplates(services: Services): void {
-  setBundledSchemaPath(services.context.asAbsolutePath('schemas/domain-template.rng'));
   // A schema that cannot be compiled is said once (the core remembers the failure).
   services.context.subscriptions.push(
-    onDomainSchemaProblem((p) => {
+    services.schemas.onProblem((p) => {
       services.log.warn(`cannot use the schema ${p.path}${p.fallback ? ` (using ${p.fallback})` : ''}: ${p.message}`);
       void vscode.window.showWarningMessage(`VM Context: libvirt's schema ${p.path} cannot be used; templates are checked with the bundled schema. See the log.`);
     }),

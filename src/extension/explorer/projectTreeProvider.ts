@@ -69,7 +69,7 @@ export class ProjectTreeProvider implements vscode.TreeDataProvider<SummaryNode>
         const build = await this.buildStatusOf(project);
         roots.push(summarizeProject(project, build, problemCountOf, (vm) => this.deploy?.stateOf(project, vm)));
       } catch (e) {
-        this.services.logger.error(`showing the project ${root} failed: ${errorMessage(e)}`);
+        this.services.log.error(`showing the project ${root} failed: ${errorMessage(e)}`);
       }
     }
     this.roots = roots;
@@ -86,11 +86,11 @@ export class ProjectTreeProvider implements vscode.TreeDataProvider<SummaryNode>
    * counts, does not rescan the context folder and images.
    */
   private buildStatusOf(project: ContextProject): Promise<BuildStatus | undefined> {
-    const isoBackend = this.services.settings.current.build.isoBackend;
+    const isoBackend = this.services.settings.forResource(project.root).build.isoBackend;
     const cached = this.buildStatuses.get(project);
     if (cached && cached.isoBackend === isoBackend) return cached.status;
     const status = readBuildStatus(project, { isoBackend }).catch((e) => {
-      this.services.logger.warn(`reading the build state of ${project.root} failed: ${errorMessage(e)}`);
+      this.services.log.warn(`reading the build state of ${project.root} failed: ${errorMessage(e)}`);
       return undefined;
     });
     this.buildStatuses.set(project, { isoBackend, status });

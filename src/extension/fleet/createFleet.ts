@@ -14,7 +14,7 @@ import { writeNewFiles } from '../project/plannedFiles';
 
 export async function createFleet(services: Services, project: ContextProject, plan: FleetPlan, createOverlays: boolean): Promise<void> {
   await writeNewFiles(project.root, plan.vms.map((v) => ({ relative: v.relative, content: v.xml })));
-  services.logger.info(`created ${plan.vms.map((v) => v.relative).join(', ')}`);
+  services.log.info(`created ${plan.vms.map((v) => v.relative).join(', ')}`);
   if (plan.baseImageChange) {
     const manifest = project.manifestPath ?? path.join(project.root, MANIFEST_FILE);
     const text = await fsp.readFile(manifest, 'utf8').catch(() => undefined);

@@ -8,9 +8,8 @@ import { checkPlan } from '../../core/fleet/checkPlan';
 import { CDROM_BUSES } from '../../core/fleet/domainXml';
 import { defaultFleetForm } from '../../core/fleet/fleetForm';
 import { hasErrors, planFleet, type FleetPlan } from '../../core/fleet/planFleet';
-import { IMAGE_EXTENSIONS, type ContextProject } from '../../core/project/project';
+import type { ContextProject } from '../../core/project/project';
 import { subnetOf } from '../../core/project/summary';
-import { nodeFileSystem } from '../../core/io/nodeFileSystem';
 import { errorMessage } from '../../core/common/errors';
 import type { ExtensionToWebview, FleetFormValues, FleetMode, FleetPanelState, ValidationResult, WebviewToExtension } from '../../shared/fleetProtocol';
 import { isWebviewMessage } from '../../shared/fleetProtocol';
@@ -69,7 +68,7 @@ export class FleetPanel {
     this.disposables.push(
       panel.onDidDispose(() => this.dispose()),
       panel.webview.onDidReceiveMessage((m: unknown) => {
-        if (isWebviewMessage(m)) void this.onMessage(m).catch((e) => services.logger.error(`New VM form: ${errorMessage(e)}`));
+        if (isWebviewMessage(m)) void this.onMessage(m).catch((e) => services.log.error(`New VM form: ${errorMessage(e)}`));
       }),
     );
   }
@@ -99,7 +98,7 @@ export class FleetPanel {
       return;
     }
     this.panel.title = titleOf(this.state.mode);
-    const values = this.state.values ?? defaultFleetForm(project, this.services.settings.current, this.state.mode);
+    const values = this.state.values ?? defaultFleetForm(project, this.services.settings.forResource(project.root), this.state.mode);
     this.post({
       type: 'init',
       init: {
@@ -107,7 +106,7 @@ export class FleetPanel {
         projectName: path.basename(project.root),
         projectRoot: project.root,
         values,
-        choices: { baseImages: await baseImageChoices(project, values.baseImage), cdromBuses: [...CDROM_BUSES] },
+        choices: { baseImages: baseImageChoices(project, values.baseImage), cdromBuses: [...CDROM_BUSES] },
         trusted: vscode.workspace.isTrusted,
         subnet: subnetOf(project),
       },
@@ -156,7 +155,7 @@ export class FleetPanel {
     const plan = planFleet(project, values, this.uuidFor);
     const templates = hasErrors(plan)
       ? []
-      : checkPlan(project, plan, this.services.settings.current).flatMap((r) =>
+      : checkPlan(project, plan, this.services.settings.forResource(project.root), this.services.schemas).flatMap((r) =>
           r.diagnostics.map((d) => ({ vm: r.vm, severity: d.severity, code: d.code, message: d.message })),
         );
     return {
@@ -181,14 +180,11 @@ function titleOf(mode: FleetMode): string {
   return mode === 'vm' ? 'New VM' : 'New Fleet';
 }
 
-/** The project's base image and every other disk image in images/. */
-async function baseImageChoices(project: ContextProject, current: string): Promise<string[]> {
+/** The project's base image and every other disk image the project model found (images/). */
+function baseImageChoices(project: ContextProject, current: string): string[] {
   const choices = new Set<string>();
   if (current) choices.add(current);
-  const images = path.join(project.root, 'images');
-  for (const e of await nodeFileSystem.readDirectory(images).catch(() => [])) {
-    if ((e.type === 'file' || e.type === 'symlink') && IMAGE_EXTENSIONS.some((x) => e.name.toLowerCase().endsWith(x))) choices.add(`images/${e.name}`);
-  }
+  for (const image of project.images) choices.add(path.relative(project.root, image).split(path.sep).join('/'));
   return [...choices].sort();
 }
 

@@ -18,7 +18,7 @@ export function registerNetworkLanguages(services: Services): void {
     if (doc.languageId !== language) await vscode.languages.setTextDocumentLanguage(doc, language);
   };
   const assignAll = () => {
-    for (const doc of vscode.workspace.textDocuments) void assign(doc).catch((e) => services.logger.warn(`setting the language of ${doc.uri.fsPath}: ${e}`));
+    for (const doc of vscode.workspace.textDocuments) void assign(doc).catch((e) => services.log.warn(`setting the language of ${doc.uri.fsPath}: ${e}`));
   };
   services.context.subscriptions.push(
     vscode.workspace.onDidOpenTextDocument((doc) => void assign(doc).catch(() => undefined)),

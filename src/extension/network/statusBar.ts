@@ -26,7 +26,7 @@ export function registerSubnetStatusBar(services: Services): void {
     item.command = { title: 'Open common/network', command: 'vscode.open', arguments: [vscode.Uri.file(networkFilePath(project))] };
     item.show();
   };
-  const run = () => void update().catch((e) => services.logger.warn(`updating the subnet status: ${e}`));
+  const run = () => void update().catch((e) => services.log.warn(`updating the subnet status: ${e}`));
   services.context.subscriptions.push(item, vscode.window.onDidChangeActiveTextEditor(run), services.projects.onDidChange(run));
   run();
 }

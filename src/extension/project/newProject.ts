@@ -43,7 +43,7 @@ async function create(services: Services, folder: string, files: ScaffoldFile[],
   await writeNewFiles(folder, files);
   // A blank base image, as the example's make-base-image.sh makes, so the overlays can be built at once.
   await createSparseFile(path.join(folder, ...BLANK_BASE_IMAGE.relative.split('/')), BLANK_BASE_IMAGE.size);
-  services.logger.info(`created a context project in ${folder} (${files.length} files)`);
+  services.log.info(`created a context project in ${folder} (${files.length} files)`);
   const inWorkspace = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(folder));
   if (inWorkspace) {
     await vscode.window.showTextDocument(vscode.Uri.file(path.join(folder, ...open.split('/'))), { preview: false });
@@ -60,7 +60,7 @@ export function registerNewProjectCommands(services: Services): void {
   registerCommand(services, Commands.newProject, async (arg) => {
     const folder = await chooseFolder(arg, 'New Context Project: choose a folder');
     if (!folder) return undefined;
-    const settings = services.settings.current;
+    const settings = services.settings.forResource(folder);
     const files = await scaffoldProject(nodeFileSystem, exampleDir, { uuid: randomUUID(), bridge: settings.defaults.bridge, isoLabel: settings.defaults.isoLabel });
     await create(services, folder, files, 'context/common/network');
     return folder;

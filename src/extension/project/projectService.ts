@@ -9,6 +9,7 @@ import type { ContextProject } from '../../core/project/project';
 import type { Logger } from '../../core/common/logger';
 import { errorMessage } from '../../core/common/errors';
 import { withNetworkText } from '../../core/network/projectNetwork';
+import { KeyedDebounce } from '../keyedDebounce';
 
 const RELOAD_DELAY_MS = 150;
 
@@ -16,7 +17,7 @@ export class ProjectService implements vscode.Disposable {
   private roots: string[] = [];
   private readonly loaders = new Map<string, ProjectLoader>();
   private readonly projects = new Map<string, Promise<ContextProject>>();
-  private readonly pending = new Map<string, NodeJS.Timeout>();
+  private readonly pending = new KeyedDebounce(RELOAD_DELAY_MS);
   /** Unsaved common/network texts by project root (see setNetworkText). */
   private readonly networkTexts = new Map<string, string>();
   private readonly emitter = new vscode.EventEmitter<ContextProject | undefined>();
@@ -128,19 +129,11 @@ export class ProjectService implements vscode.Disposable {
     const rel = path.relative(root, file);
     if (rel.split(path.sep).some((part) => part === 'node_modules' || part.startsWith('.'))) return;
     this.loaders.get(root)?.invalidate(file);
-    const t = this.pending.get(root);
-    if (t) clearTimeout(t);
-    this.pending.set(
-      root,
-      setTimeout(() => {
-        this.pending.delete(root);
-        void this.reload(root);
-      }, RELOAD_DELAY_MS),
-    );
+    this.pending.schedule(root, () => void this.reload(root));
   }
 
   dispose(): void {
-    for (const t of this.pending.values()) clearTimeout(t);
+    this.pending.dispose();
     for (const d of this.disposables) d.dispose();
   }
 }

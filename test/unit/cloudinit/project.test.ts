@@ -12,6 +12,7 @@ import { parseManifest } from '../../../src/core/project/manifest';
 import { defaultSettings } from '../../../src/core/settings';
 import { checkProject } from '../../../src/core/validation/checkProject';
 import { remove, repoRoot, tempDir } from '../helpers/tempProject';
+import { testSchemas } from '../helpers/tempProject';
 
 const example = path.join(repoRoot, 'examples/nocloud-cluster');
 
@@ -23,7 +24,7 @@ function copy(): string {
 
 async function check(dir: string) {
   const project = await loadProject(nodeFileSystem, dir);
-  const results = await checkProject(project, async (f) => decodeText(await nodeFileSystem.readFile(f)), defaultSettings);
+  const results = await checkProject(project, async (f) => decodeText(await nodeFileSystem.readFile(f)), defaultSettings, testSchemas);
   return results.flatMap((r) => r.diagnostics.map((d) => ({ file: path.relative(dir, r.file), line: d.range.start.line + 1, ...d })));
 }
 

@@ -10,6 +10,7 @@ import { scaffoldNoCloudProject } from '../../../src/core/project/scaffoldNoClou
 import { defaultSettings } from '../../../src/core/settings';
 import { checkProject } from '../../../src/core/validation/checkProject';
 import { remove, repoRoot, tempDir } from '../helpers/tempProject';
+import { testSchemas } from '../helpers/tempProject';
 
 test('a scaffolded NoCloud project has its files and checks clean', async () => {
   const files = await scaffoldNoCloudProject(nodeFileSystem, path.join(repoRoot, 'examples/nocloud-cluster'), { uuid: '11111111-2222-4333-8444-555555555555', bridge: 'br0' });
@@ -29,7 +30,7 @@ test('a scaffolded NoCloud project has its files and checks clean', async () => 
     assert.equal(project.flavor, 'nocloud');
     assert.equal(project.isoLabel, 'CIDATA');
     assert.equal(project.templates[0].interfaces[0].mac?.value, '52:54:c0:a8:7a:14');
-    const results = await checkProject(project, async (f) => decodeText(await nodeFileSystem.readFile(f)), defaultSettings);
+    const results = await checkProject(project, async (f) => decodeText(await nodeFileSystem.readFile(f)), defaultSettings, testSchemas);
     assert.deepEqual(results.flatMap((r) => r.diagnostics.map((d) => `${path.relative(dir, r.file)}: ${d.code}: ${d.message}`)), []);
   } finally {
     remove(dir);

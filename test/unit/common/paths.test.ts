@@ -2,6 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { displayPath, isInside, isStrictlyInside } from '../../../src/core/common/paths';
+import { projectOf } from '../../../src/core/project/discover';
+import { linkInside } from '../../../src/core/io/contextScan';
 
 test('isInside: a sibling whose name starts the same is not inside', () => {
   assert.equal(isInside('/p', '/p2/x', path.posix), false);
@@ -26,4 +28,13 @@ test('displayPath: relative inside, unchanged outside', () => {
   assert.equal(displayPath('/p', '/p/build/x.iso', path.posix), 'build/x.iso');
   assert.equal(displayPath('/p', '/p2/x.iso', path.posix), '/p2/x.iso');
   assert.equal(displayPath('C:\\p', 'C:\\p\\b\\x.iso', path.win32), 'b\\x.iso');
+});
+
+test('the containment users: a project root /p does not own /p2, a symlink to ../..x-named folder inside stays', () => {
+  assert.equal(projectOf(['/p', '/p/sub'], '/p2/x'), undefined);
+  assert.equal(projectOf(['/p', '/p/sub'], '/p/sub/x'), '/p/sub');
+  assert.equal(projectOf(['/p'], '/p'), '/p');
+  assert.equal(linkInside('/ctx', 'a/link', '/ctx2/file'), undefined);
+  assert.equal(linkInside('/ctx', 'a/link', '/ctx/..data/file'), '../..data/file');
+  assert.equal(linkInside('/ctx', 'link', '/etc/passwd'), undefined);
 });

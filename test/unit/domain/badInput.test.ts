@@ -4,17 +4,17 @@ import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { validateDocument } from '../../../src/core/validation/checkProject';
-import { clearDomainSchemaCache, onDomainSchemaProblem } from '../../../src/core/validation/domain/domainSchema';
+import { createDomainSchemas } from '../../../src/core/io/schemaFiles';
 import { bundledSettings, fixture, openProject, writeProject } from './domainTestProject';
-import { remove, tempDir, writeTree } from '../helpers/tempProject';
+import { remove, repoRoot, tempDir, testSchemas, writeTree } from '../helpers/tempProject';
 import type { Settings } from '../../../src/core/settings';
 
-async function withTemplate(run: (check: (text: string, settings?: Settings) => ReturnType<typeof validateDocument>) => void | Promise<void>) {
+async function withTemplate(run: (check: (text: string, settings?: Settings) => ReturnType<typeof validateDocument>) => void | Promise<void>, schemas = testSchemas) {
   const dir = writeProject({ 'a.xml': fixture('snooze-era.xml') });
   try {
     const project = await openProject(dir);
     const file = path.join(dir, 'templates/a.xml');
-    await run((text, settings = bundledSettings) => validateDocument(project, file, text, settings));
+    await run((text, settings = bundledSettings) => validateDocument(project, file, text, settings, schemas));
   } finally {
     remove(dir);
   }
@@ -89,16 +89,17 @@ test('an XML bomb (entity expansion) is refused once expansion passes its limit,
 test('a libvirt schema that does not compile is reported once, and ours is used instead', async () => {
   const schemas = writeTree(tempDir('vmctx-badschema-'), { 'domain.rng': '<grammar xmlns="http://relaxng.org/ns/structure/1.0"><start><ref name="nowhere"/></start></grammar>' });
   const reports: string[] = [];
-  const sub = onDomainSchemaProblem((p) => reports.push(`${path.basename(p.path)} -> ${p.fallback && path.basename(p.fallback)}: ${p.message}`));
+  // A DomainSchemas of its own: nothing cached by the other tests, the listener hears only this.
+  const domainSchemas = createDomainSchemas(path.join(repoRoot, 'schemas', 'domain-template.rng'));
+  const sub = domainSchemas.onProblem((p) => reports.push(`${path.basename(p.path)} -> ${p.fallback && path.basename(p.fallback)}: ${p.message}`));
   try {
-    clearDomainSchemaCache();
     await withTemplate((check) => {
       const settings: Settings = { ...bundledSettings, libvirt: { schemaDirectory: schemas } };
       for (let i = 0; i < 5; i++) {
         const ds = check(fixture('snooze-era.xml'), settings);
         assert.equal(ds.find((d) => d.code === 'libvirt-schema')?.source, 'libvirt-schema (domain-template.rng)');
       }
-    });
+    }, domainSchemas);
     assert.equal(reports.length, 1);
     assert.match(reports[0], /^domain\.rng -> domain-template\.rng: .*nowhere/);
   } finally {

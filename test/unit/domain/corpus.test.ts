@@ -1,4 +1,4 @@
-// The libvirt domain corpus (../shared/corpus/libvirt-domains, Jing's verdicts in labels.json):
+// The libvirt domain corpus (test/fixtures/libvirt-domains, Jing's verdicts in labels.json):
 // each file copied into a minimal context project and checked as `vmctx check` does.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -11,8 +11,9 @@ import { checkProject } from '../../../src/core/validation/checkProject';
 import { remove, repoRoot, tempDir, writeTree } from '../helpers/tempProject';
 import { bundledSettings, libvirtSettings } from './domainTestProject';
 import type { Settings } from '../../../src/core/settings';
+import { testSchemas } from '../helpers/tempProject';
 
-const corpus = path.resolve(repoRoot, '../shared/corpus/libvirt-domains');
+const corpus = path.join(repoRoot, 'test/fixtures/libvirt-domains');
 interface Label {
   jing_valid: boolean;
   jing_first_error: { line: number; column: number; message: string } | null;
@@ -24,7 +25,7 @@ async function check(name: string, settings: Settings = libvirtSettings) {
   try {
     cpSync(path.join(corpus, name), path.join(dir, 'domain.xml'));
     const project = await loadProject(nodeFileSystem, dir);
-    const results = await checkProject(project, async (f) => decodeText(await nodeFileSystem.readFile(f)), settings);
+    const results = await checkProject(project, async (f) => decodeText(await nodeFileSystem.readFile(f)), settings, testSchemas);
     return results.flatMap((r) => r.diagnostics);
   } finally {
     remove(dir);

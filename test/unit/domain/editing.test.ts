@@ -9,8 +9,9 @@ import { generateUuidEdit, ipAtInterface, setMacFromIpEdit } from '../../../src/
 import { bundledSettings, fixture, libvirtSettings, openProject, writeProject } from './domainTestProject';
 import { remove } from '../helpers/tempProject';
 import { LineIndex } from '../../../src/core/common/text';
+import { testSchemas } from '../helpers/tempProject';
 
-const labels = (text: string, settings = bundledSettings) => completeDomain(text, text.length, settings).map((c) => c.label);
+const labels = (text: string, settings = bundledSettings) => completeDomain(text, text.length, settings, testSchemas).map((c) => c.label);
 
 test('completion in a half-typed template: elements, attributes, values (both schemas)', () => {
   for (const settings of [bundledSettings, libvirtSettings]) {
@@ -20,7 +21,7 @@ test('completion in a half-typed template: elements, attributes, values (both sc
     assert.ok(labels("<domain type='kvm'>\n  <clock ", settings).includes('offset'));
     assert.ok(!labels("<domain type='kvm'>\n  <clock offset='utc' ", settings).includes('offset'), 'present attributes are not offered again');
   }
-  const item = completeDomain("<domain type='kvm'>\n  <devices>\n    <dis", 39, bundledSettings).find((c) => c.label === 'disk')!;
+  const item = completeDomain("<domain type='kvm'>\n  <devices>\n    <dis", 39, bundledSettings, testSchemas).find((c) => c.label === 'disk')!;
   assert.match(item.documentation!, /overlay/);
   assert.equal(item.insertText, 'disk$1>$0</disk>');
 });
@@ -32,9 +33,9 @@ test('hover: schema documentation, and the IP a MAC encodes', async () => {
     const project = await openProject(dir);
     const lines = new LineIndex(text);
     const off = (line: number, needle: string) => lines.offsetAt({ line: line - 1, character: lines.lineText(line - 1).indexOf(needle) + 1 });
-    assert.match(hoverDomain(text, off(33, '00:16'), project)!.markdown, /192\.168\.122\.1\*\*[\s\S]*gateway/);
-    assert.match(hoverDomain(text, off(29, 'bus'), project)!.markdown, /QEMU cannot attach a CD-ROM on virtio/);
-    assert.match(hoverDomain(text, off(16, 'clock'), project)!.markdown, /^\*\*<clock>\*\*/);
+    assert.match(hoverDomain(text, off(33, '00:16'), testSchemas.docs(), project)!.markdown, /192\.168\.122\.1\*\*[\s\S]*gateway/);
+    assert.match(hoverDomain(text, off(29, 'bus'), testSchemas.docs(), project)!.markdown, /QEMU cannot attach a CD-ROM on virtio/);
+    assert.match(hoverDomain(text, off(16, 'clock'), testSchemas.docs(), project)!.markdown, /^\*\*<clock>\*\*/);
   } finally {
     remove(dir);
   }

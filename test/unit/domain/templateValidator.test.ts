@@ -6,6 +6,7 @@ import { validateDocument } from '../../../src/core/validation/checkProject';
 import type { Diagnostic } from '../../../src/core/common/diagnostic';
 import { bundledSettings, fixture, libvirtSettings, openProject, writeProject } from './domainTestProject';
 import { remove } from '../helpers/tempProject';
+import { testSchemas } from '../helpers/tempProject';
 
 /** code@line (1-based) for compact assertions. */
 const at = (ds: Diagnostic[]) => ds.map((d) => `${d.code}@${d.range.start.line + 1}`).sort();
@@ -27,7 +28,7 @@ test('the Snooze-era template gets what a libvirt expert would say, each at its 
   try {
     const project = await openProject(dir);
     const file = path.join(dir, 'templates/debian1.xml');
-    const ds = validateDocument(project, file, text, bundledSettings);
+    const ds = validateDocument(project, file, text, bundledSettings, testSchemas);
     const expected = [
       'domain-bridge-mismatch@34',
       'domain-cdrom-bus@29',
@@ -67,11 +68,11 @@ test('the Snooze-era template gets what a libvirt expert would say, each at its 
     // Applying the preferred fixes one by one leaves a template with nothing to say.
     let all = text;
     for (const code of ['domain-legacy-form', 'domain-bridge-mismatch', 'domain-mac-ip-reserved', 'domain-disk-not-overlay']) {
-      all = applyFix(all, validateDocument(project, file, all, bundledSettings).find((d) => d.code === code)!);
+      all = applyFix(all, validateDocument(project, file, all, bundledSettings, testSchemas).find((d) => d.code === code)!);
     }
-    all = applyFix(all, validateDocument(project, file, all, bundledSettings).find((d) => d.code === 'domain-cdrom-bus')!);
-    all = applyFix(all, validateDocument(project, file, all, bundledSettings).find((d) => d.code === 'domain-target-duplicate' && d.fixes?.length)!);
-    assert.deepEqual(at(validateDocument(project, file, all, bundledSettings)), []);
+    all = applyFix(all, validateDocument(project, file, all, bundledSettings, testSchemas).find((d) => d.code === 'domain-cdrom-bus')!);
+    all = applyFix(all, validateDocument(project, file, all, bundledSettings, testSchemas).find((d) => d.code === 'domain-target-duplicate' && d.fixes?.length)!);
+    assert.deepEqual(at(validateDocument(project, file, all, bundledSettings, testSchemas)), []);
   } finally {
     remove(dir);
   }
@@ -84,7 +85,7 @@ test('with libvirt schemas the source names domain.rng', async () => {
   const dir = writeProject({ 'debian1.xml': text });
   try {
     const project = await openProject(dir);
-    const ds = validateDocument(project, path.join(dir, 'templates/debian1.xml'), text, libvirtSettings);
+    const ds = validateDocument(project, path.join(dir, 'templates/debian1.xml'), text, libvirtSettings, testSchemas);
     const schema = ds.filter((d) => d.code === 'libvirt-schema');
     assert.ok(schema.length >= 1);
     assert.ok(schema.every((d) => d.source === 'libvirt-schema (domain.rng)' && d.range.start.line === 15));
@@ -101,9 +102,9 @@ test('duplicates across templates are reported on every occurrence, with related
   try {
     const project = await openProject(dir);
     const file = (n: string) => path.join(dir, 'templates', n);
-    const a = validateDocument(project, file('a.xml'), one, bundledSettings);
-    const b = validateDocument(project, file('b.xml'), two, bundledSettings);
-    const c = validateDocument(project, file('c.xml'), three, bundledSettings);
+    const a = validateDocument(project, file('a.xml'), one, bundledSettings, testSchemas);
+    const b = validateDocument(project, file('b.xml'), two, bundledSettings, testSchemas);
+    const c = validateDocument(project, file('c.xml'), three, bundledSettings, testSchemas);
     const codes = (ds: Diagnostic[]) => ds.filter((d) => /duplicate/.test(d.code) && d.code !== 'domain-target-duplicate').map((d) => d.code).sort();
     assert.deepEqual(codes(a), ['domain-name-duplicate', 'domain-uuid-duplicate']);
     assert.deepEqual(codes(b), ['domain-ip-duplicate', 'domain-name-duplicate', 'domain-uuid-duplicate']);
@@ -118,7 +119,7 @@ test('duplicates across templates are reported on every occurrence, with related
     assert.equal(ip.fixes![0].edits[0].newText, '02:16:c0:a8:7a:22');
     // Editing one template: its current text counts, not the project's copy.
     const renamed = two.replace('<name>debian1</name>', '<name>debian2</name>');
-    assert.ok(!validateDocument(project, file('b.xml'), renamed, bundledSettings).some((d) => d.code === 'domain-name-duplicate'));
+    assert.ok(!validateDocument(project, file('b.xml'), renamed, bundledSettings, testSchemas).some((d) => d.code === 'domain-name-duplicate'));
   } finally {
     remove(dir);
   }
@@ -130,7 +131,7 @@ test('MAC rules: multicast, outside the network; off with DHCP addressing', asyn
     const dir = writeProject({ 'a.xml': text }, { addressing });
     try {
       const project = await openProject(dir);
-      const ds = validateDocument(project, path.join(dir, 'templates/a.xml'), text, bundledSettings);
+      const ds = validateDocument(project, path.join(dir, 'templates/a.xml'), text, bundledSettings, testSchemas);
       const codes = ds.filter((d) => d.code.startsWith('domain-mac')).map((d) => d.code).sort();
       assert.deepEqual(codes, addressing === 'mac' ? ['domain-mac-ip-outside-network', 'domain-mac-multicast'] : ['domain-mac-multicast']);
       assert.equal(ds.find((d) => d.code === 'domain-mac-multicast')!.fixes![0].edits[0].newText, '00:16:0a:00:00:05');

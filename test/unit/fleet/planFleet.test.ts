@@ -15,6 +15,7 @@ import { domainXml, machineFor } from '../../../src/core/fleet/domainXml';
 import { parseXml } from '../../../src/core/xml/parse';
 import { describeTemplate } from '../../../src/core/project/template';
 import { exampleProject } from '../helpers/tempProject';
+import { testSchemas } from '../helpers/tempProject';
 
 const ip = (s: string) => parseIPv4(s)!;
 
@@ -81,7 +82,7 @@ test('a fleet of three: names, IPs, MACs, UUIDs and templates next to the others
   ]);
   // Added to the project, the templates are part of the model the validators see.
   assert.equal(projectWithPlan(p, plan).templates.length, 6);
-  assert.deepEqual(checkPlan(p, plan, defaultSettings).filter((r) => r.diagnostics.some((d) => d.severity === 'error')), []);
+  assert.deepEqual(checkPlan(p, plan, defaultSettings, testSchemas).filter((r) => r.diagnostics.some((d) => d.severity === 'error')), []);
 });
 
 test('form problems name the field and say what to do', async () => {

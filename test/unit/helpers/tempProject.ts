@@ -2,6 +2,7 @@
 import { mkdtempSync, mkdirSync, writeFileSync, rmSync, cpSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { createDomainSchemas } from '../../../src/core/io/schemaFiles';
 
 export const repoRoot = path.resolve(__dirname, '../../..');
 export const exampleProject = path.join(repoRoot, 'examples/snooze-cluster');
@@ -30,3 +31,6 @@ export function copyExample(): string {
 export function remove(dir: string): void {
   rmSync(dir, { recursive: true, force: true });
 }
+
+/** The domain schemas of the tests: the repository's schemas/domain-template.rng as bundled. */
+export const testSchemas = createDomainSchemas(path.join(repoRoot, 'schemas', 'domain-template.rng'));

@@ -12,6 +12,7 @@ import { withNetworkText } from '../../../src/core/network/projectNetwork';
 import { formatIPv4 } from '../../../src/core/network/ipv4';
 import type { Settings } from '../../../src/core/settings';
 import { copyExample, exampleProject, remove, repoRoot, tempDir, writeTree } from '../helpers/tempProject';
+import { testSchemas } from '../helpers/tempProject';
 
 const settings = {} as Settings; // the network and routes validators read no settings
 const read = async (f: string) => readFileSync(f, 'utf8');
@@ -35,7 +36,7 @@ test('no common/network, no network; the example checks clean for network and ro
     remove(dir);
   }
   const p = await loadProject(nodeFileSystem, exampleProject);
-  const results = await checkProject(p, read, settings);
+  const results = await checkProject(p, read, settings, testSchemas);
   assert.deepEqual(results.filter((r) => /common[\\/](network|routes)$/.test(r.file)), []);
 });
 
@@ -49,14 +50,14 @@ test('a context folder moved by vmcontext.json is still checked, routes against 
   try {
     const p = await loadProject(nodeFileSystem, dir);
     const routes = path.join(dir, 'guest/common/routes');
-    const ds = validateDocument(p, routes, await read(routes), settings);
+    const ds = validateDocument(p, routes, await read(routes), settings, testSchemas);
     assert.deepEqual(ds.map((d) => d.code), ['routes-gateway-unreachable']);
     // With the editor's unsaved network the same gateway becomes reachable.
     const edited = withNetworkText(p, 'NETWORK=192.168.122.0\nNETMASK=255.255.255.0\nGATEWAY=192.168.122.1\n');
-    assert.deepEqual(validateDocument(edited, routes, await read(routes), settings), []);
+    assert.deepEqual(validateDocument(edited, routes, await read(routes), settings, testSchemas), []);
     assert.equal(p.network!.gateway, 0x0a010001, 'the original project is left as it was');
     const network = path.join(dir, 'guest/common/network');
-    assert.deepEqual(validateDocument(p, network, 'NETWORK=10.1.0.0\n', settings).map((d) => d.code), ['network-missing-key', 'network-missing-key']);
+    assert.deepEqual(validateDocument(p, network, 'NETWORK=10.1.0.0\n', settings, testSchemas).map((d) => d.code), ['network-missing-key', 'network-missing-key']);
   } finally {
     remove(dir);
   }

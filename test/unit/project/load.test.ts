@@ -89,6 +89,7 @@ test('several images without a manifest entry is a warning, not a guess', async 
     const p = await loadProject(nodeFileSystem, dir);
     assert.equal(p.baseImage, undefined);
     assert.equal(p.diagnostics[0].diagnostic.code, 'project-base-image-ambiguous');
+    assert.deepEqual(p.images, [path.join(dir, 'images/a.raw'), path.join(dir, 'images/b.img')], 'the model lists them (the New VM form offers them)');
   } finally {
     remove(dir);
   }

@@ -6,13 +6,15 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { compileRngSchema, RngSchemaError, validateText } from '../../../src/core/relaxng/index';
+import { compileRngSchemaFile } from '../../../src/core/io/schemaFiles';
 
 const D = join(__dirname, '../../fixtures/relaxng/schema-errors');
 const RNG = 'xmlns="http://relaxng.org/ns/structure/1.0"';
 
 function problems(file: string, loader?: (p: string) => string): string[] {
   try {
-    compileRngSchema(file, loader);
+    if (loader) compileRngSchema(file, loader);
+    else compileRngSchemaFile(file);
   } catch (e) {
     if (e instanceof RngSchemaError) return e.problems.map((p) => p.message);
     throw e;
@@ -111,13 +113,13 @@ test('a bad recursion in a definition no start reaches is not an error (section 
 });
 
 test('schemas valid only once simplified: their documents validate', () => {
-  const schema = compileRngSchema(join(__dirname, '../../fixtures/relaxng/simplified/schema.rng'));
+  const schema = compileRngSchemaFile(join(__dirname, '../../fixtures/relaxng/simplified/schema.rng'));
   assert.deepEqual(validateText(schema, '<doc n="7"><item>1</item></doc>'), []);
   assert.match(validateText(schema, '<doc a="1"><item>1</item></doc>')[0]?.message ?? '', /attribute "a" not allowed/);
 });
 
 test('IDs (DTD Compatibility section 4): each given once, every IDREF and IDREFS token refers to one', () => {
-  const schema = compileRngSchema(join(__dirname, '../../fixtures/relaxng/id-idref/schema.rng'));
+  const schema = compileRngSchemaFile(join(__dirname, '../../fixtures/relaxng/id-idref/schema.rng'));
   const at = (text: string) => validateText(schema, text).map((d) => `${d.range.start.line}:${d.range.start.character}: ${d.message}`);
   assert.deepEqual(at('<network><host name="gw"/><host name="web" gateway=" gw " peers="gw web"/></network>'), []);
   assert.deepEqual(at('<network>\n<host name="a"/>\n<host name="a" peers="a b"/>\n<link to="c"/></network>'), [

@@ -5,8 +5,9 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { LineIndex } from '../../../src/core/common/text';
-import { compileRngSchema, RngSchemaError, validateText } from '../../../src/core/relaxng/index';
+import { RngSchemaError, validateText } from '../../../src/core/relaxng/index';
 import { decodeXml } from '../../../src/core/xml/encoding';
+import { compileRngSchemaFile } from '../../../src/core/io/schemaFiles';
 
 const FIXTURES = join(__dirname, '../../fixtures/relaxng');
 
@@ -30,7 +31,7 @@ for (const dir of dirs) {
   const d = join(FIXTURES, dir.name);
   const jing = JSON.parse(readFileSync(join(d, 'jing.json'), 'utf8')) as Record<string, JingResult>;
   test(`construct ${dir.name}: same verdicts and first error lines as Jing`, () => {
-    const schema = compileRngSchema(join(d, 'schema.rng'));
+    const schema = compileRngSchemaFile(join(d, 'schema.rng'));
     const docs = Object.keys(jing);
     assert.ok(docs.length >= 2);
     for (const doc of docs) {
@@ -82,7 +83,7 @@ test('schema errors are reported with their place, as Jing rejects the schema', 
     assert.equal(want.valid, false);
     let error: RngSchemaError | undefined;
     try {
-      compileRngSchema(join(d, file));
+      compileRngSchemaFile(join(d, file));
     } catch (e) {
       if (!(e instanceof RngSchemaError)) throw e;
       error = e;

@@ -1,13 +1,14 @@
-// Jing agreement on the 135 real libvirt domain documents of ../shared/corpus (labels.json holds
+// Jing agreement on the 135 real libvirt domain documents of test/fixtures/libvirt-domains (labels.json holds
 // Jing's verdicts and first errors) against the installed libvirt schemas (Debian libvirt0).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { compileRngSchema, validateText } from '../../../src/core/relaxng/index';
+import { validateText } from '../../../src/core/relaxng/index';
+import { compileRngSchemaFile } from '../../../src/core/io/schemaFiles';
 
 const SCHEMA = '/usr/share/libvirt/schemas/domain.rng';
-const CORPUS = join(__dirname, '../../../../shared/corpus/libvirt-domains');
+const CORPUS = join(__dirname, '../../fixtures/libvirt-domains');
 
 interface Label {
   jing_valid: boolean;
@@ -18,7 +19,7 @@ interface Label {
 test('libvirt domain corpus: verdicts and first error lines agree with Jing', () => {
   assert.ok(existsSync(SCHEMA), `${SCHEMA} is missing: install the Debian package libvirt0`);
   assert.ok(existsSync(CORPUS), `${CORPUS} is missing`);
-  const schema = compileRngSchema(SCHEMA);
+  const schema = compileRngSchemaFile(SCHEMA);
   const labels = JSON.parse(readFileSync(join(CORPUS, 'labels.json'), 'utf8')) as Record<string, Label>;
   const files = Object.keys(labels).sort();
   assert.equal(files.length, 135);

@@ -3,13 +3,14 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { parseXml } from '../../../src/core/xml/parse';
-import { compileRngSchema, whatMayComeHere, whatMayComeHereInText } from '../../../src/core/relaxng/index';
+import { whatMayComeHere, whatMayComeHereInText } from '../../../src/core/relaxng/index';
+import { compileRngSchemaFile } from '../../../src/core/io/schemaFiles';
 
 const FIX = join(__dirname, '../../fixtures/relaxng');
 const at = (text: string, marker = '|') => ({ text: text.replace(marker, ''), offset: text.indexOf(marker) });
 
 test('child elements allowed in content, given what is already there', () => {
-  const schema = compileRngSchema(join(FIX, 'interleave/schema.rng'));
+  const schema = compileRngSchemaFile(join(FIX, 'interleave/schema.rng'));
   const { text, offset } = at('<devices>\n  <console/>\n  <emulator>x</emulator>\n  |\n</devices>');
   const e = whatMayComeHere(schema, parseXml(text), offset);
   assert.equal(e.context, 'content');
@@ -21,14 +22,14 @@ test('child elements allowed in content, given what is already there', () => {
 });
 
 test('attributes not yet given, and attribute values', () => {
-  const schema = compileRngSchema(join(FIX, 'combine/schema.rng'));
+  const schema = compileRngSchemaFile(join(FIX, 'combine/schema.rng'));
   const s = at('<root y="1" |></root>');
   const e = whatMayComeHere(schema, parseXml(s.text), s.offset);
   assert.equal(e.context, 'startTag');
   assert.deepEqual(e.attributes, ['x']);
   assert.deepEqual(e.requiredAttributes, ['x']);
 
-  const interleave = compileRngSchema(join(FIX, 'interleave/schema.rng'));
+  const interleave = compileRngSchemaFile(join(FIX, 'interleave/schema.rng'));
   const v = at('<devices><disk type="|"/></devices>');
   const ev = whatMayComeHere(interleave, parseXml(v.text), v.offset);
   assert.equal(ev.context, 'attributeValue');
@@ -37,7 +38,7 @@ test('attributes not yet given, and attribute values', () => {
 });
 
 test('works on libvirt domain.rng and on unfinished documents', () => {
-  const schema = compileRngSchema('/usr/share/libvirt/schemas/domain.rng');
+  const schema = compileRngSchemaFile('/usr/share/libvirt/schemas/domain.rng');
   const c = at('<domain type="kvm">\n  <name>x</name>\n  <clock offset="utc"/>\n  <devices>\n    <disk type="file" device="disk">\n      <target dev="vda" bus="|"/>\n    </disk>\n  </devices>\n</domain>\n');
   const bus = whatMayComeHere(schema, parseXml(c.text), c.offset);
   assert.equal(bus.context, 'attributeValue');
@@ -63,7 +64,7 @@ test('works on libvirt domain.rng and on unfinished documents', () => {
 });
 
 test('text being typed: element names, attributes and values of unfinished tags', () => {
-  const schema = compileRngSchema('/usr/share/libvirt/schemas/domain.rng');
+  const schema = compileRngSchemaFile('/usr/share/libvirt/schemas/domain.rng');
   const ask = (src: string) => whatMayComeHereInText(schema, src.replace('|', ''), src.indexOf('|'));
 
   const name = ask('<domain type="kvm">\n  <name>x</name>\n  <devices>\n    <dis|');

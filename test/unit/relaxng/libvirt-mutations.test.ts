@@ -4,10 +4,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { compileRngSchema, validateText } from '../../../src/core/relaxng/index';
+import { validateText } from '../../../src/core/relaxng/index';
+import { compileRngSchemaFile } from '../../../src/core/io/schemaFiles';
 
 const FIXTURES = join(__dirname, '../../fixtures/relaxng');
-const CORPUS = join(__dirname, '../../../../shared/corpus/libvirt-domains');
+const CORPUS = join(__dirname, '../../fixtures/libvirt-domains');
 
 const spec = JSON.parse(readFileSync(join(FIXTURES, 'libvirt-mutations.json'), 'utf8')) as { base: string; mutations: Record<string, Array<[string, string]>> };
 const jing = JSON.parse(readFileSync(join(FIXTURES, 'libvirt-mutations.jing.json'), 'utf8')) as Record<
@@ -22,7 +23,7 @@ function mutated(name: string): string {
 }
 
 test('mutated libvirt documents: every fault Jing reports, on its line', () => {
-  const schema = compileRngSchema('/usr/share/libvirt/schemas/domain.rng');
+  const schema = compileRngSchemaFile('/usr/share/libvirt/schemas/domain.rng');
   assert.deepEqual(validateText(schema, readFileSync(join(CORPUS, spec.base), 'utf8')), []);
   for (const name of Object.keys(spec.mutations)) {
     const diags = validateText(schema, mutated(name), { code: 'libvirt-schema' });
@@ -39,7 +40,7 @@ test('mutated libvirt documents: every fault Jing reports, on its line', () => {
 });
 
 test('messages say what was found, where, and what was expected', () => {
-  const schema = compileRngSchema('/usr/share/libvirt/schemas/domain.rng');
+  const schema = compileRngSchemaFile('/usr/share/libvirt/schemas/domain.rng');
   const first = (name: string) => validateText(schema, mutated(name))[0];
   const text = (name: string) => mutated(name).split('\n');
 

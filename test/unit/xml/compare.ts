@@ -16,10 +16,12 @@ function walk(dir: string, out: string[]): void {
   }
 }
 
-/** The libvirt domain corpus shared between the projects' helpers. */
+/** The libvirt domain corpus (virt-manager's test data, copied into the fixtures). */
 export function corpusFiles(): string[] {
-  const dir = path.resolve(repo, '../shared/corpus/libvirt-domains');
-  return existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.xml')).sort().map((f) => path.join(dir, f)) : [];
+  const dir = path.join(repo, 'test/fixtures/libvirt-domains');
+  const files = readdirSync(dir).filter((f) => f.endsWith('.xml')).sort().map((f) => path.join(dir, f));
+  if (files.length === 0) throw new Error(`${dir} holds no XML documents`);
+  return files;
 }
 
 /** Every XML document the project ships or tests with, and libvirt's schemas when installed. */

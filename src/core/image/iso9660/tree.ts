@@ -1,5 +1,6 @@
 // The input of the ISO writer: a plain tree of the files to store, already checked by a
 // scanner (see src/core/io/contextScan.ts). Names are the real (Rock Ridge) names.
+import type { DiagnosticCode } from '../../common/diagnosticCodes';
 
 export interface IsoFile {
   kind: 'file';
@@ -41,7 +42,7 @@ export interface IsoOptions {
 export interface IsoProblem {
   path: string;
   severity: 'error' | 'warning' | 'information';
-  code: string;
+  code: DiagnosticCode;
   message: string;
 }
 

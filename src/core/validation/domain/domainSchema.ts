@@ -1,12 +1,16 @@
-// Which RELAX NG schema checks domain templates, compiled once per (path, mtime) for the whole
-// process: libvirt's domain.rng (setting, else /usr/share/libvirt/schemas) when present, else
-// our schemas/domain-template.rng. A schema that fails to compile is remembered as failed, so
-// its problem is reported once (to the listeners), never per keystroke.
-import { existsSync, statSync } from 'node:fs';
+// Which RELAX NG schema checks domain templates, compiled once per (path, mtime): libvirt's
+// domain.rng (setting, else /usr/share/libvirt/schemas) when present, else our
+// schemas/domain-template.rng. A schema that fails to compile is remembered as failed, so its
+// problem is reported once (to the listeners), never per keystroke.
+//
+// One DomainSchemas object per process, created by the CLI or the extension (which know where
+// the bundled schema is) and passed down to the validators, completion and hover.
 import * as path from 'node:path';
 import { compileRngSchema, type RngSchema } from '../../relaxng';
 import { errorMessage } from '../../common/errors';
+import type { SyncFileReader } from '../../common/fileSystem';
 import { DEFAULT_LIBVIRT_SCHEMA_DIR, type Settings } from '../../settings';
+import { readSchemaDocs, type SchemaDocs } from '../../domain/schemaDocs';
 
 export const BUNDLED_SCHEMA_NAME = 'domain-template.rng';
 export const LIBVIRT_SCHEMA_NAME = 'domain.rng';
@@ -31,87 +35,81 @@ export interface SchemaProblemReport {
 }
 
 type Listener = (p: SchemaProblemReport) => void;
-const listeners = new Set<Listener>();
-
-/** Hear about schemas that cannot be used (each failure once per path and mtime). */
-export function onDomainSchemaProblem(listener: Listener): { dispose(): void } {
-  listeners.add(listener);
-  return { dispose: () => listeners.delete(listener) };
-}
-
-let bundledOverride: string | undefined;
-
-/** Where schemas/domain-template.rng is: next to dist/ when bundled, at the repo root in tests. */
-export function bundledSchemaPath(): string {
-  if (bundledOverride) return bundledOverride;
-  let dir = __dirname;
-  for (let i = 0; i < 8; i++) {
-    const candidate = path.join(dir, 'schemas', BUNDLED_SCHEMA_NAME);
-    if (existsSync(candidate)) return (bundledOverride = candidate);
-    const up = path.dirname(dir);
-    if (up === dir) break;
-    dir = up;
-  }
-  return path.join(__dirname, '..', 'schemas', BUNDLED_SCHEMA_NAME);
-}
-
-/** The extension knows its install folder: it sets the bundled schema's path explicitly. */
-export function setBundledSchemaPath(file: string): void {
-  bundledOverride = file;
-}
-
-/** The schema the settings ask for, without compiling it. */
-export function chooseDomainSchema(settings: Settings): DomainSchemaChoice {
-  const dir = settings.libvirt.schemaDirectory ?? DEFAULT_LIBVIRT_SCHEMA_DIR;
-  const libvirt = path.resolve(dir, LIBVIRT_SCHEMA_NAME);
-  if (existsSync(libvirt)) return { path: libvirt, kind: 'libvirt', source: `libvirt-schema (${LIBVIRT_SCHEMA_NAME})` };
-  return bundledChoice();
-}
-
-function bundledChoice(): DomainSchemaChoice {
-  return { path: bundledSchemaPath(), kind: 'bundled', source: `libvirt-schema (${BUNDLED_SCHEMA_NAME})` };
-}
-
 type CacheEntry = { ok: true; schema: RngSchema } | { ok: false; message: string };
-const cache = new Map<string, CacheEntry>();
 
-function compileCached(file: string): CacheEntry {
-  let mtime = -1;
-  try {
-    mtime = statSync(file).mtimeMs;
-  } catch {
-    // Reported by the compile below.
+export class DomainSchemas {
+  private readonly listeners = new Set<Listener>();
+  private readonly cache = new Map<string, CacheEntry>();
+  private docsOfBundled: SchemaDocs | undefined;
+
+  /** `bundledPath`: schemas/domain-template.rng as installed (next to dist/ or the repo's). */
+  constructor(
+    private readonly files: SyncFileReader,
+    readonly bundledPath: string,
+  ) {}
+
+  /** Hear about schemas that cannot be used (each failure once per path and mtime). */
+  onProblem(listener: Listener): { dispose(): void } {
+    this.listeners.add(listener);
+    return { dispose: () => this.listeners.delete(listener) };
   }
-  const key = `${file}\0${mtime}`;
-  let hit = cache.get(key);
-  if (!hit) {
-    for (const k of cache.keys()) if (k.startsWith(`${file}\0`)) cache.delete(k);
-    try {
-      hit = { ok: true, schema: compileRngSchema(file) };
-    } catch (e) {
-      hit = { ok: false, message: errorMessage(e) };
-    }
-    cache.set(key, hit);
-    if (!hit.ok) {
-      const fallback = file === bundledSchemaPath() ? undefined : bundledSchemaPath();
-      for (const l of listeners) l({ path: file, message: hit.message, fallback });
-    }
+
+  /** The schema the settings ask for, without compiling it. */
+  choose(settings: Settings): DomainSchemaChoice {
+    const dir = settings.libvirt.schemaDirectory ?? DEFAULT_LIBVIRT_SCHEMA_DIR;
+    const libvirt = path.resolve(dir, LIBVIRT_SCHEMA_NAME);
+    if (this.files.mtimeMs(libvirt) !== undefined) return { path: libvirt, kind: 'libvirt', source: `libvirt-schema (${LIBVIRT_SCHEMA_NAME})` };
+    return this.bundledChoice();
   }
-  return hit;
-}
 
-/** The compiled schema for these settings; libvirt's falls back to ours if it cannot compile. */
-export function loadDomainSchema(settings: Settings): LoadedDomainSchema | undefined {
-  const choice = chooseDomainSchema(settings);
-  const first = compileCached(choice.path);
-  if (first.ok) return { ...choice, schema: first.schema };
-  if (choice.kind === 'bundled') return undefined;
-  const ours = bundledChoice();
-  const second = compileCached(ours.path);
-  return second.ok ? { ...ours, schema: second.schema } : undefined;
-}
+  /** The compiled schema for these settings; libvirt's falls back to ours if it cannot compile. */
+  load(settings: Settings): LoadedDomainSchema | undefined {
+    const choice = this.choose(settings);
+    const first = this.compileCached(choice.path);
+    if (first.ok) return { ...choice, schema: first.schema };
+    if (choice.kind === 'bundled') return undefined;
+    const ours = this.bundledChoice();
+    const second = this.compileCached(ours.path);
+    return second.ok ? { ...ours, schema: second.schema } : undefined;
+  }
 
-/** Forget compiled schemas (tests). */
-export function clearDomainSchemaCache(): void {
-  cache.clear();
+  /** The a:documentation of our bundled schema (hover, completion), read once. */
+  docs(): SchemaDocs {
+    if (!this.docsOfBundled) {
+      try {
+        this.docsOfBundled = readSchemaDocs(this.files.readText(this.bundledPath));
+      } catch {
+        this.docsOfBundled = { element: () => undefined, attribute: () => undefined };
+      }
+    }
+    return this.docsOfBundled;
+  }
+
+  /** Forget compiled schemas (tests). */
+  clearCache(): void {
+    this.cache.clear();
+  }
+
+  private bundledChoice(): DomainSchemaChoice {
+    return { path: this.bundledPath, kind: 'bundled', source: `libvirt-schema (${BUNDLED_SCHEMA_NAME})` };
+  }
+
+  private compileCached(file: string): CacheEntry {
+    const key = `${file}\0${this.files.mtimeMs(file) ?? -1}`;
+    let hit = this.cache.get(key);
+    if (!hit) {
+      for (const k of this.cache.keys()) if (k.startsWith(`${file}\0`)) this.cache.delete(k);
+      try {
+        hit = { ok: true, schema: compileRngSchema(file, this.files.readText) };
+      } catch (e) {
+        hit = { ok: false, message: errorMessage(e) };
+      }
+      this.cache.set(key, hit);
+      if (!hit.ok) {
+        const fallback = file === this.bundledPath ? undefined : this.bundledPath;
+        for (const l of this.listeners) l({ path: file, message: hit.message, fallback });
+      }
+    }
+    return hit;
+  }
 }

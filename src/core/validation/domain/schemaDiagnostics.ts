@@ -4,13 +4,13 @@ import { diagnostic, zeroRange, type Diagnostic } from '../../common/diagnostic'
 import { validateDocument } from '../../relaxng';
 import type { Settings } from '../../settings';
 import type { XmlDocument } from '../../xml/parse';
-import { loadDomainSchema } from './domainSchema';
+import type { DomainSchemas } from './domainSchema';
 
 /** Bigger documents are not schema-checked (an information diagnostic says so). */
 export const MAX_SCHEMA_CHECK_CHARS = 512 * 1024;
 const MAX_ERRORS = 200;
 
-export function schemaDiagnostics(doc: XmlDocument, settings: Settings): Diagnostic[] {
+export function schemaDiagnostics(doc: XmlDocument, settings: Settings, schemas: DomainSchemas): Diagnostic[] {
   if (doc.error || !doc.root) return [];
   if (doc.text.length > MAX_SCHEMA_CHECK_CHARS) {
     const kb = Math.round(doc.text.length / 1024);
@@ -18,7 +18,7 @@ export function schemaDiagnostics(doc: XmlDocument, settings: Settings): Diagnos
       diagnostic('libvirt-schema-skipped', 'information', `not checked against the libvirt schema: the file is ${kb} KB (limit ${MAX_SCHEMA_CHECK_CHARS / 1024} KB); a domain template is a few KB`, doc.lines.rangeOf(doc.root.nameSpan.start, doc.root.nameSpan.end), { source: 'vm-context' }),
     ];
   }
-  const schema = loadDomainSchema(settings);
+  const schema = schemas.load(settings);
   if (!schema) return [diagnostic('libvirt-schema-skipped', 'information', 'not checked against a schema: no usable domain schema (see the log)', zeroRange, { source: 'vm-context' })];
   return validateDocument(schema.schema, doc, { code: 'libvirt-schema', source: schema.source, maxErrors: MAX_ERRORS });
 }

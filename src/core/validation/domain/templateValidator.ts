@@ -30,13 +30,13 @@ export const domainRules: DomainRule[] = [
 export const templateValidator: FileValidator = {
   id: 'domain',
   appliesTo: (project, file) => project.templates.some((t) => t.file === file),
-  validate: ({ project, file, text, settings }) => {
+  validate: ({ project, file, text, settings, schemas }) => {
     const refused = refuseInput(text);
     if (refused) return [refused];
     const doc = parseXml(text);
     const out = wellFormednessDiagnostics(doc);
     if (doc.error || doc.root?.local !== 'domain') return out;
-    out.push(...schemaDiagnostics(doc, settings));
+    out.push(...schemaDiagnostics(doc, settings, schemas));
     const info = describeTemplate(file, doc);
     for (const rule of domainRules) out.push(...rule({ project, file, doc, info }));
     return out;

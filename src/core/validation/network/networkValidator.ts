@@ -1,6 +1,7 @@
 // context/common/network: syntax as the guest's shell reads it, then keys and values against
 // schemas/network.schema.json, then the consistency of NETWORK, NETMASK, BROADCAST, GATEWAY.
 import { compareDiagnostics, diagnostic, zeroRange, type Diagnostic, type Fix, type Range } from '../../common/diagnostic';
+import type { DiagnosticCode } from '../../common/diagnosticCodes';
 import { closestMatch } from '../../common/suggest';
 import { LineIndex } from '../../common/text';
 import { isNetworkFile } from '../../network/contextPaths';
@@ -29,7 +30,7 @@ export function networkDiagnostics(text: string, file = 'common/network'): Diagn
   const lines = new LineIndex(text);
   const span = (start: number, end: number): Range => lines.rangeOf(start, end);
   const out: Diagnostic[] = [];
-  const report = (code: string, severity: Diagnostic['severity'], message: string, at: Range, extra: Partial<Diagnostic> = {}) =>
+  const report = (code: DiagnosticCode, severity: Diagnostic['severity'], message: string, at: Range, extra: Partial<Diagnostic> = {}) =>
     out.push(diagnostic(code, severity, message, at, { source: SOURCE, ...extra }));
   const replaceValue = (a: NetworkAssignment, title: string, newText: string, preferred = true): Fix => ({
     title,
@@ -130,7 +131,7 @@ export function networkDiagnostics(text: string, file = 'common/network'): Diagn
 function consistency(
   ips: Map<string, Known>,
   netmask: Known | undefined,
-  report: (code: string, severity: Diagnostic['severity'], message: string, at: Range, extra?: Partial<Diagnostic>) => void,
+  report: (code: DiagnosticCode, severity: Diagnostic['severity'], message: string, at: Range, extra?: Partial<Diagnostic>) => void,
   replaceValue: (a: NetworkAssignment, title: string, newText: string, preferred?: boolean) => Fix,
 ): void {
   if (!netmask) return;

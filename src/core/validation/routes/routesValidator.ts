@@ -2,6 +2,7 @@
 // placeholders, address and netmask values, host bits under the mask, gateways the VM can
 // reach (from common/network), and routes given twice.
 import { compareDiagnostics, diagnostic, type Diagnostic, type Range } from '../../common/diagnostic';
+import type { DiagnosticCode } from '../../common/diagnosticCodes';
 import { LineIndex } from '../../common/text';
 import { isRoutesFile } from '../../network/contextPaths';
 import { formatIPv4, netmaskPrefix, networkOf, parseIPv4, prefixToNetmask, inSubnet } from '../../network/ipv4';
@@ -31,7 +32,7 @@ export function routesDiagnostics(text: string, network: NetworkSettings | undef
   const lines = new LineIndex(text);
   const span = (start: number, end: number): Range => lines.rangeOf(start, end);
   const out: Diagnostic[] = [];
-  const report = (code: string, severity: Diagnostic['severity'], message: string, at: Range, extra: Partial<Diagnostic> = {}) =>
+  const report = (code: DiagnosticCode, severity: Diagnostic['severity'], message: string, at: Range, extra: Partial<Diagnostic> = {}) =>
     out.push(diagnostic(code, severity, message, at, { source: SOURCE, ...extra }));
 
   const parsed = parseRoutesFile(text);
@@ -91,7 +92,7 @@ export function routesDiagnostics(text: string, network: NetworkSettings | undef
   return out.sort(compareDiagnostics);
 }
 
-type Report = (code: string, severity: Diagnostic['severity'], message: string, at: Range, extra?: Partial<Diagnostic>) => void;
+type Report = (code: DiagnosticCode, severity: Diagnostic['severity'], message: string, at: Range, extra?: Partial<Diagnostic>) => void;
 
 function gatewayOf(route: RouteLine): RouteToken | undefined {
   return route.options.find((o) => o.type === 'gateway')?.value;

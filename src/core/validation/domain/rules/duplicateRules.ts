@@ -2,6 +2,7 @@
 // other templates are known only through the project's TemplateInfos (indexed once per
 // project object), so editing one template never re-validates the others.
 import { diagnostic, type Diagnostic, type Fix, type Range } from '../../../common/diagnostic';
+import type { DiagnosticCode } from '../../../common/diagnosticCodes';
 import type { ContextProject } from '../../../project/project';
 import type { TemplateInfo } from '../../../project/template';
 import { SOURCE, type DomainRuleInput } from './ruleInput';
@@ -58,6 +59,7 @@ function projectIndex(project: ContextProject): Index {
 }
 
 const WHAT: Record<Kind, string> = { name: 'name', uuid: 'UUID', mac: 'MAC', ip: 'IPv4 address' };
+const CODE = { name: 'domain-name-duplicate', uuid: 'domain-uuid-duplicate', mac: 'domain-mac-duplicate', ip: 'domain-ip-duplicate' } as const satisfies Record<Kind, DiagnosticCode>;
 
 export function duplicateRule(input: DomainRuleInput): Diagnostic[] {
   const { project, info } = input;
@@ -85,7 +87,7 @@ export function duplicateRule(input: DomainRuleInput): Diagnostic[] {
     else message = `${WHAT[kind]} '${occ.shown}' is used by ${count} ${kind === 'mac' ? 'interfaces' : 'templates'} of the project; it must be unique`;
     // Within one domain libvirt accepts it (the guest's network then misbehaves): a warning.
     const severity = others.some((o) => o.file !== info.file) ? 'error' : 'warning';
-    out.push(diagnostic(`domain-${kind}-duplicate`, severity, message, occ.range, { source: SOURCE, related, fixes: fixesFor(kind, input, occ) }));
+    out.push(diagnostic(CODE[kind], severity, message, occ.range, { source: SOURCE, related, fixes: fixesFor(kind, input, occ) }));
   }
   return out;
 }
