@@ -1,4 +1,5 @@
 import * as path from 'node:path';
+import { statSync } from 'node:fs';
 import type { CliCommand } from './cliCommand';
 import { parseCommandArgs, oneOf } from '../args';
 import { EXIT_FAILED, EXIT_OK, UsageError } from '../cliIo';
@@ -45,10 +46,12 @@ Exit status: 1 when any error is reported, 0 otherwise, 2 on bad usage.
         'Run vmctx check in the project folder, or create context/post-install.',
       );
     }
-    const settings: Settings = {
-      ...defaultSettings,
-      libvirt: { schemaDirectory: values['libvirt-schemas'] ? path.resolve(io.cwd, values['libvirt-schemas']) : undefined },
-    };
+    const schemaDirectory = values['libvirt-schemas'] === undefined ? undefined : path.resolve(io.cwd, values['libvirt-schemas']);
+    // A folder asked for by name must exist: silently checking against another schema would hide it.
+    if (schemaDirectory !== undefined && !statSync(schemaDirectory, { throwIfNoEntry: false })?.isDirectory()) {
+      throw new UsageError(`--libvirt-schemas ${values['libvirt-schemas']}: no such folder`);
+    }
+    const settings: Settings = { ...defaultSettings, libvirt: { schemaDirectory } };
     const project = await loadProject(nodeFileSystem, dir);
     // A libvirt schema that cannot be used is said once, not per template.
     const schemaProblems = onDomainSchemaProblem((p) =>

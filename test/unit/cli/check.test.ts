@@ -109,3 +109,12 @@ test('a folder that is not a project, or no folder, is a clear error naming it',
     remove(dir);
   }
 });
+
+test('--libvirt-schemas naming no folder is a usage error (exit 2), not silently ignored', () => {
+  for (const bad of ['/nonexistent', path.join(exampleProject, 'vmcontext.json')]) {
+    const r = vmctx('check', exampleProject, '--libvirt-schemas', bad);
+    assert.equal(r.code, 2, r.stdout + r.stderr);
+    assert.match(r.stderr, /^vmctx check: --libvirt-schemas .*: no such folder\nRun `vmctx check --help` for usage\.\n$/);
+    assert.equal(r.stdout, '');
+  }
+});
