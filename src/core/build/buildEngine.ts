@@ -17,6 +17,7 @@ import { imageDate, scanContext, type ContextScan } from '../io/contextScan';
 import { inspectOverlay, probeBaseImage, writeOverlayFile } from '../io/overlayFile';
 import { runTool } from '../io/runTool';
 import { writeIsoFromFolder } from '../io/isoFile';
+import { OUTPUT_CONFLICT_CODE, outputConflicts } from '../project/outputPaths';
 
 interface PlanContext {
   state: BuildState;
@@ -63,6 +64,13 @@ export async function planBuild(inputs: BuildInputs, options: BuildOptions = {})
   contexts.set(plan, ctx);
   const problem = (file: string, code: string, message: string, severity: BuildProblem['severity'] = 'error') =>
     plan.problems.push({ file, code, message, severity });
+
+  // An output on an input, on another output or inside the context folder: nothing is written.
+  const conflicts = outputConflicts(
+    { iso: inputs.iso.path, overlaysDir: inputs.overlaysDir, stateFile: inputs.stateFile, overlays: inputs.overlays.map((o) => ({ vm: o.vm, path: o.path })) },
+    { projectDir: inputs.projectDir, contextDir: inputs.contextDir, baseImage: inputs.baseImage, files: inputs.inputFiles ?? [] },
+  );
+  for (const c of conflicts) problem(c.vm ? (inputs.overlays.find((o) => o.vm === c.vm)?.path ?? inputs.projectDir) : inputs.iso.path, OUTPUT_CONFLICT_CODE, c.message);
 
   if (options.only !== 'overlays') {
     const label = inputs.iso.label;
@@ -115,6 +123,8 @@ export async function planBuild(inputs: BuildInputs, options: BuildOptions = {})
     }
     const backend = !options.overlayBackend || options.overlayBackend === 'auto' ? 'embedded' : options.overlayBackend;
     for (const o of inputs.overlays) {
+      // A path a VM name made to leave the overlays folder is not even read.
+      if (conflicts.some((c) => c.setting === 'name' && c.vm === o.vm)) continue;
       // Inspected even without a usable base, so the explorer still tells empty from holding data.
       let existing;
       try {
@@ -140,6 +150,13 @@ export async function planBuild(inputs: BuildInputs, options: BuildOptions = {})
         });
       }
     }
+  }
+  if (conflicts.length) {
+    // Refused as a whole: nothing is written, not even the build record.
+    plan.steps.length = 0;
+    plan.skipped.length = 0;
+    ctx.scan = undefined;
+    if (plan.status.iso) plan.status.iso.reason = `cannot be built: ${conflicts[0].message}`;
   }
   return plan;
 }
