@@ -2,6 +2,7 @@
 // its folder or reads as a virsh option. In process through the CLI's main().
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, readFileSync, readdirSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { main } from '../../../src/cli/main';
@@ -127,6 +128,53 @@ test('deploy refuses a VM name that would read its overlay from outside build/ov
     const r = await vmctx(['deploy', project, '--connect', 'test:///default', '--dry-run'], dir);
     assert.equal(r.code, 1);
     assert.match(r.err, /^vmctx deploy: the VM name "\.\.\/\.\.\/images\/debian-base" \(.*debian3\.xml\) makes its overlay .* leave .*build\/overlays: a VM name must not contain "\/"\n$/);
+  } finally {
+    removeDir(dir);
+  }
+});
+
+// Header fields (offset, width, value) that make QEMU refuse the image: `qemu-img info` cannot
+// open it, or `qemu-img check` finds it corrupt. Each is checked against the real tool first.
+const DAMAGES: Array<[string, number, 4 | 8, number]> = [
+  ['cluster bits 30', 20, 4, 30],
+  ['cluster bits 8', 20, 4, 8],
+  ['misaligned L1 table', 40, 8, 0x30001],
+  ['L1 table past the end', 40, 8, 0x100000],
+  ['no refcount table', 48, 8, 0],
+  ['misaligned refcount table', 48, 8, 0x10001],
+  ['unknown incompatible feature', 72, 8, 2 ** 40],
+  ['short v3 header', 100, 4, 50],
+  ['encryption method 5', 32, 4, 5],
+  ['refcount order 7', 96, 4, 7],
+  ['L1 too small for the size', 24, 8, 2 ** 50],
+  ['L1 too large', 36, 4, 0x10000000],
+];
+
+test('a damaged overlay (qcow2 magic, version 3, a header QEMU refuses) is kept unless --force', async () => {
+  const { dir, project } = mk();
+  try {
+    assert.equal((await vmctx(['build', project, '--only', 'overlays'], dir)).code, 0);
+    const overlay = join(project, 'build/overlays/debian1.qcow2');
+    const good = readFileSync(overlay);
+    // A bigger base: every overlay is out of date, so only "cannot be proven empty" keeps it.
+    truncateSync(join(project, 'images/debian-base.raw'), 128 << 20);
+    for (const [what, offset, width, value] of DAMAGES) {
+      const bad = Buffer.from(good);
+      if (width === 4) bad.writeUInt32BE(value, offset);
+      else bad.writeBigUInt64BE(BigInt(value), offset);
+      writeFileSync(overlay, bad);
+      const info = spawnSync('qemu-img', ['info', overlay], { encoding: 'utf8' });
+      const check = spawnSync('qemu-img', ['check', overlay], { encoding: 'utf8' });
+      if (info.error) assert.fail('qemu-img is missing: install the Debian package qemu-utils');
+      assert.ok(info.status !== 0 || check.status !== 0, `${what}: QEMU accepts this header, so it is no damage to test`);
+      const r = await vmctx(['build', project, '--only', 'overlays'], dir);
+      assert.match(r.out, /skipped build\/overlays\/debian1\.qcow2: is a damaged qcow2 image \(.+\) that cannot be proven empty; left alone \(--force replaces it\)/, `${what}\n${r.out}${r.err}`);
+      assert.deepEqual(readFileSync(overlay), bad, `${what}: kept byte for byte`);
+      if (what === DAMAGES[0][0]) assert.match(r.out, /wrote build\/overlays\/debian2\.qcow2 .*empty and out of date/, 'the sound, empty overlays are still updated');
+    }
+    const forced = await vmctx(['build', project, '--only', 'overlays', '--force'], dir);
+    assert.match(forced.out, /wrote build\/overlays\/debian1\.qcow2 .*replaced a damaged qcow2 image/);
+    assert.equal(spawnSync('qemu-img', ['info', overlay]).status, 0, 'QEMU opens the replacement');
   } finally {
     removeDir(dir);
   }
