@@ -5,7 +5,8 @@ import { EXIT_FAILED, EXIT_OK, UsageError } from '../cliIo';
 import { nodeFileSystem } from '../../core/io/nodeFileSystem';
 import { loadProject } from '../../core/project/load';
 import { isContextProject } from '../../core/project/discover';
-import { UserError } from '../../core/common/errors';
+import { CancelledError, UserError } from '../../core/common/errors';
+import { constants } from 'node:os';
 import { defaultSettings, type IsoBackend, type OverlayBackend } from '../../core/settings';
 import { buildInputsFromProject } from '../../core/build/buildInputs';
 import { build, displayPath } from '../../core/build/buildEngine';
@@ -35,7 +36,8 @@ Options:
 The ISO's dates come from SOURCE_DATE_EPOCH when set, else from the newest input file,
 so the same inputs give the same bytes.
 
-Exit status: 0 when everything is built or up to date, 1 when anything failed, 2 on bad usage.
+Exit status: 0 when everything is built or up to date, 1 when anything failed, 2 on bad usage,
+128+N when stopped by signal N (SIGINT, SIGTERM, SIGHUP) after removing its temporary files.
 `,
   async run(argv, io) {
     const { values, positionals } = parseCommandArgs(argv, {
@@ -57,14 +59,33 @@ Exit status: 0 when everything is built or up to date, 1 when anything failed, 2
     const project = await loadProject(nodeFileSystem, dir);
     const inputs = buildInputsFromProject(project);
     const show = (p: string) => displayPath(dir, p);
-    const result = await build(inputs, {
-      only,
-      isoBackend,
-      overlayBackend,
-      force: !!values.force,
-      tools: defaultSettings.tools,
-      env: io.env,
-    });
+    // A signal cancels the build: the temporary file goes, the previous outputs stay as they were.
+    const controller = new AbortController();
+    let stoppedBy: NodeJS.Signals | undefined;
+    const onSignal = (signal: NodeJS.Signals) => {
+      stoppedBy ??= signal;
+      controller.abort();
+    };
+    const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+    for (const s of signals) process.on(s, onSignal);
+    let result;
+    try {
+      result = await build(inputs, {
+        only,
+        isoBackend,
+        overlayBackend,
+        force: !!values.force,
+        tools: defaultSettings.tools,
+        env: io.env,
+        signal: controller.signal,
+      });
+    } catch (e) {
+      if (!(e instanceof CancelledError) || !stoppedBy) throw e;
+      io.stderr(`vmctx build: stopped by ${stoppedBy}; the outputs being written were left as they were\n`);
+      return 128 + constants.signals[stoppedBy];
+    } finally {
+      for (const s of signals) process.off(s, onSignal);
+    }
     for (const line of buildReportLines(result, show)) (line.stream === 'out' ? io.stdout : io.stderr)(line.text + '\n');
     return result.ok ? EXIT_OK : EXIT_FAILED;
   },

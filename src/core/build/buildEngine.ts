@@ -1,11 +1,13 @@
 // Plans and runs a build: the ISO (embedded or an external tool) and the overlays (embedded
 // or qemu-img). Incremental: the ISO is rebuilt only when the content hash of its inputs
 // changed; overlays only when missing or out of date, never over a VM's data unless forced.
-import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { openSync, readSync, closeSync } from 'node:fs';
-import { basename, dirname, join, relative } from 'node:path';
-import { CancelledError, UserError, errorMessage, throwIfAborted } from '../common/errors';
+import { dirname, join, relative } from 'node:path';
+import { CancelledError, UserError, errorMessage, ioErrorMessage, throwIfAborted } from '../common/errors';
+import { displayPath as showPath } from '../common/paths';
+import { removeStaleTemporaries, tempPathFor, writeAtomically } from '../io/atomicFile';
 import { checkLabel } from '../image/iso9660/label';
 import { checkOverlaySpec } from '../image/qcow2/overlayWriter';
 import { isoCommand, qemuImgCommand } from './externalCommands';
@@ -25,7 +27,6 @@ interface PlanContext {
 }
 const contexts = new WeakMap<BuildPlan, PlanContext>();
 
-const tempSibling = (path: string) => join(dirname(path), `.${basename(path)}.tmp-${process.pid}-${randomBytes(3).toString('hex')}`);
 
 function hashFile(path: string): string {
   const h = createHash('sha256');
@@ -102,7 +103,7 @@ export async function planBuild(inputs: BuildInputs, options: BuildOptions = {})
       if (!stale) plan.skipped.push({ output: inputs.iso.path, reason: 'up to date (inputs unchanged since the last build)' });
       else if (backend === 'embedded') plan.steps.push({ ...common, reason: stale, backend });
       else {
-        const tempOutput = tempSibling(inputs.iso.path);
+        const tempOutput = tempPathFor(inputs.iso.path);
         const command = tools[backend] ?? backend;
         plan.steps.push({ ...common, reason: stale, backend, tempOutput, external: isoCommand(backend, command, inputs.contextDir, label, tempOutput, date) });
       }
@@ -143,7 +144,7 @@ export async function planBuild(inputs: BuildInputs, options: BuildOptions = {})
       if (d.action !== 'write') plan.skipped.push({ output: o.path, reason: d.reason });
       else if (backend === 'embedded') plan.steps.push({ kind: 'overlay', vm: o.vm, output: o.path, reason: d.reason, spec, backend });
       else {
-        const tempOutput = tempSibling(o.path);
+        const tempOutput = tempPathFor(o.path);
         plan.steps.push({
           kind: 'overlay', vm: o.vm, output: o.path, reason: d.reason, spec, backend, tempOutput,
           external: qemuImgCommand(tools.qemuImg ?? 'qemu-img', tempOutput, spec.backingName, spec.backingFormat, spec.size),
@@ -200,6 +201,14 @@ async function runStep(step: BuildStep, plan: BuildPlan, options: BuildOptions):
 export async function runBuild(plan: BuildPlan, inputs: BuildInputs, options: BuildOptions = {}): Promise<BuildResult> {
   const outcomes: StepOutcome[] = [];
   const ctx = contexts.get(plan);
+  const show = (p: string) => showPath(inputs.projectDir, p);
+  // What an interrupted build (SIGKILL, a crash) left beside the outputs goes first.
+  const folders = new Set([...plan.steps.map((s) => dirname(s.output)), dirname(inputs.stateFile)]);
+  for (const folder of folders) {
+    for (const file of await removeStaleTemporaries(folder)) {
+      plan.problems.push({ file, code: 'build-stale-temporary', severity: 'information', message: `removed ${show(file)}, left by an interrupted build whose process is gone` });
+    }
+  }
   for (const step of plan.steps) {
     throwIfAborted(options.signal);
     try {
@@ -211,12 +220,18 @@ export async function runBuild(plan: BuildPlan, inputs: BuildInputs, options: Bu
       }
     } catch (e) {
       if (e instanceof CancelledError) throw e;
-      outcomes.push({ output: step.output, ok: false, message: e instanceof UserError ? e.message : errorMessage(e), backend: step.backend, ms: 0, toolMessages: [] });
+      outcomes.push({ output: step.output, ok: false, message: e instanceof UserError ? e.message : ioErrorMessage(e, show), backend: step.backend, ms: 0, toolMessages: [] });
     }
   }
   if (ctx?.scan) {
-    await mkdir(dirname(inputs.stateFile), { recursive: true });
-    await writeFile(inputs.stateFile, serializeState(ctx.state));
+    // Atomic: a full or read-only disk leaves the previous record whole, never cut JSON.
+    try {
+      await mkdir(dirname(inputs.stateFile), { recursive: true });
+      const text = new TextEncoder().encode(serializeState(ctx.state));
+      await writeAtomically(inputs.stateFile, (f) => f.write(text));
+    } catch (e) {
+      plan.problems.push({ file: inputs.stateFile, code: 'build-state', severity: 'error', message: ioErrorMessage(e, show) });
+    }
   }
   const ok = outcomes.every((o) => o.ok) && !plan.problems.some((p) => p.severity === 'error');
   return { outcomes, skipped: plan.skipped, problems: plan.problems, ok };

@@ -3,32 +3,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, readFileSync, readdirSync, truncateSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { main } from '../../../src/cli/main';
-import type { CliIO } from '../../../src/cli/cliIo';
-import { removeDir, tempDir } from '../image/helpers';
-import { repoRoot } from '../helpers/tempProject';
+import { removeDir } from '../image/helpers';
+import { mk, vmctx } from './faultProject';
 import { domainAction, domainStatus, execaVirsh } from '../../../src/core/io/virsh';
 import { UserError } from '../../../src/core/common/errors';
-
-export async function vmctx(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: CliIO = { stdout: (t) => void (out += t), stderr: (t) => void (err += t), cwd, env: { ...process.env, SOURCE_DATE_EPOCH: '1700000000', ...env } };
-  const code = await main(args, io);
-  return { code, out, err };
-}
-
-/** A copy of the example project with its blank (sparse) base image, in `<tmp>/snooze`. */
-export function mk(): { dir: string; project: string } {
-  const dir = tempDir('vmctx-faults-');
-  const project = join(dir, 'snooze');
-  cpSync(join(repoRoot, 'examples/snooze-cluster'), project, { recursive: true, filter: (s) => !s.includes('/build') });
-  writeFileSync(join(project, 'images/debian-base.raw'), '');
-  truncateSync(join(project, 'images/debian-base.raw'), 64 << 20);
-  return { dir, project };
-}
 
 function setOutput(project: string, output: Record<string, string>): void {
   const file = join(project, 'vmcontext.json');
