@@ -7,7 +7,7 @@ import { openSync, readSync, closeSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { CancelledError, UserError, errorMessage, ioErrorMessage, throwIfAborted } from '../common/errors';
 import { displayPath as showPath } from '../common/paths';
-import { removeStaleTemporaries, tempPathFor, writeAtomically } from '../io/atomicFile';
+import { removeStaleTemporaries, tempPathFor, writeFileAtomically } from '../io/atomicFile';
 import { checkLabel } from '../image/iso9660/label';
 import { checkOverlaySpec } from '../image/qcow2/overlayWriter';
 import { isoCommand, qemuImgCommand } from './externalCommands';
@@ -227,8 +227,7 @@ export async function runBuild(plan: BuildPlan, inputs: BuildInputs, options: Bu
     // Atomic: a full or read-only disk leaves the previous record whole, never cut JSON.
     try {
       await mkdir(dirname(inputs.stateFile), { recursive: true });
-      const text = new TextEncoder().encode(serializeState(ctx.state));
-      await writeAtomically(inputs.stateFile, (f) => f.write(text));
+      await writeFileAtomically(inputs.stateFile, serializeState(ctx.state));
     } catch (e) {
       plan.problems.push({ file: inputs.stateFile, code: 'build-state', severity: 'error', message: ioErrorMessage(e, show) });
     }

@@ -1,6 +1,6 @@
 // Writes a file through a temporary sibling and renames it into place, so readers never see
 // half a file and a failed or cancelled write leaves the previous version intact.
-import { close, open, rename, unlink, writeSync, constants, promises as fsp } from 'node:fs';
+import { close, open, link, rename, unlink, writeSync, constants, promises as fsp } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
@@ -8,6 +8,7 @@ import { promisify } from 'node:util';
 const openP = promisify(open);
 const closeP = promisify(close);
 const renameP = promisify(rename);
+const linkP = promisify(link);
 const unlinkP = promisify(unlink);
 
 // Synchronous writes: see isoFileReader.ts for why; chunks are a few MiB at most.
@@ -18,8 +19,8 @@ function writeAll(fd: number, chunk: Uint8Array): void {
 export interface AtomicFile {
   readonly tempPath: string;
   write(chunk: Uint8Array): Promise<void>;
-  /** Closes and renames over the target. */
-  commit(): Promise<void>;
+  /** Closes and renames over the target; `exclusive`: fails with EEXIST instead of replacing one. */
+  commit(exclusive?: boolean): Promise<void>;
   /** Closes and removes the temporary file; safe to call after commit or twice. */
   abort(): Promise<void>;
 }
@@ -88,8 +89,15 @@ export async function createAtomicFile(target: string, mode = 0o644): Promise<At
         throw named(e);
       }
     },
-    async commit() {
+    async commit(exclusive = false) {
       await closeOnce().catch((e) => Promise.reject(named(e)));
+      if (exclusive) {
+        // link(2) never replaces: the whole file appears under its name, or nothing does.
+        await linkP(tempPath, target);
+        state = 'done';
+        await unlinkP(tempPath).catch(() => undefined);
+        return;
+      }
       await renameP(tempPath, target);
       state = 'done';
     },
@@ -108,6 +116,19 @@ export async function writeAtomically(target: string, fill: (file: AtomicFile) =
   try {
     await fill(file);
     await file.commit();
+  } catch (e) {
+    await file.abort();
+    throw e;
+  }
+}
+
+/** Writes `content` to `target` through a temporary sibling; `exclusive`: never over an existing file (EEXIST). */
+export async function writeFileAtomically(target: string, content: string | Uint8Array, options: { mode?: number; exclusive?: boolean } = {}): Promise<void> {
+  const bytes = typeof content === 'string' ? new TextEncoder().encode(content) : content;
+  const file = await createAtomicFile(target, options.mode);
+  try {
+    await file.write(bytes);
+    await file.commit(options.exclusive);
   } catch (e) {
     await file.abort();
     throw e;
