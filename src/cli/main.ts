@@ -5,7 +5,7 @@ import { checkCommand } from './commands/checkCommand';
 import { buildCommand } from './commands/buildCommand';
 import { rngCommand } from './commands/rngCommand';
 import { deployCommand } from './commands/deployCommand';
-import { UserError, errorMessage } from '../core/common/errors';
+import { UserError, errorMessage, ioErrorMessage } from '../core/common/errors';
 import { printable } from '../core/common/text';
 
 export const commands: CliCommand[] = [checkCommand, buildCommand, rngCommand, deployCommand];
@@ -65,7 +65,8 @@ export async function main(argv: string[], rawIO: CliIO = processIO): Promise<nu
       return EXIT_FAILED;
     }
     // One line for the user; the stack only when asked for (VMCTX_DEBUG=1), never by default.
-    io.stderr(`vmctx ${name}: internal error: ${errorMessage(e)} (please report this)\n`);
+    const ioError = ioErrorMessage(e);
+    io.stderr(ioError !== errorMessage(e) ? `vmctx ${name}: ${ioError}\n` : `vmctx ${name}: internal error: ${errorMessage(e)} (please report this)\n`);
     if (io.env.VMCTX_DEBUG && e instanceof Error && e.stack) io.stderr(e.stack + '\n');
     return EXIT_FAILED;
   }

@@ -159,3 +159,21 @@ test('a damaged overlay (qcow2 magic, version 3, a header QEMU refuses) is kept 
     removeDir(dir);
   }
 });
+
+test('an unexpected error in a command is one line, no stack trace (VMCTX_DEBUG=1 shows it); an I/O error names its file', async () => {
+  const { commands } = await import('../../../src/cli/main');
+  const failing = [
+    { name: 'boom', summary: '', help: '', run: async () => { throw new TypeError('x is undefined'); } },
+    { name: 'eio', summary: '', help: '', run: async () => { throw Object.assign(new Error('EIO: i/o error, read'), { code: 'EIO', syscall: 'read', path: '/p/build/.context.iso.tmp-7-abcdef' }); } },
+  ];
+  commands.push(...failing);
+  try {
+    const r = await vmctx(['boom'], '/');
+    assert.deepEqual([r.code, r.err], [1, 'vmctx boom: internal error: x is undefined (please report this)\n']);
+    assert.match((await vmctx(['boom'], '/', { VMCTX_DEBUG: '1' })).err, /\n\s+at /);
+    const io = await vmctx(['eio'], '/');
+    assert.deepEqual([io.code, io.err], [1, 'vmctx eio: cannot read /p/build/context.iso: i/o error (EIO)\n']);
+  } finally {
+    commands.splice(commands.length - failing.length, failing.length);
+  }
+});
