@@ -26,17 +26,17 @@ function vmctx(args: string[], asUser?: number) {
 const temporaries = (folder: string) => readdirSync(folder).filter((n) => n.includes('.tmp-'));
 
 /** A project whose context holds a large (sparse) file, so writing the ISO takes a while. */
-function bigProject(megabytes = 256) {
+function bigProject(megabytes = 128) {
   const p = mk();
   writeFileSync(join(p.project, 'context/big.bin'), '');
   truncateSync(join(p.project, 'context/big.bin'), megabytes << 20);
   return p;
 }
 
-async function stopWhileWriting(project: string, signal: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null; err: string; temp: string }> {
+async function stopWhileWriting(project: string, signal: NodeJS.Signals, extra: string[] = []): Promise<{ code: number | null; signal: NodeJS.Signals | null; err: string; temp: string }> {
   const build = join(project, 'build');
   mkdirSync(build, { recursive: true });
-  const child = spawn(process.execPath, [cli, 'build', project, '--only', 'iso', '--force'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [cli, 'build', project, '--only', 'iso', '--force', ...extra], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let err = '';
   child.stderr.on('data', (d) => (err += d));
   child.stdout.resume();
@@ -70,6 +70,18 @@ for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     }
   });
 }
+
+test('SIGTERM while genisoimage writes the ISO: the tool is stopped, its temporary removed, exit 143', async () => {
+  const { dir, project } = bigProject();
+  try {
+    const r = await stopWhileWriting(project, 'SIGTERM', ['--iso-backend', 'genisoimage']);
+    assert.equal(r.code, 143, `exit ${r.code} / ${r.signal}: ${r.err}`);
+    assert.deepEqual(temporaries(join(project, 'build')), []);
+    assert.ok(!existsSync(join(project, 'build/context.iso')));
+  } finally {
+    removeDir(dir);
+  }
+});
 
 test('SIGKILL while the ISO is written leaves the temporary; the next build removes it (its process is gone)', async () => {
   const { dir, project } = bigProject();
