@@ -5,7 +5,8 @@ import { checkCommand } from './commands/checkCommand';
 import { buildCommand } from './commands/buildCommand';
 import { rngCommand } from './commands/rngCommand';
 import { deployCommand } from './commands/deployCommand';
-import { UserError, errorMessage } from '../core/common/errors';
+import { UserError, errorMessage, ioErrorMessage } from '../core/common/errors';
+import { printable } from '../core/common/text';
 
 export const commands: CliCommand[] = [checkCommand, buildCommand, rngCommand, deployCommand];
 
@@ -22,7 +23,18 @@ function usage(): string {
   ].join('\n');
 }
 
-export async function main(argv: string[], io: CliIO = processIO): Promise<number> {
+/**
+ * Every line the CLI prints is escaped (file names, VM names and tools' output quote files a
+ * user may not trust): no raw ESC or NUL reaches the terminal. JSON output passes unchanged
+ * (JSON.stringify already escapes controls; the bidi escapes are valid JSON escapes too).
+ */
+function printableIO(io: CliIO): CliIO {
+  const safe = (text: string) => text.split('\n').map((line) => printable(line, 20000)).join('\n');
+  return { ...io, stdout: (t) => io.stdout(safe(t)), stderr: (t) => io.stderr(safe(t)) };
+}
+
+export async function main(argv: string[], rawIO: CliIO = processIO): Promise<number> {
+  const io = printableIO(rawIO);
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     io.stdout(usage());
@@ -52,7 +64,10 @@ export async function main(argv: string[], io: CliIO = processIO): Promise<numbe
       io.stderr(`vmctx ${name}: ${e.message}${e.hint ? `\n${e.hint}` : ''}\n`);
       return EXIT_FAILED;
     }
-    io.stderr(`vmctx ${name}: internal error: ${errorMessage(e)}\n${e instanceof Error && e.stack ? e.stack + '\n' : ''}`);
+    // One line for the user; the stack only when asked for (VMCTX_DEBUG=1), never by default.
+    const ioError = ioErrorMessage(e);
+    io.stderr(ioError !== errorMessage(e) ? `vmctx ${name}: ${ioError}\n` : `vmctx ${name}: internal error: ${errorMessage(e)} (please report this)\n`);
+    if (io.env.VMCTX_DEBUG && e instanceof Error && e.stack) io.stderr(e.stack + '\n');
     return EXIT_FAILED;
   }
 }

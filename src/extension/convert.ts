@@ -1,6 +1,7 @@
 // Core plain data ⇄ vscode types.
 import * as vscode from 'vscode';
 import type { Diagnostic, Range, Severity, TextEdit } from '../core/common/diagnostic';
+import { printable } from '../core/common/text';
 
 export function toRange(r: Range): vscode.Range {
   return new vscode.Range(r.start.line, r.start.character, r.end.line, r.end.character);
@@ -14,12 +15,12 @@ const severities: Record<Severity, vscode.DiagnosticSeverity> = {
 };
 
 export function toDiagnostic(d: Diagnostic): vscode.Diagnostic {
-  const out = new vscode.Diagnostic(toRange(d.range), d.message, severities[d.severity]);
+  const out = new vscode.Diagnostic(toRange(d.range), printable(d.message), severities[d.severity]);
   out.code = d.code;
   out.source = d.source ?? 'vm-context';
   if (d.related?.length) {
     out.relatedInformation = d.related.map(
-      (r) => new vscode.DiagnosticRelatedInformation(new vscode.Location(vscode.Uri.file(r.file), toRange(r.range)), r.message),
+      (r) => new vscode.DiagnosticRelatedInformation(new vscode.Location(vscode.Uri.file(r.file), toRange(r.range)), printable(r.message)),
     );
   }
   return out;

@@ -2,6 +2,8 @@ import type { CliCommand } from './cliCommand';
 import { parseCommandArgs, oneOf } from '../args';
 import { EXIT_FAILED, EXIT_OK } from '../cliIo';
 import { defaultSettings, ISO_BACKENDS, OVERLAY_BACKENDS } from '../../core/settings';
+import { CancelledError } from '../../core/common/errors';
+import { constants } from 'node:os';
 import { buildInputsFromProject } from '../../core/build/buildInputs';
 import { build } from '../../core/build/buildEngine';
 import { displayPath } from '../../core/common/paths';
@@ -30,7 +32,8 @@ Options:
 The ISO's dates come from SOURCE_DATE_EPOCH when set, else from the newest input file,
 so the same inputs give the same bytes.
 
-Exit status: 0 when everything is built or up to date, 1 when anything failed, 2 on bad usage.
+Exit status: 0 when everything is built or up to date, 1 when anything failed, 2 on bad usage,
+128+N when stopped by signal N (SIGINT, SIGTERM, SIGHUP) after removing its temporary files.
 `,
   async run(argv, io) {
     const { values, positionals } = parseCommandArgs(argv, {
@@ -45,14 +48,33 @@ Exit status: 0 when everything is built or up to date, 1 when anything failed, 2
     const { dir, project } = await openProject('build', positionals, io);
     const inputs = buildInputsFromProject(project);
     const show = (p: string) => displayPath(dir, p);
-    const result = await build(inputs, {
-      only,
-      isoBackend,
-      overlayBackend,
-      force: !!values.force,
-      tools: defaultSettings.tools,
-      env: io.env,
-    });
+    // A signal cancels the build: the temporary file goes, the previous outputs stay as they were.
+    const controller = new AbortController();
+    let stoppedBy: NodeJS.Signals | undefined;
+    const onSignal = (signal: NodeJS.Signals) => {
+      stoppedBy ??= signal;
+      controller.abort();
+    };
+    const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+    for (const s of signals) process.on(s, onSignal);
+    let result;
+    try {
+      result = await build(inputs, {
+        only,
+        isoBackend,
+        overlayBackend,
+        force: !!values.force,
+        tools: defaultSettings.tools,
+        env: io.env,
+        signal: controller.signal,
+      });
+    } catch (e) {
+      if (!(e instanceof CancelledError) || !stoppedBy) throw e;
+      io.stderr(`vmctx build: stopped by ${stoppedBy}; the outputs being written were left as they were\n`);
+      return 128 + constants.signals[stoppedBy];
+    } finally {
+      for (const s of signals) process.off(s, onSignal);
+    }
     for (const line of buildReportLines(result, show)) (line.stream === 'out' ? io.stdout : io.stderr)(line.text + '\n');
     return result.ok ? EXIT_OK : EXIT_FAILED;
   },

@@ -1,7 +1,8 @@
 import * as path from 'node:path';
+import { statSync } from 'node:fs';
 import type { CliCommand } from './cliCommand';
 import { parseCommandArgs, oneOf } from '../args';
-import { EXIT_FAILED, EXIT_OK, bundledSchemaFile } from '../cliIo';
+import { EXIT_FAILED, EXIT_OK, UsageError, bundledSchemaFile } from '../cliIo';
 import { formatJson, formatText, toJsonDiagnostics } from '../../core/common/diagnosticFormat';
 import { nodeFileSystem } from '../../core/io/nodeFileSystem';
 import { decodeText } from '../../core/common/fileSystem';
@@ -34,10 +35,12 @@ Exit status: 1 when any error is reported, 0 otherwise, 2 on bad usage.
     });
     const format = oneOf(values.format, ['text', 'json'] as const, '--format', 'text');
     const { dir, project } = await openProject('check', positionals, io);
-    const settings: Settings = {
-      ...defaultSettings,
-      libvirt: { schemaDirectory: values['libvirt-schemas'] ? path.resolve(io.cwd, values['libvirt-schemas']) : undefined },
-    };
+    const schemaDirectory = values['libvirt-schemas'] === undefined ? undefined : path.resolve(io.cwd, values['libvirt-schemas']);
+    // A folder asked for by name must exist: silently checking against another schema would hide it.
+    if (schemaDirectory !== undefined && !statSync(schemaDirectory, { throwIfNoEntry: false })?.isDirectory()) {
+      throw new UsageError(`--libvirt-schemas ${values['libvirt-schemas']}: no such folder`);
+    }
+    const settings: Settings = { ...defaultSettings, libvirt: { schemaDirectory } };
     // A libvirt schema that cannot be used is said once, not per template.
     const schemas = createDomainSchemas(bundledSchemaFile());
     const schemaProblems = schemas.onProblem((p) =>

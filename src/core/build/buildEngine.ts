@@ -2,9 +2,10 @@
 // or qemu-img). Incremental: the ISO is rebuilt only when the content hash of its inputs
 // changed; overlays only when missing or out of date, never over a VM's data unless forced.
 import { createHash } from 'node:crypto';
-import { join } from 'node:path';
-import { CancelledError, UserError, errorMessage, throwIfAborted } from '../common/errors';
+import { dirname, join } from 'node:path';
+import { CancelledError, UserError, errorMessage, ioErrorMessage, throwIfAborted } from '../common/errors';
 import type { DiagnosticCode } from '../common/diagnosticCodes';
+import { displayPath as showPath } from '../common/paths';
 import { checkLabel } from '../image/iso9660/label';
 import { checkOverlaySpec } from '../image/qcow2/overlayWriter';
 import { isoCommand, qemuImgCommand } from './externalCommands';
@@ -16,9 +17,10 @@ import { imageDate, scanContext, type ContextScan } from '../io/contextScan';
 import { inspectOverlay, probeBaseImage, writeOverlayFile } from '../io/overlayFile';
 import { runTool } from '../io/runTool';
 import { writeIsoFromFolder } from '../io/isoFile';
-import { tempSibling } from '../io/atomicFile';
+import { removeStaleTemporaries, tempSibling } from '../io/atomicFile';
 import { sha256File } from '../io/fileHash';
 import { ensureParentDir, moveIntoPlace, outputStat, readTextIfPresent, removeIfPresent, writeTextFile } from '../io/buildFiles';
+import { OUTPUT_CONFLICT_CODE, outputConflicts } from '../project/outputPaths';
 
 /** Hash of everything that decides the ISO's bytes: tree, modes, contents, label, date, backend. */
 async function isoInputHash(scan: ContextScan, state: BuildState, fresh: BuildState, extra: string[]): Promise<string> {
@@ -43,6 +45,13 @@ export async function planBuild(inputs: BuildInputs, options: BuildOptions = {})
   const plan: BuildPlan = { steps: [], skipped: [], problems: [], status: { overlays: [] }, state };
   const problem = (file: string, code: DiagnosticCode, message: string, severity: BuildProblem['severity'] = 'error') =>
     plan.problems.push({ file, code, message, severity });
+
+  // An output on an input, on another output or inside the context folder: nothing is written.
+  const conflicts = outputConflicts(
+    { iso: inputs.iso.path, overlaysDir: inputs.overlaysDir, stateFile: inputs.stateFile, overlays: inputs.overlays.map((o) => ({ vm: o.vm, path: o.path })) },
+    { projectDir: inputs.projectDir, contextDir: inputs.contextDir, baseImage: inputs.baseImage, files: inputs.inputFiles ?? [] },
+  );
+  for (const c of conflicts) problem(c.vm ? (inputs.overlays.find((o) => o.vm === c.vm)?.path ?? inputs.projectDir) : inputs.iso.path, OUTPUT_CONFLICT_CODE, c.message);
 
   if (options.only !== 'overlays') {
     const label = inputs.iso.label;
@@ -95,6 +104,8 @@ export async function planBuild(inputs: BuildInputs, options: BuildOptions = {})
     }
     const backend = !options.overlayBackend || options.overlayBackend === 'auto' ? 'embedded' : options.overlayBackend;
     for (const o of inputs.overlays) {
+      // A path a VM name made to leave the overlays folder is not even read.
+      if (conflicts.some((c) => c.setting === 'name' && c.vm === o.vm)) continue;
       // Inspected even without a usable base, so the explorer still tells empty from holding data.
       let existing;
       try {
@@ -120,6 +131,13 @@ export async function planBuild(inputs: BuildInputs, options: BuildOptions = {})
         });
       }
     }
+  }
+  if (conflicts.length) {
+    // Refused as a whole: nothing is written, not even the build record.
+    plan.steps.length = 0;
+    plan.skipped.length = 0;
+    plan.contextScan = undefined;
+    if (plan.status.iso) plan.status.iso.reason = `cannot be built: ${conflicts[0].message}`;
   }
   return plan;
 }
@@ -162,6 +180,14 @@ async function runStep(step: BuildStep, plan: BuildPlan, options: BuildOptions):
 /** Runs the steps in order; a failed step is reported and the others still run. */
 export async function runBuild(plan: BuildPlan, inputs: BuildInputs, options: BuildOptions = {}): Promise<BuildResult> {
   const outcomes: StepOutcome[] = [];
+  const show = (p: string) => showPath(inputs.projectDir, p);
+  // What an interrupted build (SIGKILL, a crash) left beside the outputs goes first.
+  const folders = new Set([...plan.steps.map((s) => dirname(s.output)), dirname(inputs.stateFile)]);
+  for (const folder of folders) {
+    for (const file of await removeStaleTemporaries(folder)) {
+      plan.problems.push({ file, code: 'build-stale-temporary', severity: 'information', message: `removed ${show(file)}, left by an interrupted build whose process is gone` });
+    }
+  }
   for (const step of plan.steps) {
     throwIfAborted(options.signal);
     try {
@@ -171,11 +197,18 @@ export async function runBuild(plan: BuildPlan, inputs: BuildInputs, options: Bu
       if (written && step.kind === 'iso') plan.state.iso = { output: step.output, inputHash: step.inputHash, size: written.size, mtimeMs: written.mtimeMs };
     } catch (e) {
       if (e instanceof CancelledError) throw e;
-      outcomes.push({ output: step.output, ok: false, message: e instanceof UserError ? e.message : errorMessage(e), backend: step.backend, ms: 0, toolMessages: [] });
+      outcomes.push({ output: step.output, ok: false, message: e instanceof UserError ? e.message : ioErrorMessage(e, show), backend: step.backend, ms: 0, toolMessages: [] });
     }
   }
-  // Only a plan that scanned the context holds the file hashes worth keeping.
-  if (plan.contextScan) await writeTextFile(inputs.stateFile, serializeState(plan.state));
+  // Only a plan that scanned the context holds the file hashes worth keeping. Atomic: a full or
+  // read-only disk leaves the previous record whole, never cut JSON.
+  if (plan.contextScan) {
+    try {
+      await writeTextFile(inputs.stateFile, serializeState(plan.state));
+    } catch (e) {
+      plan.problems.push({ file: inputs.stateFile, code: 'build-state', severity: 'error', message: ioErrorMessage(e, show) });
+    }
+  }
   const ok = outcomes.every((o) => o.ok) && !plan.problems.some((p) => p.severity === 'error');
   return { outcomes, skipped: plan.skipped, problems: plan.problems, ok };
 }

@@ -1,8 +1,8 @@
 // What a build needs to know, independent of where it came from: the project model gives it
 // (buildInputsFromProject), tests and other callers can fill it in directly.
-import { posix, basename, dirname, join } from 'node:path';
+import { posix, basename } from 'node:path';
 import type { ContextProject } from '../project/project';
-import { overlayPath } from '../project/project';
+import { overlayPath, stateFilePath } from '../project/project';
 
 export interface OverlayInput {
   vm: string;
@@ -19,11 +19,15 @@ export interface BuildInputs {
   /** Local path of the base image; required for overlays. */
   baseImage?: string;
   overlays: OverlayInput[];
+  /** The folder the overlays belong in: an overlay path (made from a VM name) outside it is refused. */
+  overlaysDir?: string;
+  /** Files the project reads besides the context folder and base image (templates, manifest): never written. */
+  inputFiles?: string[];
   /** The incremental build record, e.g. `build/.vmcontext-build.json`. */
   stateFile: string;
 }
 
-export const STATE_FILE = '.vmcontext-build.json';
+export { STATE_FILE } from '../project/project';
 
 /**
  * The backing name for an overlay: relative from the overlay's folder on the hosts to the base
@@ -58,6 +62,8 @@ export function buildInputsFromProject(project: ContextProject): BuildInputs {
     iso: { path: project.output.iso, label: project.isoLabel },
     baseImage: project.baseImage?.exists ? project.baseImage.path : project.baseImage?.path,
     overlays,
-    stateFile: join(dirname(project.output.iso), STATE_FILE),
+    overlaysDir: project.output.overlaysDir,
+    inputFiles: [...project.templates.map((t) => t.file), ...(project.manifestPath ? [project.manifestPath] : [])],
+    stateFile: stateFilePath(project),
   };
 }

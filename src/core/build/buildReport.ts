@@ -1,5 +1,6 @@
 // The lines a build result prints, shared by `vmctx build` and the VS Code task terminal.
 import type { BuildResult } from './buildPlan';
+import { printable } from '../common/text';
 
 export interface ReportLine {
   stream: 'out' | 'err';
@@ -17,5 +18,6 @@ export function buildReportLines(result: BuildResult, show: (path: string) => st
   }
   for (const s of result.skipped) lines.push({ stream: 'out', text: `skipped ${show(s.output)}: ${s.reason}` });
   if (!result.outcomes.length && !result.skipped.length && result.ok) lines.push({ stream: 'out', text: 'nothing to build' });
-  return lines;
+  // Paths and messages quote the project's file names and tools' output: made printable.
+  return lines.map((l) => ({ ...l, text: printable(l.text, 2000) }));
 }

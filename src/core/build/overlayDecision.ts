@@ -7,11 +7,13 @@ import { overlayVirtualSize, type OverlaySpec } from '../image/qcow2/overlayWrit
 export type ExistingOverlay =
   | { kind: 'missing' }
   | { kind: 'not-qcow2'; fileSize: number }
+  /** qcow2 magic and version, but a header QEMU would not open or that cannot prove the image empty. */
+  | { kind: 'damaged'; reason: string; fileSize: number }
   | { kind: 'qcow2'; empty: boolean; allocatedL1: number; snapshots: number; backingName?: string; backingFormat?: string; size: number; fileSize: number };
 
 /**
  * - `missing`: no file yet;
- * - `invalid`: a file that is no qcow2 image;
+ * - `invalid`: a file that is no qcow2 image, or a damaged one (kept: it cannot be proven empty);
  * - `empty`: empty and up to date (a build keeps it);
  * - `outdated`: differs from what a build writes (`differences`); a build rewrites it unless
  *   it holds data (`holds`), then it is left alone unless forced;
@@ -41,6 +43,10 @@ function decide(existing: ExistingOverlay, differences: string[], holds: string 
   if (existing.kind === 'not-qcow2') {
     return force ? { action: 'write', reason: 'replaced a file that was no qcow2 image (--force)' }
       : { action: 'refuse', reason: 'exists and is no qcow2 image; left alone (--force replaces it)' };
+  }
+  if (existing.kind === 'damaged') {
+    return force ? { action: 'write', reason: `replaced a damaged qcow2 image (${existing.reason}) (--force)` }
+      : { action: 'refuse', reason: `is a damaged qcow2 image (${existing.reason}) that cannot be proven empty; left alone (--force replaces it)` };
   }
   if (holds) {
     if (force) return { action: 'write', reason: `recreated with --force, discarding the VM's ${holds}` };
@@ -77,7 +83,7 @@ export function overlayStatus(existing: ExistingOverlay, want: OverlaySpec | und
   const holds = holdsOf(existing);
   const differences = want ? differencesOf(existing, want) : [];
   const condition: OverlayCondition =
-    existing.kind === 'missing' ? 'missing' : existing.kind === 'not-qcow2' ? 'invalid' : differences.length ? 'outdated' : holds ? 'data' : 'empty';
+    existing.kind === 'missing' ? 'missing' : existing.kind === 'not-qcow2' || existing.kind === 'damaged' ? 'invalid' : differences.length ? 'outdated' : holds ? 'data' : 'empty';
   let reason = decide(existing, differences, holds, false).reason;
   if (!want && existing.kind === 'qcow2') reason = holds ? `holds the VM's ${holds}` : 'empty; no usable base image to compare it with';
   return { condition, differences, holds, fileSize, reason };

@@ -85,6 +85,12 @@ export const DIAGNOSTIC_CODES = {
   'build-no-base-image': { severity: 'error', meaning: 'no base image is configured (manifest `baseImage`, or one image in `images/`): no overlays' },
   'build-base-image': { severity: 'error', meaning: 'the base image cannot be read or is not a raw/qcow2 image: no overlays' },
   'build-overlay': { severity: 'error', meaning: 'an existing overlay cannot be read, or the overlay it would write is not valid' },
+  'build-state': { severity: 'error', meaning: 'the build record (`.vmcontext-build.json`) cannot be written; one line naming the file and the cause (the previous record stays whole)' },
+  'build-stale-temporary': { severity: 'information', meaning: 'a build removed a temporary file (`.NAME.tmp-PID-…`) left by an interrupted build whose process is gone' },
+  'output-path-conflict': {
+    severity: 'error',
+    meaning: 'an output (`output.iso`, its build record, `output.overlays`, a VM\'s overlay) would land on an input (context folder, template, manifest, base image), on another output or inside the context folder, or a VM name would move its overlay out of its folder; the build refuses and writes nothing',
+  },
   'iso-unreadable': { severity: 'error', meaning: 'a file or folder of the context cannot be read; left out of the image' },
   'iso-name-encoding': { severity: 'warning', meaning: 'a context file name is not valid UTF-8; left out of the image' },
   'iso-file-too-large': { severity: 'error', meaning: 'a context file of 4 GiB or more: the image cannot hold it here, the build stops' },

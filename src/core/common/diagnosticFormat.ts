@@ -1,6 +1,7 @@
 // Diagnostic output shared by `vmctx check`, `vmctx rng` and the Check Project task: text lines and the JSON shape.
 import * as path from 'node:path';
 import type { FileDiagnostics } from './diagnostic';
+import { printable } from './text';
 
 export interface JsonDiagnostic {
   file: string;
@@ -13,19 +14,22 @@ export interface JsonDiagnostic {
   message: string;
 }
 
-/** `file` relative to `base` with '/' (absolute when no base is given), positions 1-based. */
+/**
+ * `file` relative to `base` with '/' (absolute when no base is given), positions 1-based;
+ * file and message `printable` (they quote project files: no raw control bytes, no 5 MB token).
+ */
 export function toJsonDiagnostics(results: FileDiagnostics[], base?: string): JsonDiagnostic[] {
   return results.flatMap(({ file, diagnostics }) => {
     const rel = base === undefined ? file : path.relative(base, file).split(path.sep).join('/') || '.';
     return diagnostics.map((d) => ({
-      file: rel,
+      file: printable(rel),
       line: d.range.start.line + 1,
       column: d.range.start.character + 1,
       endLine: d.range.end.line + 1,
       endColumn: d.range.end.character + 1,
       severity: d.severity,
       code: d.code,
-      message: d.message,
+      message: printable(d.message),
     }));
   });
 }

@@ -54,3 +54,35 @@ export class LineIndex {
     return this.text.slice(this.lineStarts[line], this.lineEnd(line));
   }
 }
+
+/** The longest text a message shows of anything: a 5 MB token from a file is not echoed whole. */
+export const MAX_SHOWN_LENGTH = 400;
+
+/** C0 and C1 controls, DEL, and the format characters that reorder or hide text (bidi overrides, zero widths). */
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/;
+const NAMED: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+
+function escapeChar(c: string): string {
+  if (!UNPRINTABLE.test(c)) return c;
+  const code = c.charCodeAt(0);
+  return NAMED[c] ?? (code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`);
+}
+
+/**
+ * Text from project files made safe to print on one line, in a terminal, JSON or VS Code:
+ * control and bidi characters become visible escapes (`\x1b`, `\n`, `\u202e`), and what
+ * goes past `maxLength` is cut with a note of how much. Backslashes stay as they are, so
+ * escaping twice changes nothing more.
+ */
+export function printable(text: string, maxLength = MAX_SHOWN_LENGTH): string {
+  if (text.length <= maxLength && !UNPRINTABLE.test(text)) return text;
+  let out = '';
+  let taken = 0;
+  for (const c of text) {
+    const piece = escapeChar(c);
+    if (out.length + piece.length > maxLength) break;
+    out += piece;
+    taken += c.length;
+  }
+  return taken < text.length ? `${out}… (${text.length - taken} more characters)` : out;
+}

@@ -1,6 +1,6 @@
 // Writes a file through a temporary sibling and renames it into place, so readers never see
 // half a file and a failed or cancelled write leaves the previous version intact.
-import { close, open, rename, unlink, writeSync, constants } from 'node:fs';
+import { close, open, link, rename, unlink, writeSync, constants, promises as fsp } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
@@ -8,6 +8,7 @@ import { promisify } from 'node:util';
 const openP = promisify(open);
 const closeP = promisify(close);
 const renameP = promisify(rename);
+const linkP = promisify(link);
 const unlinkP = promisify(unlink);
 
 // Synchronous writes: see isoFileReader.ts for why; chunks are a few MiB at most.
@@ -18,8 +19,8 @@ function writeAll(fd: number, chunk: Uint8Array): void {
 export interface AtomicFile {
   readonly tempPath: string;
   write(chunk: Uint8Array): Promise<void>;
-  /** Closes and renames over the target. */
-  commit(): Promise<void>;
+  /** Closes and renames over the target; `exclusive`: fails with EEXIST instead of replacing one. */
+  commit(exclusive?: boolean): Promise<void>;
   /** Closes and removes the temporary file; safe to call after commit or twice. */
   abort(): Promise<void>;
 }
@@ -29,10 +30,45 @@ export function tempSibling(target: string): string {
   return join(dirname(target), `.${basename(target)}.tmp-${process.pid}-${randomBytes(3).toString('hex')}`);
 }
 
+const TEMP_NAME = /^\..+\.tmp-(\d+)-[0-9a-f]{6}$/;
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM'; // exists, owned by someone else
+  }
+}
+
+/**
+ * Removes the temporaries in `dir` whose writer is gone (killed, or the machine went down):
+ * an interrupted build must not leave a 285 MB `.context.iso.tmp-…` behind for good. Those of
+ * live processes (a build running now) stay. Returns the paths removed.
+ */
+export async function removeStaleTemporaries(dir: string, alive: (pid: number) => boolean = processAlive): Promise<string[]> {
+  const names = await fsp.readdir(dir).catch(() => [] as string[]);
+  const removed: string[] = [];
+  for (const name of names) {
+    const pid = Number(TEMP_NAME.exec(name)?.[1]);
+    if (!pid || pid === process.pid || alive(pid)) continue;
+    const file = join(dir, name);
+    const st = await fsp.lstat(file).catch(() => undefined);
+    if (!st?.isFile()) continue;
+    if (await fsp.unlink(file).then(() => true, () => false)) removed.push(file);
+  }
+  return removed;
+}
+
 export async function createAtomicFile(target: string, mode = 0o644): Promise<AtomicFile> {
   const tempPath = tempSibling(target);
   const fd = await openP(tempPath, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, mode);
   let state: 'open' | 'closed' | 'done' = 'open';
+  // write(2) errors carry no path: name the file, so ENOSPC says which one.
+  const named = (e: unknown) => {
+    if (e instanceof Error && !(e as NodeJS.ErrnoException).path) Object.assign(e, { path: tempPath });
+    return e;
+  };
   const closeOnce = async () => {
     if (state === 'open') {
       state = 'closed';
@@ -41,9 +77,22 @@ export async function createAtomicFile(target: string, mode = 0o644): Promise<At
   };
   return {
     tempPath,
-    write: async (chunk) => writeAll(fd, chunk),
-    async commit() {
-      await closeOnce();
+    async write(chunk) {
+      try {
+        writeAll(fd, chunk);
+      } catch (e) {
+        throw named(e);
+      }
+    },
+    async commit(exclusive = false) {
+      await closeOnce().catch((e) => Promise.reject(named(e)));
+      if (exclusive) {
+        // link(2) never replaces: the whole file appears under its name, or nothing does.
+        await linkP(tempPath, target);
+        state = 'done';
+        await unlinkP(tempPath).catch(() => undefined);
+        return;
+      }
       await renameP(tempPath, target);
       state = 'done';
     },
@@ -62,6 +111,19 @@ export async function writeAtomically(target: string, fill: (file: AtomicFile) =
   try {
     await fill(file);
     await file.commit();
+  } catch (e) {
+    await file.abort();
+    throw e;
+  }
+}
+
+/** Writes `content` to `target` through a temporary sibling; `exclusive`: never over an existing file (EEXIST). */
+export async function writeFileAtomically(target: string, content: string | Uint8Array, options: { mode?: number; exclusive?: boolean } = {}): Promise<void> {
+  const bytes = typeof content === 'string' ? new TextEncoder().encode(content) : content;
+  const file = await createAtomicFile(target, options.mode);
+  try {
+    await file.write(bytes);
+    await file.commit(options.exclusive);
   } catch (e) {
     await file.abort();
     throw e;

@@ -1,7 +1,8 @@
 // The build engine's own file operations: its state file, its outputs' sizes, moving a tool's
 // temporary output into place. The outputs themselves are written by isoFile.ts/overlayFile.ts.
-import { mkdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { writeFileAtomically } from './atomicFile';
 
 /** A file's text, or undefined when it cannot be read (no state file yet). */
 export async function readTextIfPresent(file: string): Promise<string | undefined> {
@@ -18,10 +19,10 @@ export async function ensureParentDir(file: string): Promise<void> {
   await mkdir(dirname(file), { recursive: true });
 }
 
-/** Writes a small text file (the build state), creating its folder. */
+/** Writes a small text file (the build state) atomically, creating its folder. */
 export async function writeTextFile(file: string, text: string): Promise<void> {
   await ensureParentDir(file);
-  await writeFile(file, text);
+  await writeFileAtomically(file, text);
 }
 
 /** Renames a finished temporary output over the real one. */

@@ -5,6 +5,7 @@ import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { UserError } from '../common/errors';
 import { overlayPath, type ContextProject } from '../project/project';
+import { leavesFolder } from '../project/outputPaths';
 import { parseQcow2Header } from '../image/qcow2/index';
 import type { LocalFile, VmSpec } from '../deploy/deployPlan';
 import { sha256File } from './fileHash';
@@ -29,6 +30,9 @@ export async function loadDeployInputs(project: ContextProject, names?: string[]
     if (!name || (names && !names.includes(name))) continue;
     const spec: VmSpec = { name, uuid: t.uuid?.value.toLowerCase(), templateFile: t.file, template: await fsp.readFile(t.file, 'utf8') };
     const overlayFile = overlayPath(project, name);
+    if (leavesFolder(project.output.overlaysDir, overlayFile)) {
+      throw new UserError(`the VM name "${name}" (${t.file}) makes its overlay ${overlayFile} leave ${project.output.overlaysDir}: a VM name must not contain "/"`);
+    }
     const overlayDisk = t.disks.find((d) => d.device === 'disk' && d.source && path.posix.basename(d.source.value) === path.basename(overlayFile));
     if (overlayDisk?.source) {
       const { backing, ...local } = await localFile(overlayFile, `the overlay of ${name}`);

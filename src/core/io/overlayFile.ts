@@ -1,7 +1,7 @@
 // Overlay and base image files on disk: probing, inspecting, writing atomically.
 import { stat } from 'node:fs/promises';
 import { UserError } from '../common/errors';
-import { MAX_L1_BYTES, createOverlay, overlayState, probeImage, type OverlaySpec, type ProbedImage } from '../image/qcow2/index';
+import { createOverlay, overlayState, probeImage, qcow2HeaderProblem, type OverlaySpec, type ProbedImage } from '../image/qcow2/index';
 import type { ExistingOverlay } from '../build/overlayDecision';
 import { writeAtomically } from './atomicFile';
 import { nodeFileSystem, readBytes } from './nodeFileSystem';
@@ -35,8 +35,11 @@ export async function inspectOverlay(path: string): Promise<ExistingOverlay> {
   const p = probeImage(head, fileSize);
   if (p.format !== 'qcow2') return { kind: 'not-qcow2', fileSize };
   const h = p.header;
-  if (h.l1Size * 8 > MAX_L1_BYTES) throw new UserError(`its header names an L1 table of ${h.l1Size} entries, more than qemu opens: the image is damaged`);
+  // What cannot be proven empty is never called empty: a damaged header keeps the file.
+  const damage = qcow2HeaderProblem(h, fileSize);
+  if (damage) return { kind: 'damaged', reason: damage, fileSize };
   const l1 = h.l1Size ? await readBytes(path, h.l1Size * 8, h.l1TableOffset) : new Uint8Array(0);
+  if (l1.length < h.l1Size * 8) return { kind: 'damaged', reason: 'its L1 table could not be read whole', fileSize };
   const s = overlayState(h, l1);
   return { kind: 'qcow2', empty: s.empty, allocatedL1: s.allocatedL1, snapshots: h.nbSnapshots, backingName: h.backingFile, backingFormat: h.backingFormat, size: h.size, fileSize };
 }

@@ -15,7 +15,12 @@ export interface VirshResult {
   stderr: string;
 }
 
-/** One virsh call against one connection URI. Tests pass a fake. */
+/**
+ * One virsh call against one connection URI. Tests pass a fake. Every value that comes from a
+ * file (VM, pool and volume names, paths) goes after its option (`--domain NAME`, `--file F`),
+ * where virsh takes it as the value even when it starts with `-`: `<name>--help</name>` is
+ * looked up as a domain, never read as an option.
+ */
 export type VirshRunner = (uri: string, args: string[], options?: { signal?: AbortSignal }) => Promise<VirshResult>;
 
 /** Volumes up to this size are downloaded and hashed to compare them; bigger ones by capacity. */
@@ -25,7 +30,7 @@ export function execaVirsh(virsh = 'virsh'): VirshRunner {
   return async (uri, args, options = {}) => {
     // execa is ESM-only; a dynamic import keeps this CommonJS module loadable (esbuild bundles it).
     const { execa } = await import('execa');
-    const r = await execa(virsh, ['-q', '-c', uri, ...args], {
+    const r = await execa(virsh, ['-q', `--connect=${uri}`, ...args], {
       reject: false,
       stdin: 'ignore',
       cancelSignal: options.signal,
@@ -57,13 +62,13 @@ export interface DomainStatus {
 
 /** The state of one domain on a host (`absent` when it is not defined there). */
 export async function domainStatus(run: VirshRunner, uri: string, name: string, signal?: AbortSignal): Promise<DomainStatus> {
-  const info = await run(uri, ['dominfo', name], { signal });
+  const info = await run(uri, ['dominfo', '--domain', name], { signal });
   if (info.exitCode !== 0) {
     if (isNoDomainError(info.stderr)) return { name, state: 'absent' };
     throw new UserError(`virsh -c ${uri} dominfo ${name} failed: ${info.stderr.trim()}`);
   }
   const d = parseDomInfo(info.stdout);
-  const xml = await run(uri, ['dumpxml', '--inactive', name], { signal });
+  const xml = await run(uri, ['dumpxml', '--inactive', '--domain', name], { signal });
   return { name, uuid: d.uuid, state: d.state, deployHash: xml.exitCode === 0 ? parseDeployMetadataHash(xml.stdout) : undefined };
 }
 
@@ -74,7 +79,7 @@ async function localFileState(file: string): Promise<HostFileState | undefined> 
 }
 
 async function volumeState(run: VirshRunner, uri: string, pool: string, volume: string, signal?: AbortSignal): Promise<HostFileState | undefined> {
-  const r = await run(uri, ['vol-info', '--bytes', '--pool', pool, volume], { signal });
+  const r = await run(uri, ['vol-info', '--bytes', '--pool', pool, '--vol', volume], { signal });
   if (r.exitCode !== 0) {
     if (isNoVolumeError(r.stderr)) return undefined;
     throw new UserError(`virsh -c ${uri} vol-info --pool ${pool} ${volume} failed: ${r.stderr.trim()}`);
@@ -85,7 +90,7 @@ async function volumeState(run: VirshRunner, uri: string, pool: string, volume: 
   const dir = await mkdtemp(path.join(os.tmpdir(), 'vmctx-vol-'));
   try {
     const file = path.join(dir, 'volume');
-    await virshOk(run, uri, ['vol-download', '--pool', pool, volume, file], signal);
+    await virshOk(run, uri, ['vol-download', '--pool', pool, '--vol', volume, '--file', file], signal);
     const st = await stat(file);
     return { size: st.size, sha256: await sha256File(file), capacity: info.capacity };
   } finally {
@@ -96,7 +101,7 @@ async function volumeState(run: VirshRunner, uri: string, pool: string, volume: 
 /** What the host holds of the given VMs: their domains and the files their placement names. */
 export async function probeHost(run: VirshRunner, host: TargetHost, vms: VmSpec[], signal?: AbortSignal): Promise<HostState> {
   const state: HostState = { uri: host.uri, domains: {}, files: {} };
-  if (host.pool) state.poolPath = parsePoolTargetPath(await virshOk(run, host.uri, ['pool-dumpxml', host.pool], signal));
+  if (host.pool) state.poolPath = parsePoolTargetPath(await virshOk(run, host.uri, ['pool-dumpxml', '--pool', host.pool], signal));
   const mine = vms.filter((v) => host.vms.includes(v.name));
   for (const { hostPath, volume } of placeFiles(mine, host, state.poolPath).placements) {
     state.files[hostPath] = host.pool && volume ? await volumeState(run, host.uri, host.pool, volume, signal) : await localFileState(hostPath);
@@ -128,24 +133,25 @@ async function runStep(run: VirshRunner, uri: string, step: DeployStep, signal?:
       if (step.pool && step.volume) {
         if (step.reason === 'absent') {
           // Created raw: vol-upload then writes the bytes as they are (a qcow2 overlay stays one).
-          await virshOk(run, uri, ['vol-create-as', step.pool, step.volume, String(step.bytes), '--format', 'raw'], signal);
+          await virshOk(run, uri, ['vol-create-as', '--pool', step.pool, '--name', step.volume, '--capacity', String(step.bytes), '--format', 'raw'], signal);
         }
-        await virshOk(run, uri, ['vol-upload', '--pool', step.pool, step.volume, step.from], signal);
+        await virshOk(run, uri, ['vol-upload', '--pool', step.pool, '--vol', step.volume, '--file', step.from], signal);
       } else await copyLocal(step.from, step.to);
       return;
     case 'define': {
       const dir = await mkdtemp(path.join(os.tmpdir(), 'vmctx-define-'));
       try {
-        const file = path.join(dir, `${step.vm}.xml`);
+        // A fixed name: the VM's name is no path.
+        const file = path.join(dir, 'domain.xml');
         await writeFile(file, step.xml);
-        await virshOk(run, uri, ['define', '--validate', file], signal);
+        await virshOk(run, uri, ['define', '--validate', '--file', file], signal);
       } finally {
         await rm(dir, { recursive: true, force: true });
       }
       return;
     }
     case 'start':
-      await virshOk(run, uri, ['start', step.vm], signal);
+      await virshOk(run, uri, ['start', '--domain', step.vm], signal);
       return;
     case 'keep-file':
     case 'keep-domain':
@@ -174,5 +180,5 @@ export type DomainAction = 'start' | 'shutdown' | 'destroy' | 'undefine';
 
 /** Start / Shut down / Undefine of the explorer. */
 export async function domainAction(run: VirshRunner, uri: string, name: string, action: DomainAction, signal?: AbortSignal): Promise<void> {
-  await virshOk(run, uri, [action, name], signal);
+  await virshOk(run, uri, [action, '--domain', name], signal);
 }

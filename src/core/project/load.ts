@@ -11,12 +11,15 @@ import { readNetworkSettings } from '../network/networkFile';
 import { parseCidr, parseIPv4, prefixToNetmask, networkOf } from '../network/ipv4';
 import { CLOUD_INIT_KINDS, type CloudInitKind } from '../cloudinit/cloudInitTypes';
 import { metaDataInstanceId } from '../cloudinit/metaData';
-import { MANIFEST_FILE, parseManifest, type Addressing, type Manifest } from './manifest';
+import { MANIFEST_FILE, manifestValueRange, parseManifest, type Addressing, type Manifest } from './manifest';
+import { OUTPUT_CONFLICT_CODE, outputConflicts } from './outputPaths';
 import { describeTemplate, sniffRootElement, type TemplateInfo } from './template';
 import {
   DEFAULTS,
   IMAGE_EXTENSIONS,
   contextFileRole,
+  overlayPath,
+  stateFilePath,
   type BaseImage,
   type CloudInitFile,
   type CloudInitLayout,
@@ -55,11 +58,13 @@ export class ProjectLoader {
     const problem = (file: string, d: Diagnostic) => problems.push({ file, diagnostic: d });
 
     let manifest: Manifest = {};
+    let manifestText = '';
     let manifestPath: string | undefined = path.join(root, MANIFEST_FILE);
     const mstat = await this.fs.stat(manifestPath);
     if (mstat?.type === 'file') {
       try {
-        const parsed = parseManifest(decodeText(await this.fs.readFile(manifestPath)));
+        manifestText = decodeText(await this.fs.readFile(manifestPath));
+        const parsed = parseManifest(manifestText);
         manifest = parsed.manifest;
         for (const d of parsed.diagnostics) problem(manifestPath, d);
       } catch (e) {
@@ -81,7 +86,7 @@ export class ProjectLoader {
     const images = await this.listImages(root);
     const baseImage = await this.findBaseImage(root, manifest, manifestPath, images, problem);
 
-    return {
+    const project: ContextProject = {
       root,
       flavor,
       cloudInit,
@@ -107,6 +112,24 @@ export class ProjectLoader {
       addressing: manifest.addressing ?? addressingOf(manifest.network) ?? DEFAULTS.addressing,
       diagnostics: problems,
     };
+    this.checkOutputs(project, manifestText, problem);
+    return project;
+  }
+
+  /** Outputs that would land on inputs, each other or the context folder: on the setting that names them. */
+  private checkOutputs(project: ContextProject, manifestText: string, problem: (file: string, d: Diagnostic) => void): void {
+    const vms = [...new Set(project.templates.map((t) => t.name?.value).filter((n): n is string => !!n))];
+    const conflicts = outputConflicts(
+      { iso: project.output.iso, overlaysDir: project.output.overlaysDir, stateFile: stateFilePath(project), overlays: vms.map((vm) => ({ vm, path: overlayPath(project, vm) })) },
+      { projectDir: project.root, contextDir: project.contextDir, baseImage: project.baseImage?.path, files: [...project.templates.map((t) => t.file), ...(project.manifestPath ? [project.manifestPath] : [])] },
+    );
+    for (const c of conflicts) {
+      const template = c.vm ? project.templates.find((t) => t.name?.value === c.vm) : undefined;
+      const setting = c.setting === 'name' ? undefined : ['output', c.setting];
+      const range = setting && project.manifestPath ? manifestValueRange(manifestText, setting) : undefined;
+      if (range || !template?.name) problem(project.manifestPath ?? project.root, diagnostic(OUTPUT_CONFLICT_CODE, 'error', c.message, range ?? zeroRange, { source: 'vm-context' }));
+      else problem(template.file, diagnostic(OUTPUT_CONFLICT_CODE, 'error', c.message, template.name.range, { source: 'vm-context' }));
+    }
   }
 
   /** common/network as the guests read it; a missing or unreadable file gives no network. */

@@ -1,8 +1,8 @@
 // vmcontext.json: the optional project manifest. Every field is optional; problems become
 // diagnostics on the manifest itself (exact ranges), never exceptions.
-import { parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
+import { findNodeAtLocation, parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
 import { LineIndex } from '../common/text';
-import { diagnostic, type Diagnostic } from '../common/diagnostic';
+import { diagnostic, type Diagnostic, type Range } from '../common/diagnostic';
 import { isValidHostname } from '../network/hostname';
 import { formatIPv4, inSubnet, networkOf, parseCidr, parseIPv4, prefixToNetmask } from '../network/ipv4';
 
@@ -227,6 +227,13 @@ export function parseManifest(text: string): ManifestResult {
     report(node, `"addressing": "${manifest.addressing}" contradicts "network.addressing": "${n}" (static means the address each VM's MAC encodes); keep one of them`);
   }
   return { manifest, diagnostics };
+}
+
+/** The range of a value in the manifest's text, e.g. `["output", "iso"]`; undefined when absent. */
+export function manifestValueRange(text: string, keys: string[]): Range | undefined {
+  const root = parseTree(text, [], { allowTrailingComma: false, disallowComments: false });
+  const node = root && findNodeAtLocation(root, keys);
+  return node ? new LineIndex(text).rangeOf(node.offset, node.offset + node.length) : undefined;
 }
 
 function describeJsonError(code: string): string {

@@ -1,5 +1,6 @@
 // The context-project model: plain data describing one project folder, with the Snooze
 // layout as defaults and vmcontext.json overriding them.
+import * as path from 'node:path';
 import type { Diagnostic } from '../common/diagnostic';
 import type { CloudInitKind } from '../cloudinit/cloudInitTypes';
 import type { Manifest, Addressing, Flavor } from './manifest';
@@ -106,6 +107,13 @@ export const DEFAULTS = {
 };
 
 export const IMAGE_EXTENSIONS = ['.raw', '.qcow2', '.img'];
+
+/** The incremental build record, beside the ISO. */
+export const STATE_FILE = '.vmcontext-build.json';
+
+export function stateFilePath(project: ContextProject): string {
+  return path.join(path.dirname(project.output.iso), STATE_FILE);
+}
 
 /** Where the build writes the overlay of a VM. */
 export function overlayPath(project: ContextProject, vmName: string): string {

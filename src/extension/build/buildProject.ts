@@ -7,6 +7,7 @@ import { displayPath } from '../../core/common/paths';
 import { buildInputsFromProject } from '../../core/build/buildInputs';
 import type { BuildProgress, BuildResult } from '../../core/build/buildPlan';
 import { buildReportLines } from '../../core/build/buildReport';
+import { printable } from '../../core/common/text';
 import type { ContextProject } from '../../core/project/project';
 import type { Services } from '../services';
 
@@ -72,7 +73,7 @@ async function report(services: Services, name: string, result: BuildResult, sho
   const written = result.outcomes.filter((o) => o.ok).map((o) => shown(o.output));
   const failed = [...result.outcomes.filter((o) => !o.ok).map((o) => `${shown(o.output)}: ${o.message}`), ...result.problems.filter((p) => p.severity === 'error').map((p) => `${shown(p.file)}: ${p.message}`)];
   if (failed.length) {
-    const choice = await vscode.window.showErrorMessage(`VM Context: the build of ${name} failed: ${failed[0]}${failed.length > 1 ? ` (and ${failed.length - 1} more)` : ''}`, 'Show Log');
+    const choice = await vscode.window.showErrorMessage(`VM Context: the build of ${name} failed: ${printable(failed[0], 1000)}${failed.length > 1 ? ` (and ${failed.length - 1} more)` : ''}`, 'Show Log');
     if (choice === 'Show Log') services.log.show(true);
     return;
   }

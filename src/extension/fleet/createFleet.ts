@@ -11,6 +11,7 @@ import { setManifestBaseImage } from '../../core/project/manifestEdit';
 import type { Services } from '../services';
 import { Commands } from '../constants';
 import { writeNewFiles } from '../project/plannedFiles';
+import { writeFileAtomically } from '../../core/io/atomicFile';
 
 export async function createFleet(services: Services, project: ContextProject, plan: FleetPlan, createOverlays: boolean): Promise<void> {
   await writeNewFiles(project.root, plan.vms.map((v) => ({ relative: v.relative, content: v.xml })));
@@ -18,7 +19,7 @@ export async function createFleet(services: Services, project: ContextProject, p
   if (plan.baseImageChange) {
     const manifest = project.manifestPath ?? path.join(project.root, MANIFEST_FILE);
     const text = await fsp.readFile(manifest, 'utf8').catch(() => undefined);
-    await fsp.writeFile(manifest, setManifestBaseImage(text, plan.baseImageChange));
+    await writeFileAtomically(manifest, setManifestBaseImage(text, plan.baseImageChange));
   }
   await services.projects.reload(project.root);
   if (plan.vms[0]) await vscode.window.showTextDocument(vscode.Uri.file(plan.vms[0].file), { preview: false });

@@ -1,6 +1,7 @@
 // Writes planned files (scaffolds, new templates) to disk without ever overwriting one.
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
+import { writeFileAtomically } from '../../core/io/atomicFile';
 
 export interface PlannedFile {
   relative: string;
@@ -8,13 +9,13 @@ export interface PlannedFile {
   mode?: number;
 }
 
-/** Writes every file under `root`; fails on the first that exists (flag `wx`). */
+/** Writes every file under `root`, each whole or not at all; fails on the first that exists (EEXIST). */
 export async function writeNewFiles(root: string, files: PlannedFile[]): Promise<string[]> {
   const written: string[] = [];
   for (const f of files) {
     const abs = path.join(root, ...f.relative.split('/'));
     await fsp.mkdir(path.dirname(abs), { recursive: true });
-    await fsp.writeFile(abs, f.content, { flag: 'wx', mode: f.mode ?? 0o644 });
+    await writeFileAtomically(abs, f.content, { exclusive: true, mode: f.mode ?? 0o644 });
     // The umask may have dropped bits the file needs (scripts stay executable).
     if (f.mode) await fsp.chmod(abs, f.mode);
     written.push(abs);

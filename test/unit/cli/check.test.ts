@@ -109,3 +109,32 @@ test('a folder that is not a project, or no folder, is a clear error naming it',
     remove(dir);
   }
 });
+
+test('--libvirt-schemas naming no folder is a usage error (exit 2), not silently ignored', () => {
+  for (const bad of ['/nonexistent', path.join(exampleProject, 'vmcontext.json')]) {
+    const r = vmctx('check', exampleProject, '--libvirt-schemas', bad);
+    assert.equal(r.code, 2, r.stdout + r.stderr);
+    assert.match(r.stderr, /^vmctx check: --libvirt-schemas .*: no such folder\nRun `vmctx check --help` for usage\.\n$/);
+    assert.equal(r.stdout, '');
+  }
+});
+
+test('ESC, NUL and a 5 MB token from a project file are escaped and cut in text and JSON output', () => {
+  const dir = copyExample();
+  try {
+    const key = '\u001b[2J\u0000\u202e' + 'K'.repeat(5 * 1024 * 1024);
+    const manifest = JSON.parse(readFileSync(path.join(dir, 'vmcontext.json'), 'utf8'));
+    writeFileSync(path.join(dir, 'vmcontext.json'), JSON.stringify({ ...manifest, [key]: 1 }));
+    const text = vmctx('check', dir);
+    assert.equal(text.code, 0, text.stderr);
+    assert.ok(text.stdout.length < 2000, `${text.stdout.length} characters printed`);
+    assert.doesNotMatch(text.stdout, /[\u0000-\u0008\u000b-\u001f\u007f\u202e]/);
+    assert.match(text.stdout, /unknown property "\\x1b\[2J\\x00\\u202eKKKK+… \(\d+ more characters\)/);
+    const json = vmctx('check', dir, '--format', 'json');
+    assert.ok(json.stdout.length < 3000, `${json.stdout.length} characters printed`);
+    const [d] = JSON.parse(json.stdout).diagnostics.filter((x: { message: string }) => x.message.includes('unknown property'));
+    assert.match(d.message, /^unknown property "\\x1b\[2J\\x00\\u202eKKK+… \(\d+ more characters\)$/);
+  } finally {
+    remove(dir);
+  }
+});

@@ -28,6 +28,8 @@ function fakeLibvirt(poolDir?: string) {
     calls.push(args.join(' '));
     const [cmd, ...rest] = args;
     const last = rest[rest.length - 1];
+    // Values from files always follow their option, as virsh takes them (never as options).
+    const opt = (name: string) => rest[rest.indexOf(name) + 1];
     switch (cmd) {
       case 'dominfo': {
         const d = domains.get(last);
@@ -58,13 +60,13 @@ function fakeLibvirt(poolDir?: string) {
         }
       }
       case 'vol-create-as':
-        writeFileSync(path.join(poolDir!, rest[1]), '');
+        writeFileSync(path.join(poolDir!, opt('--name')), '');
         return ok();
       case 'vol-upload':
-        copyFileSync(rest[rest.length - 1], path.join(poolDir!, rest[rest.length - 2]));
+        copyFileSync(opt('--file'), path.join(poolDir!, opt('--vol')));
         return ok();
       case 'vol-download':
-        copyFileSync(path.join(poolDir!, rest[rest.length - 2]), rest[rest.length - 1]);
+        copyFileSync(path.join(poolDir!, opt('--vol')), opt('--file'));
         return ok();
       default:
         return fail(`error: unknown command ${cmd}`);
@@ -146,7 +148,7 @@ test('pool host: volumes created and uploaded once, compared by download and has
     const host: TargetHost = { uri: 'qemu+ssh://lc1/system', local: false, pool: 'cloud', vms: ['debian3'] };
     const first = await deployOnce(lv.run, host, vms);
     assert.equal(first.applied, 4);
-    assert.ok(lv.calls.includes('vol-create-as cloud debian3.qcow2 ' + statSync(path.join(dir, 'build/overlays/debian3.qcow2')).size + ' --format raw'));
+    assert.ok(lv.calls.includes('vol-create-as --pool cloud --name debian3.qcow2 --capacity ' + statSync(path.join(dir, 'build/overlays/debian3.qcow2')).size + ' --format raw'));
     assert.deepEqual(readFileSync(path.join(poolDir, 'context.iso')), readFileSync(path.join(dir, 'build/context.iso')));
     assert.match(lv.domains.get('debian3')!.xml, new RegExp(`<source file='${poolDir}/debian3.qcow2'/>`));
     const second = await deployOnce(lv.run, host, vms);

@@ -72,7 +72,7 @@ describe('qcow2 overlays, checked by qemu-img', () => {
     assert.equal(decideOverlay({ ...state, empty: true, allocatedL1: 0 }, { ...spec, size: 1 << 30 }, false).action, 'write');
   });
 
-  it('sees a snapshot as data, and a damaged L1 size as unreadable', async () => {
+  it('sees a snapshot as data, and a damaged L1 size as damaged', async () => {
     const ov = join(dir, 'overlays', 'snap.qcow2');
     await writeOverlayFile(ov, { size: 3 << 20, backingName: '../images/base.raw', backingFormat: 'raw' });
     tool('qemu-img', ['snapshot', '-c', 'before', ov]);
@@ -83,7 +83,8 @@ describe('qcow2 overlays, checked by qemu-img', () => {
     const bytes = createOverlay({ size: 3 << 20, backingName: 'base.raw', backingFormat: 'raw' });
     new DataView(bytes.buffer).setUint32(36, 0xffffffff);
     writeFileSync(bad, bytes);
-    await assert.rejects(inspectOverlay(bad), /L1 table .* damaged/);
+    const damaged = await inspectOverlay(bad);
+    assert.ok(damaged.kind === 'damaged' && /L1 table of 4294967295 entries is larger than QEMU opens/.test(damaged.reason), JSON.stringify(damaged));
     assert.deepEqual(await inspectOverlay(join(dir, 'overlays', 'none.qcow2')), { kind: 'missing' });
     writeFileSync(join(dir, 'overlays', 'text.qcow2'), 'hello');
     assert.deepEqual(await inspectOverlay(join(dir, 'overlays', 'text.qcow2')), { kind: 'not-qcow2', fileSize: 5 });

@@ -44,8 +44,6 @@ export function overlayHoldsData(l1: Uint8Array): boolean {
   return allocatedL1Entries(l1) > 0;
 }
 
-/** The largest L1 table qemu opens (QCOW_MAX_L1_SIZE); a header naming a bigger one is damaged. */
-export const MAX_L1_BYTES = 32 << 20;
 
 export interface OverlayState {
   header: Qcow2Header;
