@@ -41,10 +41,21 @@ export function currentTemplates(project: ContextProject, info: TemplateInfo): T
   return [...project.templates.filter((t) => t.file !== info.file), info];
 }
 
+const usedByProject = new WeakMap<ContextProject, Set<number>>();
+
+/** The addresses the project's MACs encode, with `info` as the current state of its template. */
+function usedIpsWith(project: ContextProject, info: TemplateInfo): Set<number> {
+  // The whole-project check passes the project's own info (same text, same object): reuse one set.
+  if (!project.templates.includes(info)) return usedIps(currentTemplates(project, info));
+  let used = usedByProject.get(project);
+  if (!used) usedByProject.set(project, (used = usedIps(project.templates)));
+  return used;
+}
+
 /** Quick fix: give this interface the next free address of the network, as its MAC. */
 export function nextFreeIpFix(project: ContextProject, info: TemplateInfo, iface: TemplateInterface, n: KnownNetwork): Fix | undefined {
   if (!iface.mac) return undefined;
-  const used = usedIps(currentTemplates(project, info));
+  const used = usedIpsWith(project, info);
   const current = ipFromMac(iface.mac.value);
   const ip = nextFreeIp(n, used, current);
   if (ip === undefined) return undefined;
