@@ -10,9 +10,8 @@ import { nodeFileSystem } from '../src/core/io/nodeFileSystem';
 import { decodeText } from '../src/core/common/fileSystem';
 import { ProjectLoader } from '../src/core/project/load';
 import type { FileDiagnostics } from '../src/core/common/diagnostic';
-import { ProjectCheckScheduler, TextCache } from '../src/core/validation/checkScheduler';
+import { CHECK_DELAY_MS, ProjectCheckScheduler, TextCache } from '../src/core/validation/checkScheduler';
 import { defaultSettings } from '../src/core/settings';
-import { CHECK_DELAY_MS } from '../src/core/validation/checkScheduler';
 import { round } from './measure';
 import { writeProject } from './domain.bench';
 
@@ -40,8 +39,7 @@ function driftProbe(): { stop(): number } {
 
 async function measureEdit(delayMs: number, dir: string, loader: ProjectLoader, networkText: string) {
   const networkFile = path.join(dir, 'context/common/network');
-  let published: FileDiagnostics[] | undefined;
-  let publishedAt = 0;
+  const last: { results?: FileDiagnostics[]; at: number } = { at: 0 };
   const overlays = new Map<string, string>();
   // As the extension: the loaded project and the disk texts are kept until a watcher event.
   const project = loader.load(dir);
@@ -55,15 +53,15 @@ async function measureEdit(delayMs: number, dir: string, loader: ProjectLoader, 
     },
     {
       publish: (_root, results) => {
-        published = results;
-        publishedAt = performance.now();
+        last.results = results;
+        last.at = performance.now();
       },
     },
     { delayMs },
   );
   await scheduler.checkNow(dir); // warm: the project loaded, the schema compiled
-  const before = published?.length ?? 0;
-  published = undefined;
+  const before = last.results?.length ?? 0;
+  last.results = undefined;
   const histogram = monitorEventLoopDelay({ resolution: 1 });
   const probe = driftProbe();
   histogram.enable();
@@ -71,10 +69,10 @@ async function measureEdit(delayMs: number, dir: string, loader: ProjectLoader, 
   overlays.set(networkFile, networkText);
   scheduler.request(dir);
   await scheduler.idle();
-  const updateMs = publishedAt - t0;
+  const updateMs = last.at - t0;
   histogram.disable();
   const worstDrift = probe.stop();
-  const withError = (published ?? []).filter((f) => f.diagnostics.some((d) => d.code === 'domain-mac-ip-outside-network')).length;
+  const withError = (last.results ?? []).filter((f) => f.diagnostics.some((d) => d.code === 'domain-mac-ip-outside-network')).length;
   scheduler.dispose();
   return {
     quiet_time_ms: delayMs,
