@@ -72,7 +72,8 @@ async function measureEdit(delayMs: number, dir: string, loader: ProjectLoader, 
   const updateMs = last.at - t0;
   histogram.disable();
   const worstDrift = probe.stop();
-  const withError = (last.results ?? []).filter((f) => f.diagnostics.some((d) => d.code === 'domain-mac-ip-outside-network')).length;
+  const results: FileDiagnostics[] = last.results ?? [];
+  const withError = results.filter((f) => f.diagnostics.some((d) => d.code === 'domain-mac-ip-outside-network')).length;
   scheduler.dispose();
   return {
     quiet_time_ms: delayMs,
