@@ -1,13 +1,15 @@
-// One diagnostic collection for the project's files: open documents are validated on open,
-// on change (debounced) and on save, and cleared on close; "Check Project" fills in the rest.
-import * as path from 'node:path';
+// One diagnostic collection for every file of every context project, open or not: each
+// project is checked as a whole at activation and after any change of its files (on disk, or
+// an editor's unsaved text), in the background by the core's scheduler, which cancels a run
+// when a newer change arrives. What it shows is what `vmctx check` prints for the same texts.
 import * as vscode from 'vscode';
-import type { Diagnostic as CoreDiagnostic, Fix } from '../../core/common/diagnostic';
-import { checkProject, checkedFiles, validateDocument, type TextReader } from '../../core/validation/checkProject';
-import { projectChecks } from '../../core/validation/project/projectChecks';
+import type { Diagnostic as CoreDiagnostic, FileDiagnostics, Fix } from '../../core/common/diagnostic';
+import type { TextReader } from '../../core/validation/checkProject';
+import { CHECK_DELAY_MS, ProjectCheckScheduler, TextCache } from '../../core/validation/checkScheduler';
+import { projectOf } from '../../core/project/discover';
+import { isInside } from '../../core/common/paths';
 import { decodeText } from '../../core/common/fileSystem';
 import { nodeFileSystem } from '../../core/io/nodeFileSystem';
-import type { ContextProject } from '../../core/project/project';
 import type { Logger } from '../../core/common/logger';
 import { errorMessage } from '../../core/common/errors';
 import { toDiagnostic } from '../convert';
@@ -15,13 +17,14 @@ import type { ProjectService } from '../project/projectService';
 import type { SettingsService } from '../settingsService';
 import { DIAGNOSTIC_SOURCE } from '../constants';
 
-const CHANGE_DEBOUNCE_MS = 250;
-
 export class DiagnosticsService implements vscode.Disposable {
   readonly collection = vscode.languages.createDiagnosticCollection(DIAGNOSTIC_SOURCE);
   /** The core diagnostics behind what is shown, per URI, for code actions to find their fixes. */
   private readonly shown = new Map<string, CoreDiagnostic[]>();
-  private readonly timers = new Map<string, NodeJS.Timeout>();
+  /** The URIs each project's last check published, to clear those that have no problem now. */
+  private readonly published = new Map<string, Set<string>>();
+  private readonly diskTexts = new TextCache(async (file) => decodeText(await nodeFileSystem.readFile(file)));
+  private readonly scheduler: ProjectCheckScheduler;
   private readonly disposables: vscode.Disposable[] = [this.collection];
 
   constructor(
@@ -29,50 +32,62 @@ export class DiagnosticsService implements vscode.Disposable {
     private readonly settings: SettingsService,
     private readonly log: Logger,
   ) {
-    this.disposables.push(
-      vscode.workspace.onDidOpenTextDocument((d) => this.validate(d)),
-      vscode.workspace.onDidChangeTextDocument((e) => this.schedule(e.document)),
-      vscode.workspace.onDidSaveTextDocument((d) => this.validate(d)),
-      vscode.workspace.onDidCloseTextDocument((d) => this.clear(d.uri)),
-      // A change elsewhere in the project (common/network, another template) re-checks open files.
-      projects.onDidChange((project) => {
-        this.validateOpenDocuments();
-        if (project) void this.refreshClosedFiles(project);
-      }),
-      settings.onDidChange(() => this.validateOpenDocuments()),
+    this.scheduler = new ProjectCheckScheduler(
+      {
+        project: (root) => projects.get(root),
+        overlays: (root) => openTexts(root),
+        read: this.diskTexts.read,
+        settings: () => settings.current,
+      },
+      { publish: (root, results) => this.publish(root, results) },
+      { delayMs: CHECK_DELAY_MS, onError: (root, e) => log.error(`checking the project ${root} failed: ${errorMessage(e)}`) },
     );
-    this.validateOpenDocuments();
+    this.disposables.push(
+      { dispose: () => this.scheduler.dispose() },
+      vscode.workspace.onDidChangeTextDocument((e) => {
+        if (e.contentChanges.length) void this.requestFor(e.document.uri);
+      }),
+      // Closing an editor with unsaved changes drops its text: back to the disk's.
+      vscode.workspace.onDidCloseTextDocument((d) => void this.requestFor(d.uri)),
+      projects.onDidChangeFile((uri) => this.diskTexts.invalidate(uri.fsPath)),
+      projects.onDidChange((project) => (project ? this.scheduler.request(project.root) : void this.requestAll())),
+      settings.onDidChange(() => void this.requestAll()),
+    );
+    void this.requestAll();
   }
 
-  validateOpenDocuments(): void {
-    for (const d of vscode.workspace.textDocuments) void this.validate(d);
+  /** Resolves once no project check is waiting or running (for tests and commands). */
+  idle(): Promise<void> {
+    return this.scheduler.idle();
   }
 
-  /**
-   * Files that are not open but show problems (from Check Project) are re-checked from disk
-   * when their project changes, so a file repaired outside the editor loses its stale errors.
-   */
-  private async refreshClosedFiles(project: ContextProject): Promise<void> {
-    const open = new Set(vscode.workspace.textDocuments.map((d) => d.uri.toString()));
-    const checked = new Set(checkedFiles(project));
-    const projectLevelByFile = new Map(projectChecks(project).map((f) => [f.file, f.diagnostics]));
-    for (const key of [...this.shown.keys()]) {
-      if (open.has(key)) continue;
-      const uri = vscode.Uri.parse(key);
-      const rel = path.relative(project.root, uri.fsPath);
-      if (uri.scheme !== 'file' || rel.startsWith('..') || path.isAbsolute(rel)) continue;
-      try {
-        const diagnostics = [...(projectLevelByFile.get(uri.fsPath) ?? [])];
-        if (checked.has(uri.fsPath)) {
-          diagnostics.push(...validateDocument(project, uri.fsPath, decodeText(await nodeFileSystem.readFile(uri.fsPath)), this.settings.current));
-        }
-        if (open.has(key) || !this.shown.has(key)) continue; // opened or cleared meanwhile
-        if (diagnostics.length) this.set(uri, diagnostics);
-        else this.clear(uri);
-      } catch {
-        this.clear(uri); // deleted or unreadable: its old problems no longer apply
-      }
+  private async requestFor(uri: vscode.Uri): Promise<void> {
+    if (uri.scheme !== 'file') return;
+    const root = projectOf(await this.projects.projectRoots(), uri.fsPath);
+    if (root) this.scheduler.request(root);
+  }
+
+  /** Every project again; projects that left the workspace lose their problems. */
+  private async requestAll(): Promise<void> {
+    const roots = await this.projects.projectRoots();
+    for (const root of [...this.published.keys()]) {
+      if (roots.includes(root)) continue;
+      this.scheduler.forget(root);
+      this.publish(root, []);
+      this.published.delete(root);
     }
+    for (const root of roots) this.scheduler.request(root);
+  }
+
+  private publish(root: string, results: FileDiagnostics[]): void {
+    const now = new Set<string>();
+    for (const r of results) {
+      const uri = vscode.Uri.file(r.file);
+      now.add(uri.toString());
+      this.set(uri, r.diagnostics);
+    }
+    for (const key of this.published.get(root) ?? []) if (!now.has(key)) this.clear(vscode.Uri.parse(key));
+    this.published.set(root, now);
   }
 
   /** The core diagnostic (with its fixes) behind a diagnostic shown in `uri`. */
@@ -95,56 +110,21 @@ export class DiagnosticsService implements vscode.Disposable {
     return doc ? doc.getText() : decodeText(await nodeFileSystem.readFile(file));
   };
 
-  /** Checks every file of every project (open documents with their unsaved text). */
+  /** Checks every file of every project now (Check Project), re-reading the disk. */
   async checkAll(): Promise<{ files: number; errors: number; warnings: number }> {
     let files = 0;
     let errors = 0;
     let warnings = 0;
+    this.diskTexts.clear();
     for (const root of await this.projects.projectRoots()) {
-      const project = await this.projects.reload(root);
-      const results = await checkProject(project, this.readText, this.settings.current);
-      // checkProject lists only files with problems: clear this project's files that have none now.
-      const reported = new Set(results.map((r) => vscode.Uri.file(r.file).toString()));
-      for (const key of [...this.shown.keys()]) {
-        const uri = vscode.Uri.parse(key);
-        const rel = path.relative(root, uri.fsPath);
-        if (!reported.has(key) && uri.scheme === 'file' && !rel.startsWith('..') && !path.isAbsolute(rel)) this.clear(uri);
-      }
-      for (const r of results) {
-        this.set(vscode.Uri.file(r.file), r.diagnostics);
+      await this.projects.reload(root);
+      for (const r of await this.scheduler.checkNow(root)) {
         files++;
         errors += r.diagnostics.filter((d) => d.severity === 'error').length;
         warnings += r.diagnostics.filter((d) => d.severity === 'warning').length;
       }
     }
     return { files, errors, warnings };
-  }
-
-  private schedule(doc: vscode.TextDocument): void {
-    const key = doc.uri.toString();
-    const t = this.timers.get(key);
-    if (t) clearTimeout(t);
-    this.timers.set(
-      key,
-      setTimeout(() => {
-        this.timers.delete(key);
-        void this.validate(doc);
-      }, CHANGE_DEBOUNCE_MS),
-    );
-  }
-
-  private async validate(doc: vscode.TextDocument): Promise<void> {
-    if (doc.uri.scheme !== 'file' || doc.isClosed) return;
-    try {
-      const project = await this.projects.projectFor(doc.uri);
-      if (!project) return;
-      const version = doc.version;
-      const diagnostics = [...projectLevel(project, doc.uri.fsPath), ...validateDocument(project, doc.uri.fsPath, doc.getText(), this.settings.current)];
-      if (doc.isClosed || doc.version !== version) return; // a newer run will follow
-      this.set(doc.uri, diagnostics);
-    } catch (e) {
-      this.log.error(`checking ${doc.uri.fsPath} failed: ${errorMessage(e)}`);
-    }
   }
 
   private set(uri: vscode.Uri, diagnostics: CoreDiagnostic[]): void {
@@ -158,12 +138,15 @@ export class DiagnosticsService implements vscode.Disposable {
   }
 
   dispose(): void {
-    for (const t of this.timers.values()) clearTimeout(t);
     for (const d of this.disposables) d.dispose();
   }
 }
 
-/** Problems the project loader found in this file (e.g. the manifest's). */
-function projectLevel(project: ContextProject, file: string): CoreDiagnostic[] {
-  return project.diagnostics.filter((p) => p.file === file).map((p) => p.diagnostic);
+/** The texts of the open editors inside a project: what the user sees wins over the disk. */
+function openTexts(root: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const d of vscode.workspace.textDocuments) {
+    if (d.uri.scheme === 'file' && !d.isClosed && isInside(root, d.uri.fsPath)) out.set(d.uri.fsPath, d.getText());
+  }
+  return out;
 }
