@@ -18,6 +18,7 @@ import {
   usedIps,
   type KnownNetwork,
 } from './macAddressing';
+import { moveIntoNetworkFix } from '../../../fleet/moveIntoNetwork';
 
 export function macMulticastRule({ info }: DomainRuleInput): Diagnostic[] {
   const out: Diagnostic[] = [];
@@ -77,13 +78,16 @@ export function macIpRule({ project, info }: DomainRuleInput): Diagnostic[] {
       return fix ? [fix] : [];
     };
     if (!inSubnet(ip, n.network, n.netmask)) {
+      // Every VM left outside (the network changed) moves in with one edit; computed once per project.
+      const all = moveIntoNetworkFix(project.templates.includes(info) ? project : { ...project, templates: currentTemplates(project, info) });
+      const one = fixes().map((f) => ({ ...f, preferred: !all }));
       out.push(
         diagnostic(
           'domain-mac-ip-outside-network',
           'error',
           `MAC ${i.mac.value} gives the guest ${formatIPv4(ip)}, outside the network ${describeNetwork(n)} of ${project.flavor === 'nocloud' ? 'vmcontext.json "network"' : 'context/common/network'}`,
           i.mac.range,
-          { source: SOURCE, fixes: fixes() },
+          { source: SOURCE, fixes: all ? [all, ...one] : one },
         ),
       );
       continue;
