@@ -61,8 +61,8 @@ test('a VM whose MAC is malformed says so, not "no MAC"', async () => {
   const [first, ...rest] = loaded.templates;
   const iface = first.interfaces[0];
   const broken = { ...first, interfaces: [{ ...iface, mac: { ...iface.mac!, value: '00:16:c0:a8:7a' } }] };
-  const vm = summarizeProject({ ...loaded, templates: [broken, ...rest] }).children![1].children![0];
+  const vm = summarizeProject({ ...loaded, templates: [broken, ...rest] }, undefined).children![1].children![0];
   assert.equal(vm.description, 'no IP (MAC 00:16:c0:a8:7a is malformed)');
-  const noMac = summarizeProject({ ...loaded, templates: [{ ...first, interfaces: [] }, ...rest] }).children![1].children![0];
+  const noMac = summarizeProject({ ...loaded, templates: [{ ...first, interfaces: [] }, ...rest] }, undefined).children![1].children![0];
   assert.equal(noMac.description, 'no IP (no MAC)');
 });
