@@ -49,6 +49,11 @@ export class DiagnosticsService implements vscode.Disposable {
       }),
       // Closing an editor with unsaved changes drops its text: back to the disk's.
       vscode.workspace.onDidCloseTextDocument((d) => void this.requestFor(d.uri)),
+      // A saved text is no longer an overlay: read it again now rather than wait for the watcher.
+      vscode.workspace.onDidSaveTextDocument((d) => {
+        this.diskTexts.invalidate(d.uri.fsPath);
+        void this.requestFor(d.uri);
+      }),
       projects.onDidChangeFile((uri) => this.diskTexts.invalidate(uri.fsPath)),
       projects.onDidChange((project) => (project ? this.scheduler.request(project.root) : void this.requestAll())),
       settings.onDidChange(() => void this.requestAll()),
@@ -142,11 +147,14 @@ export class DiagnosticsService implements vscode.Disposable {
   }
 }
 
-/** The texts of the open editors inside a project: what the user sees wins over the disk. */
+/**
+ * The unsaved texts of editors inside a project: what the user sees wins over the disk. Saved
+ * documents are the disk's text (and a loaded copy may lag behind a change on disk).
+ */
 function openTexts(root: string): Map<string, string> {
   const out = new Map<string, string>();
   for (const d of vscode.workspace.textDocuments) {
-    if (d.uri.scheme === 'file' && !d.isClosed && isInside(root, d.uri.fsPath)) out.set(d.uri.fsPath, d.getText());
+    if (d.uri.scheme === 'file' && d.isDirty && !d.isClosed && isInside(root, d.uri.fsPath)) out.set(d.uri.fsPath, d.getText());
   }
   return out;
 }
