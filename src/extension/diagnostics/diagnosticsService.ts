@@ -111,7 +111,8 @@ export class DiagnosticsService implements vscode.Disposable {
 
   /** A file's text as the user sees it: an open editor's (unsaved) text, else the disk's. */
   readonly readText: TextReader = async (file) => {
-    const doc = vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'file' && d.uri.fsPath === file);
+    // Only unsaved texts: a saved document is the disk's, and its loaded copy may lag behind it.
+    const doc = vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'file' && d.isDirty && d.uri.fsPath === file);
     return doc ? doc.getText() : decodeText(await nodeFileSystem.readFile(file));
   };
 
