@@ -9,6 +9,7 @@ import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { nodeFileSystem } from '../src/core/io/nodeFileSystem';
 import { decodeText } from '../src/core/common/fileSystem';
 import { ProjectLoader } from '../src/core/project/load';
+import { checkProject } from '../src/core/validation/checkProject';
 import type { FileDiagnostics } from '../src/core/common/diagnostic';
 import { CHECK_DELAY_MS, ProjectCheckScheduler, TextCache } from '../src/core/validation/checkScheduler';
 import { defaultSettings } from '../src/core/settings';
@@ -86,6 +87,31 @@ async function measureEdit(delayMs: number, dir: string, loader: ProjectLoader, 
   };
 }
 
+/**
+ * The same check with a pause that records each stretch of work between two yields, in wall
+ * and CPU time: on a loaded machine the wall time includes being descheduled, the CPU time not.
+ */
+async function longestStretch(dir: string, loader: ProjectLoader, networkText: string) {
+  const project = await loader.load(dir);
+  const texts = new TextCache(async (f) => decodeText(await nodeFileSystem.readFile(f)));
+  await checkProject(project, texts.read, defaultSettings);
+  let wall = performance.now();
+  let cpu = process.cpuUsage();
+  let worstWall = 0;
+  let worstCpu = 0;
+  const pause = async () => {
+    const used = process.cpuUsage(cpu);
+    worstWall = Math.max(worstWall, performance.now() - wall);
+    worstCpu = Math.max(worstCpu, (used.user + used.system) / 1000);
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    wall = performance.now();
+    cpu = process.cpuUsage();
+  };
+  const overlays = new Map([[path.join(dir, 'context/common/network'), networkText]]);
+  await checkProject(project, texts.read, defaultSettings, { overlays, pause });
+  return { longest_stretch_between_yields_wall_ms: round(worstWall), longest_stretch_between_yields_cpu_ms: round(worstCpu) };
+}
+
 export async function run() {
   const dir = writeProject(TEMPLATES);
   try {
@@ -96,6 +122,7 @@ export async function run() {
       templates: TEMPLATES,
       network_edit_extension_timing: await measureEdit(CHECK_DELAY_MS, dir, loader, moved),
       network_edit_no_quiet_time: await measureEdit(0, dir, loader, moved),
+      work_between_yields: await longestStretch(dir, loader, moved),
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });
