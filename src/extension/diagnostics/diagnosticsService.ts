@@ -88,8 +88,13 @@ export class DiagnosticsService implements vscode.Disposable {
     const now = new Set<string>();
     for (const r of results) {
       const uri = vscode.Uri.file(r.file);
-      now.add(uri.toString());
-      this.set(uri, r.diagnostics);
+      const key = uri.toString();
+      now.add(key);
+      // What VS Code shows is set only when it changed: each set() makes VS Code (and the
+      // explorer) redraw. The fixes (not shown; "Move N VMs" edits every template) always follow.
+      const before = this.shown.get(key);
+      if (before && visible(before) === visible(r.diagnostics)) this.shown.set(key, r.diagnostics);
+      else this.set(uri, r.diagnostics);
     }
     for (const key of this.published.get(root) ?? []) if (!now.has(key)) this.clear(vscode.Uri.parse(key));
     this.published.set(root, now);
@@ -146,6 +151,11 @@ export class DiagnosticsService implements vscode.Disposable {
   dispose(): void {
     for (const d of this.disposables) d.dispose();
   }
+}
+
+/** What a diagnostic shows (its fixes left out), to compare two checks' results. */
+function visible(ds: CoreDiagnostic[]): string {
+  return JSON.stringify(ds, (k, v) => (k === 'fixes' ? undefined : v));
 }
 
 /**
