@@ -62,17 +62,20 @@ export class ProjectCheckScheduler {
     if (state.timer) clearTimeout(state.timer);
     state.timer = setTimeout(() => {
       state.timer = undefined;
-      void this.start(root, true).catch(() => undefined);
+      void this.start(root).catch(() => undefined);
     }, this.options.delayMs);
   }
 
-  /** Check `root` now (cancelling a pending or running check) and return what was published. */
+  /**
+   * Check `root` now (cancelling a pending or running background check) and return what was
+   * published. Changes arriving meanwhile do not cancel this one: they are checked after it.
+   */
   async checkNow(root: string): Promise<FileDiagnostics[]> {
     const state = this.state(root);
     if (state.timer) clearTimeout(state.timer);
     state.timer = undefined;
     state.controller?.abort();
-    return this.start(root);
+    return this.start(root, false);
   }
 
   /** Resolves once no check is waiting or running (tests and the bench wait on it). */
@@ -102,24 +105,25 @@ export class ProjectCheckScheduler {
     return s;
   }
 
-  private async start(root: string, requested = false): Promise<FileDiagnostics[]> {
+  /** `background`: a run that a newer request cancels (checkNow's runs are not). */
+  private async start(root: string, background = true): Promise<FileDiagnostics[]> {
     const state = this.state(root);
     state.starts++;
     try {
       // One run per project at a time: wait for the cancelled one to reach its next pause.
       while (state.running) await state.running.catch(() => undefined);
       // A newer request is already waiting for its quiet time: this run would be wasted.
-      if (requested && state.timer) return [];
-      return await this.runOnce(root, state);
+      if (background && state.timer) return [];
+      return await this.runOnce(root, state, background);
     } finally {
       state.starts--;
       this.settle();
     }
   }
 
-  private async runOnce(root: string, state: RootState): Promise<FileDiagnostics[]> {
+  private async runOnce(root: string, state: RootState, cancellable: boolean): Promise<FileDiagnostics[]> {
     const controller = new AbortController();
-    state.controller = controller;
+    if (cancellable) state.controller = controller;
     let results: FileDiagnostics[] = [];
     const run = (async () => {
       const project = await this.source.project(root);

@@ -131,15 +131,37 @@ test('the scheduler: a newer edit cancels the running check, only the newer resu
   try {
     const network = path.join(dir, 'context/common/network');
     h.overlays.set(network, 'NETWORK=10.1.0.0\nNETMASK=255.255.0.0\nGATEWAY=10.1.0.1\n');
-    const first = h.scheduler.checkNow(dir);
-    // Let the first run start checking, then change the text and ask again.
-    await new Promise((r) => setImmediate(r));
+    h.scheduler.request(dir);
+    // Once the first run has started (it asked for the project), change the text and ask again.
+    while (h.loads() === 0) await new Promise((r) => setTimeout(r, 1));
     h.overlays.set(network, 'NETWORK=10.0.0.0\nNETMASK=255.255.0.0\nGATEWAY=10.0.0.1\n');
     h.scheduler.request(dir);
-    await assert.rejects(first, { name: 'AbortError' });
     await h.scheduler.idle();
-    assert.equal(h.publishes.length, 1);
+    assert.equal(h.loads(), 2, 'the second request did not run');
+    assert.equal(h.publishes.length, 1, 'the cancelled run was published too');
     assert.deepEqual(h.publishes[0], [], 'the cancelled run (every VM outside 10.1.0.0/16) was published');
+  } finally {
+    h.scheduler.dispose();
+    remove(dir);
+  }
+});
+
+test('the scheduler: checkNow (Check Project) is not cancelled by a change meanwhile; the change is checked after it', async () => {
+  const dir = bigProject(60);
+  const h = harness(dir, 0);
+  try {
+    const network = path.join(dir, 'context/common/network');
+    h.overlays.set(network, 'NETWORK=10.1.0.0\nNETMASK=255.255.0.0\nGATEWAY=10.1.0.1\n');
+    const now = h.scheduler.checkNow(dir);
+    while (h.loads() === 0) await new Promise((r) => setTimeout(r, 1));
+    h.overlays.set(network, 'NETWORK=10.0.0.0\nNETMASK=255.255.0.0\nGATEWAY=10.0.0.1\n');
+    h.scheduler.request(dir);
+    // Resolves (no AbortError) with what it published.
+    const results = await now;
+    await h.scheduler.idle();
+    assert.equal(h.publishes.length, 2, 'Check Project or the change after it was not published');
+    assert.equal(h.publishes[0], results);
+    assert.deepEqual(h.publishes[1], [], 'the change made during Check Project was not checked after it');
   } finally {
     h.scheduler.dispose();
     remove(dir);
