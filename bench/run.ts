@@ -4,6 +4,7 @@ const modules: Array<[string, () => Promise<{ run(): Promise<Record<string, unkn
   ['xml', () => import('./xml.bench')],
   ['relaxng', () => import('./relaxng.bench')],
   ['domain', () => import('./domain.bench')],
+  ['projectDiagnostics', () => import('./projectDiagnostics.bench')],
   ['image', () => import('./image.bench')],
   ['cloudinit', () => import('./cloudinit.bench')],
 ];

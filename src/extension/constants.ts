@@ -34,6 +34,8 @@ export const Views = {
 /** Context keys set by the extension for `when` clauses. */
 export const ContextKeys = {
   hasProject: 'vmContext.hasProject',
+  /** A project's common/network was saved or changed on disk (the walkthrough's step 2). */
+  networkEdited: 'vmContext.networkEdited',
 } as const;
 
 /** Language ids of context/common/network and context/common/routes. */

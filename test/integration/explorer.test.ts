@@ -83,6 +83,10 @@ describe('explorer', () => {
     assert.equal(vm.tone, 'error');
     assert.match((await projectNode()).description ?? '', /1 error/);
     await revertAndCloseAll();
-    await waitFor('debian3 without errors again', async () => !/error/.test(child(child(await projectNode(), 'Virtual machines'), 'debian3').description ?? ''));
+    await waitFor('debian3 without errors again', async () => {
+      const description = child(child(await projectNode(), 'Virtual machines'), 'debian3').description ?? '';
+      if (!/error/.test(description)) return true;
+      throw new Error(`${description}; shown: ${JSON.stringify(vscode.languages.getDiagnostics(doc.uri).map((d) => d.message))}; dirty: ${doc.isDirty}`);
+    });
   });
 });

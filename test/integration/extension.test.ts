@@ -42,6 +42,7 @@ describe('extension', () => {
     assert.ok(summary, 'the command returned no summary');
     assert.equal(typeof summary.files, 'number');
     assert.equal(typeof summary.warnings, 'number');
-    assert.equal(summary.errors, 0, `the example has errors: ${JSON.stringify(summary)}`);
+    const shown = vscode.languages.getDiagnostics().flatMap(([uri, ds]) => ds.map((d) => `${vscode.workspace.asRelativePath(uri)}:${d.range.start.line + 1} ${typeof d.code === 'object' ? d.code.value : d.code}: ${d.message}`));
+    assert.equal(summary.errors, 0, `the example has errors: ${JSON.stringify(summary)} ${JSON.stringify(shown)}`);
   });
 });

@@ -1,7 +1,8 @@
 // Entry of the integration suite: VS Code's extension host calls run() (extensionTestsPath).
 // Every *.test.ts under test/integration/ is compiled to out/test/integration/ and picked up
-// here; those under untrusted/ run only in the session opened without workspace trust, the
-// others only in the trusted session. Results go to a JSON file the runner reads.
+// here; those under untrusted/ run only in the session opened without workspace trust, those
+// under fixtures/ only in the session opened on the fixture projects, the others only in the
+// trusted session on the example. Results go to a JSON file the runner reads.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Mocha from 'mocha';
@@ -16,7 +17,7 @@ export interface TestResult {
 }
 
 export interface SuiteResults {
-  session: 'trusted' | 'untrusted';
+  session: Session;
   vscodeVersion: string;
   files: string[];
   passed: number;
@@ -34,10 +35,14 @@ function collect(dir: string): string[] {
   return out;
 }
 
+type Session = 'trusted' | 'untrusted' | 'fixtures';
+/** Sessions whose tests live in a folder of their own. */
+const OWN_FOLDER: Session[] = ['untrusted', 'fixtures'];
+
 export function run(): Promise<void> {
-  const session = vscode.workspace.isTrusted ? 'trusted' : 'untrusted';
-  const untrustedDir = path.join(__dirname, 'untrusted') + path.sep;
-  const files = collect(__dirname).filter((f) => (session === 'untrusted') === f.startsWith(untrustedDir));
+  const session: Session = process.env.VMCTX_TEST_SESSION === 'fixtures' ? 'fixtures' : vscode.workspace.isTrusted ? 'trusted' : 'untrusted';
+  const folderOf = (f: string) => OWN_FOLDER.find((s) => f.startsWith(path.join(__dirname, s) + path.sep)) ?? 'trusted';
+  const files = collect(__dirname).filter((f) => folderOf(f) === session);
   const resultsFile = process.env.VMCTX_TEST_RESULTS_DIR
     ? path.join(process.env.VMCTX_TEST_RESULTS_DIR, `results-${session}.json`)
     : path.join(__dirname, `results-${session}.json`);

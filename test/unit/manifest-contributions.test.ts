@@ -62,3 +62,20 @@ test('settings defaults and backend lists are the core’s: one place for each',
   assert.equal(props['vmContext.defaults.isoLabel'].default, defaultSettings.defaults.isoLabel);
   for (const [key, tool] of Object.entries(defaultSettings.tools)) assert.equal(props[`vmContext.tools.${key}`].default, tool, key);
 });
+
+test('every walkthrough step completes on an event the extension produces', () => {
+  const steps: Array<{ id: string; completionEvents?: string[] }> = pkg.contributes.walkthroughs[0].steps;
+  const src = readFileSync(path.join(repoRoot, 'src/extension/constants.ts'), 'utf8');
+  const commands = new Set(pkg.contributes.commands.map((c: { command: string }) => c.command));
+  for (const step of steps) {
+    assert.ok(step.completionEvents?.length, `step ${step.id} has no completion event: it can never tick`);
+    for (const e of step.completionEvents!) {
+      const [kind, arg] = e.split(/:(.*)/s);
+      if (kind === 'onCommand') assert.ok(commands.has(arg), `${step.id}: ${e} is not a contributed command`);
+      else if (kind === 'onContext') assert.ok(src.includes(`'${arg}'`), `${step.id}: the extension never sets the context key ${arg}`);
+      else assert.fail(`${step.id}: ${e} — onView completes when the view opens, not when the step's action is done`);
+    }
+  }
+  const network = steps.find((s) => s.id === 'editNetwork')!;
+  assert.deepEqual(network.completionEvents, ['onContext:vmContext.networkEdited']);
+});

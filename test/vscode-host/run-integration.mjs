@@ -1,13 +1,14 @@
 // `npm run test:integration`: compiles test/integration/**/*.ts to out/test/integration/ and runs
 // the suite inside the extension host of a real VS Code (code-server + headless Chromium), on a
 // throw-away copy of examples/snooze-cluster, twice: once trusted, once in Restricted Mode
-// (untrusted/*.test.ts). Exits non-zero when a test fails and when VS Code cannot start.
+// (untrusted/*.test.ts); then a third time (fixtures/*.test.ts, trusted) on a folder holding a
+// copy of every fixture project of the suite (the example and test/fixtures/projects/*). Exits non-zero when a test fails and when VS Code cannot start.
 // Logs: test-output/integration/. Env: VMCTX_INTEGRATION_TIMEOUT (s, per session, default 300),
 // VMCTX_INTEGRATION_SESSIONS (trusted,untrusted).
 // One file (or a few) without editing the suite: `node test/vscode-host/run-integration.mjs settings`
 // (or VMCTX_INTEGRATION_FILES=settings,explorer) compiles only the test files whose path under
 // test/integration/ contains one of the words, and opens only the sessions those files run in.
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, appendFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, appendFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import * as esbuild from 'esbuild';
 import { chromium } from 'playwright-core';
@@ -61,11 +62,24 @@ async function compile(tests) {
   return entryPoints.length - 1;
 }
 
+/** A folder with a copy of every fixture project: the example and test/fixtures/projects/*. */
+function copyFixtureProjects() {
+  const { base, folder: example } = copyExample();
+  const folder = join(base, 'fixtures');
+  mkdirSync(folder);
+  cpSync(example, join(folder, 'snooze-cluster'), { recursive: true });
+  const projects = join(repoRoot, 'test/fixtures/projects');
+  for (const name of readdirSync(projects)) {
+    if (statSync(join(projects, name)).isDirectory()) cpSync(join(projects, name), join(folder, name), { recursive: true });
+  }
+  return { base, folder };
+}
+
 /** One VS Code window running the suite; resolves with the suite's results. */
 async function runSession(session) {
-  const trust = session === 'trusted';
+  const trust = session !== 'untrusted';
   const t0 = Date.now();
-  const { base, folder } = copyExample();
+  const { base, folder } = session === 'fixtures' ? copyFixtureProjects() : copyExample();
   if (!trust) {
     // Restricted Mode must ignore these (restrictedConfigurations); the suite checks it.
     mkdirSync(join(folder, '.vscode'), { recursive: true });
@@ -80,7 +94,7 @@ async function runSession(session) {
   let server;
   let browser;
   try {
-    server = await startCodeServer({ trust, logFile: serverLog, env: { VMCTX_TEST_RESULTS_DIR: logDir } });
+    server = await startCodeServer({ trust, logFile: serverLog, env: { VMCTX_TEST_RESULTS_DIR: logDir, VMCTX_TEST_SESSION: session } });
     browser = await chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_ARGS, headless: true });
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     page.on('console', (m) => appendFileSync(browserLog, `[${m.type()}] ${m.text()}\n`));
@@ -135,13 +149,15 @@ async function main() {
   if (installS > 2) console.log(`integration: code-server installed in ${installS.toFixed(0)} s`);
   let passed = 0;
   let failed = 0;
-  // VMCTX_INTEGRATION_SESSIONS=untrusted (or trusted) runs one session only, when iterating.
+  // VMCTX_INTEGRATION_SESSIONS=untrusted (or trusted, fixtures) runs one session only, when iterating.
   const untrustedDir = join(srcDir, 'untrusted');
-  const sessions = (process.env.VMCTX_INTEGRATION_SESSIONS ?? 'trusted,untrusted')
+  const fixturesDir = join(srcDir, 'fixtures');
+  const sessionOf = (f) => (f.startsWith(untrustedDir + '/') ? 'untrusted' : f.startsWith(fixturesDir + '/') ? 'fixtures' : 'trusted');
+  const sessions = (process.env.VMCTX_INTEGRATION_SESSIONS ?? 'trusted,untrusted,fixtures')
     .split(',')
     .filter(Boolean)
     // With a file filter, a session none of the picked files runs in is not opened.
-    .filter((s) => tests.some((f) => (s === 'untrusted') === f.startsWith(untrustedDir + '/')));
+    .filter((s) => tests.some((f) => sessionOf(f) === s));
   for (const session of sessions) {
     let r;
     try {

@@ -154,7 +154,7 @@ function vmNode(project: ContextProject, t: TemplateInfo, build: BuildStatus | u
     kind: 'vm',
     section: 'vms',
     label: name,
-    description: join(ip ?? 'no IP (no MAC)', overlay ? overlayWords[overlay.condition] : undefined, host && host.state !== 'absent' ? host.state : undefined, describeProblems(p)),
+    description: join(ip ?? (mac ? `no IP (MAC ${mac} is malformed)` : 'no IP (no MAC)'), overlay ? overlayWords[overlay.condition] : undefined, host && host.state !== 'absent' ? host.state : undefined, describeProblems(p)),
     tooltip: join(t.file, ip && mac ? `${ip} from MAC ${mac}` : undefined, overlay && overlay.condition !== 'missing' ? overlay.reason : undefined, describeProblems(p)),
     icon: p.errors ? 'error' : 'vm',
     tone: p.errors ? 'error' : p.warnings ? 'warning' : undefined,

@@ -41,7 +41,19 @@ export interface TemplateInfo {
   interfaces: TemplateInterface[];
 }
 
+// Documents are cached by text and never mutated, so one template's info is computed once per
+// text (the loader, overlays and the validator all ask). Infos are read-only for callers.
+const described = new WeakMap<XmlDocument, Map<string, TemplateInfo>>();
+
 export function describeTemplate(file: string, doc: XmlDocument): TemplateInfo {
+  let byFile = described.get(doc);
+  if (!byFile) described.set(doc, (byFile = new Map()));
+  let info = byFile.get(file);
+  if (!info) byFile.set(file, (info = describeUncached(file, doc)));
+  return info;
+}
+
+function describeUncached(file: string, doc: XmlDocument): TemplateInfo {
   const root = doc.root;
   const info: TemplateInfo = {
     file,

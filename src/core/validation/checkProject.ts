@@ -1,5 +1,5 @@
-// One entry point for "every diagnostic of the project" (vmctx check) and for one document
-// (the extension, as the user types).
+// One entry point for "every diagnostic of the project": `vmctx check` reads the disk, the
+// extension passes the open editors' unsaved texts as overlays and runs it in the background.
 import type { Diagnostic, FileDiagnostics } from '../common/diagnostic';
 import { compareDiagnostics, diagnostic, zeroRange } from '../common/diagnostic';
 import { errorMessage } from '../common/errors';
@@ -8,6 +8,11 @@ import type { Settings } from '../settings';
 import type { DomainSchemas } from './domain/domainSchema';
 import { fileValidators } from './validators';
 import { projectChecks } from './project/projectChecks';
+import { withNetworkText } from '../network/projectNetwork';
+import { isNetworkFile } from '../network/contextPaths';
+import { describeTemplate } from '../project/template';
+import { parseXml } from '../xml/parse';
+import { MAX_TEMPLATE_CHARS } from './domain/templateValidator';
 
 /** Reads a file's current text: an open editor's, else the disk's. Undefined if it is gone. */
 export type TextReader = (file: string) => Promise<string | undefined>;
@@ -35,22 +40,59 @@ export function validateDocument(project: ContextProject, file: string, text: st
   return out.sort(compareDiagnostics);
 }
 
-export async function checkProject(project: ContextProject, read: TextReader, settings: Settings, schemas: DomainSchemas): Promise<FileDiagnostics[]> {
+export interface CheckOptions {
+  /** Texts that win over the disk (open editors' unsaved texts), by absolute path. */
+  overlays?: ReadonlyMap<string, string>;
+  /** Aborted when a newer edit makes this run useless: checked between files. */
+  signal?: AbortSignal;
+  /** Awaited between files so a long check never blocks its event loop. */
+  pause?: () => Promise<void>;
+}
+
+/**
+ * The project as its overlays make it: common/network and the templates' model (names, MACs,
+ * ranges) follow the unsaved texts, so cross-file rules and fixes see what the editors show.
+ */
+export function withOverlays(project: ContextProject, overlays: ReadonlyMap<string, string> | undefined): ContextProject {
+  if (!overlays?.size) return project;
+  let out = project;
+  for (const [file, text] of overlays) if (isNetworkFile(project, file)) out = withNetworkText(out, text);
+  if (project.templates.some((t) => overlays.has(t.file))) {
+    out = {
+      ...out,
+      templates: project.templates.map((t) => {
+        const text = overlays.get(t.file);
+        if (text === undefined || text.length > MAX_TEMPLATE_CHARS) return t;
+        const info = describeTemplate(t.file, parseXml(text));
+        // A template being retyped stays in the project even while its root is not <domain>.
+        return info.isDomain ? info : t;
+      }),
+    };
+  }
+  return out;
+}
+
+export async function checkProject(project: ContextProject, read: TextReader, settings: Settings, schemas: DomainSchemas, options: CheckOptions = {}): Promise<FileDiagnostics[]> {
+  const { overlays, signal, pause } = options;
+  project = withOverlays(project, overlays);
   const byFile = new Map<string, Diagnostic[]>();
   const push = (file: string, ds: Diagnostic[]) => {
     if (ds.length) byFile.set(file, [...(byFile.get(file) ?? []), ...ds]);
   };
   for (const fd of projectChecks(project)) push(fd.file, fd.diagnostics);
   for (const file of checkedFiles(project)) {
-    let text: string | undefined;
+    signal?.throwIfAborted();
+    let text: string | undefined = overlays?.get(file);
     try {
-      text = await read(file);
+      if (text === undefined) text = await read(file);
     } catch (e) {
       push(file, [diagnostic('project-unreadable', 'error', `cannot read ${file}: ${errorMessage(e)}`, zeroRange, { source: 'vm-context' })]);
       continue;
     }
     if (text !== undefined) push(file, validateDocument(project, file, text, settings, schemas));
+    if (pause) await pause();
   }
+  signal?.throwIfAborted();
   return [...byFile.entries()]
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([file, diagnostics]) => ({ file, diagnostics: diagnostics.sort(compareDiagnostics) }));

@@ -1,12 +1,15 @@
-// One diagnostic collection for the project's files: open documents are validated on open,
-// on change (debounced) and on save, and cleared on close; "Check Project" fills in the rest.
+// One diagnostic collection for every file of every context project, open or not: each
+// project is checked as a whole at activation and after any change of its files (on disk, or
+// an editor's unsaved text), in the background by the core's scheduler, which cancels a run
+// when a newer change arrives. What it shows is what `vmctx check` prints for the same texts.
 import * as vscode from 'vscode';
-import type { Diagnostic as CoreDiagnostic, Fix } from '../../core/common/diagnostic';
-import { checkProject, checkedFiles, validateDocument, type TextReader } from '../../core/validation/checkProject';
-import { projectChecks } from '../../core/validation/project/projectChecks';
+import type { Diagnostic as CoreDiagnostic, FileDiagnostics, Fix } from '../../core/common/diagnostic';
+import type { TextReader } from '../../core/validation/checkProject';
+import { CHECK_DELAY_MS, ProjectCheckScheduler, TextCache } from '../../core/validation/checkScheduler';
+import { projectOf } from '../../core/project/discover';
+import { isInside } from '../../core/common/paths';
 import { decodeText } from '../../core/common/fileSystem';
 import { nodeFileSystem } from '../../core/io/nodeFileSystem';
-import type { ContextProject } from '../../core/project/project';
 import type { Logger } from '../../core/common/logger';
 import { errorMessage } from '../../core/common/errors';
 import { toDiagnostic } from '../convert';
@@ -14,16 +17,15 @@ import type { ProjectService } from '../project/projectService';
 import type { SettingsService } from '../settingsService';
 import type { DomainSchemas } from '../../core/validation/domain/domainSchema';
 import { DIAGNOSTIC_SOURCE } from '../constants';
-import { isInside } from '../../core/common/paths';
-import { KeyedDebounce } from '../keyedDebounce';
-
-const CHANGE_DEBOUNCE_MS = 250;
 
 export class DiagnosticsService implements vscode.Disposable {
   readonly collection = vscode.languages.createDiagnosticCollection(DIAGNOSTIC_SOURCE);
   /** The core diagnostics behind what is shown, per URI, for code actions to find their fixes. */
   private readonly shown = new Map<string, CoreDiagnostic[]>();
-  private readonly debounce = new KeyedDebounce(CHANGE_DEBOUNCE_MS);
+  /** The URIs each project's last check published, to clear those that have no problem now. */
+  private readonly published = new Map<string, Set<string>>();
+  private readonly diskTexts = new TextCache(async (file) => decodeText(await nodeFileSystem.readFile(file)));
+  private readonly scheduler: ProjectCheckScheduler;
   private readonly disposables: vscode.Disposable[] = [this.collection];
 
   constructor(
@@ -32,49 +34,73 @@ export class DiagnosticsService implements vscode.Disposable {
     private readonly schemas: DomainSchemas,
     private readonly log: Logger,
   ) {
-    this.disposables.push(
-      vscode.workspace.onDidOpenTextDocument((d) => this.validate(d)),
-      vscode.workspace.onDidChangeTextDocument((e) => this.schedule(e.document)),
-      vscode.workspace.onDidSaveTextDocument((d) => this.validate(d)),
-      vscode.workspace.onDidCloseTextDocument((d) => this.clear(d.uri)),
-      // A change elsewhere in the project (common/network, another template) re-checks open files.
-      projects.onDidChange((project) => {
-        this.validateOpenDocuments();
-        if (project) void this.refreshClosedFiles(project);
-      }),
-      settings.onDidChange(() => this.validateOpenDocuments()),
+    this.scheduler = new ProjectCheckScheduler(
+      {
+        project: (root) => projects.get(root),
+        overlays: (root) => openTexts(root),
+        read: this.diskTexts.read,
+        settings: (root) => settings.forResource(root),
+        schemas,
+      },
+      { publish: (root, results) => this.publish(root, results) },
+      { delayMs: CHECK_DELAY_MS, onError: (root, e) => log.error(`checking the project ${root} failed: ${errorMessage(e)}`) },
     );
-    this.validateOpenDocuments();
+    this.disposables.push(
+      { dispose: () => this.scheduler.dispose() },
+      vscode.workspace.onDidChangeTextDocument((e) => {
+        if (e.contentChanges.length) void this.requestFor(e.document.uri);
+      }),
+      // Closing an editor with unsaved changes drops its text: back to the disk's.
+      vscode.workspace.onDidCloseTextDocument((d) => void this.requestFor(d.uri)),
+      // A saved text is no longer an overlay: read it again now rather than wait for the watcher.
+      vscode.workspace.onDidSaveTextDocument((d) => {
+        this.diskTexts.invalidate(d.uri.fsPath);
+        void this.requestFor(d.uri);
+      }),
+      projects.onDidChangeFile((uri) => this.diskTexts.invalidate(uri.fsPath)),
+      projects.onDidChange((project) => (project ? this.scheduler.request(project.root) : void this.requestAll())),
+      settings.onDidChange(() => void this.requestAll()),
+    );
+    void this.requestAll();
   }
 
-  validateOpenDocuments(): void {
-    for (const d of vscode.workspace.textDocuments) void this.validate(d);
+  /** Resolves once no project check is waiting or running (for tests and commands). */
+  idle(): Promise<void> {
+    return this.scheduler.idle();
   }
 
-  /**
-   * Files that are not open but show problems (from Check Project) are re-checked from disk
-   * when their project changes, so a file repaired outside the editor loses its stale errors.
-   */
-  private async refreshClosedFiles(project: ContextProject): Promise<void> {
-    const open = new Set(vscode.workspace.textDocuments.map((d) => d.uri.toString()));
-    const checked = new Set(checkedFiles(project));
-    const projectLevelByFile = new Map(projectChecks(project).map((f) => [f.file, f.diagnostics]));
-    for (const key of [...this.shown.keys()]) {
-      if (open.has(key)) continue;
-      const uri = vscode.Uri.parse(key);
-      if (uri.scheme !== 'file' || !isInside(project.root, uri.fsPath)) continue;
-      try {
-        const diagnostics = [...(projectLevelByFile.get(uri.fsPath) ?? [])];
-        if (checked.has(uri.fsPath)) {
-          diagnostics.push(...validateDocument(project, uri.fsPath, decodeText(await nodeFileSystem.readFile(uri.fsPath)), this.settings.forResource(uri), this.schemas));
-        }
-        if (open.has(key) || !this.shown.has(key)) continue; // opened or cleared meanwhile
-        if (diagnostics.length) this.set(uri, diagnostics);
-        else this.clear(uri);
-      } catch {
-        this.clear(uri); // deleted or unreadable: its old problems no longer apply
-      }
+  private async requestFor(uri: vscode.Uri): Promise<void> {
+    if (uri.scheme !== 'file') return;
+    const root = projectOf(await this.projects.projectRoots(), uri.fsPath);
+    if (root) this.scheduler.request(root);
+  }
+
+  /** Every project again; projects that left the workspace lose their problems. */
+  private async requestAll(): Promise<void> {
+    const roots = await this.projects.projectRoots();
+    for (const root of [...this.published.keys()]) {
+      if (roots.includes(root)) continue;
+      this.scheduler.forget(root);
+      this.publish(root, []);
+      this.published.delete(root);
     }
+    for (const root of roots) this.scheduler.request(root);
+  }
+
+  private publish(root: string, results: FileDiagnostics[]): void {
+    const now = new Set<string>();
+    for (const r of results) {
+      const uri = vscode.Uri.file(r.file);
+      const key = uri.toString();
+      now.add(key);
+      // What VS Code shows is set only when it changed: each set() makes VS Code (and the
+      // explorer) redraw. The fixes (not shown; "Move N VMs" edits every template) always follow.
+      const before = this.shown.get(key);
+      if (before && visible(before) === visible(r.diagnostics)) this.shown.set(key, r.diagnostics);
+      else this.set(uri, r.diagnostics);
+    }
+    for (const key of this.published.get(root) ?? []) if (!now.has(key)) this.clear(vscode.Uri.parse(key));
+    this.published.set(root, now);
   }
 
   /** The core diagnostic (with its fixes) behind a diagnostic shown in `uri`. */
@@ -93,50 +119,26 @@ export class DiagnosticsService implements vscode.Disposable {
 
   /** A file's text as the user sees it: an open editor's (unsaved) text, else the disk's. */
   readonly readText: TextReader = async (file) => {
-    const doc = vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'file' && d.uri.fsPath === file);
+    // Only unsaved texts: a saved document is the disk's, and its loaded copy may lag behind it.
+    const doc = vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'file' && d.isDirty && d.uri.fsPath === file);
     return doc ? doc.getText() : decodeText(await nodeFileSystem.readFile(file));
   };
 
-  /** Checks every file of every project (open documents with their unsaved text). */
+  /** Checks every file of every project now (Check Project), re-reading the disk. */
   async checkAll(): Promise<{ files: number; errors: number; warnings: number }> {
     let files = 0;
     let errors = 0;
     let warnings = 0;
+    this.diskTexts.clear();
     for (const root of await this.projects.projectRoots()) {
-      const project = await this.projects.reload(root);
-      const results = await checkProject(project, this.readText, this.settings.forResource(project.root), this.schemas);
-      // checkProject lists only files with problems: clear this project's files that have none now.
-      const reported = new Set(results.map((r) => vscode.Uri.file(r.file).toString()));
-      for (const key of [...this.shown.keys()]) {
-        const uri = vscode.Uri.parse(key);
-        if (!reported.has(key) && uri.scheme === 'file' && isInside(root, uri.fsPath)) this.clear(uri);
-      }
-      for (const r of results) {
-        this.set(vscode.Uri.file(r.file), r.diagnostics);
+      await this.projects.reload(root);
+      for (const r of await this.scheduler.checkNow(root)) {
         files++;
         errors += r.diagnostics.filter((d) => d.severity === 'error').length;
         warnings += r.diagnostics.filter((d) => d.severity === 'warning').length;
       }
     }
     return { files, errors, warnings };
-  }
-
-  private schedule(doc: vscode.TextDocument): void {
-    this.debounce.schedule(doc.uri.toString(), () => void this.validate(doc));
-  }
-
-  private async validate(doc: vscode.TextDocument): Promise<void> {
-    if (doc.uri.scheme !== 'file' || doc.isClosed) return;
-    try {
-      const project = await this.projects.projectFor(doc.uri);
-      if (!project) return;
-      const version = doc.version;
-      const diagnostics = [...projectLevel(project, doc.uri.fsPath), ...validateDocument(project, doc.uri.fsPath, doc.getText(), this.settings.forResource(doc.uri), this.schemas)];
-      if (doc.isClosed || doc.version !== version) return; // a newer run will follow
-      this.set(doc.uri, diagnostics);
-    } catch (e) {
-      this.log.error(`checking ${doc.uri.fsPath} failed: ${errorMessage(e)}`);
-    }
   }
 
   private set(uri: vscode.Uri, diagnostics: CoreDiagnostic[]): void {
@@ -150,12 +152,23 @@ export class DiagnosticsService implements vscode.Disposable {
   }
 
   dispose(): void {
-    this.debounce.dispose();
     for (const d of this.disposables) d.dispose();
   }
 }
 
-/** Problems the project loader found in this file (e.g. the manifest's). */
-function projectLevel(project: ContextProject, file: string): CoreDiagnostic[] {
-  return project.diagnostics.filter((p) => p.file === file).map((p) => p.diagnostic);
+/** What a diagnostic shows (its fixes left out), to compare two checks' results. */
+function visible(ds: CoreDiagnostic[]): string {
+  return JSON.stringify(ds, (k, v) => (k === 'fixes' ? undefined : v));
+}
+
+/**
+ * The unsaved texts of editors inside a project: what the user sees wins over the disk. Saved
+ * documents are the disk's text (and a loaded copy may lag behind a change on disk).
+ */
+function openTexts(root: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const d of vscode.workspace.textDocuments) {
+    if (d.uri.scheme === 'file' && d.isDirty && !d.isClosed && isInside(root, d.uri.fsPath)) out.set(d.uri.fsPath, d.getText());
+  }
+  return out;
 }

@@ -5,6 +5,7 @@ import { registerNetworkHover } from './networkHoverProvider';
 import { registerNetworkLanguages } from './languages';
 import { registerSubnetStatusBar } from './statusBar';
 import { registerUnsavedNetwork } from './unsavedNetwork';
+import { registerNetworkEditedContext } from './networkEdited';
 
 export function registerNetworkFiles(services: Services): void {
   registerNetworkLanguages(services);
@@ -12,4 +13,5 @@ export function registerNetworkFiles(services: Services): void {
   registerNetworkHover(services);
   registerSubnetStatusBar(services);
   registerUnsavedNetwork(services);
+  registerNetworkEditedContext(services);
 }

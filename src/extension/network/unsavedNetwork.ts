@@ -13,7 +13,8 @@ export function registerUnsavedNetwork(services: Services): void {
   const push = async (doc: vscode.TextDocument, closed: boolean) => {
     const found = await networkDocumentOf(services.projects, doc);
     if (found?.kind !== 'network') return;
-    services.projects.setNetworkText(found.project.root, closed ? undefined : doc.getText());
+    // Saved or reverted: the disk's text again, so a later change on disk is not hidden by it.
+    services.projects.setNetworkText(found.project.root, closed || !doc.isDirty ? undefined : doc.getText());
   };
   const schedule = (doc: vscode.TextDocument) =>
     debounce.schedule(doc.uri.toString(), () => {
@@ -23,6 +24,7 @@ export function registerUnsavedNetwork(services: Services): void {
     vscode.workspace.onDidChangeTextDocument((e) => {
       if (e.contentChanges.length) schedule(e.document);
     }),
+    vscode.workspace.onDidSaveTextDocument((doc) => void push(doc, false).catch(() => undefined)),
     vscode.workspace.onDidCloseTextDocument((doc) => {
       debounce.cancel(doc.uri.toString());
       void push(doc, true).catch(() => undefined);

@@ -23,7 +23,10 @@ export class ProjectService implements vscode.Disposable {
   private readonly emitter = new vscode.EventEmitter<ContextProject | undefined>();
   /** Fires with the reloaded project, or undefined when the set of projects changed. */
   readonly onDidChange = this.emitter.event;
-  private readonly disposables: vscode.Disposable[] = [this.emitter];
+  private readonly fileEmitter = new vscode.EventEmitter<vscode.Uri>();
+  /** Fires for every file the watcher sees created, changed or deleted (before the reload). */
+  readonly onDidChangeFile = this.fileEmitter.event;
+  private readonly disposables: vscode.Disposable[] = [this.emitter, this.fileEmitter];
   private discovery: Promise<void>;
 
   constructor(private readonly log: Logger) {
@@ -119,6 +122,7 @@ export class ProjectService implements vscode.Disposable {
 
   private onFileEvent(uri: vscode.Uri, structural: boolean): void {
     if (uri.scheme !== 'file') return;
+    this.fileEmitter.fire(uri);
     const file = uri.fsPath;
     const root = projectOf(this.roots, file);
     if (!root) {

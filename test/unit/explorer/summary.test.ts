@@ -55,3 +55,14 @@ test('build state: iso not built, overlays missing, base image missing', async (
   const base = find(tree, `${exampleProject}#baseImage`)!;
   if (!p.baseImage?.exists) assert.equal(base.description, 'missing');
 });
+
+test('a VM whose MAC is malformed says so, not "no MAC"', async () => {
+  const loaded = await loadProject(nodeFileSystem, exampleProject);
+  const [first, ...rest] = loaded.templates;
+  const iface = first.interfaces[0];
+  const broken = { ...first, interfaces: [{ ...iface, mac: { ...iface.mac!, value: '00:16:c0:a8:7a' } }] };
+  const vm = summarizeProject({ ...loaded, templates: [broken, ...rest] }, undefined).children![1].children![0];
+  assert.equal(vm.description, 'no IP (MAC 00:16:c0:a8:7a is malformed)');
+  const noMac = summarizeProject({ ...loaded, templates: [{ ...first, interfaces: [] }, ...rest] }, undefined).children![1].children![0];
+  assert.equal(noMac.description, 'no IP (no MAC)');
+});

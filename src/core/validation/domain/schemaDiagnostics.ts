@@ -10,6 +10,10 @@ import type { DomainSchemas } from './domainSchema';
 export const MAX_SCHEMA_CHECK_CHARS = 512 * 1024;
 const MAX_ERRORS = 200;
 
+// A whole-project check re-runs on every edit of any file; a template's schema diagnostics
+// depend only on its (cached, immutable) document and the compiled schema, so keep them.
+const memo = new WeakMap<XmlDocument, WeakMap<object, Diagnostic[]>>();
+
 export function schemaDiagnostics(doc: XmlDocument, settings: Settings, schemas: DomainSchemas): Diagnostic[] {
   if (doc.error || !doc.root) return [];
   if (doc.text.length > MAX_SCHEMA_CHECK_CHARS) {
@@ -20,5 +24,10 @@ export function schemaDiagnostics(doc: XmlDocument, settings: Settings, schemas:
   }
   const schema = schemas.load(settings);
   if (!schema) return [diagnostic('libvirt-schema-skipped', 'information', 'not checked against a schema: no usable domain schema (see the log)', zeroRange, { source: 'vm-context' })];
-  return validateDocument(schema.schema, doc, { code: 'libvirt-schema', source: schema.source, maxErrors: MAX_ERRORS });
+  let bySchema = memo.get(doc);
+  if (!bySchema) memo.set(doc, (bySchema = new WeakMap()));
+  let out = bySchema.get(schema.schema);
+  if (!out) bySchema.set(schema.schema, (out = validateDocument(schema.schema, doc, { code: 'libvirt-schema', source: schema.source, maxErrors: MAX_ERRORS })));
+  // Callers sort and extend the list they get: give each its own copy.
+  return [...out];
 }

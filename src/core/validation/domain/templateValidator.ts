@@ -6,7 +6,7 @@ import { parseXml, wellFormednessDiagnostics } from '../../xml/parse';
 import type { FileValidator } from '../validator';
 import { schemaDiagnostics } from './schemaDiagnostics';
 import type { DomainRule } from './rules/ruleInput';
-import { cdromBusRule, targetDuplicateRule } from './rules/diskRules';
+import { cdromBusRule, ideOnQ35Rule, targetDuplicateRule } from './rules/diskRules';
 import { macIpRule, macMulticastRule } from './rules/macRules';
 import { duplicateRule } from './rules/duplicateRules';
 import { bridgeMismatchRule, contextIsoPathRule, diskNotOverlayRule } from './rules/layoutRules';
@@ -17,6 +17,7 @@ export const MAX_TEMPLATE_CHARS = 2 * 1024 * 1024;
 
 export const domainRules: DomainRule[] = [
   cdromBusRule,
+  ideOnQ35Rule,
   targetDuplicateRule,
   macMulticastRule,
   macIpRule,

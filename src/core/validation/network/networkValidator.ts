@@ -53,13 +53,15 @@ export function networkDiagnostics(text: string, file = 'common/network'): Diagn
     const schema = networkSchema.keys[a.key];
     if (!schema) {
       const guess = closestMatch(a.key, knownKeys);
-      report(
-        'network-unknown-key',
-        'warning',
-        `unknown key ${a.key}: post-install reads ${knownKeys.join(', ')}${guess ? ` — did you mean ${guess}?` : ''}`,
-        keyRange,
-        guess ? { fixes: [{ title: `Change to ${guess}`, edits: [{ range: keyRange, newText: guess }], preferred: true }] } : {},
-      );
+      // Renaming to a key the file already sets would only trade this warning for a duplicate.
+      const taken = guess ? parsed.assignments.find((b) => b.key === guess) : undefined;
+      const fixes = !guess
+        ? []
+        : taken
+          ? [{ title: `Remove this ${a.key} line`, edits: [{ range: removeLine(lines, a), newText: '' }] }]
+          : [{ title: `Change to ${guess}`, edits: [{ range: keyRange, newText: guess }], preferred: true }];
+      const hint = !guess ? '' : taken ? ` — did you mean ${guess}? (it is set on line ${lines.positionAt(taken.keyStart).line + 1})` : ` — did you mean ${guess}?`;
+      report('network-unknown-key', 'warning', `unknown key ${a.key}: post-install reads ${knownKeys.join(', ')}${hint}`, keyRange, fixes.length ? { fixes } : {});
       continue;
     }
     const earlier = first.get(a.key);

@@ -9,6 +9,11 @@ export function isPcMachine(machine: string | undefined): boolean {
   return machine === 'pc' || machine.startsWith('pc-i440fx') || (machine.startsWith('pc-') && !machine.startsWith('pc-q35'));
 }
 
+/** q35 machines (`q35`, `pc-q35-*`) have an AHCI (SATA) controller and no IDE. */
+export function isQ35Machine(machine: string | undefined): boolean {
+  return machine === 'q35' || !!machine?.startsWith('pc-q35');
+}
+
 const BUS_PREFIX: Record<string, string> = { sata: 'sd', scsi: 'sd', usb: 'sd', ide: 'hd', virtio: 'vd' };
 
 /** The first free target name with a prefix (sda, sdb, ...), given the names in use. */
@@ -22,7 +27,7 @@ export function nextFreeTarget(prefix: string, used: Set<string>): string {
 
 function busFix(disk: TemplateDisk, bus: string, used: Set<string>, preferred: boolean): Fix {
   const edits: TextEdit[] = [{ range: disk.bus!.range, newText: bus }];
-  let title = `Put the CD-ROM on bus '${bus}'`;
+  let title = `Put the ${disk.device === 'cdrom' ? 'CD-ROM' : 'disk'} on bus '${bus}'`;
   const dev = disk.targetDev;
   if (dev && !dev.value.startsWith(BUS_PREFIX[bus])) {
     const name = nextFreeTarget(BUS_PREFIX[bus], used);
@@ -44,11 +49,29 @@ export function cdromBusRule({ info }: DomainRuleInput): Diagnostic[] {
         'error',
         `a CD-ROM cannot be on bus 'virtio': QEMU has no removable virtio disk, so the context ISO cannot be attached or ejected; use ${pc ? "'ide' (machine 'pc')" : "'sata' (machine q35)"}`,
         d.bus.range,
-        { source: SOURCE, fixes: [busFix(d, pc ? 'ide' : 'sata', used, true), busFix(d, pc ? 'sata' : 'ide', used, false)] },
+        // q35 has no IDE: offering it there would trade this error for domain-disk-bus-ide.
+        { source: SOURCE, fixes: pc ? [busFix(d, 'ide', used, true), busFix(d, 'sata', used, false)] : [busFix(d, 'sata', used, true)] },
       ),
     );
   }
   return out;
+}
+
+/** A disk on bus 'ide' of a q35 machine: libvirt refuses it (q35 has no IDE controller). */
+export function ideOnQ35Rule({ info }: DomainRuleInput): Diagnostic[] {
+  if (!isQ35Machine(info.machine)) return [];
+  const used = new Set(info.disks.map((d) => d.targetDev?.value).filter((v): v is string => !!v));
+  return info.disks
+    .filter((d) => d.bus?.value === 'ide')
+    .map((d) =>
+      diagnostic(
+        'domain-disk-bus-ide',
+        'error',
+        `the q35 machine ('${info.machine}') has no IDE controller: libvirt refuses a ${d.device === 'cdrom' ? 'CD-ROM' : 'disk'} on bus 'ide'; use 'sata'`,
+        d.bus!.range,
+        { source: SOURCE, fixes: [busFix(d, 'sata', used, true)] },
+      ),
+    );
 }
 
 export function targetDuplicateRule({ file, info }: DomainRuleInput): Diagnostic[] {

@@ -18,6 +18,7 @@ import {
   usedIps,
   type KnownNetwork,
 } from './macAddressing';
+import { moveIntoNetworkFix } from '../../../fleet/moveIntoNetwork';
 
 export function macMulticastRule({ info }: DomainRuleInput): Diagnostic[] {
   const out: Diagnostic[] = [];
@@ -41,10 +42,21 @@ export function currentTemplates(project: ContextProject, info: TemplateInfo): T
   return [...project.templates.filter((t) => t.file !== info.file), info];
 }
 
+const usedByProject = new WeakMap<ContextProject, Set<number>>();
+
+/** The addresses the project's MACs encode, with `info` as the current state of its template. */
+function usedIpsWith(project: ContextProject, info: TemplateInfo): Set<number> {
+  // The whole-project check passes the project's own info (same text, same object): reuse one set.
+  if (!project.templates.includes(info)) return usedIps(currentTemplates(project, info));
+  let used = usedByProject.get(project);
+  if (!used) usedByProject.set(project, (used = usedIps(project.templates)));
+  return used;
+}
+
 /** Quick fix: give this interface the next free address of the network, as its MAC. */
 export function nextFreeIpFix(project: ContextProject, info: TemplateInfo, iface: TemplateInterface, n: KnownNetwork): Fix | undefined {
   if (!iface.mac) return undefined;
-  const used = usedIps(currentTemplates(project, info));
+  const used = usedIpsWith(project, info);
   const current = ipFromMac(iface.mac.value);
   const ip = nextFreeIp(n, used, current);
   if (ip === undefined) return undefined;
@@ -66,13 +78,16 @@ export function macIpRule({ project, info }: DomainRuleInput): Diagnostic[] {
       return fix ? [fix] : [];
     };
     if (!inSubnet(ip, n.network, n.netmask)) {
+      // Every VM left outside (the network changed) moves in with one edit; computed once per project.
+      const all = moveIntoNetworkFix(project.templates.includes(info) ? project : { ...project, templates: currentTemplates(project, info) });
+      const one = fixes().map((f) => ({ ...f, preferred: !all }));
       out.push(
         diagnostic(
           'domain-mac-ip-outside-network',
           'error',
           `MAC ${i.mac.value} gives the guest ${formatIPv4(ip)}, outside the network ${describeNetwork(n)} of ${project.flavor === 'nocloud' ? 'vmcontext.json "network"' : 'context/common/network'}`,
           i.mac.range,
-          { source: SOURCE, fixes: fixes() },
+          { source: SOURCE, fixes: all ? [all, ...one] : one },
         ),
       );
       continue;
