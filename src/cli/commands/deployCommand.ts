@@ -13,13 +13,14 @@ import { describeStep, formatPlan } from '../../core/deploy/formatDeployPlan';
 import { loadDeployInputs } from '../../core/io/deployFiles';
 import { applyHostPlan, execaVirsh, probeHost, type VirshRunner } from '../../core/io/virsh';
 import { defaultSettings } from '../../core/settings';
+import { checkFirst } from './buildCommand';
 
 export const deployCommand: CliCommand = {
   name: 'deploy',
   summary: 'put the built VMs on libvirt hosts: files, virsh define, optionally start',
-  help: `Usage: vmctx deploy [DIR] [--connect URI]... [--start] [--dry-run] [--replace-overlays] [--virsh PATH]
+  help: `Usage: vmctx deploy [DIR] [--connect URI]... [--start] [--dry-run] [--replace-overlays] [--virsh PATH] [--allow-errors]
 
-Deploys the built project in DIR (default: the current folder; run \`vmctx build\` first) to
+Checks the project first (as \`vmctx check\`) and refuses one with errors, even for --dry-run. Deploys the built project in DIR (default: the current folder; run \`vmctx build\` first) to
 the libvirt hosts of vmcontext.json ("hosts"), or to the hosts given with --connect. For each
 VM: its overlay, the base image and context.iso go where the template's paths say (a copy on
 this machine for a local URI such as qemu:///system, \`virsh vol-upload\` into the host's
@@ -35,9 +36,11 @@ Options:
   --replace-overlays    replace overlays that differ from the build (their VM's disk!);
                         never those of running VMs
   --virsh PATH          the virsh program (default: virsh)
+  --allow-errors        deploy even though the check finds errors (says so)
   -h, --help            show this help
 
-Exit status: 0 when deployed (or the plan is printed), 1 on errors, 2 on bad usage.
+Exit status: 0 when deployed (or the plan is printed), 1 when the project has errors or the
+deploy fails, 2 on bad usage.
 `,
   async run(argv, io) {
     const { values, positionals } = parseCommandArgs(argv, {
@@ -46,6 +49,7 @@ Exit status: 0 when deployed (or the plan is printed), 1 on errors, 2 on bad usa
       'dry-run': { type: 'boolean' },
       'replace-overlays': { type: 'boolean' },
       virsh: { type: 'string' },
+      'allow-errors': { type: 'boolean' },
     });
     if (positionals.length > 1) throw new UsageError(`expected at most one project folder, got ${positionals.length}`);
     const dir = path.resolve(io.cwd, positionals[0] ?? '.');
@@ -53,6 +57,7 @@ Exit status: 0 when deployed (or the plan is printed), 1 on errors, 2 on bad usa
       throw new UserError(`${dir} is not a context project: it has neither vmcontext.json nor a context/ folder`, 'Run vmctx deploy in the project folder.');
     }
     const project = await loadProject(nodeFileSystem, dir);
+    if (!(await checkFirst(project, 'deploy', !!values['allow-errors'], io))) return EXIT_FAILED;
     const manifestHosts = project.manifest.hosts ?? [];
     const hosts: ManifestHost[] = values.connect?.length
       ? values.connect.map((uri) => manifestHosts.find((h) => h.uri === uri) ?? { uri })

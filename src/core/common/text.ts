@@ -64,3 +64,8 @@ export function splitLines(text: string): string[] {
 export function stripBom(text: string): string {
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
+
+/** "1 error", "2 errors": a count with its noun in the right number (regular plurals). */
+export function countOf(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
