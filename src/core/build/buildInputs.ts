@@ -46,6 +46,8 @@ export function buildInputsFromProject(project: ContextProject): BuildInputs {
     // The template's own qcow2 disk says where the overlay lives on the hosts.
     const disk = t.disks.find((d) => d.device === 'disk' && d.source?.value.startsWith('/') && d.source.value.endsWith('.qcow2'));
     const path = overlayPath(project, vm);
+    // A name with '/' would put the overlay elsewhere; domain-name-invalid reports it.
+    if (dirname(path) !== project.output.overlaysDir) continue;
     overlays.push({
       vm,
       path,

@@ -65,14 +65,14 @@ export async function checkBeforeBuild(project: ContextProject, read: TextReader
   const errorsOnly = results.map((r) => ({ file: r.file, diagnostics: r.diagnostics.filter((d) => d.severity === 'error') }));
   const errorLines = formatText(toJsonDiagnostics(errorsOnly, project.root)).split('\n').filter(Boolean);
   const name = path.basename(project.root);
-  const warnings = summary.warnings ? ` (${countOf(summary.warnings, 'warning')}: vmctx check lists them)` : '';
+  const warnings = summary.warnings ? `; ${countOf(summary.warnings, 'warning')} (vmctx check lists them)` : '';
   let headline: string;
   let proceed = true;
   if (summary.errors === 0) headline = `checked ${name}: ${summary.warnings ? countOf(summary.warnings, 'warning') : 'no errors'}`;
-  else if (options.allowErrors) headline = `${options.action === 'build' ? 'building' : 'deploying'} ${name} despite ${countOf(summary.errors, 'error')} (${options.override})${warnings}`;
+  else if (options.allowErrors) headline = `${options.action === 'build' ? 'building' : 'deploying'} ${name} despite ${countOf(summary.errors, 'error')}, as ${options.override} asks${warnings}`;
   else {
     proceed = false;
-    headline = `refused to ${options.action} ${name}: it has ${countOf(summary.errors, 'error')}${warnings}; fix them, or use ${options.override} to ${options.action} anyway`;
+    headline = `refused to ${options.action} ${name}: it has ${countOf(summary.errors, 'error')} (fix them, or use ${options.override} to ${options.action} anyway)${warnings}`;
   }
   return { results, summary, proceed, headline, errorLines };
 }

@@ -11,11 +11,13 @@ import { macIpRule, macMulticastRule } from './rules/macRules';
 import { duplicateRule } from './rules/duplicateRules';
 import { bridgeMismatchRule, contextIsoPathRule, diskNotOverlayRule } from './rules/layoutRules';
 import { legacyFormsRule } from './rules/legacyForms';
+import { domainNameRule } from './rules/nameRules';
 
 /** Bigger texts are not parsed at all (the loader's limit, in characters for an editor's text). */
 export const MAX_TEMPLATE_CHARS = MAX_TEMPLATE_BYTES;
 
 export const domainRules: DomainRule[] = [
+  domainNameRule,
   cdromBusRule,
   targetDuplicateRule,
   macMulticastRule,
