@@ -19,6 +19,8 @@ export interface Settings {
   build: {
     isoBackend: IsoBackend;
     overlayBackend: OverlayBackend;
+    /** Build and deploy even when the project check finds errors (default false: refuse). */
+    allowErrors: boolean;
   };
   defaults: {
     bridge: string;
@@ -31,6 +33,6 @@ export const DEFAULT_LIBVIRT_SCHEMA_DIR = '/usr/share/libvirt/schemas';
 export const defaultSettings: Settings = {
   libvirt: {},
   tools: { genisoimage: 'genisoimage', xorriso: 'xorriso', mkisofs: 'mkisofs', qemuImg: 'qemu-img', virsh: 'virsh' },
-  build: { isoBackend: 'auto', overlayBackend: 'auto' },
+  build: { isoBackend: 'auto', overlayBackend: 'auto', allowErrors: false },
   defaults: { bridge: 'virbr0', isoLabel: 'CONTEXT' },
 };

@@ -17,6 +17,7 @@ import { imageDate, scanContext, type ContextScan } from '../io/contextScan';
 import { inspectOverlay, probeBaseImage, writeOverlayFile } from '../io/overlayFile';
 import { runTool } from '../io/runTool';
 import { writeIsoFromFolder } from '../io/isoFile';
+import { countOf } from '../common/text';
 
 interface PlanContext {
   state: BuildState;
@@ -157,7 +158,7 @@ async function runStep(step: BuildStep, plan: BuildPlan, options: BuildOptions):
       label: step.label, env: options.env, signal: options.signal, scan: contexts.get(plan)?.scan,
       onProgress: (w, total) => progress('writing', w / total),
     });
-    return outcome(true, `${step.reason}; ${r.files} files, ${r.bytes} bytes`);
+    return outcome(true, `${step.reason}; ${countOf(r.files, 'file')}, ${r.bytes} bytes`);
   }
   if (step.kind === 'overlay' && step.backend === 'embedded') {
     await writeOverlayFile(step.output, step.spec);

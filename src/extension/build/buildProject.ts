@@ -8,6 +8,7 @@ import type { BuildProgress, BuildResult } from '../../core/build/buildPlan';
 import { buildReportLines } from '../../core/build/buildReport';
 import type { ContextProject } from '../../core/project/project';
 import type { Services } from '../services';
+import { checkBeforeAction, reportCheck } from './checkBeforeAction';
 
 export type BuildScope = 'all' | 'iso' | 'overlays';
 
@@ -41,8 +42,14 @@ export async function buildProject(
   return result;
 }
 
-/** Builds with a cancellable progress notification and tells the user how it went. */
-export async function runProjectBuild(services: Services, project: ContextProject, scope: BuildScope, force = false): Promise<BuildResult> {
+/**
+ * Checks the project, then (unless it has errors and they are not allowed) builds with a
+ * cancellable progress notification and tells the user how it went. Undefined when refused.
+ */
+export async function runProjectBuild(services: Services, project: ContextProject, scope: BuildScope, force = false): Promise<BuildResult | undefined> {
+  const pre = await checkBeforeAction(services, project, 'build');
+  void reportCheck(pre);
+  if (!pre.proceed) return undefined;
   const name = path.basename(project.root);
   const shown = (p: string) => displayPath(project.root, p);
   const result = await vscode.window.withProgress(

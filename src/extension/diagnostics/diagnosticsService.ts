@@ -2,7 +2,8 @@
 // on change (debounced) and on save, and cleared on close; "Check Project" fills in the rest.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { Diagnostic as CoreDiagnostic, Fix } from '../../core/common/diagnostic';
+import type { Diagnostic as CoreDiagnostic, FileDiagnostics, Fix } from '../../core/common/diagnostic';
+import { isInside } from '../../core/common/paths';
 import { checkProject, checkedFiles, validateDocument, type TextReader } from '../../core/validation/checkProject';
 import { projectChecks } from '../../core/validation/project/projectChecks';
 import { decodeText } from '../../core/common/fileSystem';
@@ -103,21 +104,25 @@ export class DiagnosticsService implements vscode.Disposable {
     for (const root of await this.projects.projectRoots()) {
       const project = await this.projects.reload(root);
       const results = await checkProject(project, this.readText, this.settings.current);
-      // checkProject lists only files with problems: clear this project's files that have none now.
-      const reported = new Set(results.map((r) => vscode.Uri.file(r.file).toString()));
-      for (const key of [...this.shown.keys()]) {
-        const uri = vscode.Uri.parse(key);
-        const rel = path.relative(root, uri.fsPath);
-        if (!reported.has(key) && uri.scheme === 'file' && !rel.startsWith('..') && !path.isAbsolute(rel)) this.clear(uri);
-      }
+      this.publish(root, results);
       for (const r of results) {
-        this.set(vscode.Uri.file(r.file), r.diagnostics);
         files++;
         errors += r.diagnostics.filter((d) => d.severity === 'error').length;
         warnings += r.diagnostics.filter((d) => d.severity === 'warning').length;
       }
     }
     return { files, errors, warnings };
+  }
+
+  /** Shows a whole-project check (checkProject's results) for the project at `root`. */
+  publish(root: string, results: FileDiagnostics[]): void {
+    // checkProject lists only files with problems: clear this project's files that have none now.
+    const reported = new Set(results.map((r) => vscode.Uri.file(r.file).toString()));
+    for (const key of [...this.shown.keys()]) {
+      const uri = vscode.Uri.parse(key);
+      if (!reported.has(key) && uri.scheme === 'file' && isInside(root, uri.fsPath)) this.clear(uri);
+    }
+    for (const r of results) this.set(vscode.Uri.file(r.file), r.diagnostics);
   }
 
   private schedule(doc: vscode.TextDocument): void {
@@ -163,7 +168,7 @@ export class DiagnosticsService implements vscode.Disposable {
   }
 }
 
-/** Problems the project loader found in this file (e.g. the manifest's). */
+/** Project-level problems of this file: the loader's (e.g. the manifest's) and the guest files' bytes and modes. */
 function projectLevel(project: ContextProject, file: string): CoreDiagnostic[] {
-  return project.diagnostics.filter((p) => p.file === file).map((p) => p.diagnostic);
+  return projectChecks(project).find((f) => f.file === file)?.diagnostics ?? [];
 }

@@ -2,7 +2,9 @@
 import * as vscode from 'vscode';
 import type { Services } from '../services';
 import { toWorkspaceEdit } from '../convert';
-import { DIAGNOSTIC_SOURCE } from '../constants';
+import { Commands, DIAGNOSTIC_SOURCE } from '../constants';
+import { registerCommand } from '../commands';
+import { hasUtf8Bom } from '../../core/common/utf8';
 
 export function registerQuickFixes(services: Services): void {
   const provider: vscode.CodeActionProvider = {
@@ -12,7 +14,9 @@ export function registerQuickFixes(services: Services): void {
         if (d.source !== DIAGNOSTIC_SOURCE && !String(d.source ?? '').startsWith(DIAGNOSTIC_SOURCE)) continue;
         for (const fix of services.diagnostics.fixesFor(document.uri, d)) {
           const action = new vscode.CodeAction(fix.title, vscode.CodeActionKind.QuickFix);
-          action.edit = toWorkspaceEdit(document.uri.fsPath, fix.edits);
+          if (fix.edits.length || fix.lineEndings) action.edit = toWorkspaceEdit(document.uri.fsPath, fix.edits, fix.lineEndings);
+          // The editor hides a BOM from the text: the file itself is rewritten.
+          if (fix.removeBom) action.command = { command: Commands.removeBom, title: fix.title, arguments: [document.uri] };
           action.diagnostics = [d];
           action.isPreferred = fix.preferred;
           actions.push(action);
@@ -21,7 +25,22 @@ export function registerQuickFixes(services: Services): void {
       return actions;
     },
   };
+  registerCommand(services, Commands.removeBom, (arg: unknown) => removeBom(services, arg instanceof vscode.Uri ? arg : vscode.window.activeTextEditor?.document.uri));
   services.context.subscriptions.push(
     vscode.languages.registerCodeActionsProvider({ scheme: 'file' }, provider, { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] }),
   );
+}
+
+/** Rewrites the file without its UTF-8 byte-order mark (saving unsaved edits first). True when one was removed. */
+async function removeBom(services: Services, uri: vscode.Uri | undefined): Promise<boolean> {
+  if (!uri) return false;
+  const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+  if (doc?.isDirty && !(await doc.save())) return false;
+  const bytes = await vscode.workspace.fs.readFile(uri);
+  if (!hasUtf8Bom(bytes)) return false;
+  await vscode.workspace.fs.writeFile(uri, bytes.subarray(3));
+  services.log.info(`removed the byte-order mark of ${uri.fsPath}`);
+  const root = (await services.projects.projectFor(uri))?.root;
+  if (root) await services.projects.reload(root);
+  return true;
 }
