@@ -9,6 +9,7 @@ import { buildReportLines } from '../../core/build/buildReport';
 import type { ContextProject } from '../../core/project/project';
 import type { Services } from '../services';
 import { checkBeforeAction, reportCheck } from './checkBeforeAction';
+import { countOf } from '../../core/common/text';
 
 export type BuildScope = 'all' | 'iso' | 'overlays';
 
@@ -70,11 +71,11 @@ export async function runProjectBuild(services: Services, project: ContextProjec
       }).finally(() => sub.dispose());
     },
   );
-  void report(services, name, result, shown);
+  void report(services, name, result, shown, pre.summary.warnings);
   return result;
 }
 
-async function report(services: Services, name: string, result: BuildResult, shown: (p: string) => string): Promise<void> {
+async function report(services: Services, name: string, result: BuildResult, shown: (p: string) => string, warnings: number): Promise<void> {
   const written = result.outcomes.filter((o) => o.ok).map((o) => shown(o.output));
   const failed = [...result.outcomes.filter((o) => !o.ok).map((o) => `${shown(o.output)}: ${o.message}`), ...result.problems.filter((p) => p.severity === 'error').map((p) => `${shown(p.file)}: ${p.message}`)];
   if (failed.length) {
@@ -82,7 +83,7 @@ async function report(services: Services, name: string, result: BuildResult, sho
     if (choice === 'Show Log') services.log.show(true);
     return;
   }
-  const kept = result.skipped.length ? `; ${result.skipped.length} up to date or kept` : '';
+  const kept = (result.skipped.length ? `; ${result.skipped.length} up to date or kept` : '') + (warnings ? ` (the project has ${countOf(warnings, 'warning')})` : '');
   void vscode.window.showInformationMessage(
     written.length ? `VM Context: built ${written.join(', ')}${kept}.` : `VM Context: ${name} is up to date${kept}.`,
   );
