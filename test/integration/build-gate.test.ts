@@ -3,7 +3,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
-import { activeExtension, applyQuickFix, openEditor, projectUri, quickFixesAt, replaceInDocument, revertAndCloseAll, waitFor, waitForDiagnostic, waitForNoDiagnostic } from './helpers';
+import { activeExtension, openEditor, projectUri, quickFixesAt, replaceInDocument, revertAndCloseAll, waitFor, waitForDiagnostic, waitForNoDiagnostic } from './helpers';
 
 const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 
@@ -15,6 +15,7 @@ describe('build gate and guest files', () => {
     const iso = projectUri('build', 'context.iso').fsPath;
     fs.rmSync(iso, { force: true });
     const template = projectUri('templates', 'debian2.xml');
+    const onDisk = fs.readFileSync(template.fsPath, 'utf8');
     const doc = await openEditor('templates', 'debian2.xml');
     await replaceInDocument(doc, '<name>debian2</name>', '<name>a/b</name>');
     const config = vscode.workspace.getConfiguration('vmContext');
@@ -28,8 +29,11 @@ describe('build gate and guest files', () => {
       const built = await vscode.commands.executeCommand<{ ok: boolean }>('vmContext.build.iso');
       assert.ok(built?.ok, `the build with allowErrors failed: ${JSON.stringify(built)}`);
       assert.ok(fs.existsSync(iso), 'context.iso was not written with allowErrors');
+      assert.equal(fs.readFileSync(template.fsPath, 'utf8'), onDisk, 'the unsaved edit reached the disk');
     } finally {
       await config.update('build.allowErrors', undefined, vscode.ConfigurationTarget.Workspace);
+      await revertAndCloseAll();
+      fs.writeFileSync(template.fsPath, onDisk);
     }
   });
 
@@ -66,8 +70,11 @@ describe('build gate and guest files', () => {
       const doc = await openEditor('context', 'common', 'routes');
       assert.equal(doc.eol, vscode.EndOfLine.CRLF);
       const d = await waitForDiagnostic(uri, 'guest-crlf');
-      await applyQuickFix(uri, d, 'Convert line endings to LF');
+      const fix = (await quickFixesAt(uri, d)).find((f) => f.title === 'Convert line endings to LF');
+      assert.ok(fix?.command, 'no "Convert line endings to LF" quick fix with a command');
+      assert.equal(await vscode.commands.executeCommand(fix.command.command, ...(fix.command.arguments ?? [])), true);
       assert.equal(doc.eol, vscode.EndOfLine.LF);
+      assert.ok(!doc.getText().includes('\r'));
       await waitForNoDiagnostic(uri, 'guest-crlf');
     } finally {
       await revertAndCloseAll();

@@ -5,6 +5,7 @@ import { toWorkspaceEdit } from '../convert';
 import { Commands, DIAGNOSTIC_SOURCE } from '../constants';
 import { registerCommand } from '../commands';
 import { hasUtf8Bom } from '../../core/common/utf8';
+import type { Fix } from '../../core/common/diagnostic';
 
 export function registerQuickFixes(services: Services): void {
   const provider: vscode.CodeActionProvider = {
@@ -14,9 +15,10 @@ export function registerQuickFixes(services: Services): void {
         if (d.source !== DIAGNOSTIC_SOURCE && !String(d.source ?? '').startsWith(DIAGNOSTIC_SOURCE)) continue;
         for (const fix of services.diagnostics.fixesFor(document.uri, d)) {
           const action = new vscode.CodeAction(fix.title, vscode.CodeActionKind.QuickFix);
-          if (fix.edits.length || fix.lineEndings) action.edit = toWorkspaceEdit(document.uri.fsPath, fix.edits, fix.lineEndings);
-          // The editor hides a BOM from the text: the file itself is rewritten.
-          if (fix.removeBom) action.command = { command: Commands.removeBom, title: fix.title, arguments: [document.uri] };
+          // Line endings and a BOM are not text: a command applies them (an edit's EOL change
+          // does not survive the trip through code-action providers, and a BOM is in no text).
+          if (fix.lineEndings || fix.removeBom) action.command = { command: Commands.fixFile, title: fix.title, arguments: [document.uri, fix] };
+          else action.edit = toWorkspaceEdit(document.uri.fsPath, fix.edits);
           action.diagnostics = [d];
           action.isPreferred = fix.preferred;
           actions.push(action);
@@ -25,15 +27,21 @@ export function registerQuickFixes(services: Services): void {
       return actions;
     },
   };
-  registerCommand(services, Commands.removeBom, (arg: unknown) => removeBom(services, arg instanceof vscode.Uri ? arg : vscode.window.activeTextEditor?.document.uri));
+  registerCommand(services, Commands.fixFile, async (uri: unknown, fix: unknown) => {
+    if (!(uri instanceof vscode.Uri) || !fix || typeof fix !== 'object') return false;
+    const f = fix as Fix;
+    if (f.edits?.length || f.lineEndings) {
+      if (!(await vscode.workspace.applyEdit(toWorkspaceEdit(uri.fsPath, f.edits ?? [], f.lineEndings)))) return false;
+    }
+    return f.removeBom ? removeBom(services, uri) : true;
+  });
   services.context.subscriptions.push(
     vscode.languages.registerCodeActionsProvider({ scheme: 'file' }, provider, { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] }),
   );
 }
 
 /** Rewrites the file without its UTF-8 byte-order mark (saving unsaved edits first). True when one was removed. */
-async function removeBom(services: Services, uri: vscode.Uri | undefined): Promise<boolean> {
-  if (!uri) return false;
+async function removeBom(services: Services, uri: vscode.Uri): Promise<boolean> {
   const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
   if (doc?.isDirty && !(await doc.save())) return false;
   const bytes = await vscode.workspace.fs.readFile(uri);
