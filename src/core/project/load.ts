@@ -41,6 +41,8 @@ interface CacheEntry {
   size: number;
   mtimeMs: number;
   template: TemplateInfo | undefined;
+  /** Whether the manifest's globs named it (a named non-template is an error, an unnamed one is skipped). */
+  named: boolean;
   /** Why the file is not (fully) usable as a template: reported on every load. */
   problems: Diagnostic[];
 }
@@ -228,8 +230,8 @@ export class ProjectLoader {
       const st = await this.fs.stat(file);
       if (!st) return undefined;
       let hit = this.cache.get(file);
-      if (!hit || hit.size !== st.size || hit.mtimeMs !== st.mtimeMs) {
-        hit = { size: st.size, mtimeMs: st.mtimeMs, ...(await this.describeCandidate(file, st.size, named)) };
+      if (!hit || hit.size !== st.size || hit.mtimeMs !== st.mtimeMs || hit.named !== named) {
+        hit = { size: st.size, mtimeMs: st.mtimeMs, named, ...(await this.describeCandidate(file, st.size, named)) };
         this.cache.set(file, hit);
       }
       for (const d of hit.problems) problem(file, d);
@@ -240,7 +242,7 @@ export class ProjectLoader {
     }
   }
 
-  private async describeCandidate(file: string, size: number, named: boolean): Promise<Omit<CacheEntry, 'size' | 'mtimeMs'>> {
+  private async describeCandidate(file: string, size: number, named: boolean): Promise<Pick<CacheEntry, 'template' | 'problems'>> {
     const why = (code: string, message: string, at = zeroRange) => [diagnostic(code, 'error', message, at, { source: 'vm-context' })];
     const glob = named ? ' (the manifest\'s "templates" name it)' : '';
     if (size > MAX_TEMPLATE_BYTES) {
