@@ -73,7 +73,8 @@ describe('build gate and guest files', () => {
     try {
       fs.writeFileSync(uri.fsPath, original.toString('utf8').replace(/\n/g, '\r\n'));
       const doc = await openEditor('context', 'common', 'routes');
-      assert.equal(doc.eol, vscode.EndOfLine.CRLF);
+      // A document left from an earlier test reloads from disk a moment later.
+      await waitFor('common/routes loaded with CRLF line endings', () => doc.eol === vscode.EndOfLine.CRLF || undefined);
       const d = await waitForDiagnostic(uri, 'guest-crlf');
       const fix = (await quickFixesAt(uri, d)).find((f) => f.title === 'Convert line endings to LF');
       assert.ok(fix?.command, 'no "Convert line endings to LF" quick fix with a command');
