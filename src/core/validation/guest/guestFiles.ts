@@ -18,14 +18,13 @@ export function guestFileRole(project: Pick<ContextProject, 'contextDir'>, file:
 }
 
 /**
- * What a problem in launching post-install costs: an error when the project's guest script runs
- * it directly, a warning when the project holds no such script, nothing when it runs `sh post-install`.
+ * Whether a missing #! or execute bit matters: only when the project's guest script runs
+ * post-install directly (not `sh post-install`, and not when the project has no such script).
  */
 function launchSeverity(project: ContextProject): { severity: Severity; who: string } | undefined {
   const r = project.postInstallRunner;
-  if (r?.how === 'shell') return undefined;
-  if (r) return { severity: 'error', who: `the guest runs it directly (${path.relative(project.root, r.file)} line ${r.line + 1})` };
-  return { severity: 'warning', who: 'a guest that runs it directly rather than with sh' };
+  if (r?.how !== 'direct') return undefined;
+  return { severity: 'error', who: `the guest runs it directly (${path.relative(project.root, r.file)} line ${r.line + 1})` };
 }
 
 export const guestFileValidator: FileValidator = {
