@@ -1,9 +1,12 @@
 // Bundles the three entries: the extension (CommonJS for VS Code 1.99), the CLI and the webview.
 import * as esbuild from 'esbuild';
-import { chmodSync, copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
+
+// `vmctx --version` prints the package's version, injected at build time.
+const { version } = JSON.parse(readFileSync('package.json', 'utf8'));
 
 const common = {
   bundle: true,
@@ -33,6 +36,7 @@ const allBuilds = [
     format: 'cjs',
     target: 'node20',
     banner: { js: '#!/usr/bin/env node' },
+    define: { VMCTX_VERSION: JSON.stringify(version) },
   },
   {
     ...common,

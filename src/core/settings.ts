@@ -24,6 +24,8 @@ export interface Settings {
   build: {
     isoBackend: IsoBackend;
     overlayBackend: OverlayBackend;
+    /** Build and deploy even when the project check finds errors (default false: refuse). */
+    allowErrors: boolean;
   };
   defaults: {
     bridge: string;
@@ -36,6 +38,6 @@ export const DEFAULT_LIBVIRT_SCHEMA_DIR = '/usr/share/libvirt/schemas';
 export const defaultSettings: Settings = {
   libvirt: {},
   tools: { genisoimage: 'genisoimage', xorriso: 'xorriso', mkisofs: 'mkisofs', qemuImg: 'qemu-img', virsh: 'virsh' },
-  build: { isoBackend: 'auto', overlayBackend: 'auto' },
+  build: { isoBackend: 'auto', overlayBackend: 'auto', allowErrors: false },
   defaults: { bridge: DEFAULTS.bridge, isoLabel: DEFAULTS.isoLabel },
 };

@@ -15,6 +15,7 @@ export const Commands = {
   showIsoContents: 'vmContext.iso.showContents',
   refreshExplorer: 'vmContext.explorer.refresh',
   revealFile: 'vmContext.file.reveal',
+  fixFile: 'vmContext.file.fix',
   openTemplate: 'vmContext.template.open',
   setMacFromIp: 'vmContext.domain.setMacFromIp',
   generateUuid: 'vmContext.domain.generateUuid',

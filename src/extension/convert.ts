@@ -1,6 +1,6 @@
 // Core plain data ⇄ vscode types.
 import * as vscode from 'vscode';
-import type { Diagnostic, Range, Severity, TextEdit } from '../core/common/diagnostic';
+import type { Diagnostic, Fix, Range, Severity, TextEdit } from '../core/common/diagnostic';
 import { printable } from '../core/common/text';
 
 export function toRange(r: Range): vscode.Range {
@@ -26,9 +26,14 @@ export function toDiagnostic(d: Diagnostic): vscode.Diagnostic {
   return out;
 }
 
-/** Core edits (file defaults to `file`) into a WorkspaceEdit. */
-export function toWorkspaceEdit(file: string, edits: TextEdit[]): vscode.WorkspaceEdit {
+/** Core edits (file defaults to `file`) into a WorkspaceEdit; `lineEndings` also sets the document's EOL. */
+export function toWorkspaceEdit(file: string, edits: TextEdit[], lineEndings?: Fix['lineEndings']): vscode.WorkspaceEdit {
   const we = new vscode.WorkspaceEdit();
   for (const e of edits) we.replace(vscode.Uri.file(e.file ?? file), toRange(e.range), e.newText);
+  // An editor keeps one line ending per document: inserted "\n" would come back as CRLF.
+  if (lineEndings === 'lf') {
+    const uri = vscode.Uri.file(file);
+    we.set(uri, [...we.get(uri), vscode.TextEdit.setEndOfLine(vscode.EndOfLine.LF)]);
+  }
   return we;
 }

@@ -22,6 +22,7 @@ export function readSettings(scope?: vscode.ConfigurationScope): Settings {
     build: {
       isoBackend: str('build.isoBackend', defaultSettings.build.isoBackend) as IsoBackend,
       overlayBackend: str('build.overlayBackend', defaultSettings.build.overlayBackend) as OverlayBackend,
+      allowErrors: c.get<boolean>('build.allowErrors') === true,
     },
     defaults: {
       bridge: str('defaults.bridge', defaultSettings.defaults.bridge),

@@ -1,6 +1,8 @@
 import type { CliCommand } from './cliCommand';
 import { parseCommandArgs, oneOf } from '../args';
-import { EXIT_FAILED, EXIT_OK } from '../cliIo';
+import { EXIT_FAILED, EXIT_OK, bundledSchemaFile } from '../cliIo';
+import { nodeFileSystem } from '../../core/io/nodeFileSystem';
+import { createDomainSchemas } from '../../core/io/schemaFiles';
 import { defaultSettings, ISO_BACKENDS, OVERLAY_BACKENDS } from '../../core/settings';
 import { CancelledError } from '../../core/common/errors';
 import { constants } from 'node:os';
@@ -9,14 +11,18 @@ import { build } from '../../core/build/buildEngine';
 import { displayPath } from '../../core/common/paths';
 import { buildReportLines } from '../../core/build/buildReport';
 import { openProject } from '../openProject';
+import { decodeText } from '../../core/common/fileSystem';
+import { checkBeforeBuild, type GatedAction } from '../../core/validation/checkBeforeBuild';
+import type { ContextProject } from '../../core/project/project';
+import type { CliIO } from '../cliIo';
 
 
 export const buildCommand: CliCommand = {
   name: 'build',
   summary: 'build context.iso and the qcow2 overlays of a context project',
-  help: `Usage: vmctx build [DIR] [--only iso|overlays] [--iso-backend auto|embedded|genisoimage|xorriso|mkisofs] [--overlay-backend auto|embedded|qemu-img] [--force]
+  help: `Usage: vmctx build [DIR] [--only iso|overlays] [--iso-backend auto|embedded|genisoimage|xorriso|mkisofs] [--overlay-backend auto|embedded|qemu-img] [--force] [--allow-errors]
 
-Builds the context project in DIR (default: the current folder): the ISO of its context
+Checks the project first (as \`vmctx check\`) and refuses to build one with errors. Then builds the context project in DIR (default: the current folder): the ISO of its context
 folder (default build/context.iso) and one qcow2 overlay per VM template on the base image
 (default build/overlays/<vm>.qcow2). Only what changed is rebuilt.
 
@@ -27,13 +33,15 @@ Options:
   --overlay-backend B      auto (= embedded), embedded or qemu-img
   --force                  rebuild the ISO even if unchanged, and recreate overlays even if
                            they hold a VM's data (that data is lost)
+  --allow-errors           build even though the check finds errors (says so)
   -h, --help               show this help
 
 The ISO's dates come from SOURCE_DATE_EPOCH when set, else from the newest input file,
 so the same inputs give the same bytes.
 
-Exit status: 0 when everything is built or up to date, 1 when anything failed, 2 on bad usage,
-128+N when stopped by signal N (SIGINT, SIGTERM, SIGHUP) after removing its temporary files.
+Exit status: 0 when everything is built or up to date, 1 when the project has errors or
+anything failed, 2 on bad usage, 128+N when stopped by signal N (SIGINT, SIGTERM, SIGHUP)
+after removing its temporary files.
 `,
   async run(argv, io) {
     const { values, positionals } = parseCommandArgs(argv, {
@@ -41,11 +49,13 @@ Exit status: 0 when everything is built or up to date, 1 when anything failed, 2
       'iso-backend': { type: 'string' },
       'overlay-backend': { type: 'string' },
       force: { type: 'boolean' },
+      'allow-errors': { type: 'boolean' },
     });
     const only = values.only === undefined ? undefined : oneOf(values.only, ['iso', 'overlays'] as const, '--only', 'iso');
     const isoBackend = oneOf(values['iso-backend'], ISO_BACKENDS, '--iso-backend', 'auto');
     const overlayBackend = oneOf(values['overlay-backend'], OVERLAY_BACKENDS, '--overlay-backend', 'auto');
     const { dir, project } = await openProject('build', positionals, io);
+    if (!(await checkFirst(project, 'build', !!values['allow-errors'], io))) return EXIT_FAILED;
     const inputs = buildInputsFromProject(project);
     const show = (p: string) => displayPath(dir, p);
     // A signal cancels the build: the temporary file goes, the previous outputs stay as they were.
@@ -79,3 +89,19 @@ Exit status: 0 when everything is built or up to date, 1 when anything failed, 2
     return result.ok ? EXIT_OK : EXIT_FAILED;
   },
 };
+
+/**
+ * Checks the project before a build or deploy and prints the verdict: the errors (stderr) and
+ * one line with the counts. False when the command must stop.
+ */
+export async function checkFirst(project: ContextProject, action: GatedAction, allowErrors: boolean, io: CliIO): Promise<boolean> {
+  const schemas = createDomainSchemas(bundledSchemaFile());
+  const pre = await checkBeforeBuild(project, async (f) => decodeText(await nodeFileSystem.readFile(f)), defaultSettings, schemas, {
+    action,
+    allowErrors,
+    override: '--allow-errors',
+  });
+  for (const l of pre.errorLines) io.stderr(l + '\n');
+  (pre.summary.errors ? io.stderr : io.stdout)(`vmctx ${action}: ${pre.headline}\n`);
+  return pre.proceed;
+}

@@ -10,6 +10,7 @@ import { checkProject } from '../../core/validation/checkProject';
 import { createDomainSchemas } from '../../core/io/schemaFiles';
 import { defaultSettings, type Settings } from '../../core/settings';
 import { openProject } from '../openProject';
+import { checkSummaryLine, summarizeCheck } from '../../core/validation/checkBeforeBuild';
 
 export const checkCommand: CliCommand = {
   name: 'check',
@@ -17,7 +18,8 @@ export const checkCommand: CliCommand = {
   help: `Usage: vmctx check [DIR] [--format text|json] [--libvirt-schemas DIR]
 
 Checks the context project in DIR (default: the current folder) and prints one line per
-problem: file:line:column: severity code: message.
+problem: file:line:column: severity code: message, then a summary line (files checked,
+problems by severity).
 
 Options:
   --format text|json       output format (default text); json prints
@@ -48,7 +50,7 @@ Exit status: 1 when any error is reported, 0 otherwise, 2 on bad usage.
     );
     const results = await checkProject(project, async (f) => decodeText(await nodeFileSystem.readFile(f)), settings, schemas).finally(() => schemaProblems.dispose());
     const diags = toJsonDiagnostics(results, dir);
-    io.stdout(format === 'json' ? formatJson(diags) : formatText(diags));
+    io.stdout(format === 'json' ? formatJson(diags) : formatText(diags) + checkSummaryLine(summarizeCheck(project, results)) + '\n');
     return diags.some((d) => d.severity === 'error') ? EXIT_FAILED : EXIT_OK;
   },
 };

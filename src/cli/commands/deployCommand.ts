@@ -11,13 +11,14 @@ import { applyHostPlan, execaVirsh, probeHost, type VirshRunner } from '../../co
 import { defaultSettings } from '../../core/settings';
 import { displayPath } from '../../core/common/paths';
 import { openProject } from '../openProject';
+import { checkFirst } from './buildCommand';
 
 export const deployCommand: CliCommand = {
   name: 'deploy',
   summary: 'put the built VMs on libvirt hosts: files, virsh define, optionally start',
-  help: `Usage: vmctx deploy [DIR] [--connect URI]... [--start] [--dry-run] [--replace-overlays] [--virsh PATH]
+  help: `Usage: vmctx deploy [DIR] [--connect URI]... [--start] [--dry-run] [--replace-overlays] [--virsh PATH] [--allow-errors]
 
-Deploys the built project in DIR (default: the current folder; run \`vmctx build\` first) to
+Checks the project first (as \`vmctx check\`) and refuses one with errors, even for --dry-run. Deploys the built project in DIR (default: the current folder; run \`vmctx build\` first) to
 the libvirt hosts of vmcontext.json ("hosts"), or to the hosts given with --connect. For each
 VM: its overlay, the base image and context.iso go where the template's paths say (a copy on
 this machine for a local URI such as qemu:///system, \`virsh vol-upload\` into the host's
@@ -33,9 +34,11 @@ Options:
   --replace-overlays    replace overlays that differ from the build (their VM's disk!);
                         never those of running VMs
   --virsh PATH          the virsh program (default: virsh)
+  --allow-errors        deploy even though the check finds errors (says so)
   -h, --help            show this help
 
-Exit status: 0 when deployed (or the plan is printed), 1 on errors, 2 on bad usage.
+Exit status: 0 when deployed (or the plan is printed), 1 when the project has errors or the
+deploy fails, 2 on bad usage.
 `,
   async run(argv, io) {
     const { values, positionals } = parseCommandArgs(argv, {
@@ -44,8 +47,10 @@ Exit status: 0 when deployed (or the plan is printed), 1 on errors, 2 on bad usa
       'dry-run': { type: 'boolean' },
       'replace-overlays': { type: 'boolean' },
       virsh: { type: 'string' },
+      'allow-errors': { type: 'boolean' },
     });
     const { dir, project } = await openProject('deploy', positionals, io);
+    if (!(await checkFirst(project, 'deploy', !!values['allow-errors'], io))) return EXIT_FAILED;
     const manifestHosts = project.manifest.hosts ?? [];
     const hosts: ManifestHost[] = values.connect?.length
       ? values.connect.map((uri) => manifestHosts.find((h) => h.uri === uri) ?? { uri })

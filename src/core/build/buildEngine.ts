@@ -21,6 +21,7 @@ import { removeStaleTemporaries, tempSibling } from '../io/atomicFile';
 import { sha256File } from '../io/fileHash';
 import { ensureParentDir, moveIntoPlace, outputStat, readTextIfPresent, removeIfPresent, writeTextFile } from '../io/buildFiles';
 import { OUTPUT_CONFLICT_CODE, outputConflicts } from '../project/outputPaths';
+import { countOf } from '../common/text';
 
 /** Hash of everything that decides the ISO's bytes: tree, modes, contents, label, date, backend. */
 async function isoInputHash(scan: ContextScan, state: BuildState, fresh: BuildState, extra: string[]): Promise<string> {
@@ -155,7 +156,7 @@ async function runStep(step: BuildStep, plan: BuildPlan, options: BuildOptions):
       label: step.label, env: options.env, signal: options.signal, scan: plan.contextScan,
       onProgress: (w, total) => progress('writing', w / total),
     });
-    return outcome(true, `${step.reason}; ${r.files} files, ${r.bytes} bytes`);
+    return outcome(true, `${step.reason}; ${countOf(r.files, 'file')}, ${r.bytes} bytes`);
   }
   if (step.kind === 'overlay' && step.backend === 'embedded') {
     await writeOverlayFile(step.output, step.spec);

@@ -1,6 +1,6 @@
 // What a build needs to know, independent of where it came from: the project model gives it
 // (buildInputsFromProject), tests and other callers can fill it in directly.
-import { posix, basename } from 'node:path';
+import { posix, basename, dirname } from 'node:path';
 import type { ContextProject } from '../project/project';
 import { overlayPath, stateFilePath } from '../project/project';
 
@@ -50,6 +50,8 @@ export function buildInputsFromProject(project: ContextProject): BuildInputs {
     // The template's own qcow2 disk says where the overlay lives on the hosts.
     const disk = t.disks.find((d) => d.device === 'disk' && d.source?.value.startsWith('/') && d.source.value.endsWith('.qcow2'));
     const path = overlayPath(project, vm);
+    // A name with '/' would put the overlay elsewhere; domain-name-invalid reports it.
+    if (dirname(path) !== project.output.overlaysDir) continue;
     overlays.push({
       vm,
       path,

@@ -47,7 +47,7 @@ export function isoListingMarkdown(iso: string, label: string, rows: IsoListingR
   const lines = [
     `# ${iso}`,
     '',
-    `Volume label: **${label}**${checkLabel(label) ? ` (${checkLabel(label)})` : ''}. ${rows.length} entries.`,
+    `Volume label: **${label}**${checkLabel(label) ? ` (${checkLabel(label)})` : ''}. ${rows.length} ${rows.length === 1 ? 'entry' : 'entries'}.`,
     '',
     'What the guest sees: Linux mounts the Rock Ridge names (the real ones, with modes and symbolic links);',
     'Windows, and Linux with `-o norock`, the Joliet names; plain ISO 9660 readers the 8.3 names.',

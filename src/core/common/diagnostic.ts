@@ -27,6 +27,12 @@ export interface Fix {
   edits: TextEdit[];
   /** The fix the user most likely wants (VS Code shows it first / "preferred"). */
   preferred?: boolean;
+  /**
+   * Changes to the file that no text edit can express in an editor (which keeps one line ending
+   * per document and hides the byte-order mark): set the line endings to LF, drop the BOM.
+   */
+  lineEndings?: 'lf';
+  removeBom?: boolean;
 }
 
 export interface RelatedInformation {

@@ -17,7 +17,11 @@ export interface DiagnosticCodeInfo {
 export const DIAGNOSTIC_CODES = {
   // Domain templates (XML, libvirt's schema, the project's rules)
   'xml-malformed': { severity: 'error', meaning: 'a template is not well-formed XML (at the exact position)' },
-  'xml-too-large': { severity: 'warning', meaning: 'a template over 2 MB is not checked (a domain template is a few KB)' },
+  'xml-too-large': { severity: 'error', meaning: 'a template over 2 MB is not checked, built or deployed (a domain template is a few KB)' },
+  'xml-not-utf8': { severity: 'error', meaning: 'a template is not valid UTF-8, at the first bad byte (`virsh define` refuses it)' },
+  'template-not-domain': { severity: 'error', meaning: "a file the manifest's `templates` globs name has no `<domain>` root: not checked, built or deployed" },
+  'domain-name-invalid': { severity: 'error', meaning: '`<name>` libvirt refuses or misreads (empty, `/`, a line break) or too long for a file name' },
+  'domain-name-risky': { severity: 'warning', meaning: '`<name>` starts with `-` or `.`: libvirt accepts it, but it reads as an option or a hidden file elsewhere' },
   'libvirt-schema': {
     severity: 'error',
     meaning: "the template breaks libvirt's RELAX NG schema (`domain.rng` from `vmContext.libvirt.schemaDirectory`, else `/usr/share/libvirt/schemas`, else the bundled `schemas/domain-template.rng`); the source says which",
@@ -79,6 +83,12 @@ export const DIAGNOSTIC_CODES = {
   'routes-network-misaligned': { severity: 'error', meaning: 'the destination has host bits set for its mask; quick fix clears them' },
   'routes-gateway-unreachable': { severity: 'warning', meaning: 'a gateway outside the VM network (from `common/network`) and every on-link route' },
   'routes-duplicate': { severity: 'warning', meaning: 'the same route twice in the same phase; quick fix removes the line' },
+
+  // Files the guest runs or reads (context/post-install, common/network, common/routes)
+  'guest-crlf': { severity: 'error', meaning: "a CRLF or CR line ending in `post-install`, `common/network` or `common/routes`, at the first such line: the guest's shell reads `\\r` into commands and values; quick fix: convert to LF" },
+  'guest-bom': { severity: 'error', meaning: 'one of those files starts with a UTF-8 byte-order mark, which the guest\'s shell runs as part of the first command; quick fix: remove it' },
+  'guest-no-shebang': { severity: 'error', meaning: '`post-install` has no `#!` line while the guest runs it directly' },
+  'guest-not-executable': { severity: 'error', meaning: '`post-install` has no execute bit while the guest runs it directly' },
 
   // The build (`vmctx build`, Build in VS Code): problems that stop or trim an output
   'build-label': { severity: ['error', 'warning'], meaning: 'the ISO volume label is empty, over 32 characters or not printable ASCII (error), or over 16 characters, so the Joliet label is cut (warning)' },

@@ -7,6 +7,8 @@ export interface FileStat {
   type: FileType;
   size: number;
   mtimeMs: number;
+  /** POSIX permission bits, when the file system has them. */
+  mode?: number;
 }
 
 export interface DirEntry {

@@ -86,3 +86,8 @@ export function printable(text: string, maxLength = MAX_SHOWN_LENGTH): string {
   }
   return taken < text.length ? `${out}… (${text.length - taken} more characters)` : out;
 }
+
+/** "1 error", "2 errors": a count with its noun in the right number (regular plurals). */
+export function countOf(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}

@@ -32,7 +32,7 @@ export const nodeFileSystem: FileSystem = {
   async stat(path): Promise<FileStat | undefined> {
     try {
       const s = await fsp.lstat(path);
-      return { type: typeOf(s), size: s.size, mtimeMs: s.mtimeMs };
+      return { type: typeOf(s), size: s.size, mtimeMs: s.mtimeMs, mode: s.mode & 0o7777 };
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT' || (e as NodeJS.ErrnoException).code === 'ENOTDIR') return undefined;
       throw e;

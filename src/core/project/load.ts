@@ -1,5 +1,6 @@
 // Loads a context project from a folder. A ProjectLoader keeps what it read keyed by file
 // size and modification time, so reloading after one file changes re-parses only that file.
+import type { DiagnosticCode } from '../common/diagnosticCodes';
 import * as path from 'node:path';
 import { decodeText, type FileSystem } from '../common/fileSystem';
 import { diagnostic, zeroRange, type Diagnostic } from '../common/diagnostic';
@@ -13,13 +14,16 @@ import { CLOUD_INIT_KINDS, type CloudInitKind } from '../cloudinit/cloudInitType
 import { metaDataInstanceId } from '../cloudinit/metaData';
 import { MANIFEST_FILE, manifestValueRange, parseManifest, type Addressing, type Manifest } from './manifest';
 import { OUTPUT_CONFLICT_CODE, outputConflicts } from './outputPaths';
-import { describeTemplate, sniffRootElement, type TemplateInfo } from './template';
+import { MAX_TEMPLATE_BYTES, describeTemplate, sniffRootElement, type TemplateInfo } from './template';
+import { LineIndex } from '../common/text';
+import { firstInvalidUtf8, hasUtf8Bom } from '../common/utf8';
 import {
   DEFAULTS,
   IMAGE_EXTENSIONS,
   contextFileRole,
   overlayPath,
   stateFilePath,
+  postInstallRunnerOf,
   type BaseImage,
   type CloudInitFile,
   type CloudInitLayout,
@@ -27,19 +31,24 @@ import {
   type ContextProject,
   type ImageFormat,
   type NetworkSettings,
+  type PostInstallRunner,
 } from './project';
 
 /** Folders never searched for templates. */
 const SKIPPED_DIRS = new Set(['build', 'node_modules']);
 /** Stop walking a pathological tree; a project has tens of files. */
 const MAX_WALK_ENTRIES = 20000;
-/** Bigger XML files are still listed but only sniffed, not parsed, by the model. */
-const MAX_TEMPLATE_PARSE_BYTES = 8 * 1024 * 1024;
+/** How much of a file too big to be a template is read to see whether it is one. */
+const SNIFF_BYTES = 64 * 1024;
 
 interface CacheEntry {
   size: number;
   mtimeMs: number;
   template: TemplateInfo | undefined;
+  /** Whether the manifest's globs named it (a named non-template is an error, an unnamed one is skipped). */
+  named: boolean;
+  /** Why the file is not (fully) usable as a template: reported on every load. */
+  problems: Diagnostic[];
 }
 
 export class ProjectLoader {
@@ -81,6 +90,8 @@ export class ProjectLoader {
     // A NoCloud project's network is in the manifest; a Snooze project's in common/network.
     const network = flavor === 'nocloud' ? manifestNetworkSettings(manifest) : contextDirExists ? await this.readNetwork(contextDir) : undefined;
     const cloudInit = flavor === 'nocloud' ? await this.listCloudInit(path.join(root, DEFAULTS.cloudInitDir), problem) : undefined;
+    // How the guest runs post-install: a Snooze project's in-guest script says.
+    const postInstallRunner = flavor === 'snooze' ? await this.readRunner(root) : undefined;
 
     const templates = await this.findTemplates(root, manifest, contextDir, problem);
     const images = await this.listImages(root);
@@ -110,6 +121,7 @@ export class ProjectLoader {
       // cloud-init's NoCloud finds its seed by the volume label cidata.
       isoLabel: manifest.isoLabel ?? (flavor === 'nocloud' ? 'CIDATA' : DEFAULTS.isoLabel),
       addressing: manifest.addressing ?? addressingOf(manifest.network) ?? DEFAULTS.addressing,
+      postInstallRunner,
       diagnostics: problems,
     };
     this.checkOutputs(project, manifestText, problem);
@@ -174,12 +186,35 @@ export class ProjectLoader {
     return layout;
   }
 
+  /** How the project's in-guest script runs post-install, if the project has that script. */
+  private async readRunner(root: string): Promise<PostInstallRunner | undefined> {
+    const file = path.join(root, DEFAULTS.guestScript);
+    try {
+      if ((await this.fs.stat(file))?.type !== 'file') return undefined;
+      const found = postInstallRunnerOf(decodeText(await this.fs.readFile(file)));
+      return found && { ...found, file };
+    } catch {
+      return undefined; // an unreadable guest script tells nothing; the checks then warn
+    }
+  }
+
   private async listContext(contextDir: string, problem: (file: string, d: Diagnostic) => void): Promise<ContextFile[]> {
     const out: ContextFile[] = [];
     await this.walk(contextDir, () => true, problem, async (abs, type) => {
       const relative = path.relative(contextDir, abs).split(path.sep).join('/');
       const st = await this.fs.stat(abs);
-      out.push({ path: abs, relative, role: contextFileRole(relative), type: type === 'file' || type === 'symlink' ? type : 'other', size: st?.size ?? 0 });
+      const role = contextFileRole(relative);
+      const file: ContextFile = { path: abs, relative, role, type: type === 'file' || type === 'symlink' ? type : 'other', size: st?.size ?? 0 };
+      if (type === 'file' && st?.mode !== undefined) file.executable = (st.mode & 0o111) !== 0;
+      // The guest's shell reads these files byte for byte: a BOM editors hide is its first "character".
+      if (type === 'file' && role !== 'other') {
+        try {
+          file.bom = hasUtf8Bom(await this.fs.readHead(abs, 3));
+        } catch (e) {
+          problem(abs, unreadable(abs, e));
+        }
+      }
+      out.push(file);
     });
     return out.sort((a, b) => (a.relative < b.relative ? -1 : a.relative > b.relative ? 1 : 0));
   }
@@ -205,29 +240,28 @@ export class ProjectLoader {
     candidates.sort();
     const templates: TemplateInfo[] = [];
     for (const file of candidates) {
-      const t = await this.readTemplate(file, problem);
+      const t = await this.readTemplate(file, !!matches, problem);
       if (t?.isDomain) templates.push(t);
     }
     return templates;
   }
 
-  private async readTemplate(file: string, problem: (file: string, d: Diagnostic) => void): Promise<TemplateInfo | undefined> {
+  /**
+   * A candidate file as a template. Every file that is one (or that the manifest's "templates"
+   * globs name) is either described, so it is checked, built and deployed, or gets an error
+   * saying why not: too big, not a <domain>, not UTF-8.
+   */
+  private async readTemplate(file: string, named: boolean, problem: (file: string, d: Diagnostic) => void): Promise<TemplateInfo | undefined> {
     try {
       const st = await this.fs.stat(file);
       if (!st) return undefined;
-      const hit = this.cache.get(file);
-      if (hit && hit.size === st.size && hit.mtimeMs === st.mtimeMs) return hit.template;
-      let template: TemplateInfo | undefined;
-      const root = sniffRootElement(decodeText(await this.fs.readHead(file, 4096)));
-      if (root === 'domain') {
-        if (st.size > MAX_TEMPLATE_PARSE_BYTES) {
-          template = { file, isDomain: true, wellFormed: true, disks: [], interfaces: [] };
-        } else {
-          template = describeTemplate(file, parseXml(decodeText(await this.fs.readFile(file))));
-        }
+      let hit = this.cache.get(file);
+      if (!hit || hit.size !== st.size || hit.mtimeMs !== st.mtimeMs || hit.named !== named) {
+        hit = { size: st.size, mtimeMs: st.mtimeMs, named, ...(await this.describeCandidate(file, st.size, named)) };
+        this.cache.set(file, hit);
       }
-      this.cache.set(file, { size: st.size, mtimeMs: st.mtimeMs, template });
-      return template;
+      for (const d of hit.problems) problem(file, d);
+      return hit.template;
     } catch (e) {
       problem(file, unreadable(file, e));
       return undefined;
@@ -243,6 +277,44 @@ export class ProjectLoader {
       .filter((e) => (e.type === 'file' || e.type === 'symlink') && IMAGE_EXTENSIONS.some((x) => e.name.toLowerCase().endsWith(x)))
       .map((e) => path.join(imagesDir, e.name))
       .sort();
+  }
+
+  private async describeCandidate(file: string, size: number, named: boolean): Promise<Pick<CacheEntry, 'template' | 'problems'>> {
+    const why = (code: DiagnosticCode, message: string, at = zeroRange) => [diagnostic(code, 'error', message, at, { source: 'vm-context' })];
+    const glob = named ? ' (the manifest\'s "templates" name it)' : '';
+    if (size > MAX_TEMPLATE_BYTES) {
+      const root = sniffRootElement(decodeText(await this.fs.readHead(file, SNIFF_BYTES)));
+      if (root !== 'domain' && !named) return { template: undefined, problems: [] };
+      const mb = (size / 1024 / 1024).toFixed(1);
+      return {
+        template: undefined,
+        problems: why('xml-too-large', `not checked, built or deployed: the file is ${mb} MB (limit ${MAX_TEMPLATE_BYTES / 1024 / 1024} MB)${glob}; a domain template is a few KB`),
+      };
+    }
+    const bytes = await this.fs.readFile(file);
+    const text = decodeText(bytes);
+    // The whole file, not a first block: a long licence comment may come before <domain>.
+    const root = sniffRootElement(text);
+    if (root !== 'domain') {
+      if (!named) return { template: undefined, problems: [] };
+      const what = root ? `its root element is <${root}>, not <domain>` : 'it holds no XML element';
+      return { template: undefined, problems: why('template-not-domain', `not checked, built or deployed: ${what}${glob}`) };
+    }
+    const template = describeTemplate(file, parseXml(text));
+    const bad = firstInvalidUtf8(bytes);
+    if (bad === undefined) return { template, problems: [] };
+    // Where the byte shows in the editor: the decoded text up to it (U+FFFD stands for it there).
+    const before = decodeText(bytes.subarray(0, bad));
+    const at = new LineIndex(before).positionAt(before.length);
+    const hex = [...bytes.subarray(bad, bad + 4)].map((b) => b.toString(16).padStart(2, '0')).join(' ');
+    return {
+      template,
+      problems: why(
+        'xml-not-utf8',
+        `not UTF-8 at byte ${bad} (${hex}): virsh define refuses the file ("Input is not proper UTF-8"); save it as UTF-8`,
+        { start: at, end: { line: at.line, character: at.character + 1 } },
+      ),
+    };
   }
 
   private async findBaseImage(

@@ -5,6 +5,7 @@ import { LineIndex } from '../common/text';
 import { diagnostic, type Diagnostic, type Range } from '../common/diagnostic';
 import { isValidHostname } from '../network/hostname';
 import { formatIPv4, inSubnet, networkOf, parseCidr, parseIPv4, prefixToNetmask } from '../network/ipv4';
+import { closestMatch } from '../common/suggest';
 
 export const MANIFEST_FILE = 'vmcontext.json';
 
@@ -62,9 +63,9 @@ export function parseManifest(text: string): ManifestResult {
   const errors: ParseError[] = [];
   const root = parseTree(text, errors, { allowTrailingComma: false, disallowComments: false });
   const at = (offset: number, length: number) => lines.rangeOf(offset, offset + Math.max(length, 1));
-  const report = (node: Node | undefined, message: string, severity: 'error' | 'warning' = 'error') =>
+  const report = (node: Node | undefined, message: string, severity: 'error' | 'warning' = 'error', extra: Partial<Diagnostic> = {}) =>
     diagnostics.push(
-      diagnostic('manifest-invalid', severity, message, node ? at(node.offset, node.length) : at(0, 1), { source: 'vm-context' }),
+      diagnostic('manifest-invalid', severity, message, node ? at(node.offset, node.length) : at(0, 1), { source: 'vm-context', ...extra }),
     );
 
   const seen = new Set<number>();
@@ -131,8 +132,15 @@ export function parseManifest(text: string): ManifestResult {
         const key = keyNode?.value as string;
         const check = fields[key];
         if (!check) {
-          const known = Object.keys(fields);
-          report(keyNode, `unknown property "${key}"${path ? ` in "${path}"` : ''}; expected one of ${known.map((k) => `"${k}"`).join(', ')}`, 'warning');
+          const known = Object.keys(fields).filter((k) => k !== '$schema');
+          const guess = closestMatch(key, known);
+          const fix = guess && keyNode ? { fixes: [{ title: `Change to "${guess}"`, edits: [{ range: at(keyNode.offset, keyNode.length), newText: JSON.stringify(guess) }], preferred: true }] } : {};
+          report(
+            keyNode,
+            `unknown property "${key}"${path ? ` in "${path}"` : ''}${guess ? ` — did you mean "${guess}"?` : ''}; expected one of ${known.map((k) => `"${k}"`).join(', ')}`,
+            'warning',
+            fix,
+          );
           continue;
         }
         if (valueNode) {

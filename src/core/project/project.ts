@@ -17,6 +17,23 @@ export interface ContextFile {
   role: ContextFileRole;
   type: 'file' | 'symlink' | 'other';
   size: number;
+  /** Any execute bit set (files only; undefined when the file system has no modes). */
+  executable?: boolean;
+  /** Starts with a UTF-8 byte-order mark (read for post-install, common/network, common/routes). */
+  bom?: boolean;
+}
+
+/**
+ * How the guest runs post-install, read from the project's in-guest script
+ * (base-image/contextualization): through a shell (`sh post-install`), or directly, which needs
+ * the execute bit and a #! line.
+ */
+export interface PostInstallRunner {
+  how: 'shell' | 'direct';
+  /** The script it was read from. */
+  file: string;
+  /** 0-based line of the script that runs it. */
+  line: number;
 }
 
 export type ImageFormat = 'raw' | 'qcow2' | 'unknown';
@@ -89,6 +106,8 @@ export interface ContextProject {
   };
   isoLabel: string;
   addressing: Addressing;
+  /** How the guest runs post-install, when the project holds its in-guest script. */
+  postInstallRunner?: PostInstallRunner;
   /** Problems found while loading: manifest errors, unreadable files, ambiguous base image. */
   diagnostics: Array<{ file: string; diagnostic: Diagnostic }>;
 }
@@ -101,6 +120,8 @@ export const DEFAULTS = {
   overlaysDir: 'build/overlays',
   bridge: 'virbr0',
   isoLabel: DEFAULT_LABEL,
+  /** The in-guest script that mounts the CD-ROM and runs post-install (New Project writes it). */
+  guestScript: 'base-image/contextualization',
   addressing: 'mac' as Addressing,
   flavor: 'snooze' as Flavor,
   cloudInitDir: 'cloud-init',
@@ -126,4 +147,20 @@ export function contextFileRole(relative: string): ContextFileRole {
   if (relative === 'common/network') return 'network';
   if (relative === 'common/routes') return 'routes';
   return 'other';
+}
+
+/**
+ * How a guest script runs post-install: `sh …/post-install` (any shell) or the path as a command.
+ * Undefined when no line runs it (only tests for it, or mentions it in comments).
+ */
+export function postInstallRunnerOf(script: string): { how: 'shell' | 'direct'; line: number } | undefined {
+  const lines = script.split(/\r\n|\r|\n/);
+  for (let i = 0; i < lines.length; i++) {
+    const code = lines[i].replace(/(^|\s)#.*$/, '');
+    if (!code.includes('post-install')) continue;
+    const word = String.raw`"?[^\s"';|&()]*post-install"?`;
+    if (new RegExp(String.raw`(^|[\s;&|(]|\bthen|\bdo|\belse)\s*(exec\s+)?(/\S*/)?(sh|bash|dash|ash|ksh|busybox\s+sh)\s+(-\S+\s+)*${word}`).test(code)) return { how: 'shell', line: i };
+    if (new RegExp(String.raw`(^|[;&|(]|\bthen|\bdo|\belse|\bif|\bexec|\bnohup)\s*${word}(\s|;|&|\||\)|$)`).test(code)) return { how: 'direct', line: i };
+  }
+  return undefined;
 }

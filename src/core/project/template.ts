@@ -3,6 +3,9 @@
 import type { Range } from '../common/diagnostic';
 import { attribute, childElements, findAll, textContent, type XmlDocument, type XmlElement, type XmlText } from '../xml/parse';
 
+/** Bigger files are not templates: they are not parsed, checked, built or deployed (an error says so). */
+export const MAX_TEMPLATE_BYTES = 2 * 1024 * 1024;
+
 export interface Located<T> {
   value: T;
   range: Range;

@@ -4,5 +4,6 @@ import { templateValidator } from './domain/templateValidator';
 import { networkValidator } from './network/networkValidator';
 import { routesValidator } from './routes/routesValidator';
 import { cloudInitValidator } from './cloudinit/cloudInitValidator';
+import { guestFileValidator } from './guest/guestFiles';
 
-export const fileValidators: FileValidator[] = [templateValidator, networkValidator, routesValidator, cloudInitValidator];
+export const fileValidators: FileValidator[] = [templateValidator, networkValidator, routesValidator, cloudInitValidator, guestFileValidator];

@@ -10,6 +10,8 @@ import { buildReportLines } from '../../core/build/buildReport';
 import { printable } from '../../core/common/text';
 import type { ContextProject } from '../../core/project/project';
 import type { Services } from '../services';
+import { checkBeforeAction, reportCheck } from './checkBeforeAction';
+import { countOf } from '../../core/common/text';
 
 export type BuildScope = 'all' | 'iso' | 'overlays';
 
@@ -43,8 +45,14 @@ export async function buildProject(
   return result;
 }
 
-/** Builds with a cancellable progress notification and tells the user how it went. */
-export async function runProjectBuild(services: Services, project: ContextProject, scope: BuildScope, force = false): Promise<BuildResult> {
+/**
+ * Checks the project, then (unless it has errors and they are not allowed) builds with a
+ * cancellable progress notification and tells the user how it went. Undefined when refused.
+ */
+export async function runProjectBuild(services: Services, project: ContextProject, scope: BuildScope, force = false): Promise<BuildResult | undefined> {
+  const pre = await checkBeforeAction(services, project, 'build');
+  void reportCheck(pre);
+  if (!pre.proceed) return undefined;
   const name = path.basename(project.root);
   const shown = (p: string) => displayPath(project.root, p);
   const result = await vscode.window.withProgress(
@@ -65,11 +73,11 @@ export async function runProjectBuild(services: Services, project: ContextProjec
       }).finally(() => sub.dispose());
     },
   );
-  void report(services, name, result, shown);
+  void report(services, name, result, shown, pre.summary.warnings);
   return result;
 }
 
-async function report(services: Services, name: string, result: BuildResult, shown: (p: string) => string): Promise<void> {
+async function report(services: Services, name: string, result: BuildResult, shown: (p: string) => string, warnings: number): Promise<void> {
   const written = result.outcomes.filter((o) => o.ok).map((o) => shown(o.output));
   const failed = [...result.outcomes.filter((o) => !o.ok).map((o) => `${shown(o.output)}: ${o.message}`), ...result.problems.filter((p) => p.severity === 'error').map((p) => `${shown(p.file)}: ${p.message}`)];
   if (failed.length) {
@@ -77,7 +85,7 @@ async function report(services: Services, name: string, result: BuildResult, sho
     if (choice === 'Show Log') services.log.show(true);
     return;
   }
-  const kept = result.skipped.length ? `; ${result.skipped.length} up to date or kept` : '';
+  const kept = (result.skipped.length ? `; ${result.skipped.length} up to date or kept` : '') + (warnings ? ` (the project has ${countOf(warnings, 'warning')})` : '');
   void vscode.window.showInformationMessage(
     written.length ? `VM Context: built ${written.join(', ')}${kept}.` : `VM Context: ${name} is up to date${kept}.`,
   );

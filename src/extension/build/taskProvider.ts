@@ -7,6 +7,8 @@ import { displayPath } from '../../core/common/paths';
 import { buildProject, type BuildScope } from './buildProject';
 import { buildReportLines } from '../../core/build/buildReport';
 import { checkProject } from '../../core/validation/checkProject';
+import { checkSummaryLine, summarizeCheck } from '../../core/validation/checkBeforeBuild';
+import { checkBeforeAction } from './checkBeforeAction';
 import { formatText, toJsonDiagnostics } from '../../core/common/diagnosticFormat';
 import { errorMessage } from '../../core/common/errors';
 import type { Services } from '../services';
@@ -122,6 +124,10 @@ class TaskTerminal implements vscode.Pseudoterminal {
     }
     const show = (p: string) => displayPath(project.root, p);
     this.line(`${names[this.def.task]}: ${project.root}`);
+    const pre = await checkBeforeAction(this.services, project, 'build');
+    for (const l of pre.errorLines) this.line(l);
+    this.line(pre.headline);
+    if (!pre.proceed) return 1;
     const result = await buildProject(this.services, project, this.def.task as BuildScope, {
       force: !!this.def.force,
       signal: this.abort.signal,
@@ -137,8 +143,8 @@ class TaskTerminal implements vscode.Pseudoterminal {
     const diags = toJsonDiagnostics(results);
     const text = formatText(diags);
     if (text) this.line(text.trimEnd());
-    const errors = diags.filter((d) => d.severity === 'error').length;
-    this.line(`${errors} errors, ${diags.length - errors} other problems`);
-    return errors ? 1 : 0;
+    const summary = summarizeCheck(project, results);
+    this.line(checkSummaryLine(summary));
+    return summary.errors ? 1 : 0;
   }
 }

@@ -11,6 +11,7 @@ import { changeCount } from '../../core/deploy/deployPlan';
 import type { ManifestHost } from '../../core/project/manifest';
 import type { DomainAction } from '../../core/io/virsh';
 import type { DeployService } from './deployService';
+import { checkBeforeAction, reportCheck } from '../build/checkBeforeAction';
 
 /** A VM node of the explorer, or what a command was given: `{ root, vm, uri? }`. */
 interface VmTarget {
@@ -24,6 +25,9 @@ export function registerDeployCommands(services: Services, deploy: DeployService
     if (!(await requireTrust('Deploy'))) return undefined;
     const project = await pickProject(services, arg, 'Deploy');
     if (!project) return undefined;
+    const pre = await checkBeforeAction(services, project, 'deploy');
+    void reportCheck(pre);
+    if (!pre.proceed) return undefined;
     let hosts: ManifestHost[] = deploy.hostsOf(project);
     if (hosts.length === 0) {
       const uri = await vscode.window.showInputBox({

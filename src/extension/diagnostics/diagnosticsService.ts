@@ -87,7 +87,8 @@ export class DiagnosticsService implements vscode.Disposable {
     for (const root of roots) this.scheduler.request(root);
   }
 
-  private publish(root: string, results: FileDiagnostics[]): void {
+  /** Shows a whole-project check of `root` (its files not listed have no problem now). */
+  publish(root: string, results: FileDiagnostics[]): void {
     const now = new Set<string>();
     for (const r of results) {
       const uri = vscode.Uri.file(r.file);

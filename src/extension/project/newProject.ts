@@ -10,6 +10,7 @@ import type { Services } from '../services';
 import { Commands } from '../constants';
 import { registerCommand } from '../commands';
 import { createSparseFile, writeNewFiles } from './plannedFiles';
+import { countOf } from '../../core/common/text';
 
 const EXAMPLE_DIR = 'examples/snooze-cluster';
 
@@ -43,7 +44,7 @@ async function create(services: Services, folder: string, files: ScaffoldFile[],
   await writeNewFiles(folder, files);
   // A blank base image, as the example's make-base-image.sh makes, so the overlays can be built at once.
   await createSparseFile(path.join(folder, ...BLANK_BASE_IMAGE.relative.split('/')), BLANK_BASE_IMAGE.size);
-  services.log.info(`created a context project in ${folder} (${files.length} files)`);
+  services.log.info(`created a context project in ${folder} (${countOf(files.length, 'file')})`);
   const inWorkspace = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(folder));
   if (inWorkspace) {
     await vscode.window.showTextDocument(vscode.Uri.file(path.join(folder, ...open.split('/'))), { preview: false });

@@ -21,7 +21,7 @@ before(() => {
 test('vmctx check examples/nocloud-cluster exits 0 with nothing to report', () => {
   const r = vmctx('check', example);
   assert.equal(r.stderr, '');
-  assert.equal(r.stdout, '');
+  assert.equal(r.stdout, 'checked 7 files: no problems\n');
   assert.equal(r.code, 0);
   const json = vmctx('check', example, '--format', 'json');
   assert.deepEqual(JSON.parse(json.stdout), { diagnostics: [] });

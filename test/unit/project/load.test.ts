@@ -101,6 +101,7 @@ test('unreadable files and folders are reported, not thrown', async () => {
   const refusing: FileSystem = {
     ...nodeFileSystem,
     readHead: (p, n) => (p.endsWith('a.xml') ? Promise.reject(new Error('EACCES: permission denied')) : nodeFileSystem.readHead(p, n)),
+    readFile: (p) => (p.endsWith('a.xml') ? Promise.reject(new Error('EACCES: permission denied')) : nodeFileSystem.readFile(p)),
     readDirectory: (p) => (p.endsWith('locked') ? Promise.reject(new Error('EACCES: permission denied')) : nodeFileSystem.readDirectory(p)),
   };
   try {

@@ -1,7 +1,7 @@
 // Domain templates: well-formedness, the libvirt schema, then the libvirt and context-project
 // semantics the schema cannot see. Cross-template rules read the other templates' TemplateInfo.
 import { diagnostic, zeroRange, type Diagnostic } from '../../common/diagnostic';
-import { describeTemplate } from '../../project/template';
+import { MAX_TEMPLATE_BYTES, describeTemplate } from '../../project/template';
 import { parseXml, wellFormednessDiagnostics } from '../../xml/parse';
 import type { FileValidator } from '../validator';
 import { schemaDiagnostics } from './schemaDiagnostics';
@@ -11,11 +11,13 @@ import { macIpRule, macMulticastRule } from './rules/macRules';
 import { duplicateRule } from './rules/duplicateRules';
 import { bridgeMismatchRule, contextIsoPathRule, diskNotOverlayRule } from './rules/layoutRules';
 import { legacyFormsRule } from './rules/legacyForms';
+import { domainNameRule } from './rules/nameRules';
 
-/** Bigger files are not parsed at all: a domain template is a few KB. */
-export const MAX_TEMPLATE_CHARS = 2 * 1024 * 1024;
+/** Bigger texts are not parsed at all (the loader's limit, in characters for an editor's text). */
+export const MAX_TEMPLATE_CHARS = MAX_TEMPLATE_BYTES;
 
 export const domainRules: DomainRule[] = [
+  domainNameRule,
   cdromBusRule,
   ideOnQ35Rule,
   targetDuplicateRule,
@@ -48,7 +50,7 @@ export const templateValidator: FileValidator = {
 function refuseInput(text: string): Diagnostic | undefined {
   if (text.length > MAX_TEMPLATE_CHARS) {
     const mb = (text.length / 1024 / 1024).toFixed(1);
-    return diagnostic('xml-too-large', 'warning', `not checked: the file is ${mb} MB (limit ${MAX_TEMPLATE_CHARS / 1024 / 1024} MB); a domain template is a few KB`, zeroRange, { source: 'vm-context' });
+    return diagnostic('xml-too-large', 'error', `not checked, built or deployed: the file is ${mb} MB (limit ${MAX_TEMPLATE_CHARS / 1024 / 1024} MB); a domain template is a few KB`, zeroRange, { source: 'vm-context' });
   }
   const head = text.slice(0, 8192);
   const nul = head.indexOf('\u0000');

@@ -4,6 +4,7 @@ import { diagnostic, zeroRange } from '../../common/diagnostic';
 import type { FileDiagnostics } from '../../common/diagnostic';
 import type { ContextProject } from '../../project/project';
 import { cloudInitLayoutChecks } from '../cloudinit/cloudInitLayout';
+import { guestFileChecks } from '../guest/guestFiles';
 
 export function projectChecks(project: ContextProject): FileDiagnostics[] {
   const out = new Map<string, FileDiagnostics>();
@@ -18,6 +19,7 @@ export function projectChecks(project: ContextProject): FileDiagnostics[] {
     for (const [file, d] of cloudInitLayoutChecks(project)) add(file, d);
     return [...out.values()];
   }
+  for (const g of guestFileChecks(project)) for (const d of g.diagnostics) add(g.file, d);
   if (project.manifest.network) {
     add(
       project.manifestPath ?? project.root,
