@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, promises as fsp } from 'node:fs';
 import * as path from 'node:path';
-import { UserError } from '../common/errors';
+import { UserError, throwIfAborted } from '../common/errors';
 import { overlayPath, type ContextProject } from '../project/project';
 import { parseQcow2Header } from '../image/qcow2/index';
 import type { LocalFile, VmSpec } from '../deploy/deployPlan';
@@ -32,12 +32,13 @@ async function localFile(file: string, what: string): Promise<LocalFile & { back
   return { path: file, size: st.size, sha256: await sha256File(file), capacity: header?.size ?? st.size, backing: header?.backingFile };
 }
 
-export async function loadDeployInputs(project: ContextProject, names?: string[]): Promise<VmSpec[]> {
+export async function loadDeployInputs(project: ContextProject, names?: string[], signal?: AbortSignal): Promise<VmSpec[]> {
   const out: VmSpec[] = [];
   const isoName = path.basename(project.output.iso);
   let iso: LocalFile | undefined;
   let base: LocalFile | undefined;
   for (const t of project.templates) {
+    throwIfAborted(signal);
     const name = t.name?.value;
     if (!name || (names && !names.includes(name))) continue;
     const spec: VmSpec = { name, uuid: t.uuid?.value.toLowerCase(), templateFile: t.file, template: await fsp.readFile(t.file, 'utf8') };
