@@ -16,7 +16,8 @@ export type DeployFileRole = 'base' | 'iso' | 'overlay';
 export interface LocalFile {
   path: string;
   size: number;
-  sha256: string;
+  /** Filled in by the probe, only when a host holds a file of the same size to compare. */
+  sha256?: string;
   /** Size a libvirt volume reports: the virtual size of a qcow2 file, else the file size. */
   capacity: number;
 }
@@ -79,7 +80,7 @@ export interface Placement {
 }
 
 export type DeployStep =
-  | { kind: 'send'; role: DeployFileRole; from: string; to: string; pool?: string; volume?: string; bytes: number; reason: 'absent' | 'changed'; vms: string[] }
+  | { kind: 'send'; role: DeployFileRole; from: string; to: string; pool?: string; volume?: string; bytes: number; reason: 'absent' | 'changed'; vms: string[]; /** of `from`, when the probe hashed it */ sha256?: string }
   | { kind: 'keep-file'; role: DeployFileRole; to: string; reason: string; vms: string[] }
   | { kind: 'define'; vm: string; xml: string; hash: string; reason: 'absent' | 'changed' }
   | { kind: 'keep-domain'; vm: string; reason: string }
@@ -150,7 +151,7 @@ export function placeFiles(vms: VmSpec[], host: TargetHost, poolPath: string | u
 
 /** Whether the host's copy is the build's file. Hashes decide when known, else sizes. */
 export function sameFile(local: LocalFile, there: HostFileState): boolean {
-  if (there.sha256 !== undefined) return there.sha256 === local.sha256;
+  if (there.sha256 !== undefined) return local.sha256 !== undefined && there.sha256 === local.sha256;
   if (there.size !== undefined) return there.size === local.size;
   if (there.capacity !== undefined) return there.capacity === local.capacity;
   return false;
@@ -196,6 +197,7 @@ export function planDeploy(vms: VmSpec[], hosts: TargetHost[], states: HostState
         bytes: p.local.size,
         reason: there ? 'changed' : 'absent',
         vms: p.vms,
+        ...(p.local.sha256 ? { sha256: p.local.sha256 } : {}),
       });
     }
 

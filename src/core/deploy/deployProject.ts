@@ -2,13 +2,17 @@
 // VMs, assign them to hosts, ask each host what it holds, plan, and (when asked) run the
 // plan. Progress goes to callbacks as it happens; an AbortSignal stops it between steps and
 // kills a running virsh.
+import * as path from 'node:path';
 import { UserError, errorMessage, throwIfAborted } from '../common/errors';
+import { formatBytes } from '../common/bytes';
+import { displayPath } from '../common/paths';
 import type { ContextProject } from '../project/project';
 import type { ManifestHost } from '../project/manifest';
 import { assignHosts, isLocalUri } from './deployHosts';
 import { planDeploy, type DeployPlan, type DeployStep, type PlanOptions, type TargetHost, type VmSpec } from './deployPlan';
 import { loadDeployInputs } from '../io/deployFiles';
 import { applyHostPlan, probeHost, type VirshRunner } from '../io/virsh';
+import { FileHashCache, HASH_CACHE_FILE } from '../io/fileHashCache';
 
 export interface DeployRequest {
   project: ContextProject;
@@ -54,13 +58,25 @@ export async function planProjectDeploy(req: DeployRequest): Promise<PreparedDep
     pool: host.pool,
     vms: names,
   }));
+  const hashes = await FileHashCache.open(hashCacheFile(project));
+  const onHash = (file: string, size: number) => progress(`hashing ${displayPath(project.root, file)} (${formatBytes(size)}), once: the hash is kept until the file changes`);
   const states = [];
-  for (const t of targets) {
-    throwIfAborted(signal);
-    progress(`asking ${t.uri} about ${t.vms.length} VM${t.vms.length === 1 ? '' : 's'}`);
-    states.push(await probeHost(req.virsh, t, vms, signal));
+  try {
+    for (const t of targets) {
+      throwIfAborted(signal);
+      progress(`asking ${t.uri} about ${t.vms.length} VM${t.vms.length === 1 ? '' : 's'}`);
+      states.push(await probeHost(req.virsh, t, vms, { signal, hashes, onHash }));
+    }
+  } finally {
+    // Hashes made before a failure or a cancel are kept too.
+    await hashes.save().catch((e) => progress(`could not keep the file hashes in ${hashCacheFile(project)}: ${errorMessage(e)}`));
   }
   return { project, vms, targets, plan: planDeploy(vms, targets, states, req.options, assigned.unassigned) };
+}
+
+/** Where the file hashes are kept: beside the build record. */
+export function hashCacheFile(project: ContextProject): string {
+  return path.join(path.dirname(project.output.iso), HASH_CACHE_FILE);
 }
 
 /** Runs a prepared plan, host after host; refused when the plan has errors. Returns the changes made. */
@@ -69,9 +85,15 @@ export async function applyDeploy(
   run: { virsh: VirshRunner; signal?: AbortSignal; onStep?(uri: string, step: DeployStep): void },
 ): Promise<number> {
   if (prepared.plan.errors.length) throw new UserError(`nothing deployed:\n${prepared.plan.errors.join('\n')}`);
+  const hashes = await FileHashCache.open(hashCacheFile(prepared.project));
   let changes = 0;
-  for (const h of prepared.plan.hosts) {
-    changes += await applyHostPlan(run.virsh, h, { signal: run.signal, onStep: (s) => run.onStep?.(h.uri, s) });
+  try {
+    for (const h of prepared.plan.hosts) {
+      changes += await applyHostPlan(run.virsh, h, { signal: run.signal, hashes, onStep: (s) => run.onStep?.(h.uri, s) });
+    }
+  } finally {
+    // A cache: losing it costs a hash the next time, never a wrong deploy.
+    await hashes.save().catch(() => undefined);
   }
   return changes;
 }

@@ -127,3 +127,23 @@ export function parseDeployMetadataHash(xml: string): string | undefined {
 function unescapeXml(s: string): string {
   return s.replace(/&(lt|gt|amp|quot|apos);/g, (_, e: string) => ({ lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" })[e]!);
 }
+
+/** `virsh list --all --uuid --name`: one `UUID NAME` line a domain (names may hold spaces). */
+export function parseUuidNameList(text: string): Array<{ uuid: string; name: string }> {
+  const out: Array<{ uuid: string; name: string }> = [];
+  for (const line of text.split(/\r?\n/)) {
+    const m = /^\s*([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\s+(.+?)\s*$/i.exec(line);
+    if (m) out.push({ uuid: m[1].toLowerCase(), name: m[2] });
+  }
+  return out;
+}
+
+/**
+ * One argument quoted for virsh's own command-string parser (not a shell): inside single
+ * quotes nothing is special; a quote is closed, escaped with a backslash and reopened.
+ * Undefined for text with control characters, which that parser may not keep as they are.
+ */
+export function virshQuote(arg: string): string | undefined {
+  if (/[\x00-\x1f\x7f]/.test(arg)) return undefined;
+  return `'${arg.replace(/'/g, `'\\''`)}'`;
+}

@@ -1,21 +1,15 @@
 // The VMs of a built project as the deploy planner needs them: each template's text, the
 // overlay and context.iso it names (matched by file name with the build's outputs), with
-// sizes and hashes, and the base image the overlays read from.
-import { createHash } from 'node:crypto';
-import { createReadStream, promises as fsp } from 'node:fs';
+// sizes, and the base image the overlays read from. Nothing is hashed here: the probe hashes a
+// file only when a host holds one of the same size to compare it with (core/io/virsh.ts).
+import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { UserError, throwIfAborted } from '../common/errors';
 import { overlayPath, type ContextProject } from '../project/project';
 import { parseQcow2Header } from '../image/qcow2/index';
 import type { LocalFile, VmSpec } from '../deploy/deployPlan';
 
-export async function sha256File(file: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
-}
-
-/** A build output with its hash; for a qcow2 file also its backing file name. */
+/** A build output with its sizes; for a qcow2 file also its backing file name. */
 async function localFile(file: string, what: string): Promise<LocalFile & { backing?: string }> {
   const st = await fsp.stat(file).catch(() => undefined);
   if (!st?.isFile()) throw new UserError(`${what} ${file} does not exist`, 'Run `vmctx build` first.');
@@ -29,7 +23,7 @@ async function localFile(file: string, what: string): Promise<LocalFile & { back
     await fh.close();
   }
   // libvirt reports a qcow2 volume's virtual size as its capacity.
-  return { path: file, size: st.size, sha256: await sha256File(file), capacity: header?.size ?? st.size, backing: header?.backingFile };
+  return { path: file, size: st.size, capacity: header?.size ?? st.size, backing: header?.backingFile };
 }
 
 export async function loadDeployInputs(project: ContextProject, names?: string[], signal?: AbortSignal): Promise<VmSpec[]> {

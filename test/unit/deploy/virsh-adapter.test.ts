@@ -2,7 +2,7 @@
 // local copies, pool uploads, define, and that a second deploy changes nothing.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { applyHostPlan, domainStatus, probeHost, type VirshRunner } from '../../../src/core/io/virsh';
 import { changeCount, planDeploy, type TargetHost, type VmSpec } from '../../../src/core/deploy/deployPlan';
@@ -18,24 +18,62 @@ interface FakeDomain {
   state: 'running' | 'shut off';
 }
 
-/** Just enough of virsh for the deploy: dominfo, dumpxml, define, start, pool and volumes. */
+/** virsh's command-string parser, as much as the batches use: quotes, backslashes, `;`. */
+function splitCommandString(text: string): string[][] {
+  const commands: string[][] = [[]];
+  let i = 0;
+  while (i < text.length) {
+    while (text[i] === ' ') i++;
+    if (i >= text.length) break;
+    if (text[i] === ';') {
+      commands.push([]);
+      i++;
+      continue;
+    }
+    let token = '';
+    let quoted = false;
+    while (i < text.length && (quoted || (text[i] !== ' ' && text[i] !== ';'))) {
+      if (text[i] === "'") quoted = !quoted;
+      else if (!quoted && text[i] === '\\') token += text[++i];
+      else token += text[i];
+      i++;
+    }
+    commands[commands.length - 1].push(token);
+  }
+  return commands.filter((c) => c.length);
+}
+
+/** The value after `--name`, else the n-th argument that is not an option or an option's value. */
+function opt(args: string[], name: string): string | undefined {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : undefined;
+}
+
+/** Just enough of virsh 9 for the deploy: listing, batches, define, start, pool and volumes. */
 function fakeLibvirt(poolDir?: string) {
   const domains = new Map<string, FakeDomain>();
   const calls: string[] = [];
   const ok = (stdout = '') => ({ exitCode: 0, stdout, stderr: '' });
   const fail = (stderr: string) => ({ exitCode: 1, stdout: '', stderr });
-  const run: VirshRunner = async (_uri, args) => {
+  const one = (args: string[]) => {
     calls.push(args.join(' '));
     const [cmd, ...rest] = args;
     const last = rest[rest.length - 1];
     switch (cmd) {
-      case 'dominfo': {
-        const d = domains.get(last);
-        if (!d) return fail(`error: failed to get domain '${last}'`);
-        return ok(`Id:             -\nName:           ${last}\nUUID:           ${d.uuid}\nOS Type:        hvm\nState:          ${d.state}\nPersistent:     yes\n`);
+      case 'echo':
+        return ok(rest.join(' '));
+      case 'help':
+        return ok('    vol-upload <vol> <file> [--pool <string>] [--offset <number>] [--length <number>] [--sparse]\n');
+      case 'list':
+        return ok([...domains].map(([n, d]) => `${d.uuid} ${n}\n`).join(''));
+      case 'domstate': {
+        const d = domains.get(opt(rest, 'domain')!);
+        return d ? ok(`${d.state}\n\n`) : fail(`error: failed to get domain '${opt(rest, 'domain')}'`);
       }
-      case 'dumpxml':
-        return domains.has(last) ? ok(domains.get(last)!.xml) : fail(`error: failed to get domain '${last}'`);
+      case 'dumpxml': {
+        const d = domains.get(opt(rest, 'domain')!);
+        return d ? ok(d.xml) : fail(`error: failed to get domain '${opt(rest, 'domain')}'`);
+      }
       case 'define': {
         const xml = readFileSync(last, 'utf8');
         const name = /<name>([^<]+)<\/name>/.exec(xml)![1];
@@ -44,33 +82,44 @@ function fakeLibvirt(poolDir?: string) {
         return ok(`Domain '${name}' defined from ${last}\n`);
       }
       case 'start':
-        domains.get(last)!.state = 'running';
+        domains.get(opt(rest, 'domain')!)!.state = 'running';
         return ok();
       case 'pool-dumpxml':
         return ok(`<pool type='dir'><name>${last}</name><target><path>${poolDir}</path></target></pool>`);
       case 'vol-info': {
-        const f = path.join(poolDir!, last);
+        const vol = opt(rest, 'vol')!;
         try {
-          const st = statSync(f);
-          return ok(`Name:           ${last}\nType:           file\nCapacity:       ${st.size} bytes\nAllocation:     ${st.size} bytes\n`);
+          const st = statSync(path.join(poolDir!, vol));
+          return ok(`Name:           ${vol}\nType:           file\nCapacity:       ${st.size} bytes\nAllocation:     ${st.blocks * 512} bytes\n`);
         } catch {
-          return fail(`error: failed to get vol '${last}'`);
+          return fail(`error: failed to get vol '${vol}'`);
         }
       }
       case 'vol-create-as':
         writeFileSync(path.join(poolDir!, rest[1]), '');
         return ok();
+      case 'vol-delete':
+        rmSync(path.join(poolDir!, last));
+        return ok();
       case 'vol-upload':
-        copyFileSync(rest[rest.length - 1], path.join(poolDir!, rest[rest.length - 2]));
+        copyFileSync(last, path.join(poolDir!, rest[rest.length - 2]));
         return ok();
       case 'vol-download':
-        copyFileSync(path.join(poolDir!, rest[rest.length - 2]), rest[rest.length - 1]);
+        copyFileSync(path.join(poolDir!, rest[rest.length - 2]), last);
         return ok();
       default:
         return fail(`error: unknown command ${cmd}`);
     }
   };
-  return { run, domains, calls };
+  let processes = 0;
+  const run: VirshRunner = async (_uri, args) => {
+    processes++;
+    if (args.length !== 1 || !args[0].includes(';')) return one(args);
+    // One argument: virsh's command string; it goes on after a failed command.
+    const results = splitCommandString(args[0]).map(one);
+    return { exitCode: results[results.length - 1].exitCode, stdout: results.map((r) => r.stdout).join(''), stderr: results.map((r) => r.stderr).join('\n') };
+  };
+  return { run, domains, calls, processes: () => processes };
 }
 
 async function builtExample(): Promise<{ dir: string; vms: VmSpec[] }> {
@@ -102,7 +151,8 @@ test('build outputs are matched to the templates: overlay, backing base image, c
     assert.equal(v.overlay?.local.capacity, 1 << 20);
     assert.equal(v.iso?.templatePath, '/opt/cloud/context.iso');
     assert.equal(v.base?.path, path.join(dir, 'images/debian-base.raw'));
-    assert.equal(v.base?.sha256.length, 64);
+    // Nothing is hashed until a host holds a file of the same size.
+    assert.equal(v.base?.sha256, undefined);
   } finally {
     remove(dir);
   }
@@ -146,7 +196,8 @@ test('pool host: volumes created and uploaded once, compared by download and has
     const host: TargetHost = { uri: 'qemu+ssh://lc1/system', local: false, pool: 'cloud', vms: ['debian3'] };
     const first = await deployOnce(lv.run, host, vms);
     assert.equal(first.applied, 4);
-    assert.ok(lv.calls.includes('vol-create-as cloud debian3.qcow2 ' + statSync(path.join(dir, 'build/overlays/debian3.qcow2')).size + ' --format raw'));
+    assert.ok(lv.calls.includes('vol-create-as cloud debian3.qcow2 ' + statSync(path.join(dir, 'build/overlays/debian3.qcow2')).size + ' --allocation 0 --format raw'));
+    assert.ok(lv.calls.some((c) => c.startsWith('vol-upload --sparse --pool cloud debian3.qcow2 ')));
     assert.deepEqual(readFileSync(path.join(poolDir, 'context.iso')), readFileSync(path.join(dir, 'build/context.iso')));
     assert.match(lv.domains.get('debian3')!.xml, new RegExp(`<source file='${poolDir}/debian3.qcow2'/>`));
     const second = await deployOnce(lv.run, host, vms);
