@@ -42,15 +42,18 @@ export async function planProjectDeploy(req: DeployRequest): Promise<PreparedDep
   const { project, hosts, signal } = req;
   const progress = req.onProgress ?? (() => undefined);
   if (hosts.length === 0) throw new UserError('no host to deploy to', 'Add "hosts": [{ "uri": "qemu:///system" }] to vmcontext.json, or pass --connect URI.');
-  progress(`reading the build of ${project.templates.length} template${project.templates.length === 1 ? '' : 's'}`);
-  const vms = await loadDeployInputs(project, undefined, signal);
-  if (vms.length === 0) throw new UserError(`${project.root} has no domain template with a <name>`);
+  // Hosts first: a bad host list is refused before any file is read.
+  const names = project.templates.map((t) => t.name?.value).filter((n): n is string => !!n);
+  if (names.length === 0) throw new UserError(`${project.root} has no domain template with a <name>`);
   let assigned;
   try {
-    assigned = assignHosts(hosts, vms.map((v) => v.name));
+    assigned = assignHosts(hosts, names);
   } catch (e) {
     throw new UserError(errorMessage(e));
   }
+  const deployed = assigned.hosts.flatMap((h) => h.vms);
+  progress(`reading the build of ${deployed.length} VM${deployed.length === 1 ? '' : 's'}`);
+  const vms = await loadDeployInputs(project, deployed, signal);
   const targets: TargetHost[] = assigned.hosts.map(({ host, vms: names }) => ({
     uri: host.uri,
     local: isLocalUri(host.uri),

@@ -7,7 +7,7 @@ import type { ManifestHost } from '../../core/project/manifest';
 import { assignHosts } from '../../core/deploy/deployHosts';
 import type { PlanOptions } from '../../core/deploy/deployPlan';
 import { applyDeploy, planProjectDeploy, type PreparedDeploy } from '../../core/deploy/deployProject';
-import { domainAction, domainStatus, execaVirsh, type DomainAction, type VirshRunner } from '../../core/io/virsh';
+import { domainAction, execaVirsh, listHostDomains, type DomainAction, type VirshRunner } from '../../core/io/virsh';
 import type { DomainState } from '../../core/deploy/virshOutput';
 import { describeStep } from '../../core/deploy/formatDeployPlan';
 import type { SettingsService } from '../settingsService';
@@ -71,15 +71,17 @@ export class DeployService implements vscode.Disposable {
     const { hosts: assigned } = assignHosts(hosts, names);
     const run = this.virsh();
     for (const { host, vms } of assigned) {
+      // One listing per host, however many VMs.
+      let found: Awaited<ReturnType<typeof listHostDomains>> | undefined;
+      let error: string | undefined;
+      try {
+        found = await listHostDomains(run, host.uri, vms, signal);
+      } catch (e) {
+        error = e instanceof Error ? e.message : String(e);
+        this.log.warn(`VM states on ${host.uri}: ${error}`);
+      }
       for (const vm of vms) {
-        let s: VmHostState;
-        try {
-          const d = await domainStatus(run, host.uri, vm, signal);
-          s = { uri: host.uri, state: d.state };
-        } catch (e) {
-          s = { uri: host.uri, state: 'unknown', error: e instanceof Error ? e.message : String(e) };
-          this.log.warn(`state of ${vm} on ${host.uri}: ${s.error}`);
-        }
+        const s: VmHostState = found ? { uri: host.uri, state: found[vm]?.state ?? 'absent' } : { uri: host.uri, state: 'unknown', error };
         this.states.set(`${project.root}\0${vm}`, s);
       }
     }
