@@ -49,6 +49,8 @@ export interface HostFileState {
   size?: number;
   sha256?: string;
   capacity?: number;
+  /** The build file it is an unchanged copy of (both unchanged since a deploy copied it). */
+  copyOf?: string;
 }
 
 export interface HostDomainState {
@@ -80,7 +82,7 @@ export interface Placement {
 }
 
 export type DeployStep =
-  | { kind: 'send'; role: DeployFileRole; from: string; to: string; pool?: string; volume?: string; bytes: number; reason: 'absent' | 'changed'; vms: string[]; /** of `from`, when the probe hashed it */ sha256?: string }
+  | { kind: 'send'; role: DeployFileRole; from: string; to: string; pool?: string; volume?: string; bytes: number; reason: 'absent' | 'changed'; vms: string[] }
   | { kind: 'keep-file'; role: DeployFileRole; to: string; reason: string; vms: string[] }
   | { kind: 'define'; vm: string; xml: string; hash: string; reason: 'absent' | 'changed' }
   | { kind: 'keep-domain'; vm: string; reason: string }
@@ -151,6 +153,7 @@ export function placeFiles(vms: VmSpec[], host: TargetHost, poolPath: string | u
 
 /** Whether the host's copy is the build's file. Hashes decide when known, else sizes. */
 export function sameFile(local: LocalFile, there: HostFileState): boolean {
+  if (there.copyOf !== undefined) return there.copyOf === local.path;
   if (there.sha256 !== undefined) return local.sha256 !== undefined && there.sha256 === local.sha256;
   if (there.size !== undefined) return there.size === local.size;
   if (there.capacity !== undefined) return there.capacity === local.capacity;
@@ -197,7 +200,6 @@ export function planDeploy(vms: VmSpec[], hosts: TargetHost[], states: HostState
         bytes: p.local.size,
         reason: there ? 'changed' : 'absent',
         vms: p.vms,
-        ...(p.local.sha256 ? { sha256: p.local.sha256 } : {}),
       });
     }
 

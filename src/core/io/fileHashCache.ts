@@ -16,10 +16,18 @@ export async function sha256File(file: string, signal?: AbortSignal): Promise<st
   return hash.digest('hex');
 }
 
+type Identity = Pick<FileHash, 'size' | 'mtimeMs' | 'ino'>;
+
+/** A hash, or for a copy the identity of the file it was copied from (sha256 may then be ''). */
+type CacheEntry = FileHash & { copyOf?: Identity & { path: string } };
+
 interface CacheFile {
   version: 1;
-  files: Record<string, FileHash>;
+  files: Record<string, CacheEntry>;
 }
+
+const identity = (st: Identity): Identity => ({ size: st.size, mtimeMs: st.mtimeMs, ino: st.ino });
+const sameIdentity = (a: Identity, b: Identity) => a.size === b.size && a.mtimeMs === b.mtimeMs && a.ino === b.ino;
 
 export class FileHashCache {
   private readonly used = new Set<string>();
@@ -29,12 +37,12 @@ export class FileHashCache {
 
   private constructor(
     private readonly file: string | undefined,
-    private readonly entries: Record<string, FileHash>,
+    private readonly entries: Record<string, CacheEntry>,
   ) {}
 
   /** The cache kept in `file`; an unreadable or foreign file counts as empty. Undefined: in memory only. */
   static async open(file?: string): Promise<FileHashCache> {
-    let entries: Record<string, FileHash> = {};
+    let entries: Record<string, CacheEntry> = {};
     if (file) {
       try {
         const parsed = JSON.parse(await fsp.readFile(file, 'utf8')) as Partial<CacheFile>;
@@ -53,6 +61,7 @@ export class FileHashCache {
     const st = await fsp.stat(abs);
     this.used.add(abs);
     const known = cachedHash({ version: 1, files: this.entries }, abs, st);
+    // '' is a copy whose hash was never computed.
     if (known) return known;
     onRead?.(abs, st.size);
     const sha256 = await sha256File(abs, signal);
@@ -61,22 +70,39 @@ export class FileHashCache {
     return sha256;
   }
 
-  /** Records a hash known without reading, e.g. of a copy just made from a file of known hash. */
-  async record(file: string, sha256: string): Promise<void> {
-    const abs = path.resolve(file);
-    this.used.add(abs);
-    this.remember(abs, await fsp.stat(abs), sha256);
+  /**
+   * Records that `to` was just copied from `from`, so that while neither changes they are
+   * known to be the same without reading either (a 2 TB base is not hashed after its copy).
+   */
+  async recordCopy(from: string, to: string): Promise<void> {
+    const [src, dst] = [path.resolve(from), path.resolve(to)];
+    const [a, b] = await Promise.all([fsp.stat(src), fsp.stat(dst)]);
+    this.used.add(dst);
+    const known = cachedHash({ version: 1, files: this.entries }, src, a);
+    this.entries[dst] = { ...identity(b), sha256: known ?? '', copyOf: { path: src, ...identity(a) } };
+    this.dirty = true;
+  }
+
+  /** `to` is an unchanged copy of an unchanged `from`, as recorded by recordCopy. */
+  async isUnchangedCopy(from: string, to: string): Promise<boolean> {
+    const [src, dst] = [path.resolve(from), path.resolve(to)];
+    const e = this.entries[dst];
+    if (!e?.copyOf || e.copyOf.path !== src) return false;
+    const [a, b] = await Promise.all([fsp.stat(src).catch(() => undefined), fsp.stat(dst).catch(() => undefined)]);
+    if (!a || !b || !sameIdentity(e, b) || !sameIdentity(e.copyOf, a)) return false;
+    this.used.add(dst);
+    return true;
   }
 
   private remember(abs: string, st: Stats, sha256: string): void {
-    this.entries[abs] = { size: st.size, mtimeMs: st.mtimeMs, ino: st.ino, sha256 };
+    this.entries[abs] = { ...identity(st), sha256 };
     this.dirty = true;
   }
 
   /** Writes the cache (atomically) with the entries used in this run; others are dropped. */
   async save(): Promise<void> {
     if (!this.file) return;
-    const files: Record<string, FileHash> = {};
+    const files: Record<string, CacheEntry> = {};
     for (const k of Object.keys(this.entries)) if (this.used.has(k)) files[k] = this.entries[k];
     if (!this.dirty && Object.keys(files).length === Object.keys(this.entries).length) return;
     const text = JSON.stringify({ version: 1, files } satisfies CacheFile, null, 1) + '\n';

@@ -145,6 +145,7 @@ async function localFileState(p: Placement, hashes: FileHashCache, o: ProbeOptio
   const st = await stat(p.hostPath).catch(() => undefined);
   if (!st?.isFile()) return undefined;
   if (st.size !== p.local.size) return { size: st.size };
+  if (await hashes.isUnchangedCopy(p.local.path, p.hostPath)) return { size: st.size, copyOf: p.local.path };
   p.local.sha256 ??= await hashes.hash(p.local.path, o.signal, o.onHash);
   return { size: st.size, sha256: await hashes.hash(p.hostPath, o.signal, o.onHash) };
 }
@@ -239,7 +240,7 @@ async function runStep(run: VirshRunner, uri: string, step: DeployStep, options:
       if (step.pool && step.volume) await upload(run, uri, step, signal);
       else {
         await copySparse(step.from, step.to, signal);
-        if (step.sha256) await options.hashes?.record(step.to, step.sha256);
+        await options.hashes?.recordCopy(step.from, step.to);
       }
       return;
     case 'define': {

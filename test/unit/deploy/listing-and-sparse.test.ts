@@ -174,3 +174,26 @@ test('file hashes are kept per identity: a second run reads nothing; a touched f
     remove(dir);
   }
 });
+
+test('a copy made by deploy is known to equal its source while neither changes, without reading either', async () => {
+  const dir = tempDir('vmctx-hashes-');
+  try {
+    const src = path.join(dir, 'base.raw');
+    const to = path.join(dir, 'host', 'base.raw');
+    const store = path.join(dir, 'build', '.vmcontext-hashes.json');
+    writeFileSync(src, Buffer.alloc(1 << 20, 3));
+    await copySparse(src, to);
+    const first = await FileHashCache.open(store);
+    await first.recordCopy(src, to);
+    await first.save();
+    const second = await FileHashCache.open(store);
+    assert.equal(await second.isUnchangedCopy(src, to), true);
+    assert.equal(await second.isUnchangedCopy(to, src), false);
+    assert.equal(second.bytesHashed, 0);
+    // The host's copy is changed by someone: no longer known equal.
+    writeFileSync(to, Buffer.alloc(1 << 20, 4));
+    assert.equal(await second.isUnchangedCopy(src, to), false);
+  } finally {
+    remove(dir);
+  }
+});
