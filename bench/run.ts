@@ -6,6 +6,7 @@ const modules: Array<[string, () => Promise<{ run(): Promise<Record<string, unkn
   ['domain', () => import('./domain.bench')],
   ['image', () => import('./image.bench')],
   ['cloudinit', () => import('./cloudinit.bench')],
+  ['deploy', () => import('./deploy.bench')],
 ];
 
 async function main() {

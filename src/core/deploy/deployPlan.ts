@@ -164,9 +164,10 @@ const ROLE_ORDER: Record<DeployFileRole, number> = { base: 0, iso: 1, overlay: 2
 
 export function planDeploy(vms: VmSpec[], hosts: TargetHost[], states: HostState[], options: PlanOptions = {}, unassigned: string[] = []): DeployPlan {
   const plan: DeployPlan = { hosts: [], errors: [], warnings: [], unassigned };
+  const byName = new Map(vms.map((v) => [v.name, v]));
   for (const host of hosts) {
     const state = states.find((s) => s.uri === host.uri) ?? { uri: host.uri, domains: {}, files: {} };
-    const hostVms = host.vms.map((n) => vms.find((v) => v.name === n)).filter((v): v is VmSpec => !!v);
+    const hostVms = host.vms.map((n) => byName.get(n)).filter((v): v is VmSpec => !!v);
     const steps: DeployStep[] = [];
     const { placements, errors } = placeFiles(hostVms, host, state.poolPath);
     plan.errors.push(...errors);
@@ -203,10 +204,12 @@ export function planDeploy(vms: VmSpec[], hosts: TargetHost[], states: HostState
       });
     }
 
+    // Each VM's placements, by VM name (thousands of VMs share the ISO's).
+    const placed = new Map<string, Placement[]>();
+    for (const p of placements) for (const vm of p.vms) (placed.get(vm) ?? placed.set(vm, []).get(vm)!).push(p);
     for (const vm of hostVms) {
       const sources = new Map<string, string>();
-      for (const p of placements) {
-        if (!p.vms.includes(vm.name)) continue;
+      for (const p of placed.get(vm.name) ?? []) {
         if (p.role === 'overlay' && vm.overlay) sources.set(vm.overlay.templatePath, p.hostPath);
         if (p.role === 'iso' && vm.iso) sources.set(vm.iso.templatePath, p.hostPath);
       }

@@ -2,6 +2,7 @@
 // shell): probes what a host holds, runs a plan's steps, and the domain actions of the
 // explorer (start, shut down, undefine). Parsing and planning are pure (core/deploy).
 import { randomBytes } from 'node:crypto';
+import { statSync } from 'node:fs';
 import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -142,7 +143,8 @@ export interface ProbeOptions {
 
 /** A local host's file: hashed (with the build's) only when its size matches the build's. */
 async function localFileState(p: Placement, hashes: FileHashCache, o: ProbeOptions): Promise<HostFileState | undefined> {
-  const st = await stat(p.hostPath).catch(() => undefined);
+  // Synchronous: thousands of stats, most of absent files (see deployFiles.ts).
+  const st = statSync(p.hostPath, { throwIfNoEntry: false });
   if (!st?.isFile()) return undefined;
   if (st.size !== p.local.size) return { size: st.size };
   if (await hashes.isUnchangedCopy(p.local.path, p.hostPath)) return { size: st.size, copyOf: p.local.path };
@@ -189,7 +191,8 @@ export async function probeHost(run: VirshRunner, host: TargetHost, vms: VmSpec[
   const hashes = options.hashes ?? (await FileHashCache.open());
   const state: HostState = { uri: host.uri, domains: {}, files: {} };
   if (host.pool) state.poolPath = parsePoolTargetPath(await virshOk(run, host.uri, ['pool-dumpxml', host.pool], signal));
-  const mine = vms.filter((v) => host.vms.includes(v.name));
+  const names = new Set(host.vms);
+  const mine = vms.filter((v) => names.has(v.name));
   const { placements } = placeFiles(mine, host, state.poolPath);
   if (host.pool) {
     const withVolume = placements.filter((p) => p.volume);
