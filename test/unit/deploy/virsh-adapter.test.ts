@@ -10,6 +10,8 @@ import { loadDeployInputs } from '../../../src/core/io/deployFiles';
 import { loadProject } from '../../../src/core/project/load';
 import { nodeFileSystem } from '../../../src/core/io/nodeFileSystem';
 import { writeQcow2OverlayForTest } from './overlay-fixture';
+import { applyDeploy, hashCacheFile, planProjectDeploy } from '../../../src/core/deploy/deployProject';
+import { CancelledError } from '../../../src/core/common/errors';
 import { copyExample, remove, tempDir } from '../helpers/tempProject';
 
 interface FakeDomain {
@@ -210,5 +212,48 @@ test('pool host: volumes created and uploaded once, compared by download and has
   } finally {
     remove(dir);
     remove(poolDir);
+  }
+});
+
+test('the core entry point: progress as it goes, a listing per host, hashes kept, a cancel stops it, a second run reads no image data', async () => {
+  const { dir } = await builtExample();
+  const hostDir = tempDir('vmctx-host-');
+  try {
+    const lv = fakeLibvirt();
+    const project = await loadProject(nodeFileSystem, dir);
+    const hosts = [{ uri: 'qemu:///system', directory: hostDir }];
+    const progress: string[] = [];
+    const first = await planProjectDeploy({ project, hosts, virsh: lv.run, options: { start: true }, onProgress: (m) => progress.push(m) });
+    assert.deepEqual(progress, ['reading the build of 3 VMs', 'asking qemu:///system about 3 VMs']);
+    // One listing; no domain exists, so no batch.
+    assert.equal(lv.processes(), 1);
+    const steps: string[] = [];
+    assert.equal(await applyDeploy(first, { virsh: lv.run, onStep: (uri, s) => steps.push(`${uri} ${s.kind}`) }), 11);
+    assert.equal(steps[0], 'qemu:///system send');
+
+    // The copies are recorded: planning again hashes nothing and finds nothing to do.
+    progress.length = 0;
+    const before = lv.processes();
+    const second = await planProjectDeploy({ project, hosts, virsh: lv.run, onProgress: (m) => progress.push(m) });
+    assert.equal(changeCount(second.plan), 0);
+    assert.ok(!progress.some((m) => m.startsWith('hashing')), progress.join('\n'));
+    // list, then one session for the three domains' state and XML.
+    assert.equal(lv.processes() - before, 2);
+    assert.ok(JSON.parse(readFileSync(hashCacheFile(project), 'utf8')).files[path.join(hostDir, 'debian-base.raw')].copyOf);
+
+    // A host's copy changed by someone else (same size): hashed and found different (kept, as
+    // the VMs using it run).
+    writeFileSync(path.join(hostDir, 'context.iso'), Buffer.alloc(4096, 9));
+    const third = await planProjectDeploy({ project, hosts, virsh: lv.run, onProgress: (m) => progress.push(m) });
+    assert.match(third.plan.warnings.join('\n'), /context\.iso differs from the build but is in use by running debian1, debian2, debian3/);
+    assert.ok(progress.some((m) => /^hashing build\/context\.iso/.test(m)), progress.join('\n'));
+
+    const ac = new AbortController();
+    ac.abort();
+    await assert.rejects(planProjectDeploy({ project, hosts, virsh: lv.run, signal: ac.signal }), CancelledError);
+    await assert.rejects(planProjectDeploy({ project, hosts: [], virsh: lv.run }), /no host to deploy to/);
+  } finally {
+    remove(dir);
+    remove(hostDir);
   }
 });
