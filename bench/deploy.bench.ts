@@ -7,6 +7,7 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import * as os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { round } from './measure';
 
@@ -16,26 +17,31 @@ const CACHE = join(__dirname, '.cache');
 const EXAMPLE = join(REPO, 'examples', 'snooze-cluster');
 const VMS = 5000;
 
-/** Runs the CLI; returns the wall time, the exit code, stdout and the bytes it read from storage. */
-function vmctx(args: string[]): Promise<{ ms: number; code: number | null; stdout: string; readBytes?: number }> {
+/** Runs the CLI; returns the wall time, the exit code, stdout, the bytes it read and its CPU time. */
+function vmctx(args: string[]): Promise<{ ms: number; code: number | null; stdout: string; readBytes?: number; cpuMs?: number }> {
   return new Promise((resolve) => {
     const t0 = performance.now();
     const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let readBytes: number | undefined;
+    let cpuMs: number | undefined;
     child.stdout.on('data', (d) => (stdout += d));
     child.stderr.on('data', () => undefined);
     // rchar of the process, read just before it exits: every byte read() returned, holes included.
     const poll = setInterval(() => {
       try {
         readBytes = Number(/^rchar: (\d+)$/m.exec(readFileSync(`/proc/${child.pid}/io`, 'utf8'))?.[1]);
+        // utime, stime and those of its finished children (virsh), in clock ticks (100 a second):
+        // on a busy machine the wall time says little, the CPU time is the work done.
+        const f = readFileSync(`/proc/${child.pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+        cpuMs = (Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14])) * 10;
       } catch {
         // gone
       }
     }, 20);
     child.on('close', (code) => {
       clearInterval(poll);
-      resolve({ ms: round(performance.now() - t0), code, stdout, readBytes });
+      resolve({ ms: round(performance.now() - t0), code, stdout, readBytes, cpuMs });
     });
   });
 }
@@ -80,14 +86,25 @@ async function project(dir: string, baseBytes: number, templates: number | undef
 
 async function dryRun(dir: string, runs: number) {
   const samples = [];
+  const cpu = [];
   let last;
   for (let i = 0; i < runs; i++) {
     last = await vmctx(['deploy', dir, '--dry-run']);
     if (last.code !== 0) throw new Error(`vmctx deploy --dry-run failed:\n${last.stdout.slice(-2000)}`);
     samples.push(last.ms);
+    cpu.push(last.cpuMs ?? NaN);
   }
   samples.sort((a, b) => a - b);
-  return { runs, p50_ms: samples[Math.floor(runs / 2)], max_ms: samples[runs - 1], read_bytes: last!.readBytes, plan_tail: last!.stdout.trim().split('\n').at(-1) };
+  cpu.sort((a, b) => a - b);
+  return {
+    runs,
+    p50_ms: samples[Math.floor(runs / 2)],
+    max_ms: samples[runs - 1],
+    cpu_p50_ms: cpu[Math.floor(runs / 2)],
+    read_bytes: last!.readBytes,
+    load_average: os.loadavg()[0],
+    plan_tail: last!.stdout.trim().split('\n').at(-1),
+  };
 }
 
 export async function run() {
