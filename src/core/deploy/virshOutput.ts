@@ -4,13 +4,6 @@
 /** A domain's state as the explorer and the planner see it. */
 export type DomainState = 'running' | 'paused' | 'shut off' | 'crashed' | 'suspended' | 'shutting down' | 'other';
 
-export interface DomainInfo {
-  name: string;
-  uuid: string;
-  state: DomainState;
-  persistent?: boolean;
-}
-
 export interface DomainListEntry {
   /** Numeric id of a running domain; undefined for an inactive one (`-`). */
   id?: number;
@@ -57,27 +50,6 @@ export function parseDomainState(text: string): DomainState {
     default:
       return 'other';
   }
-}
-
-/** True when virsh's error text says the domain does not exist. */
-export function isNoDomainError(stderr: string): boolean {
-  return /failed to get domain|Domain not found|no domain with matching/i.test(stderr);
-}
-
-/** True when the error says the volume (or the storage pool's volume) does not exist. */
-export function isNoVolumeError(stderr: string): boolean {
-  return /failed to get vol|Storage volume not found|no storage vol with matching/i.test(stderr);
-}
-
-/** `virsh dominfo NAME`. */
-export function parseDomInfo(text: string): DomainInfo {
-  const kv = parseKeyValues(text);
-  const name = kv.get('Name');
-  const uuid = kv.get('UUID');
-  const state = kv.get('State');
-  if (!name || !uuid || state === undefined) throw new Error(`unexpected virsh dominfo output: ${JSON.stringify(text.slice(0, 200))}`);
-  const persistent = kv.get('Persistent');
-  return { name, uuid: uuid.toLowerCase(), state: parseDomainState(state), persistent: persistent === undefined ? undefined : persistent === 'yes' };
 }
 
 /** `virsh list --all`: the table under the dashes. */
