@@ -1,4 +1,4 @@
-import { closeSync, lstatSync, openSync, promises as fsp, readSync } from 'node:fs';
+import { closeSync, lstatSync, openSync, promises as fsp, readFileSync, readSync } from 'node:fs';
 import type { DirEntry, FileStat, FileSystem, FileType } from '../common/fileSystem';
 
 function typeOf(s: { isFile(): boolean; isDirectory(): boolean; isSymbolicLink(): boolean }): FileType {
@@ -9,11 +9,12 @@ function typeOf(s: { isFile(): boolean; isDirectory(): boolean; isSymbolicLink()
 }
 
 export const nodeFileSystem: FileSystem = {
+  // Synchronous: the project loader makes thousands of these calls for a fleet, on small files
+  // (templates, the manifest; templates over 8 MB are not read), each a few microseconds where a
+  // promise-based file handle costs far more than the call itself.
   async readFile(path) {
-    return fsp.readFile(path);
+    return readFileSync(path);
   },
-  // readHead and stat are synchronous: the project loader makes thousands of them for a fleet,
-  // each a few microseconds, where a promise-based file handle costs far more than the call.
   async readHead(path, length) {
     const fd = openSync(path, 'r');
     try {
