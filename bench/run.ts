@@ -7,6 +7,7 @@ const modules: Array<[string, () => Promise<{ run(): Promise<Record<string, unkn
   ['projectDiagnostics', () => import('./projectDiagnostics.bench')],
   ['image', () => import('./image.bench')],
   ['cloudinit', () => import('./cloudinit.bench')],
+  ['deploy', () => import('./deploy.bench')],
 ];
 
 async function main() {

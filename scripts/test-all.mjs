@@ -1,4 +1,4 @@
-// `npm test` (after `npm run build`): the layers in turn — unit (node:test), boot (node:test), integration
+// `npm test` (after `npm run build`): the layers in turn — unit (node:test), boot (node:test), remote (node:test), integration
 // (mocha inside VS Code's extension host) and end-to-end (the workbench driven in Chromium).
 // Every layer runs even when an earlier one failed; the log closes with one line per layer and
 // the total, `N passed, N failed`. Exit 1 when any layer failed or ran nothing.
@@ -12,6 +12,8 @@ const layers = [
   { name: 'unit', args: ['scripts/run-unit-tests.mjs'], parse: nodeTestCounts },
   // The boot proof (test/boot): builds the example and boots it under QEMU and libvirt (root).
   { name: 'boot', args: ['--import', 'tsx', '--test', '--test-reporter=spec', 'test/boot/boot.test.ts'], parse: nodeTestCounts },
+  // Deploy to a real libvirt host over ssh (test/remote): sshd and libvirtd on 127.0.0.1 (root).
+  { name: 'remote', args: ['--import', 'tsx', '--test', '--test-reporter=spec', 'test/remote/remote.test.ts'], parse: nodeTestCounts },
   { name: 'integration', args: ['test/vscode-host/run-integration.mjs'], parse: plainCounts },
   { name: 'e2e', args: ['test/e2e/run.mjs'], parse: plainCounts },
   // The packaged VSIX installed into code-server as a user would, activating on the example.

@@ -1,15 +1,12 @@
 import type { CliCommand } from './cliCommand';
 import { parseCommandArgs } from '../args';
 import { EXIT_FAILED, EXIT_OK } from '../cliIo';
-import { UserError } from '../../core/common/errors';
-import type { ManifestHost } from '../../core/project/manifest';
-import { assignHosts, isLocalUri } from '../../core/deploy/deployHosts';
-import { changeCount, planDeploy, type TargetHost } from '../../core/deploy/deployPlan';
+import { changeCount } from '../../core/deploy/deployPlan';
 import { describeStep, formatPlan } from '../../core/deploy/formatDeployPlan';
-import { loadDeployInputs } from '../../core/io/deployFiles';
-import { applyHostPlan, execaVirsh, probeHost, type VirshRunner } from '../../core/io/virsh';
-import { defaultSettings } from '../../core/settings';
+import { applyDeploy, hostsForUris, planProjectDeploy } from '../../core/deploy/deployProject';
 import { displayPath } from '../../core/common/paths';
+import { execaVirsh, type VirshRunner } from '../../core/io/virsh';
+import { defaultSettings } from '../../core/settings';
 import { openProject } from '../openProject';
 import { checkFirst } from './buildCommand';
 
@@ -52,40 +49,21 @@ deploy fails, 2 on bad usage.
     const { dir, project } = await openProject('deploy', positionals, io);
     if (!(await checkFirst(project, 'deploy', !!values['allow-errors'], io))) return EXIT_FAILED;
     const manifestHosts = project.manifest.hosts ?? [];
-    const hosts: ManifestHost[] = values.connect?.length
-      ? values.connect.map((uri) => manifestHosts.find((h) => h.uri === uri) ?? { uri })
-      : manifestHosts;
-    if (hosts.length === 0) throw new UserError('no host to deploy to', 'Add "hosts": [{ "uri": "qemu:///system" }] to vmcontext.json, or pass --connect URI.');
-
-    const vms = await loadDeployInputs(project);
-    if (vms.length === 0) throw new UserError(`${dir} has no domain template with a <name>`);
-    let assigned;
-    try {
-      assigned = assignHosts(hosts, vms.map((v) => v.name));
-    } catch (e) {
-      throw new UserError(e instanceof Error ? e.message : String(e));
-    }
-    const targets: TargetHost[] = assigned.hosts.map(({ host, vms: names }) => ({
-      uri: host.uri,
-      local: isLocalUri(host.uri),
-      directory: host.directory,
-      pool: host.pool,
-      vms: names,
-    }));
-
     const virsh: VirshRunner = execaVirsh(values.virsh ?? defaultSettings.tools.virsh);
-    const states = [];
-    for (const t of targets) states.push(await probeHost(virsh, t, vms));
-    const plan = planDeploy(vms, targets, states, { start: values.start, replaceOverlays: values['replace-overlays'] }, assigned.unassigned);
+    const prepared = await planProjectDeploy({
+      project,
+      hosts: values.connect?.length ? hostsForUris(manifestHosts, values.connect) : manifestHosts,
+      virsh,
+      options: { start: values.start, replaceOverlays: values['replace-overlays'] },
+      onProgress: (m) => io.stderr(`${m}\n`),
+    });
+    const plan = prepared.plan;
     // Build outputs are shown relative to the project; host paths as they are.
     const show = (p: string) => displayPath(dir, p);
     io.stdout(formatPlan(plan, show));
     if (plan.errors.length) return EXIT_FAILED;
     if (values['dry-run'] || changeCount(plan) === 0) return EXIT_OK;
-    let done = 0;
-    for (const h of plan.hosts) {
-      done += await applyHostPlan(virsh, h, { onStep: (s) => io.stdout(`${h.uri}: ${describeStep(s, show)}\n`) });
-    }
+    const done = await applyDeploy(prepared, { virsh, onStep: (uri, s) => io.stdout(`${uri}: ${describeStep(s, show)}\n`) });
     io.stdout(`deployed: ${done} change${done === 1 ? '' : 's'}\n`);
     return EXIT_OK;
   },

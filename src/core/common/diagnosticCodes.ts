@@ -51,6 +51,7 @@ export const DIAGNOSTIC_CODES = {
   // The project (folder layout, manifest, files)
   'context-missing-post-install': { severity: 'warning', meaning: '`context/post-install` is missing: the guest falls back to DHCP' },
   'context-missing': { severity: 'warning', meaning: 'the context folder does not exist' },
+  'manifest-host-duplicate': { severity: 'error', meaning: 'two `hosts` entries with the same libvirt URI (deploy would send everything to the first); deploy refuses' },
   'manifest-syntax': { severity: 'error', meaning: '`vmcontext.json` is not valid JSON' },
   'manifest-invalid': { severity: ['error', 'warning'], meaning: 'a field of `vmcontext.json` has the wrong type (error) or an unknown name (warning)' },
   'project-base-image-ambiguous': { severity: 'warning', meaning: '`images/` holds several images and the manifest names none' },

@@ -22,7 +22,7 @@ export function prepareDomainXml(template: string, sources: ReadonlyMap<string, 
   const doc = parseXml(template);
   const root = doc.root;
   if (!root || root.local !== 'domain' || doc.error) throw new Error(`not a well-formed <domain> document${doc.error ? `: ${doc.error.message}` : ''}`);
-  const edits: Array<{ start: number; end: number; text: string }> = [];
+  const edits: Edit[] = [];
   for (const disk of findAll(root, ['devices', 'disk'])) {
     const source = childElements(disk).find((c) => c.local === 'source');
     const file = source && attribute(source, 'file');
@@ -31,26 +31,27 @@ export function prepareDomainXml(template: string, sources: ReadonlyMap<string, 
   }
   const rewritten = applyEdits(template, edits);
   const hash = createHash('sha256').update(rewritten).digest('hex');
-  return { xml: addMetadata(rewritten, hash), hash };
+  // The metadata edit is placed on the same parse: it never overlaps a disk's source.
+  return { xml: applyEdits(template, [...edits, metadataEdit(template, root, hash)]), hash };
 }
 
-function addMetadata(xml: string, hash: string): string {
-  const doc = parseXml(xml);
-  const root = doc.root as XmlElement;
+type Edit = { start: number; end: number; text: string };
+
+function metadataEdit(xml: string, root: XmlElement, hash: string): Edit {
   const element = `<${PREFIX}:deploy xmlns:${PREFIX}="${DEPLOY_METADATA_NS}" hash="${hash}"/>`;
   const metadata = childElements(root).find((c) => c.local === 'metadata');
-  if (metadata?.selfClosing) return applyEdits(xml, [{ ...metadata.span, text: `<metadata>\n    ${element}\n  </metadata>` }]);
+  if (metadata?.selfClosing) return { ...metadata.span, text: `<metadata>\n    ${element}\n  </metadata>` };
   if (metadata) {
     // Replace an element of ours from an earlier deploy rather than adding a second one.
     const ours = childElements(metadata).find((c) => c.local === 'deploy' && c.uri === DEPLOY_METADATA_NS);
-    if (ours) return applyEdits(xml, [{ ...ours.span, text: element }]);
-    return applyEdits(xml, [{ start: metadata.startTag.end, end: metadata.startTag.end, text: `\n    ${element}` }]);
+    if (ours) return { ...ours.span, text: element };
+    return { start: metadata.startTag.end, end: metadata.startTag.end, text: `\n    ${element}` };
   }
   const end = root.endTag?.start ?? xml.length;
-  return applyEdits(xml, [{ start: end, end, text: `  <metadata>\n    ${element}\n  </metadata>\n` }]);
+  return { start: end, end, text: `  <metadata>\n    ${element}\n  </metadata>\n` };
 }
 
-function applyEdits(text: string, edits: Array<{ start: number; end: number; text: string }>): string {
+function applyEdits(text: string, edits: Edit[]): string {
   let out = text;
   for (const e of [...edits].sort((a, b) => b.start - a.start)) out = out.slice(0, e.start) + e.text + out.slice(e.end);
   return out;

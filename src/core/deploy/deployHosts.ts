@@ -24,10 +24,12 @@ export interface Assignments {
  * VMs named in a host's `vms` go there; a host with a `vms` list takes only those. The other
  * VMs are spread round-robin over the hosts without a list, in manifest order and in the
  * order the VMs are given, so the result is stable.
- * Throws when a VM is claimed by two hosts or a host names an unknown VM.
+ * Throws when a VM is claimed by two hosts, a host names an unknown VM or a URI comes twice.
  */
 export function assignHosts(hosts: ManifestHost[], vmNames: string[]): Assignments {
   if (hosts.length === 0) throw new Error('no host to deploy to: add "hosts" to vmcontext.json or pass --connect URI');
+  const twice = hosts.find((h, i) => hosts.findIndex((o) => o.uri === h.uri) !== i);
+  if (twice) throw new Error(`host ${twice.uri} is listed twice: one URI is one host; merge the entries in vmcontext.json (vmctx check reports it)`);
   const out = hosts.map((host) => ({ host, vms: [] as string[] }));
   const claimed = new Map<string, string>();
   for (const a of out) {

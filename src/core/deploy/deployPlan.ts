@@ -16,7 +16,8 @@ export type DeployFileRole = 'base' | 'iso' | 'overlay';
 export interface LocalFile {
   path: string;
   size: number;
-  sha256: string;
+  /** Filled in by the probe, only when a host holds a file of the same size to compare. */
+  sha256?: string;
   /** Size a libvirt volume reports: the virtual size of a qcow2 file, else the file size. */
   capacity: number;
 }
@@ -48,6 +49,8 @@ export interface HostFileState {
   size?: number;
   sha256?: string;
   capacity?: number;
+  /** The build file it is an unchanged copy of (both unchanged since a deploy copied it). */
+  copyOf?: string;
 }
 
 export interface HostDomainState {
@@ -150,7 +153,8 @@ export function placeFiles(vms: VmSpec[], host: TargetHost, poolPath: string | u
 
 /** Whether the host's copy is the build's file. Hashes decide when known, else sizes. */
 export function sameFile(local: LocalFile, there: HostFileState): boolean {
-  if (there.sha256 !== undefined) return there.sha256 === local.sha256;
+  if (there.copyOf !== undefined) return there.copyOf === local.path;
+  if (there.sha256 !== undefined) return local.sha256 !== undefined && there.sha256 === local.sha256;
   if (there.size !== undefined) return there.size === local.size;
   if (there.capacity !== undefined) return there.capacity === local.capacity;
   return false;
@@ -160,9 +164,10 @@ const ROLE_ORDER: Record<DeployFileRole, number> = { base: 0, iso: 1, overlay: 2
 
 export function planDeploy(vms: VmSpec[], hosts: TargetHost[], states: HostState[], options: PlanOptions = {}, unassigned: string[] = []): DeployPlan {
   const plan: DeployPlan = { hosts: [], errors: [], warnings: [], unassigned };
+  const byName = new Map(vms.map((v) => [v.name, v]));
   for (const host of hosts) {
     const state = states.find((s) => s.uri === host.uri) ?? { uri: host.uri, domains: {}, files: {} };
-    const hostVms = host.vms.map((n) => vms.find((v) => v.name === n)).filter((v): v is VmSpec => !!v);
+    const hostVms = host.vms.map((n) => byName.get(n)).filter((v): v is VmSpec => !!v);
     const steps: DeployStep[] = [];
     const { placements, errors } = placeFiles(hostVms, host, state.poolPath);
     plan.errors.push(...errors);
@@ -199,10 +204,12 @@ export function planDeploy(vms: VmSpec[], hosts: TargetHost[], states: HostState
       });
     }
 
+    // Each VM's placements, by VM name (thousands of VMs share the ISO's).
+    const placed = new Map<string, Placement[]>();
+    for (const p of placements) for (const vm of p.vms) (placed.get(vm) ?? placed.set(vm, []).get(vm)!).push(p);
     for (const vm of hostVms) {
       const sources = new Map<string, string>();
-      for (const p of placements) {
-        if (!p.vms.includes(vm.name)) continue;
+      for (const p of placed.get(vm.name) ?? []) {
         if (p.role === 'overlay' && vm.overlay) sources.set(vm.overlay.templatePath, p.hostPath);
         if (p.role === 'iso' && vm.iso) sources.set(vm.iso.templatePath, p.hostPath);
       }

@@ -4,13 +4,6 @@
 /** A domain's state as the explorer and the planner see it. */
 export type DomainState = 'running' | 'paused' | 'shut off' | 'crashed' | 'suspended' | 'shutting down' | 'other';
 
-export interface DomainInfo {
-  name: string;
-  uuid: string;
-  state: DomainState;
-  persistent?: boolean;
-}
-
 export interface DomainListEntry {
   /** Numeric id of a running domain; undefined for an inactive one (`-`). */
   id?: number;
@@ -59,27 +52,6 @@ export function parseDomainState(text: string): DomainState {
   }
 }
 
-/** True when virsh's error text says the domain does not exist. */
-export function isNoDomainError(stderr: string): boolean {
-  return /failed to get domain|Domain not found|no domain with matching/i.test(stderr);
-}
-
-/** True when the error says the volume (or the storage pool's volume) does not exist. */
-export function isNoVolumeError(stderr: string): boolean {
-  return /failed to get vol|Storage volume not found|no storage vol with matching/i.test(stderr);
-}
-
-/** `virsh dominfo NAME`. */
-export function parseDomInfo(text: string): DomainInfo {
-  const kv = parseKeyValues(text);
-  const name = kv.get('Name');
-  const uuid = kv.get('UUID');
-  const state = kv.get('State');
-  if (!name || !uuid || state === undefined) throw new Error(`unexpected virsh dominfo output: ${JSON.stringify(text.slice(0, 200))}`);
-  const persistent = kv.get('Persistent');
-  return { name, uuid: uuid.toLowerCase(), state: parseDomainState(state), persistent: persistent === undefined ? undefined : persistent === 'yes' };
-}
-
 /** `virsh list --all`: the table under the dashes. */
 export function parseListAll(text: string): DomainListEntry[] {
   const lines = text.split(/\r?\n/);
@@ -126,4 +98,24 @@ export function parseDeployMetadataHash(xml: string): string | undefined {
 
 function unescapeXml(s: string): string {
   return s.replace(/&(lt|gt|amp|quot|apos);/g, (_, e: string) => ({ lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" })[e]!);
+}
+
+/** `virsh list --all --uuid --name`: one `UUID NAME` line a domain (names may hold spaces). */
+export function parseUuidNameList(text: string): Array<{ uuid: string; name: string }> {
+  const out: Array<{ uuid: string; name: string }> = [];
+  for (const line of text.split(/\r?\n/)) {
+    const m = /^\s*([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\s+(.+?)\s*$/i.exec(line);
+    if (m) out.push({ uuid: m[1].toLowerCase(), name: m[2] });
+  }
+  return out;
+}
+
+/**
+ * One argument quoted for virsh's own command-string parser (not a shell): inside single
+ * quotes nothing is special; a quote is closed, escaped with a backslash and reopened.
+ * Undefined for text with control characters, which that parser may not keep as they are.
+ */
+export function virshQuote(arg: string): string | undefined {
+  if (/[\x00-\x1f\x7f]/.test(arg)) return undefined;
+  return `'${arg.replace(/'/g, `'\\''`)}'`;
 }

@@ -1,57 +1,84 @@
 // The VMs of a built project as the deploy planner needs them: each template's text, the
 // overlay and context.iso it names (matched by file name with the build's outputs), with
-// sizes and hashes, and the base image the overlays read from.
-import { promises as fsp } from 'node:fs';
+// sizes, and the base image the overlays read from. Nothing is hashed here: the probe hashes a
+// file only when a host holds one of the same size to compare it with (core/io/virsh.ts).
+import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import * as path from 'node:path';
-import { UserError } from '../common/errors';
+import { UserError, throwIfAborted } from '../common/errors';
 import { overlayPath, type ContextProject } from '../project/project';
 import { leavesFolder } from '../project/outputPaths';
 import { parseQcow2Header } from '../image/qcow2/index';
 import type { LocalFile, VmSpec } from '../deploy/deployPlan';
-import { sha256File } from './fileHash';
-import { nodeFileSystem } from './nodeFileSystem';
 
-/** A build output with its hash; for a qcow2 file also its backing file name. */
-async function localFile(file: string, what: string): Promise<LocalFile & { backing?: string }> {
-  const st = await fsp.stat(file).catch(() => undefined);
-  if (!st?.isFile()) throw new UserError(`${what} ${file} does not exist`, 'Run `vmctx build` first.');
-  const header = parseQcow2Header(await nodeFileSystem.readHead(file, 65536));
-  // libvirt reports a qcow2 volume's virtual size as its capacity.
-  return { path: file, size: st.size, sha256: await sha256File(file), capacity: header?.size ?? st.size, backing: header?.backingFile };
+const HEAD = 4096;
+
+/** The first `length` bytes of an open file. */
+function readHead(fd: number, length: number): Uint8Array {
+  const head = new Uint8Array(length);
+  return head.subarray(0, readSync(fd, head, 0, length, 0));
 }
 
-export async function loadDeployInputs(project: ContextProject, names?: string[]): Promise<VmSpec[]> {
-  const out: VmSpec[] = [];
+/**
+ * A build output with its sizes; for a qcow2 file also its backing file name. Synchronous: a
+ * few small reads a file, and a fleet has thousands of overlays (promise-based file handles
+ * cost far more than the reads themselves).
+ */
+function localFile(file: string, what: string): LocalFile & { backing?: string } {
+  let fd: number;
+  try {
+    fd = openSync(file, 'r');
+  } catch {
+    throw new UserError(`${what} ${file} does not exist`, 'Run `vmctx build` first.');
+  }
+  let header;
+  let st;
+  try {
+    st = fstatSync(fd);
+    if (!st.isFile()) throw new UserError(`${what} ${file} is not a file`, 'Run `vmctx build` first.');
+    header = parseQcow2Header(readHead(fd, HEAD));
+    // A backing file name past the first page (qemu-img puts it right after the header).
+    if (header && header.backingFileOffset + header.backingFileSize > HEAD && header.backingFileOffset + header.backingFileSize <= 65536) {
+      header = parseQcow2Header(readHead(fd, header.backingFileOffset + header.backingFileSize));
+    }
+  } finally {
+    closeSync(fd);
+  }
+  // libvirt reports a qcow2 volume's virtual size as its capacity.
+  return { path: file, size: st.size, capacity: header?.size ?? st.size, backing: header?.backingFile };
+}
+
+export async function loadDeployInputs(project: ContextProject, names?: string[], signal?: AbortSignal): Promise<VmSpec[]> {
   const isoName = path.basename(project.output.iso);
+  const wanted = names && new Set(names);
+  // Shared by every VM: read once.
   let iso: LocalFile | undefined;
   let base: LocalFile | undefined;
-  for (const t of project.templates) {
+  const withoutBacking = ({ backing: _unused, ...file }: LocalFile & { backing?: string }): LocalFile => file;
+  const out: VmSpec[] = [];
+  for (const [i, t] of project.templates.entries()) {
     const name = t.name?.value;
-    if (!name || (names && !names.includes(name))) continue;
-    const spec: VmSpec = { name, uuid: t.uuid?.value.toLowerCase(), templateFile: t.file, template: await fsp.readFile(t.file, 'utf8') };
+    if (!name || (wanted && !wanted.has(name))) continue;
+    // Let a cancel (and the rest of the extension host) in now and then.
+    if (i % 256 === 255) await new Promise((resolve) => setImmediate(resolve));
+    throwIfAborted(signal);
+    const spec: VmSpec = { name, uuid: t.uuid?.value.toLowerCase(), templateFile: t.file, template: readFileSync(t.file, 'utf8') };
     const overlayFile = overlayPath(project, name);
     if (leavesFolder(project.output.overlaysDir, overlayFile)) {
       throw new UserError(`the VM name "${name}" (${t.file}) makes its overlay ${overlayFile} leave ${project.output.overlaysDir}: a VM name must not contain "/"`);
     }
     const overlayDisk = t.disks.find((d) => d.device === 'disk' && d.source && path.posix.basename(d.source.value) === path.basename(overlayFile));
     if (overlayDisk?.source) {
-      const { backing, ...local } = await localFile(overlayFile, `the overlay of ${name}`);
+      const { backing, ...local } = localFile(overlayFile, `the overlay of ${name}`);
       spec.overlay = { templatePath: overlayDisk.source.value, local, backing };
-      if (spec.overlay.backing) {
+      if (backing) {
         if (!project.baseImage?.exists) throw new UserError(`the overlay of ${name} reads from a base image, but the project has none`, 'Set "baseImage" in vmcontext.json.');
-        if (!base) {
-          const { backing: _unused, ...file } = await localFile(project.baseImage.path, 'the base image');
-          base = file;
-        }
+        base ??= withoutBacking(localFile(project.baseImage.path, 'the base image'));
         spec.base = base;
       }
     }
     const isoDisk = t.disks.find((d) => d.device === 'cdrom' && d.source && path.posix.basename(d.source.value) === isoName);
     if (isoDisk?.source) {
-      if (!iso) {
-        const { backing: _unused, ...file } = await localFile(project.output.iso, 'context.iso');
-        iso = file;
-      }
+      iso ??= withoutBacking(localFile(project.output.iso, 'context.iso'));
       spec.iso = { templatePath: isoDisk.source.value, local: iso };
     }
     out.push(spec);

@@ -7,6 +7,7 @@ import { diagnostic, zeroRange, type Diagnostic } from '../common/diagnostic';
 import { errorMessage } from '../common/errors';
 import { globMatcher } from '../common/glob';
 import { parseXml } from '../xml/parse';
+import { mapConcurrent } from '../common/mapConcurrent';
 import { networkFilePath } from '../network/contextPaths';
 import { readNetworkSettings } from '../network/networkFile';
 import { parseCidr, parseIPv4, prefixToNetmask, networkOf } from '../network/ipv4';
@@ -238,12 +239,9 @@ export class ProjectLoader {
       },
     );
     candidates.sort();
-    const templates: TemplateInfo[] = [];
-    for (const file of candidates) {
-      const t = await this.readTemplate(file, !!matches, problem);
-      if (t?.isDomain) templates.push(t);
-    }
-    return templates;
+    // Several reads in flight: a fleet has thousands of templates.
+    const read = await mapConcurrent(candidates, 16, (file) => this.readTemplate(file, !!matches, problem));
+    return read.filter((t): t is TemplateInfo => !!t?.isDomain);
   }
 
   /**

@@ -160,8 +160,27 @@ export function parseManifest(text: string): ManifestResult {
     for (const c of n.children ?? []) {
       const h = host(c, `${path}[]`) as ManifestHost | undefined;
       if (!h) continue;
-      if (!h.uri) report(c, `each host needs a "uri", e.g. "qemu:///system"`);
-      else out.push(h);
+      if (!h.uri) {
+        report(c, `each host needs a "uri", e.g. "qemu:///system"`);
+        continue;
+      }
+      // One libvirt connection is one host: a second entry would get nothing (deploy refuses it).
+      const first = out.find((o) => o.uri === h.uri);
+      if (first) {
+        const uriNode = c.children?.find((p) => p.children?.[0]?.value === 'uri')?.children?.[1];
+        const where = (o: ManifestHost) => (o.pool ? `pool "${o.pool}"` : o.directory ? `directory "${o.directory}"` : "the template's paths");
+        diagnostics.push(
+          diagnostic(
+            'manifest-host-duplicate',
+            'error',
+            `host "${h.uri}" is listed twice (${where(first)}, then ${where(h)}): one URI is one host; merge the entries (list the VMs of both in one "vms") or use another URI`,
+            at((uriNode ?? c).offset, (uriNode ?? c).length),
+            { source: 'vm-context' },
+          ),
+        );
+      }
+      // Kept, so that deploy sees both and refuses rather than send everything to the first.
+      out.push(h);
     }
     return out;
   };

@@ -4,10 +4,10 @@
 import * as vscode from 'vscode';
 import type { ContextProject } from '../../core/project/project';
 import type { ManifestHost } from '../../core/project/manifest';
-import { assignHosts, isLocalUri } from '../../core/deploy/deployHosts';
-import { planDeploy, type DeployPlan, type PlanOptions, type TargetHost, type VmSpec } from '../../core/deploy/deployPlan';
-import { loadDeployInputs } from '../../core/io/deployFiles';
-import { applyHostPlan, domainAction, domainStatus, execaVirsh, probeHost, type DomainAction, type VirshRunner } from '../../core/io/virsh';
+import { assignHosts } from '../../core/deploy/deployHosts';
+import type { PlanOptions } from '../../core/deploy/deployPlan';
+import { applyDeploy, planProjectDeploy, type PreparedDeploy } from '../../core/deploy/deployProject';
+import { domainAction, execaVirsh, listHostDomains, type DomainAction, type VirshRunner } from '../../core/io/virsh';
 import type { DomainState } from '../../core/deploy/virshOutput';
 import { describeStep } from '../../core/deploy/formatDeployPlan';
 import type { SettingsService } from '../settingsService';
@@ -20,12 +20,7 @@ export interface VmHostState {
   error?: string;
 }
 
-export interface PreparedDeploy {
-  project: ContextProject;
-  vms: VmSpec[];
-  targets: TargetHost[];
-  plan: DeployPlan;
-}
+export type { PreparedDeploy } from '../../core/deploy/deployProject';
 
 export class DeployService implements vscode.Disposable {
   private readonly states = new Map<string, VmHostState>();
@@ -53,26 +48,19 @@ export class DeployService implements vscode.Disposable {
     return this.states.get(`${project.root}\0${vm}`);
   }
 
-  /** Plans a deploy of the built project to `hosts` (probing them), without changing anything. */
-  async prepare(project: ContextProject, hosts: ManifestHost[], options: PlanOptions, signal?: AbortSignal): Promise<PreparedDeploy> {
-    const vms = await loadDeployInputs(project);
-    const assigned = assignHosts(hosts, vms.map((v) => v.name));
-    const targets: TargetHost[] = assigned.hosts.map(({ host, vms: names }) => ({ uri: host.uri, local: isLocalUri(host.uri), directory: host.directory, pool: host.pool, vms: names }));
-    const run = this.virsh();
-    const states = [];
-    for (const t of targets) states.push(await probeHost(run, t, vms, signal));
-    return { project, vms, targets, plan: planDeploy(vms, targets, states, options, assigned.unassigned) };
+  /** Plans a deploy of the built project to `hosts` (asking them), without changing anything. */
+  prepare(project: ContextProject, hosts: ManifestHost[], options: PlanOptions, signal?: AbortSignal, onProgress?: (message: string) => void): Promise<PreparedDeploy> {
+    return planProjectDeploy({ project, hosts, virsh: this.virsh(), options, signal, onProgress });
   }
 
   /** Runs a prepared plan (refused when it has errors), then refreshes the VM states. */
   async apply(prepared: PreparedDeploy, onStep?: (uri: string, text: string) => void, signal?: AbortSignal): Promise<number> {
-    if (prepared.plan.errors.length) throw new Error(prepared.plan.errors.join('\n'));
-    let changes = 0;
-    for (const h of prepared.plan.hosts) {
-      changes += await applyHostPlan(this.virsh(), h, { signal, onStep: (s) => onStep?.(h.uri, describeStep(s)) });
+    try {
+      return await applyDeploy(prepared, { virsh: this.virsh(), signal, onStep: (uri, s) => onStep?.(uri, describeStep(s)) });
+    } finally {
+      // Also after a failure or a cancel: some steps may have run.
+      await this.refresh(prepared.project).catch((e) => this.log.warn(`refreshing VM states: ${e instanceof Error ? e.message : String(e)}`));
     }
-    await this.refresh(prepared.project);
-    return changes;
   }
 
   /** Asks each manifest host for the state of the VMs assigned to it. */
@@ -83,15 +71,17 @@ export class DeployService implements vscode.Disposable {
     const { hosts: assigned } = assignHosts(hosts, names);
     const run = this.virsh();
     for (const { host, vms } of assigned) {
+      // One listing per host, however many VMs.
+      let found: Awaited<ReturnType<typeof listHostDomains>> | undefined;
+      let error: string | undefined;
+      try {
+        found = await listHostDomains(run, host.uri, vms, signal);
+      } catch (e) {
+        error = e instanceof Error ? e.message : String(e);
+        this.log.warn(`VM states on ${host.uri}: ${error}`);
+      }
       for (const vm of vms) {
-        let s: VmHostState;
-        try {
-          const d = await domainStatus(run, host.uri, vm, signal);
-          s = { uri: host.uri, state: d.state };
-        } catch (e) {
-          s = { uri: host.uri, state: 'unknown', error: e instanceof Error ? e.message : String(e) };
-          this.log.warn(`state of ${vm} on ${host.uri}: ${s.error}`);
-        }
+        const s: VmHostState = found ? { uri: host.uri, state: found[vm]?.state ?? 'absent' } : { uri: host.uri, state: 'unknown', error };
         this.states.set(`${project.root}\0${vm}`, s);
       }
     }

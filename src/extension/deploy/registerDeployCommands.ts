@@ -20,6 +20,14 @@ interface VmTarget {
   uri?: string;
 }
 
+/** An AbortSignal that fires when the progress notification's Cancel is pressed. */
+function abortOn(token: vscode.CancellationToken): AbortSignal {
+  const ac = new AbortController();
+  if (token.isCancellationRequested) ac.abort();
+  token.onCancellationRequested(() => ac.abort());
+  return ac.signal;
+}
+
 export function registerDeployCommands(services: Services, deploy: DeployService): void {
   registerCommand(services, Commands.deploy, async (arg: unknown) => {
     if (!(await requireTrust('Deploy'))) return undefined;
@@ -47,11 +55,9 @@ export function registerDeployCommands(services: Services, deploy: DeployService
     }
     const start = await vscode.window.showQuickPick([{ label: 'Deploy', start: false }, { label: 'Deploy and start', start: true }], { title: 'VM Context: Deploy' });
     if (!start) return undefined;
-    const prepared = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'VM Context: asking the hosts', cancellable: true }, (_p, token) => {
-      const ac = new AbortController();
-      token.onCancellationRequested(() => ac.abort());
-      return deploy.prepare(project, hosts, { start: start.start }, ac.signal);
-    });
+    const prepared = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'VM Context: deploy', cancellable: true }, (progress, token) =>
+      deploy.prepare(project, hosts, { start: start.start }, abortOn(token), (message) => progress.report({ message })),
+    );
     const text = formatPlan(prepared.plan);
     services.log.info(`deploy plan for ${project.root}:\n${text}`);
     if (prepared.plan.errors.length) throw new Error(prepared.plan.errors.join(' '));
@@ -62,11 +68,15 @@ export function registerDeployCommands(services: Services, deploy: DeployService
     }
     const go = await vscode.window.showInformationMessage(`Deploy ${n} change${n === 1 ? '' : 's'} to ${hosts.map((h) => h.uri).join(', ')}?`, { modal: true, detail: text }, 'Deploy');
     if (go !== 'Deploy') return undefined;
-    const done = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'VM Context: deploying' }, (progress) =>
-      deploy.apply(prepared, (uri, step) => {
-        services.log.info(`${uri}: ${step}`);
-        progress.report({ message: step });
-      }),
+    const done = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'VM Context: deploying', cancellable: true }, (progress, token) =>
+      deploy.apply(
+        prepared,
+        (uri, step) => {
+          services.log.info(`${uri}: ${step}`);
+          progress.report({ message: step, increment: 100 / n });
+        },
+        abortOn(token),
+      ),
     );
     void vscode.window.showInformationMessage(`VM Context: deployed (${done} change${done === 1 ? '' : 's'}).`);
     return prepared.plan;

@@ -138,3 +138,22 @@ test('ESC, NUL and a 5 MB token from a project file are escaped and cut in text 
     remove(dir);
   }
 });
+
+test('hosts with the same URI: check exits 1 with manifest-host-duplicate, deploy refuses before asking any host', () => {
+  const dir = copyExample();
+  try {
+    const file = path.join(dir, 'vmcontext.json');
+    const manifest = JSON.parse(readFileSync(file, 'utf8'));
+    manifest.hosts = [{ uri: 'test:///default', directory: path.join(dir, 'a') }, { uri: 'test:///default', directory: path.join(dir, 'b') }];
+    writeFileSync(file, JSON.stringify(manifest, null, 2));
+    const r = vmctx('check', dir);
+    assert.equal(r.code, 1, r.stdout);
+    assert.match(r.stdout, /^vmcontext\.json:\d+:\d+: error manifest-host-duplicate: host "test:\/\/\/default" is listed twice/m);
+    const d = vmctx('deploy', dir, '--dry-run', '--virsh', '/nonexistent/virsh');
+    assert.equal(d.code, 1, d.stdout + d.stderr);
+    assert.match(d.stderr, /listed twice/);
+    assert.doesNotMatch(d.stderr, /\n\s+at /);
+  } finally {
+    remove(dir);
+  }
+});

@@ -25,3 +25,7 @@ test('an unknown VM, a VM on two hosts and no host at all are errors', () => {
   assert.throws(() => assignHosts([{ uri: 'a', vms: ['debian1'] }, { uri: 'b', vms: ['debian1'] }], ['debian1']), /assigned to two hosts: a and b/);
   assert.throws(() => assignHosts([], ['debian1']), /no host to deploy to/);
 });
+
+test('the same URI twice is refused, not deployed to the first alone', () => {
+  assert.throws(() => assignHosts([{ uri: 'qemu:///system', directory: '/a' }, { uri: 'qemu:///system', directory: '/b' }], ['debian1', 'debian2']), /host qemu:\/\/\/system is listed twice/);
+});

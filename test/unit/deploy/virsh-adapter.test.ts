@@ -2,7 +2,7 @@
 // local copies, pool uploads, define, and that a second deploy changes nothing.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { applyHostPlan, domainStatus, probeHost, type VirshRunner } from '../../../src/core/io/virsh';
 import { changeCount, planDeploy, type TargetHost, type VmSpec } from '../../../src/core/deploy/deployPlan';
@@ -10,6 +10,8 @@ import { loadDeployInputs } from '../../../src/core/io/deployFiles';
 import { loadProject } from '../../../src/core/project/load';
 import { nodeFileSystem } from '../../../src/core/io/nodeFileSystem';
 import { writeQcow2OverlayForTest } from './overlay-fixture';
+import { applyDeploy, hashCacheFile, planProjectDeploy } from '../../../src/core/deploy/deployProject';
+import { CancelledError } from '../../../src/core/common/errors';
 import { copyExample, remove, tempDir } from '../helpers/tempProject';
 
 interface FakeDomain {
@@ -18,26 +20,58 @@ interface FakeDomain {
   state: 'running' | 'shut off';
 }
 
-/** Just enough of virsh for the deploy: dominfo, dumpxml, define, start, pool and volumes. */
+/** virsh's command-string parser, as much as the batches use: quotes, backslashes, `;`. */
+function splitCommandString(text: string): string[][] {
+  const commands: string[][] = [[]];
+  let i = 0;
+  while (i < text.length) {
+    while (text[i] === ' ') i++;
+    if (i >= text.length) break;
+    if (text[i] === ';') {
+      commands.push([]);
+      i++;
+      continue;
+    }
+    let token = '';
+    let quoted = false;
+    while (i < text.length && (quoted || (text[i] !== ' ' && text[i] !== ';'))) {
+      if (text[i] === "'") quoted = !quoted;
+      else if (!quoted && text[i] === '\\') token += text[++i];
+      else token += text[i];
+      i++;
+    }
+    commands[commands.length - 1].push(token);
+  }
+  return commands.filter((c) => c.length);
+}
+
+/** Just enough of virsh 9 for the deploy: listing, batches, define, start, pool and volumes. */
 function fakeLibvirt(poolDir?: string) {
   const domains = new Map<string, FakeDomain>();
   const calls: string[] = [];
   const ok = (stdout = '') => ({ exitCode: 0, stdout, stderr: '' });
   const fail = (stderr: string) => ({ exitCode: 1, stdout: '', stderr });
-  const run: VirshRunner = async (_uri, args) => {
+  const one = (args: string[]) => {
     calls.push(args.join(' '));
     const [cmd, ...rest] = args;
     const last = rest[rest.length - 1];
     // Values from files always follow their option, as virsh takes them (never as options).
     const opt = (name: string) => rest[rest.indexOf(name) + 1];
     switch (cmd) {
-      case 'dominfo': {
-        const d = domains.get(last);
-        if (!d) return fail(`error: failed to get domain '${last}'`);
-        return ok(`Id:             -\nName:           ${last}\nUUID:           ${d.uuid}\nOS Type:        hvm\nState:          ${d.state}\nPersistent:     yes\n`);
+      case 'echo':
+        return ok(rest.join(' '));
+      case 'help':
+        return ok('    vol-upload <vol> <file> [--pool <string>] [--offset <number>] [--length <number>] [--sparse]\n');
+      case 'list':
+        return ok([...domains].map(([n, d]) => `${d.uuid} ${n}\n`).join(''));
+      case 'domstate': {
+        const d = domains.get(opt('--domain')!);
+        return d ? ok(`${d.state}\n\n`) : fail(`error: failed to get domain '${opt('--domain')}'`);
       }
-      case 'dumpxml':
-        return domains.has(last) ? ok(domains.get(last)!.xml) : fail(`error: failed to get domain '${last}'`);
+      case 'dumpxml': {
+        const d = domains.get(opt('--domain')!);
+        return d ? ok(d.xml) : fail(`error: failed to get domain '${opt('--domain')}'`);
+      }
       case 'define': {
         const xml = readFileSync(last, 'utf8');
         const name = /<name>([^<]+)<\/name>/.exec(xml)![1];
@@ -46,21 +80,24 @@ function fakeLibvirt(poolDir?: string) {
         return ok(`Domain '${name}' defined from ${last}\n`);
       }
       case 'start':
-        domains.get(last)!.state = 'running';
+        domains.get(opt('--domain')!)!.state = 'running';
         return ok();
       case 'pool-dumpxml':
         return ok(`<pool type='dir'><name>${last}</name><target><path>${poolDir}</path></target></pool>`);
       case 'vol-info': {
-        const f = path.join(poolDir!, last);
+        const vol = opt('--vol')!;
         try {
-          const st = statSync(f);
-          return ok(`Name:           ${last}\nType:           file\nCapacity:       ${st.size} bytes\nAllocation:     ${st.size} bytes\n`);
+          const st = statSync(path.join(poolDir!, vol));
+          return ok(`Name:           ${vol}\nType:           file\nCapacity:       ${st.size} bytes\nAllocation:     ${st.blocks * 512} bytes\n`);
         } catch {
-          return fail(`error: failed to get vol '${last}'`);
+          return fail(`error: failed to get vol '${vol}'`);
         }
       }
       case 'vol-create-as':
         writeFileSync(path.join(poolDir!, opt('--name')), '');
+        return ok();
+      case 'vol-delete':
+        rmSync(path.join(poolDir!, opt('--vol')));
         return ok();
       case 'vol-upload':
         copyFileSync(opt('--file'), path.join(poolDir!, opt('--vol')));
@@ -72,7 +109,15 @@ function fakeLibvirt(poolDir?: string) {
         return fail(`error: unknown command ${cmd}`);
     }
   };
-  return { run, domains, calls };
+  let processes = 0;
+  const run: VirshRunner = async (_uri, args) => {
+    processes++;
+    if (args.length !== 1 || !args[0].includes(';')) return one(args);
+    // One argument: virsh's command string; it goes on after a failed command.
+    const results = splitCommandString(args[0]).map(one);
+    return { exitCode: results[results.length - 1].exitCode, stdout: results.map((r) => r.stdout).join(''), stderr: results.map((r) => r.stderr).join('\n') };
+  };
+  return { run, domains, calls, processes: () => processes };
 }
 
 async function builtExample(): Promise<{ dir: string; vms: VmSpec[] }> {
@@ -104,7 +149,8 @@ test('build outputs are matched to the templates: overlay, backing base image, c
     assert.equal(v.overlay?.local.capacity, 1 << 20);
     assert.equal(v.iso?.templatePath, '/opt/cloud/context.iso');
     assert.equal(v.base?.path, path.join(dir, 'images/debian-base.raw'));
-    assert.equal(v.base?.sha256.length, 64);
+    // Nothing is hashed until a host holds a file of the same size.
+    assert.equal(v.base?.sha256, undefined);
   } finally {
     remove(dir);
   }
@@ -148,7 +194,8 @@ test('pool host: volumes created and uploaded once, compared by download and has
     const host: TargetHost = { uri: 'qemu+ssh://lc1/system', local: false, pool: 'cloud', vms: ['debian3'] };
     const first = await deployOnce(lv.run, host, vms);
     assert.equal(first.applied, 4);
-    assert.ok(lv.calls.includes('vol-create-as --pool cloud --name debian3.qcow2 --capacity ' + statSync(path.join(dir, 'build/overlays/debian3.qcow2')).size + ' --format raw'));
+    assert.ok(lv.calls.includes('vol-create-as --pool cloud --name debian3.qcow2 --capacity ' + statSync(path.join(dir, 'build/overlays/debian3.qcow2')).size + ' --allocation 0 --format raw'));
+    assert.ok(lv.calls.some((c) => c.startsWith('vol-upload --sparse --pool cloud --vol debian3.qcow2 --file ')));
     assert.deepEqual(readFileSync(path.join(poolDir, 'context.iso')), readFileSync(path.join(dir, 'build/context.iso')));
     assert.match(lv.domains.get('debian3')!.xml, new RegExp(`<source file='${poolDir}/debian3.qcow2'/>`));
     const second = await deployOnce(lv.run, host, vms);
@@ -161,5 +208,48 @@ test('pool host: volumes created and uploaded once, compared by download and has
   } finally {
     remove(dir);
     remove(poolDir);
+  }
+});
+
+test('the core entry point: progress as it goes, a listing per host, hashes kept, a cancel stops it, a second run reads no image data', async () => {
+  const { dir } = await builtExample();
+  const hostDir = tempDir('vmctx-host-');
+  try {
+    const lv = fakeLibvirt();
+    const project = await loadProject(nodeFileSystem, dir);
+    const hosts = [{ uri: 'qemu:///system', directory: hostDir }];
+    const progress: string[] = [];
+    const first = await planProjectDeploy({ project, hosts, virsh: lv.run, options: { start: true }, onProgress: (m) => progress.push(m) });
+    assert.deepEqual(progress, ['reading the build of 3 VMs', 'asking qemu:///system about 3 VMs']);
+    // One listing; no domain exists, so no batch.
+    assert.equal(lv.processes(), 1);
+    const steps: string[] = [];
+    assert.equal(await applyDeploy(first, { virsh: lv.run, onStep: (uri, s) => steps.push(`${uri} ${s.kind}`) }), 11);
+    assert.equal(steps[0], 'qemu:///system send');
+
+    // The copies are recorded: planning again hashes nothing and finds nothing to do.
+    progress.length = 0;
+    const before = lv.processes();
+    const second = await planProjectDeploy({ project, hosts, virsh: lv.run, onProgress: (m) => progress.push(m) });
+    assert.equal(changeCount(second.plan), 0);
+    assert.ok(!progress.some((m) => m.startsWith('hashing')), progress.join('\n'));
+    // list, then one session for the three domains' state and XML.
+    assert.equal(lv.processes() - before, 2);
+    assert.ok(JSON.parse(readFileSync(hashCacheFile(project), 'utf8')).files[path.join(hostDir, 'debian-base.raw')].copyOf);
+
+    // A host's copy changed by someone else (same size): hashed and found different (kept, as
+    // the VMs using it run).
+    writeFileSync(path.join(hostDir, 'context.iso'), Buffer.alloc(4096, 9));
+    const third = await planProjectDeploy({ project, hosts, virsh: lv.run, onProgress: (m) => progress.push(m) });
+    assert.match(third.plan.warnings.join('\n'), /context\.iso differs from the build but is in use by running debian1, debian2, debian3/);
+    assert.ok(progress.some((m) => /^hashing build\/context\.iso/.test(m)), progress.join('\n'));
+
+    const ac = new AbortController();
+    ac.abort();
+    await assert.rejects(planProjectDeploy({ project, hosts, virsh: lv.run, signal: ac.signal }), CancelledError);
+    await assert.rejects(planProjectDeploy({ project, hosts: [], virsh: lv.run }), /no host to deploy to/);
+  } finally {
+    remove(dir);
+    remove(hostDir);
   }
 });

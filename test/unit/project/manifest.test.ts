@@ -51,3 +51,17 @@ test('a JSON syntax error is one diagnostic at its place, and nothing throws', (
   assert.match(parseManifest('[]').diagnostics[0].message, /must hold a JSON object/);
   assert.match(parseManifest('{"hosts": [{}]}').diagnostics[0].message, /needs a "uri"/);
 });
+
+test('two hosts with the same URI: manifest-host-duplicate on the second uri, both kept so deploy refuses', () => {
+  const text = '{\n  "hosts": [\n    { "uri": "qemu+ssh://lc1/system", "directory": "/srv/a" },\n    { "uri": "qemu+ssh://lc1/system", "directory": "/srv/b" }\n  ]\n}';
+  const { manifest, diagnostics } = parseManifest(text);
+  assert.equal(diagnostics.length, 1);
+  const d = diagnostics[0];
+  assert.equal(d.code, 'manifest-host-duplicate');
+  assert.equal(d.severity, 'error');
+  assert.equal(d.range.start.line, 3);
+  assert.equal(d.range.start.character, text.split('\n')[3].indexOf('"qemu+ssh'));
+  assert.match(d.message, /listed twice \(directory "\/srv\/a", then directory "\/srv\/b"\)/);
+  assert.equal(manifest.hosts?.length, 2);
+  assert.deepEqual(parseManifest('{"hosts": [{"uri": "a"}, {"uri": "b"}]}').diagnostics, []);
+});

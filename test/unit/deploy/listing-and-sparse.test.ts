@@ -1,0 +1,199 @@
+// Deploy at scale and sparse images, against the real tools where it matters: the batched
+// listing against virsh's test driver (a node file of its own), copies checked with stat's
+// allocated blocks, the hash cache by the bytes it reads.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, readdirSync, openSync, closeSync, writeSync, ftruncateSync, statSync, readFileSync, writeFileSync, utimesSync } from 'node:fs';
+import * as path from 'node:path';
+import { execaVirsh, listHostDomains, virshBatch, type VirshRunner } from '../../../src/core/io/virsh';
+import { copySkippingZeros, copySparse } from '../../../src/core/io/sparseCopy';
+import { FileHashCache, sha256File } from '../../../src/core/io/fileHashCache';
+import { virshQuote, parseUuidNameList } from '../../../src/core/deploy/virshOutput';
+import { remove, tempDir } from '../helpers/tempProject';
+
+const HASH = 'a'.repeat(64);
+
+/** A node file for `test:///PATH`: domains with awkward names, one shut off, one deployed by us. */
+function testDriverNode(dir: string): string {
+  const file = path.join(dir, 'node.xml');
+  const domain = (name: string, uuid: string, extra = '') =>
+    `<domain type='test' xmlns:test='http://libvirt.org/schemas/domain/test/1.0'><name>${name}</name><uuid>${uuid}</uuid><memory>65536</memory><os><type>hvm</type></os>${extra}</domain>`;
+  writeFileSync(
+    file,
+    `<node>
+  ${domain('web one', '11111111-2222-3333-4444-000000000001', `<metadata><vmctx:deploy xmlns:vmctx="urn:vm-context:deploy:1" hash="${HASH}"/></metadata>`)}
+  ${domain('it&apos;s', '11111111-2222-3333-4444-000000000002', '<test:runstate>5</test:runstate>')}
+  ${domain('--inactive', '11111111-2222-3333-4444-000000000003')}
+  ${domain('other', '11111111-2222-3333-4444-000000000004')}
+</node>
+`,
+  );
+  return file;
+}
+
+function counting(run: VirshRunner): { run: VirshRunner; calls: string[][] } {
+  const calls: string[][] = [];
+  return { calls, run: (uri, args, o) => (calls.push(args), run(uri, args, o)) };
+}
+
+test('virsh test driver: one listing and one batch give names, UUIDs, states and deploy hashes, whatever the names', async () => {
+  const dir = tempDir('vmctx-list-');
+  try {
+    const uri = `test://${testDriverNode(dir)}`;
+    const { run, calls } = counting(execaVirsh('virsh'));
+    const names = ['web one', "it's", '--inactive', 'absent-vm'];
+    const domains = await listHostDomains(run, uri, names);
+    assert.deepEqual(domains, {
+      'web one': { uuid: '11111111-2222-3333-4444-000000000001', state: 'running', deployHash: HASH },
+      "it's": { uuid: '11111111-2222-3333-4444-000000000002', state: 'shut off', deployHash: undefined },
+      '--inactive': { uuid: '11111111-2222-3333-4444-000000000003', state: 'running', deployHash: undefined },
+    });
+    // `list`, then one session for the three that exist; `other` is not ours and not asked about.
+    assert.equal(calls.length, 2);
+    assert.equal(calls[1].length, 1);
+    assert.doesNotMatch(calls[1][0], /other/);
+  } finally {
+    remove(dir);
+  }
+});
+
+test('virsh test driver: a batch over a thousand commands is split; outputs stay in order; a failed command gives ""', async () => {
+  const dir = tempDir('vmctx-list-');
+  try {
+    const uri = `test://${testDriverNode(dir)}`;
+    const { run, calls } = counting(execaVirsh('virsh'));
+    const commands = Array.from({ length: 1500 }, (_, i) => (i % 500 === 7 ? ['domuuid', '--domain', 'nope'] : ['domuuid', '--domain', i % 2 ? 'web one' : "it's"]));
+    const out = await virshBatch(run, uri, commands);
+    assert.equal(out.length, 1500);
+    assert.equal(calls.length, 2);
+    assert.equal(out[7], '');
+    assert.equal(out[0].trim(), '11111111-2222-3333-4444-000000000002');
+    assert.equal(out[1].trim(), '11111111-2222-3333-4444-000000000001');
+    assert.equal(out[1499].trim(), '11111111-2222-3333-4444-000000000001');
+  } finally {
+    remove(dir);
+  }
+});
+
+test('virsh batches: arguments with control characters run alone as an argument array; quoting', async () => {
+  const seen: string[][] = [];
+  const run: VirshRunner = async (_uri, args) => {
+    seen.push(args);
+    return { exitCode: 0, stdout: args.length === 1 ? args[0].split(' ; ').filter((c) => c.startsWith("'echo'") || c.startsWith('echo')).map((c) => c.replace(/^'?echo'? /, '')).join('') : 'alone\n', stderr: '' };
+  };
+  const out = await virshBatch(run, 'test:///default', [['domstate', 'a'], ['domstate', 'new\nline'], ['domstate', 'b']]);
+  assert.deepEqual(out, ['', 'alone\n', '']);
+  assert.deepEqual(seen[1], ['domstate', 'new\nline']);
+  assert.equal(seen.length, 3);
+  assert.equal(virshQuote("it's"), `'it'\\''s'`);
+  assert.equal(virshQuote('a\tb'), undefined);
+  assert.deepEqual(parseUuidNameList('6695eb01-f6a4-8304-79aa-97f2502e193f test\n6695eb01-f6a4-8304-79aa-97f2502e1940 web one\n\n'), [
+    { uuid: '6695eb01-f6a4-8304-79aa-97f2502e193f', name: 'test' },
+    { uuid: '6695eb01-f6a4-8304-79aa-97f2502e1940', name: 'web one' },
+  ]);
+});
+
+/** 64 MiB, almost all holes: 1 MiB of data at 0 and 4 KiB at 40 MiB. */
+function sparseFile(file: string): void {
+  const fd = openSync(file, 'w');
+  writeSync(fd, Buffer.alloc(1 << 20, 0x5a), 0, 1 << 20, 0);
+  writeSync(fd, Buffer.alloc(4096, 0xa5), 0, 4096, 40 << 20);
+  ftruncateSync(fd, 64 << 20);
+  closeSync(fd);
+}
+
+test('local copies keep holes: the copy allocates no more blocks than the source, the bytes are the same', async () => {
+  const dir = tempDir('vmctx-sparse-');
+  try {
+    const src = path.join(dir, 'base.raw');
+    sparseFile(src);
+    const source = statSync(src);
+    assert.ok(source.blocks * 512 < 4 << 20, `the source should be sparse (${source.blocks} blocks)`);
+    mkdirSync(path.join(dir, 'host'));
+    for (const [name, copy] of [
+      ['cp', (to: string) => copySparse(src, to)],
+      ['in process', (to: string) => copySkippingZeros(src, to)],
+    ] as const) {
+      const to = path.join(dir, 'host', `copy-${name.replace(' ', '-')}.raw`);
+      await copy(to);
+      const st = statSync(to);
+      assert.equal(st.size, source.size, name);
+      assert.equal(st.blocks, source.blocks, `${name}: allocated blocks`);
+      assert.equal(await sha256File(to), await sha256File(src), name);
+      assert.equal((st.mode & 0o777).toString(8), '644');
+    }
+  } finally {
+    remove(dir);
+  }
+});
+
+test('a copy into a folder that cannot be written fails with a message and leaves no temporary file', async () => {
+  const dir = tempDir('vmctx-sparse-');
+  try {
+    const src = path.join(dir, 'base.raw');
+    writeFileSync(src, 'x');
+    await assert.rejects(copySparse(path.join(dir, 'missing.raw'), path.join(dir, 'out', 'copy.raw')), /copying .*missing\.raw.*No such file/);
+    assert.deepEqual(readFileSync(src, 'utf8'), 'x');
+    assert.deepEqual(readdirSync(path.join(dir, 'out')), []);
+  } finally {
+    remove(dir);
+  }
+});
+
+test('file hashes are kept per identity: a second run reads nothing; a touched file is read again', async () => {
+  const dir = tempDir('vmctx-hashes-');
+  try {
+    const file = path.join(dir, 'image.raw');
+    const store = path.join(dir, 'build', '.vmcontext-hashes.json');
+    writeFileSync(file, Buffer.alloc(3 << 20, 1));
+    const first = await FileHashCache.open(store);
+    const read: string[] = [];
+    const h = await first.hash(file, undefined, (f) => read.push(f));
+    assert.equal(h, await sha256File(file));
+    assert.equal(first.bytesHashed, 3 << 20);
+    await first.save();
+    assert.ok(statSync(store).isFile());
+
+    const second = await FileHashCache.open(store);
+    assert.equal(await second.hash(file, undefined, (f) => read.push(f)), h);
+    assert.equal(second.bytesHashed, 0);
+    assert.equal(read.length, 1);
+
+    writeFileSync(file, Buffer.alloc(3 << 20, 2));
+    utimesSync(file, new Date(), new Date(Date.now() + 5000));
+    const third = await FileHashCache.open(store);
+    assert.notEqual(await third.hash(file), h);
+    assert.equal(third.bytesHashed, 3 << 20);
+
+    // A damaged store counts as empty.
+    writeFileSync(store, '{ not json');
+    const fourth = await FileHashCache.open(store);
+    await fourth.hash(file);
+    assert.equal(fourth.bytesHashed, 3 << 20);
+  } finally {
+    remove(dir);
+  }
+});
+
+test('a copy made by deploy is known to equal its source while neither changes, without reading either', async () => {
+  const dir = tempDir('vmctx-hashes-');
+  try {
+    const src = path.join(dir, 'base.raw');
+    const to = path.join(dir, 'host', 'base.raw');
+    const store = path.join(dir, 'build', '.vmcontext-hashes.json');
+    writeFileSync(src, Buffer.alloc(1 << 20, 3));
+    await copySparse(src, to);
+    const first = await FileHashCache.open(store);
+    await first.recordCopy(src, to);
+    await first.save();
+    const second = await FileHashCache.open(store);
+    assert.equal(await second.isUnchangedCopy(src, to), true);
+    assert.equal(await second.isUnchangedCopy(to, src), false);
+    assert.equal(second.bytesHashed, 0);
+    // The host's copy is changed by someone: no longer known equal.
+    writeFileSync(to, Buffer.alloc(1 << 20, 4));
+    assert.equal(await second.isUnchangedCopy(src, to), false);
+  } finally {
+    remove(dir);
+  }
+});
