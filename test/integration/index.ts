@@ -1,7 +1,7 @@
 // Entry of the integration suite: VS Code's extension host calls run() (extensionTestsPath).
 // Every *.test.ts under test/integration/ is compiled to out/test/integration/ and picked up
-// here; those under untrusted/ run only in the session opened without workspace trust, the
-// others only in the trusted session. Results go to a JSON file the runner reads.
+// here; those under untrusted/ run only in the session opened without workspace trust, those under nocloud/ only in the
+// session on the NoCloud example, the others only in the trusted session. Results go to a JSON file the runner reads.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Mocha from 'mocha';
@@ -16,7 +16,7 @@ export interface TestResult {
 }
 
 export interface SuiteResults {
-  session: 'trusted' | 'untrusted';
+  session: 'trusted' | 'untrusted' | 'nocloud';
   vscodeVersion: string;
   files: string[];
   passed: number;
@@ -35,9 +35,12 @@ function collect(dir: string): string[] {
 }
 
 export function run(): Promise<void> {
-  const session = vscode.workspace.isTrusted ? 'trusted' : 'untrusted';
-  const untrustedDir = path.join(__dirname, 'untrusted') + path.sep;
-  const files = collect(__dirname).filter((f) => (session === 'untrusted') === f.startsWith(untrustedDir));
+  // nocloud: a trusted window on a copy of examples/nocloud-cluster, running nocloud/*.test.ts only.
+  const nocloud = path.basename(vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? '') === 'nocloud-cluster';
+  const session = nocloud ? 'nocloud' : vscode.workspace.isTrusted ? 'trusted' : 'untrusted';
+  const dirOf = (name: string) => path.join(__dirname, name) + path.sep;
+  const sessionOf = (f: string) => (f.startsWith(dirOf('untrusted')) ? 'untrusted' : f.startsWith(dirOf('nocloud')) ? 'nocloud' : 'trusted');
+  const files = collect(__dirname).filter((f) => sessionOf(f) === session);
   const resultsFile = process.env.VMCTX_TEST_RESULTS_DIR
     ? path.join(process.env.VMCTX_TEST_RESULTS_DIR, `results-${session}.json`)
     : path.join(__dirname, `results-${session}.json`);

@@ -3,7 +3,8 @@
 // throw-away copy of examples/snooze-cluster, twice: once trusted, once in Restricted Mode
 // (untrusted/*.test.ts). Exits non-zero when a test fails and when VS Code cannot start.
 // Logs: test-output/integration/. Env: VMCTX_INTEGRATION_TIMEOUT (s, per session, default 300),
-// VMCTX_INTEGRATION_SESSIONS (trusted,untrusted).
+// VMCTX_INTEGRATION_SESSIONS (trusted,untrusted,nocloud); nocloud opens examples/nocloud-cluster
+// and runs test/integration/nocloud/.
 // One file (or a few) without editing the suite: `node test/vscode-host/run-integration.mjs settings`
 // (or VMCTX_INTEGRATION_FILES=settings,explorer) compiles only the test files whose path under
 // test/integration/ contains one of the words, and opens only the sessions those files run in.
@@ -63,9 +64,10 @@ async function compile(tests) {
 
 /** One VS Code window running the suite; resolves with the suite's results. */
 async function runSession(session) {
-  const trust = session === 'trusted';
+  const trust = session !== 'untrusted';
   const t0 = Date.now();
-  const { base, folder } = copyExample();
+  // nocloud: a trusted window on examples/nocloud-cluster (test/integration/nocloud/).
+  const { base, folder } = copyExample(session === 'nocloud' ? 'nocloud-cluster' : 'snooze-cluster');
   if (!trust) {
     // Restricted Mode must ignore these (restrictedConfigurations); the suite checks it.
     mkdirSync(join(folder, '.vscode'), { recursive: true });
@@ -136,12 +138,12 @@ async function main() {
   let passed = 0;
   let failed = 0;
   // VMCTX_INTEGRATION_SESSIONS=untrusted (or trusted) runs one session only, when iterating.
-  const untrustedDir = join(srcDir, 'untrusted');
-  const sessions = (process.env.VMCTX_INTEGRATION_SESSIONS ?? 'trusted,untrusted')
+  const sessionOf = (f) => (f.startsWith(join(srcDir, 'untrusted') + '/') ? 'untrusted' : f.startsWith(join(srcDir, 'nocloud') + '/') ? 'nocloud' : 'trusted');
+  const sessions = (process.env.VMCTX_INTEGRATION_SESSIONS ?? 'trusted,untrusted,nocloud')
     .split(',')
     .filter(Boolean)
     // With a file filter, a session none of the picked files runs in is not opened.
-    .filter((s) => tests.some((f) => (s === 'untrusted') === f.startsWith(untrustedDir + '/')));
+    .filter((s) => tests.some((f) => sessionOf(f) === s));
   for (const session of sessions) {
     let r;
     try {

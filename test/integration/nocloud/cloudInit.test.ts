@@ -1,13 +1,13 @@
-// A cloud-init NoCloud project in a real VS Code: a copy of examples/nocloud-cluster, the
-// second folder of the trusted session's workspace; diagnostics of its user-data as the user types (at their line, with
+// A cloud-init NoCloud project in a real VS Code: the nocloud session opens a copy of
+// examples/nocloud-cluster; diagnostics of its user-data as the user types (at their line, with
 // the header quick fix), completion and hover from cloud-init's schema, and its explorer items.
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { applyQuickFix, completionLabels, diagnosticsWithCode, lineOf, rangeText, replaceInDocument, revertAndCloseAll, services, waitFor, waitForDiagnostic } from './helpers';
-import type { SummaryNode } from '../../src/core/project/summary';
+import { applyQuickFix, completionLabels, diagnosticsWithCode, lineOf, rangeText, replaceInDocument, revertAndCloseAll, services, waitFor, waitForDiagnostic } from '../helpers';
+import type { SummaryNode } from '../../../src/core/project/summary';
 
-const example = path.resolve(__dirname, '../../..', 'examples/nocloud-cluster');
+const example = path.resolve(__dirname, '../../../..', 'examples/nocloud-cluster');
 let root = '';
 const uri = (...parts: string[]) => vscode.Uri.file(path.join(root, ...parts));
 const find = (n: SummaryNode, pred: (n: SummaryNode) => boolean): SummaryNode | undefined => (pred(n) ? n : n.children?.map((c) => find(c, pred)).find((x) => x));
@@ -22,7 +22,6 @@ describe('cloud-init NoCloud project', () => {
   before(async function () {
     this.timeout(60_000);
     const api = await services();
-    // The runner opens a copy of examples/nocloud-cluster as the second folder of the trusted session.
     const folder = vscode.workspace.workspaceFolders?.find((f) => path.basename(f.uri.fsPath) === 'nocloud-cluster');
     assert.ok(folder, 'the NoCloud example is not a folder of this workspace');
     root = folder.uri.fsPath;
