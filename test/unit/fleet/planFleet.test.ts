@@ -133,7 +133,7 @@ test('a fleet in a NoCloud project: the subnet from vmcontext.json "network", ea
     ['disk', '/opt/cloud/app1.qcow2'],
     ['cdrom', '/opt/cloud/app1-seed.iso'],
   ]);
-  assert.deepEqual(checkPlan(p, plan, defaultSettings).filter((r) => r.diagnostics.some((d) => d.severity === 'error')), []);
+  assert.deepEqual(checkPlan(p, plan, defaultSettings, testSchemas).filter((r) => r.diagnostics.some((d) => d.severity === 'error')), []);
   const outside = planFleet(p, { ...form, firstIp: '10.0.0.5' }, uuids);
   assert.match(outside.problems.find((x) => x.field === 'firstIp')!.message, /outside the project's network 192\.168\.122\.0\/24 \(vmcontext\.json "network"\)/);
 });
