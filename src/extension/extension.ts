@@ -21,6 +21,7 @@ import { registerRevealFileCommand } from './explorer/revealFile';
 import { registerOpenTemplateCommand } from './explorer/openTemplate';
 import { registerFleetPanelSerializer } from './fleet/fleetPanel';
 import { registerDeploy } from './deploy/registerDeploy';
+import { registerCloudInit } from './cloudinit/registerCloudInit';
 import type { Services } from './services';
 import type { ProjectTreeProvider } from './explorer/projectTreeProvider';
 
@@ -43,6 +44,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   registerShowLogCommand(services);
   registerNetworkFiles(services);
   registerDomainTemplates(services);
+  registerCloudInit(services);
   registerNewProjectCommands(services);
   registerNewFleetCommands(services);
   registerBuildCommands(services);

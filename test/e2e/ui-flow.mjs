@@ -35,10 +35,12 @@ const steps = [
   },
   {
     name: 'new-context-project',
-    title: 'New Context Project (the welcome view runs the command) scaffolds the empty folder; the explorer shows it',
+    title: 'New Context Project (the welcome view runs the command), flavor Snooze, scaffolds the empty folder; the explorer shows it',
     async run(s) {
       const { page, folder } = s;
       await page.locator('.sidebar .welcome-view-content .monaco-button', { hasText: 'New Context Project' }).first().click();
+      // The command asks which flavor first (Snooze context or cloud-init NoCloud).
+      await (await s.see(s.pickRow('Snooze context'), 'the flavor pick offering Snooze context')).click();
       await s.see(page.locator('.tabs-container .tab.active', { hasText: 'network' }), 'common/network opened', 60_000);
       await s.see(s.treeRow('vm1'), 'vm1 in the VM Context tree', 60_000);
       await s.see(s.treeRow('192.168.122.0/24'), 'the subnet next to common/network');

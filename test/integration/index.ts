@@ -1,8 +1,9 @@
 // Entry of the integration suite: VS Code's extension host calls run() (extensionTestsPath).
 // Every *.test.ts under test/integration/ is compiled to out/test/integration/ and picked up
 // here; those under untrusted/ run only in the session opened without workspace trust, those
-// under fixtures/ only in the session opened on the fixture projects, the others only in the
-// trusted session on the example. Results go to a JSON file the runner reads.
+// under fixtures/ only in the session opened on the fixture projects, those under nocloud/ only in
+// the session on the NoCloud example, the others only in the trusted session on the Snooze example.
+// Results go to a JSON file the runner reads.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Mocha from 'mocha';
@@ -35,12 +36,13 @@ function collect(dir: string): string[] {
   return out;
 }
 
-type Session = 'trusted' | 'untrusted' | 'fixtures';
+type Session = 'trusted' | 'untrusted' | 'fixtures' | 'nocloud';
 /** Sessions whose tests live in a folder of their own. */
-const OWN_FOLDER: Session[] = ['untrusted', 'fixtures'];
+const OWN_FOLDER: Session[] = ['untrusted', 'fixtures', 'nocloud'];
 
 export function run(): Promise<void> {
-  const session: Session = process.env.VMCTX_TEST_SESSION === 'fixtures' ? 'fixtures' : vscode.workspace.isTrusted ? 'trusted' : 'untrusted';
+  const own = process.env.VMCTX_TEST_SESSION;
+  const session: Session = own === 'fixtures' || own === 'nocloud' ? own : vscode.workspace.isTrusted ? 'trusted' : 'untrusted';
   const folderOf = (f: string) => OWN_FOLDER.find((s) => f.startsWith(path.join(__dirname, s) + path.sep)) ?? 'trusted';
   const files = collect(__dirname).filter((f) => folderOf(f) === session);
   const resultsFile = process.env.VMCTX_TEST_RESULTS_DIR

@@ -4,7 +4,8 @@
 // (untrusted/*.test.ts); then a third time (fixtures/*.test.ts, trusted) on a folder holding a
 // copy of every fixture project of the suite (the example and test/fixtures/projects/*). Exits non-zero when a test fails and when VS Code cannot start.
 // Logs: test-output/integration/. Env: VMCTX_INTEGRATION_TIMEOUT (s, per session, default 300),
-// VMCTX_INTEGRATION_SESSIONS (trusted,untrusted).
+// VMCTX_INTEGRATION_SESSIONS (trusted,untrusted,nocloud); nocloud opens examples/nocloud-cluster
+// and runs test/integration/nocloud/.
 // One file (or a few) without editing the suite: `node test/vscode-host/run-integration.mjs settings`
 // (or VMCTX_INTEGRATION_FILES=settings,explorer) compiles only the test files whose path under
 // test/integration/ contains one of the words, and opens only the sessions those files run in.
@@ -79,7 +80,8 @@ function copyFixtureProjects() {
 async function runSession(session) {
   const trust = session !== 'untrusted';
   const t0 = Date.now();
-  const { base, folder } = session === 'fixtures' ? copyFixtureProjects() : copyExample();
+  // nocloud: a trusted window on examples/nocloud-cluster (test/integration/nocloud/).
+  const { base, folder } = session === 'fixtures' ? copyFixtureProjects() : copyExample(session === 'nocloud' ? 'nocloud-cluster' : 'snooze-cluster');
   if (!trust) {
     // Restricted Mode must ignore these (restrictedConfigurations); the suite checks it.
     mkdirSync(join(folder, '.vscode'), { recursive: true });
@@ -149,11 +151,10 @@ async function main() {
   if (installS > 2) console.log(`integration: code-server installed in ${installS.toFixed(0)} s`);
   let passed = 0;
   let failed = 0;
-  // VMCTX_INTEGRATION_SESSIONS=untrusted (or trusted, fixtures) runs one session only, when iterating.
-  const untrustedDir = join(srcDir, 'untrusted');
-  const fixturesDir = join(srcDir, 'fixtures');
-  const sessionOf = (f) => (f.startsWith(untrustedDir + '/') ? 'untrusted' : f.startsWith(fixturesDir + '/') ? 'fixtures' : 'trusted');
-  const sessions = (process.env.VMCTX_INTEGRATION_SESSIONS ?? 'trusted,untrusted,fixtures')
+  // VMCTX_INTEGRATION_SESSIONS=untrusted (or trusted, fixtures, nocloud) runs one session only, when iterating.
+  const ownDirs = ['untrusted', 'fixtures', 'nocloud'];
+  const sessionOf = (f) => ownDirs.find((d) => f.startsWith(join(srcDir, d) + '/')) ?? 'trusted';
+  const sessions = (process.env.VMCTX_INTEGRATION_SESSIONS ?? 'trusted,untrusted,fixtures,nocloud')
     .split(',')
     .filter(Boolean)
     // With a file filter, a session none of the picked files runs in is not opened.

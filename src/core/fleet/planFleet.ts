@@ -94,19 +94,20 @@ export function planFleet(project: ContextProject, form: FleetForm, uuidFor: (in
 
   // Addresses
   const pool = addressPoolOf(project);
+  const networkSource = project.flavor === 'nocloud' ? 'vmcontext.json "network"' : 'context/common/network';
   let ips: number[] = [];
   let skipped: FleetPlan['skipped'] = [];
   const first = parseIPv4(form.firstIp.trim());
   if (!form.firstIp.trim()) error('firstIp', 'the first IP address is needed (each MAC encodes its VM\'s address)');
   else if (first === undefined) error('firstIp', `"${form.firstIp.trim()}" is not an IPv4 address like 192.168.122.20`);
   else if (!inPool(pool, first) && pool.subnet) {
-    error('firstIp', `${formatIPv4(first)} is outside the project's network ${formatIPv4(pool.subnet.network)}/${netmaskPrefix(pool.subnet.netmask) ?? formatIPv4(pool.subnet.netmask)} (context/common/network)`);
+    error('firstIp', `${formatIPv4(first)} is outside the project's network ${formatIPv4(pool.subnet.network)}/${netmaskPrefix(pool.subnet.netmask) ?? formatIPv4(pool.subnet.netmask)} (${networkSource})`);
   } else if (n > 0) {
     const alloc = allocateAddresses(pool, first, n);
     ips = alloc.ips;
     skipped = alloc.skipped;
     if (alloc.exhausted) error('firstIp', `the network has only ${alloc.ips.length} free addresses from ${formatIPv4(first)} on; ${n} are needed`);
-    if (!pool.subnet) warn('firstIp', 'context/common/network names no NETWORK and NETMASK, so the addresses cannot be checked against the network');
+    if (!pool.subnet) warn('firstIp', project.flavor === 'nocloud' ? 'vmcontext.json has no "network" with a "cidr", so the addresses cannot be checked against the network' : 'context/common/network names no NETWORK and NETMASK, so the addresses cannot be checked against the network');
   }
 
   // Machine
@@ -137,7 +138,8 @@ export function planFleet(project: ContextProject, form: FleetForm, uuidFor: (in
   const vms: PlannedVm[] = [];
   const prefix = macPrefixOf(project);
   const remoteDirectory = project.remote.directory ?? DEFAULT_REMOTE_DIRECTORY;
-  const isoName = path.basename(project.output.iso || DEFAULTS.iso);
+  // A NoCloud VM boots from its own seed (as the NoCloud scaffold names it), not a shared context.iso.
+  const isoNameOf = (name: string) => (project.flavor === 'nocloud' ? `${name}-seed.iso` : path.basename(project.output.iso || DEFAULTS.iso));
   const ok = memory !== undefined && vcpus !== undefined && CDROM_BUSES.includes(bus);
   for (let i = 0; i < Math.min(names.length, ips.length); i++) {
     const file = path.join(dir, `${names[i]}.xml`);
@@ -146,7 +148,7 @@ export function planFleet(project: ContextProject, form: FleetForm, uuidFor: (in
     const mac = macFromIp(ips[i], prefix);
     const uuid = uuidFor(i);
     const xml = ok
-      ? domainXml({ name: names[i], uuid, mac, ip, memoryMiB: memory, vcpus, bridge, cdromBus: bus, remoteDirectory, isoName })
+      ? domainXml({ name: names[i], uuid, mac, ip, memoryMiB: memory, vcpus, bridge, cdromBus: bus, remoteDirectory, isoName: isoNameOf(names[i]) })
       : '';
     vms.push({ name: names[i], ip, mac, uuid, file, relative: relativeToProject(project, file), xml });
   }

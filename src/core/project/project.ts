@@ -141,6 +141,14 @@ export function overlayPath(project: ContextProject, vmName: string): string {
   return `${project.output.overlaysDir}/${vmName}.qcow2`;
 }
 
+/**
+ * Where the build writes a NoCloud VM's seed (its own cidata volume): seeds/<vm>.iso next to
+ * the ISO output (build/seeds/<vm>.iso by default).
+ */
+export function seedPath(project: ContextProject, vmName: string): string {
+  return path.join(path.dirname(project.output.iso), 'seeds', `${vmName}.iso`);
+}
+
 /** The role of a file inside the context folder, from its relative path. */
 export function contextFileRole(relative: string): ContextFileRole {
   if (relative === 'post-install') return 'post-install';

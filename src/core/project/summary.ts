@@ -6,13 +6,16 @@ import { formatBytes } from '../common/bytes';
 import { formatIPv4, ipFromMac, netmaskPrefix } from '../network/ipv4';
 import type { BuildStatus } from '../build/buildPlan';
 import type { OverlayStatus } from '../build/overlayDecision';
-import { overlayPath, type ContextFile, type ContextProject } from './project';
+import type { SeedStatus } from '../build/seedStatus';
+import { CLOUD_INIT_KINDS } from '../cloudinit/cloudInitTypes';
+import { vmNameOf } from '../validation/cloudinit/cloudInitValidator';
+import { overlayPath, seedPath, type CloudInitFile, type ContextFile, type ContextProject } from './project';
 import type { TemplateInfo } from './template';
 
-export type SummaryKind = 'project' | 'section' | 'contextFile' | 'vm' | 'detail' | 'baseImage' | 'iso' | 'overlays' | 'overlay' | 'message';
+export type SummaryKind = 'project' | 'section' | 'contextFile' | 'cloudInitFile' | 'vm' | 'detail' | 'baseImage' | 'iso' | 'overlays' | 'overlay' | 'seeds' | 'seed' | 'message';
 
 /** Which commands a node offers (the adapter turns these into `contextValue`s). */
-export type SummarySection = 'context' | 'vms' | 'baseImage' | 'build';
+export type SummarySection = 'context' | 'cloudInit' | 'vms' | 'baseImage' | 'build';
 
 export interface ProblemCount {
   errors: number;
@@ -65,7 +68,7 @@ function toneOf(p: ProblemCount): SummaryNode['tone'] {
 
 const join = (...parts: Array<string | undefined>) => parts.filter((p) => p).join(' · ') || undefined;
 
-/** The guests' subnet as `192.168.122.0/24`, when common/network names it. */
+/** The guests' subnet as `192.168.122.0/24`, when common/network (NoCloud: vmcontext.json "network") names it. */
 export function subnetOf(project: ContextProject): string | undefined {
   const n = project.network;
   if (n?.network === undefined || n.netmask === undefined) return undefined;
@@ -133,7 +136,7 @@ function contextFileNode(project: ContextProject, f: ContextFile, problems: Prob
   };
 }
 
-function vmNode(project: ContextProject, t: TemplateInfo, build: BuildStatus | undefined, problems: ProblemLookup, hostState: HostStateLookup): SummaryNode {
+function vmNode(project: ContextProject, t: TemplateInfo, build: BuildStatus | undefined, problems: ProblemLookup, hostState: HostStateLookup, seeds: readonly SeedStatus[]): SummaryNode {
   const name = t.name?.value || path.basename(t.file, '.xml');
   const ip = ipOfTemplate(t);
   const mac = t.interfaces.find((i) => i.mac)?.mac?.value;
@@ -147,6 +150,7 @@ function vmNode(project: ContextProject, t: TemplateInfo, build: BuildStatus | u
   if (mac) details.push({ id: `${id}:mac`, kind: 'detail', label: mac, description: 'MAC', icon: 'plug', root: project.root });
   if (t.uuid) details.push({ id: `${id}:uuid`, kind: 'detail', label: t.uuid.value, description: 'UUID', icon: 'symbol-key', root: project.root });
   if (t.name) details.push(overlayNode(project, `${id}:overlay`, t.name.value, overlay));
+  if (project.flavor === 'nocloud') details.push(seedNode(project, `${id}:seed`, vmNameOf(t), seeds));
   const host = t.name ? hostState(t.name.value) : undefined;
   if (host) details.push({ id: `${id}:host`, kind: 'detail', label: host.uri, description: host.state, icon: 'server', root: project.root });
   return {
@@ -164,6 +168,103 @@ function vmNode(project: ContextProject, t: TemplateInfo, build: BuildStatus | u
     children: details,
     vm: t.name?.value,
     uri: host?.uri,
+  };
+}
+
+/** A NoCloud VM's seed: whether build/seeds/<vm>.iso is there (the build records no more yet). */
+function seedNode(project: ContextProject, id: string, vm: string, seeds: readonly SeedStatus[]): SummaryNode {
+  const s = seeds.find((x) => x.vm === vm);
+  const output = s?.output ?? seedPath(project, vm);
+  const exists = s?.size !== undefined;
+  return {
+    id,
+    kind: 'seed',
+    section: 'build',
+    label: path.basename(output),
+    description: join(exists ? 'seed' : 'no seed', exists ? formatBytes(s.size!) : undefined),
+    tooltip: join(output, `cloud-init seed of ${vm} (label ${project.isoLabel})`),
+    icon: 'target',
+    tone: exists ? undefined : 'muted',
+    file: exists ? output : undefined,
+    root: project.root,
+  };
+}
+
+function seedsNode(project: ContextProject, seeds: readonly SeedStatus[]): SummaryNode {
+  const vms = project.templates.map(vmNameOf);
+  const built = vms.filter((vm) => seeds.find((s) => s.vm === vm)?.size !== undefined).length;
+  return {
+    id: `${project.root}#seeds`,
+    kind: 'seeds',
+    section: 'build',
+    label: 'seeds',
+    description: `${built} of ${vms.length} built`,
+    tooltip: path.join(path.dirname(project.output.iso), 'seeds'),
+    icon: 'target',
+    tone: built === vms.length && vms.length > 0 ? 'ok' : 'muted',
+    root: project.root,
+    children: vms.map((vm) => seedNode(project, `${project.root}#seed:${vm}`, vm, seeds)),
+  };
+}
+
+/** Which VMs a seed file reaches: its own VM, or for a shared one every VM without its own copy. */
+function usersOf(project: ContextProject, f: CloudInitFile): string[] {
+  const vms = project.templates.map(vmNameOf);
+  if (f.vm) return vms.filter((vm) => vm === f.vm);
+  const own = new Set((project.cloudInit?.files ?? []).filter((o) => o.kind === f.kind && o.vm).map((o) => o.vm!));
+  return vms.filter((vm) => !own.has(vm));
+}
+
+const kindOrder = (f: CloudInitFile) => CLOUD_INIT_KINDS.indexOf(f.kind);
+const kindIcons: Record<CloudInitFile['kind'], string> = { 'user-data': 'account', 'network-config': 'globe', 'meta-data': 'tag' };
+
+/** The cloud-init/ folder of a NoCloud project: shared files first, then each VM's own. */
+function cloudInitSection(project: ContextProject, problems: ProblemLookup): { node: SummaryNode; problems: ProblemCount } {
+  const root = project.root;
+  const layout = project.cloudInit;
+  const dir = layout?.dir ?? path.join(root, 'cloud-init');
+  const rel = (f: string) => path.relative(dir, f).split(path.sep).join('/');
+  const files = [...(layout?.files ?? [])].sort((a, b) => (a.vm ?? '').localeCompare(b.vm ?? '') || kindOrder(a) - kindOrder(b));
+  const children: SummaryNode[] = files.map((f) => {
+    const p = problems(f.path);
+    const users = usersOf(project, f);
+    const reach = f.vm ? (users.length ? undefined : 'no such VM') : users.length === project.templates.length ? (users.length ? 'every VM' : undefined) : users.length ? `for ${users.join(', ')}` : 'unused: every VM has its own';
+    return {
+      id: `${root}#cloudinit:${rel(f.path)}`,
+      kind: 'cloudInitFile',
+      section: 'cloudInit',
+      label: rel(f.path),
+      description: join(reach, describeProblems(p)),
+      tooltip: join(f.path, describeProblems(p)),
+      icon: p.errors ? 'error' : p.warnings ? 'warning' : kindIcons[f.kind],
+      tone: toneOf(p),
+      file: f.path,
+      problems: p,
+      root,
+    };
+  });
+  for (const other of layout?.others ?? []) {
+    const p = problems(other);
+    children.push({ id: `${root}#cloudinit:${rel(other)}`, kind: 'cloudInitFile', section: 'cloudInit', label: rel(other), description: join('not a seed file', describeProblems(p)), tooltip: other, icon: 'warning', tone: 'warning', file: other, problems: p, root });
+  }
+  const has = (kind: CloudInitFile['kind']) => files.some((f) => f.kind === kind && !f.vm);
+  if (!layout?.dirExists) {
+    children.push({ id: `${root}#cloudinit:missing`, kind: 'message', label: 'cloud-init/ is missing', description: 'add cloud-init/user-data', icon: 'warning', tone: 'warning', root });
+  } else if (!has('user-data') && !files.some((f) => f.kind === 'user-data')) {
+    children.unshift({ id: `${root}#cloudinit:no-user-data`, kind: 'message', label: 'user-data is missing', description: 'cloud-init configures nothing without it', icon: 'warning', tone: 'warning', root });
+  }
+  if (layout?.dirExists && !has('network-config')) {
+    // Without a shared network-config each VM without its own gets one made from the manifest.
+    const own = new Set(files.filter((f) => f.kind === 'network-config' && f.vm).map((f) => f.vm!));
+    const generated = project.templates.map(vmNameOf).filter((vm) => !own.has(vm));
+    if (generated.length) {
+      children.push({ id: `${root}#cloudinit:network-generated`, kind: 'message', label: 'network-config', description: join('generated from vmcontext.json', subnetOf(project)), tooltip: `made for ${generated.join(', ')} from vmcontext.json "network" and each VM's MAC`, icon: 'globe', tone: 'muted', root });
+    }
+  }
+  const total = sum([problems(dir), ...files.map((f) => problems(f.path)), ...(layout?.others ?? []).map((o) => problems(o))]);
+  return {
+    node: { id: `${root}#cloudinit`, kind: 'section', section: 'cloudInit', label: 'Cloud-init', description: describeProblems(total), icon: 'folder', tone: toneOf(total), file: layout?.dirExists ? dir : undefined, problems: total, root, children, expanded: true },
+    problems: total,
   };
 }
 
@@ -234,18 +335,22 @@ export function summarizeProject(
   build: BuildStatus | undefined,
   problems: ProblemLookup = () => none,
   hostState: HostStateLookup = () => undefined,
+  /** NoCloud projects: each VM's seed as last read (readSeedStatus). */
+  seeds: readonly SeedStatus[] = [],
 ): SummaryNode {
   const root = project.root;
+  const nocloud = project.flavor === 'nocloud';
   const files = [...project.contextFiles].sort((a, b) => byRole[a.role] - byRole[b.role] || (a.relative < b.relative ? -1 : 1));
   const contextChildren = files.map((f) => contextFileNode(project, f, problems));
   if (!files.some((f) => f.role === 'post-install')) {
     contextChildren.unshift({ id: `${root}#context:missing`, kind: 'message', label: 'post-install is missing', description: 'the guests run it at boot', icon: 'warning', tone: 'warning', root });
   }
   const contextProblems = sum(files.map((f) => problems(f.path)));
-  const vms = project.templates.map((t) => vmNode(project, t, project.templates.length ? build : undefined, problems, hostState));
+  const vms = project.templates.map((t) => vmNode(project, t, project.templates.length ? build : undefined, problems, hostState, seeds));
+  const cloudInit = nocloud ? cloudInitSection(project, problems) : undefined;
   const vmProblems = sum(project.templates.map((t) => problems(t.file)));
   const sections: SummaryNode[] = [
-    {
+    cloudInit?.node ?? {
       id: `${root}#context`,
       kind: 'section',
       section: 'context',
@@ -280,11 +385,12 @@ export function summarizeProject(
       description: path.relative(root, path.dirname(project.output.iso)) === 'build' ? undefined : path.relative(root, path.dirname(project.output.iso)),
       icon: 'package',
       root,
-      children: [isoNode(project, build), overlaysNode(project, build)],
+      // A NoCloud project has no context.iso: each VM has its own seed.
+      children: [nocloud ? seedsNode(project, seeds) : isoNode(project, build), overlaysNode(project, build)],
       expanded: true,
     },
   ];
-  const total = sum([...project.diagnostics.map((d) => (d.diagnostic.severity === 'error' ? { errors: 1, warnings: 0 } : { errors: 0, warnings: 1 })), contextProblems, vmProblems]);
+  const total = sum([...project.diagnostics.map((d) => (d.diagnostic.severity === 'error' ? { errors: 1, warnings: 0 } : { errors: 0, warnings: 1 })), cloudInit?.problems ?? contextProblems, vmProblems]);
   return {
     id: root,
     kind: 'project',

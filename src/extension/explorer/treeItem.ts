@@ -30,7 +30,7 @@ export function toTreeItem(node: SummaryNode): vscode.TreeItem {
   item.iconPath = new vscode.ThemeIcon(node.icon, node.tone ? new vscode.ThemeColor(tones[node.tone]) : undefined);
   item.contextValue = contextValueOf(node);
   // Files open on click; folders and binary images (ISO, qcow2, raw) are only revealed.
-  const opens = node.file && (node.kind === 'contextFile' || node.kind === 'vm' || (node.kind === 'detail' && node.file.endsWith('.xml')));
+  const opens = node.file && (node.kind === 'contextFile' || node.kind === 'cloudInitFile' || node.kind === 'vm' || (node.kind === 'detail' && node.file.endsWith('.xml')));
   if (opens) {
     item.resourceUri = vscode.Uri.file(node.file!);
     item.command = { command: 'vscode.open', title: 'Open', arguments: [item.resourceUri] };

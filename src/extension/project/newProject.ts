@@ -5,6 +5,8 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { nodeFileSystem } from '../../core/io/nodeFileSystem';
 import { BLANK_BASE_IMAGE, exampleFiles, existingFiles, scaffoldProject, type ScaffoldFile } from '../../core/project/scaffold';
+import { scaffoldNoCloudProject } from '../../core/project/scaffoldNoCloud';
+import type { Flavor } from '../../core/project/manifest';
 import { UserError } from '../../core/common/errors';
 import type { Services } from '../services';
 import { Commands } from '../constants';
@@ -13,6 +15,19 @@ import { createSparseFile, writeNewFiles } from './plannedFiles';
 import { countOf } from '../../core/common/text';
 
 const EXAMPLE_DIR = 'examples/snooze-cluster';
+const NOCLOUD_EXAMPLE_DIR = 'examples/nocloud-cluster';
+
+const FLAVORS: Array<vscode.QuickPickItem & { flavor: Flavor }> = [
+  { flavor: 'snooze', label: 'Snooze context', description: 'context.iso', detail: 'One context.iso for every VM: post-install runs at boot, the network from context/common/network.' },
+  { flavor: 'nocloud', label: 'cloud-init NoCloud', description: 'a cidata seed per VM', detail: 'For cloud images with cloud-init: cloud-init/user-data (#cloud-config), meta-data and network-config per VM.' },
+];
+
+/** The flavor of a new project: the command's second argument (`'snooze'`/`'nocloud'`), else a QuickPick. */
+async function chooseFlavor(arg: unknown): Promise<Flavor | undefined> {
+  if (arg === 'snooze' || arg === 'nocloud') return arg;
+  const picked = await vscode.window.showQuickPick(FLAVORS, { title: 'New Context Project: how do the VMs configure themselves?', placeHolder: 'Snooze context or cloud-init NoCloud', ignoreFocusOut: true });
+  return picked?.flavor;
+}
 
 async function isEmptyFolder(dir: string): Promise<boolean> {
   const entries = await nodeFileSystem.readDirectory(dir).catch(() => undefined);
@@ -58,12 +73,21 @@ async function create(services: Services, folder: string, files: ScaffoldFile[],
 export function registerNewProjectCommands(services: Services): void {
   const exampleDir = services.context.asAbsolutePath(EXAMPLE_DIR);
 
-  registerCommand(services, Commands.newProject, async (arg) => {
+  const noCloudExampleDir = services.context.asAbsolutePath(NOCLOUD_EXAMPLE_DIR);
+
+  registerCommand(services, Commands.newProject, async (arg, flavorArg) => {
+    const flavor = await chooseFlavor(flavorArg);
+    if (!flavor) return undefined;
     const folder = await chooseFolder(arg, 'New Context Project: choose a folder');
     if (!folder) return undefined;
     const settings = services.settings.forResource(folder);
-    const files = await scaffoldProject(nodeFileSystem, exampleDir, { uuid: randomUUID(), bridge: settings.defaults.bridge, isoLabel: settings.defaults.isoLabel });
-    await create(services, folder, files, 'context/common/network');
+    if (flavor === 'nocloud') {
+      const files = await scaffoldNoCloudProject(nodeFileSystem, noCloudExampleDir, { uuid: randomUUID(), bridge: settings.defaults.bridge });
+      await create(services, folder, files, 'cloud-init/user-data');
+    } else {
+      const files = await scaffoldProject(nodeFileSystem, exampleDir, { uuid: randomUUID(), bridge: settings.defaults.bridge, isoLabel: settings.defaults.isoLabel });
+      await create(services, folder, files, 'context/common/network');
+    }
     return folder;
   });
 

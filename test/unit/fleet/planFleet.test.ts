@@ -116,3 +116,24 @@ test('an IDE CD-ROM gets the pc machine (q35 has no IDE) and names are escaped',
   assert.equal(t.machine, 'pc');
   assert.deepEqual(t.disks.map((d) => [d.source?.value, d.targetDev?.value]), [['/a&b.qcow2', 'vda'], ['/context.iso', 'hdc']]);
 });
+
+test('a fleet in a NoCloud project: the subnet from vmcontext.json "network", each VM on its own seed, checks clean', async () => {
+  const p = await loadProject(nodeFileSystem, path.join(exampleProject, '../nocloud-cluster'));
+  assert.equal(p.flavor, 'nocloud');
+  const form: FleetForm = { ...defaultFleetForm(p, defaultSettings, 'fleet'), name: 'app{n}', count: '2' };
+  const plan = planFleet(p, form, uuids);
+  assert.equal(hasErrors(plan), false, JSON.stringify(plan.problems));
+  // web1 and web2 take .20 and .21 (their MACs), the gateway and name server .1.
+  assert.deepEqual(plan.vms.map((v) => [v.name, v.ip]), [
+    ['app1', '192.168.122.22'],
+    ['app2', '192.168.122.23'],
+  ]);
+  const t = describeTemplate(plan.vms[0].file, parseXml(plan.vms[0].xml));
+  assert.deepEqual(t.disks.map((d) => [d.device, d.source?.value]), [
+    ['disk', '/opt/cloud/app1.qcow2'],
+    ['cdrom', '/opt/cloud/app1-seed.iso'],
+  ]);
+  assert.deepEqual(checkPlan(p, plan, defaultSettings, testSchemas).filter((r) => r.diagnostics.some((d) => d.severity === 'error')), []);
+  const outside = planFleet(p, { ...form, firstIp: '10.0.0.5' }, uuids);
+  assert.match(outside.problems.find((x) => x.field === 'firstIp')!.message, /outside the project's network 192\.168\.122\.0\/24 \(vmcontext\.json "network"\)/);
+});
