@@ -1,8 +1,9 @@
 // What a build needs to know, independent of where it came from: the project model gives it
 // (buildInputsFromProject), tests and other callers can fill it in directly.
 import { posix, basename, dirname, join } from 'node:path';
-import type { ContextProject } from '../project/project';
-import { overlayPath } from '../project/project';
+import type { ContextProject, NetworkSettings } from '../project/project';
+import { overlayPath, seedPath } from '../project/project';
+import type { Addressing } from '../project/manifest';
 
 export interface OverlayInput {
   vm: string;
@@ -12,6 +13,28 @@ export interface OverlayInput {
   backingName: string;
 }
 
+/** One VM's NoCloud seed: where it goes and the project files it is made of. */
+export interface SeedInput {
+  vm: string;
+  /** Local path of the seed to write, e.g. build/seeds/web1.iso. */
+  path: string;
+  /** The template's first MAC (a generated network-config matches it). */
+  mac?: string;
+  /** Paths of the VM's own file, else the shared one; undefined when the project has neither. */
+  userData?: string;
+  metaData?: string;
+  networkConfig?: string;
+  /** Files whose newest mtime dates the image when SOURCE_DATE_EPOCH is not set (template, manifest). */
+  dateFrom: string[];
+}
+
+export interface SeedsInput {
+  label: string;
+  network?: NetworkSettings;
+  addressing: Addressing;
+  vms: SeedInput[];
+}
+
 export interface BuildInputs {
   projectDir: string;
   contextDir: string;
@@ -19,6 +42,8 @@ export interface BuildInputs {
   /** Local path of the base image; required for overlays. */
   baseImage?: string;
   overlays: OverlayInput[];
+  /** NoCloud projects: one seed per VM, made instead of the context ISO. */
+  seeds?: SeedsInput;
   /** The incremental build record, e.g. `build/.vmcontext-build.json`. */
   stateFile: string;
 }
@@ -58,6 +83,30 @@ export function buildInputsFromProject(project: ContextProject): BuildInputs {
     iso: { path: project.output.iso, label: project.isoLabel },
     baseImage: project.baseImage?.exists ? project.baseImage.path : project.baseImage?.path,
     overlays,
+    seeds: project.flavor === 'nocloud' ? seedsFromProject(project) : undefined,
     stateFile: join(dirname(project.output.iso), STATE_FILE),
   };
+}
+
+function seedsFromProject(project: ContextProject): SeedsInput {
+  const files = project.cloudInit?.files ?? [];
+  const fileFor = (kind: string, vm: string) =>
+    (files.find((f) => f.kind === kind && f.vm === vm) ?? files.find((f) => f.kind === kind && f.vm === undefined))?.path;
+  const vms: SeedInput[] = [];
+  const seen = new Set<string>();
+  for (const t of project.templates) {
+    const vm = t.name?.value;
+    if (!t.isDomain || !vm || seen.has(vm)) continue;
+    seen.add(vm);
+    vms.push({
+      vm,
+      path: seedPath(project, vm),
+      mac: t.interfaces.find((i) => i.mac)?.mac?.value,
+      userData: fileFor('user-data', vm),
+      metaData: fileFor('meta-data', vm),
+      networkConfig: fileFor('network-config', vm),
+      dateFrom: [t.file, ...(project.manifestPath ? [project.manifestPath] : [])],
+    });
+  }
+  return { label: project.isoLabel, network: project.network, addressing: project.addressing, vms };
 }

@@ -80,6 +80,8 @@ export interface ContextProject {
   output: {
     iso: string;
     overlaysDir: string;
+    /** NoCloud projects: the folder of the per-VM seeds (<vm>.iso). */
+    seedsDir: string;
   };
   /** Where overlays, base image and ISO live on the cluster hosts, and the bridge VMs use. */
   remote: {
@@ -98,6 +100,7 @@ export const DEFAULTS = {
   imagesDir: 'images',
   iso: 'build/context.iso',
   overlaysDir: 'build/overlays',
+  seedsDir: 'build/seeds',
   bridge: 'virbr0',
   isoLabel: DEFAULT_LABEL,
   addressing: 'mac' as Addressing,
@@ -110,6 +113,11 @@ export const IMAGE_EXTENSIONS = ['.raw', '.qcow2', '.img'];
 /** Where the build writes the overlay of a VM. */
 export function overlayPath(project: ContextProject, vmName: string): string {
   return `${project.output.overlaysDir}/${vmName}.qcow2`;
+}
+
+/** Where the build writes the NoCloud seed of a VM. */
+export function seedPath(project: ContextProject, vmName: string): string {
+  return `${project.output.seedsDir}/${vmName}.iso`;
 }
 
 /** The role of a file inside the context folder, from its relative path. */
