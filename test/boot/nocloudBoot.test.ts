@@ -1,0 +1,99 @@
+// The NoCloud flavor in a real Debian 12 guest: examples/nocloud-cluster built by `vmctx build`
+// (embedded writers) over the cached Debian image (debianImage.ts); web1 boots under QEMU TCG
+// from its overlay and its seed. A unit ordered after cloud-final prints the proof lines to the
+// serial port and powers off: the address and hostname the template and manifest give, the
+// nameserver, the runcmd's marker, and `cloud-init status` done.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { prepareDebianImage } from './debianImage';
+import { run } from './exec';
+
+const repo = path.resolve(__dirname, '../..');
+const PROOF = 'VMCTX-PROOF';
+
+// write_files runs before runcmd; the report unit waits for cloud-final (runcmd runs inside it).
+const USER_DATA = `#cloud-config
+write_files:
+  - path: /usr/local/bin/vmctx-report
+    permissions: "0755"
+    content: |
+      #!/bin/sh
+      P=${PROOF}
+      echo "$P status $(cloud-init status | tr -d '\\n')"
+      ip -4 -o addr show scope global | awk -v p=$P '{ print p " address " $4 }'
+      echo "$P hostname $(hostname)"
+      echo "$P resolv $(grep ^nameserver /etc/resolv.conf | tr '\\n' ' ')"
+      echo "$P runcmd $(cat /run/vmctx-runcmd)"
+      echo "$P end"
+  - path: /etc/systemd/system/vmctx-report.service
+    content: |
+      [Unit]
+      After=cloud-final.service
+      [Service]
+      Type=oneshot
+      StandardOutput=tty
+      TTYPath=/dev/ttyS0
+      ExecStart=/usr/local/bin/vmctx-report
+      ExecStartPost=/bin/systemctl poweroff --no-block
+runcmd:
+  - [sh, -c, 'echo ran > /run/vmctx-runcmd']
+  - [systemctl, daemon-reload]
+  - [systemctl, start, --no-block, vmctx-report.service]
+`;
+
+function qemuMissing(): string | undefined {
+  if (process.getuid?.() !== 0) return 'the boot proof runs as root';
+  if (!existsSync('/usr/bin/qemu-system-x86_64')) return 'qemu-system-x86_64 is missing: apt-get install qemu-system-x86';
+  return undefined;
+}
+
+test('NoCloud: web1 of examples/nocloud-cluster configures itself from its seed in a real Debian 12 guest', { timeout: 1_800_000 }, async (t) => {
+  const missing = qemuMissing();
+  assert.equal(missing, undefined, missing);
+  const image = await prepareDebianImage((s) => t.diagnostic(s));
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'vmctx-nocloud-boot-'));
+  try {
+    const project = path.join(dir, 'nocloud');
+    cpSync(path.join(repo, 'examples/nocloud-cluster'), project, { recursive: true, filter: (s) => !s.includes('/build') });
+    // The cached Debian image as the base; the overlay's backing name (root.raw) resolves next to it.
+    const manifest = JSON.parse(readFileSync(path.join(project, 'vmcontext.json'), 'utf8'));
+    manifest.baseImage = 'images/root.raw';
+    writeFileSync(path.join(project, 'vmcontext.json'), JSON.stringify(manifest, null, 2));
+    symlinkSync(image.image, path.join(project, 'images/root.raw'));
+    writeFileSync(path.join(project, 'cloud-init/user-data'), USER_DATA);
+    const out = await run(process.execPath, [path.join(repo, 'dist/cli.js'), 'build', project]);
+    t.diagnostic(out.trim());
+    const overlays = path.join(project, 'build/overlays');
+    symlinkSync(image.image, path.join(overlays, 'root.raw'));
+
+    const serial = path.join(dir, 'web1.serial.log');
+    const t0 = Date.now();
+    await run('qemu-system-x86_64', [
+      '-machine', 'q35', '-accel', 'tcg', '-smp', '2', '-m', '1024', '-display', 'none', '-no-reboot',
+      '-kernel', image.kernel, '-initrd', image.initrd, '-append', 'root=/dev/vda rw console=ttyS0',
+      '-drive', `file=${path.join(overlays, 'web1.qcow2')},if=virtio,format=qcow2`,
+      // The template's CD-ROM is on SATA (q35's AHCI).
+      '-drive', `file=${path.join(project, 'build/seeds/web1.iso')},if=none,id=seed,media=cdrom,format=raw,readonly=on`,
+      '-device', 'ide-cd,drive=seed,bus=ide.0',
+      '-netdev', 'user,id=n0', '-device', 'virtio-net-pci,netdev=n0,mac=52:54:c0:a8:7a:14',
+      '-serial', `file:${serial}`,
+    ], { timeout: 900_000 });
+    const seconds = (Date.now() - t0) / 1000;
+    const log = readFileSync(serial, 'utf8');
+    const proof = log.split(/\r?\n/).filter((l) => l.includes(PROOF)).map((l) => l.slice(l.indexOf(PROOF)));
+    t.diagnostic(`web1: QEMU ran ${seconds.toFixed(0)} s; proof lines:\n${proof.join('\n')}`);
+    writeFileSync(path.join(os.tmpdir(), 'vmctx-nocloud-web1.proof.txt'), `${seconds.toFixed(0)} s\n${proof.join('\n')}\n`);
+    const tail = log.split('\n').slice(-40).join('\n');
+    assert.ok(proof.includes(`${PROOF} end`), `no proof from the guest; serial log tail:\n${tail}`);
+    assert.ok(proof.includes(`${PROOF} status status: done`), `cloud-init status is not done:\n${proof.join('\n')}`);
+    assert.ok(proof.includes(`${PROOF} address 192.168.122.20/24`), `web1 lacks its MAC's address:\n${proof.join('\n')}`);
+    assert.ok(proof.includes(`${PROOF} hostname web1`), `web1's hostname is not web1:\n${proof.join('\n')}`);
+    assert.ok(proof.some((l) => l.startsWith(`${PROOF} resolv `) && l.includes('192.168.122.1')), `no nameserver 192.168.122.1:\n${proof.join('\n')}`);
+    assert.ok(proof.includes(`${PROOF} runcmd ran`), `the user-data's runcmd did not run:\n${proof.join('\n')}`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
