@@ -10,11 +10,11 @@ import { loadProject } from '../../../src/core/project/load';
 import { defaultSettings } from '../../../src/core/settings';
 import { checkProject } from '../../../src/core/validation/checkProject';
 import { domainLinks } from '../../../src/core/domain/domainLinks';
-import { remove, repoRoot, tempDir } from '../helpers/tempProject';
+import { remove, repoRoot, tempDir, testSchemas } from '../helpers/tempProject';
 
 async function seedDiagnostics(dir: string) {
   const project = await loadProject(nodeFileSystem, dir);
-  const results = await checkProject(project, async (f) => decodeText(await nodeFileSystem.readFile(f)), defaultSettings);
+  const results = await checkProject(project, async (f) => decodeText(await nodeFileSystem.readFile(f)), defaultSettings, testSchemas);
   return results.flatMap((r) => r.diagnostics.filter((d) => d.code === 'domain-seed-path').map((d) => ({ file: path.relative(dir, r.file), ...d })));
 }
 
