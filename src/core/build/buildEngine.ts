@@ -8,18 +8,19 @@ import type { DiagnosticCode } from '../common/diagnosticCodes';
 import { displayPath as showPath } from '../common/paths';
 import { checkLabel } from '../image/iso9660/label';
 import { checkOverlaySpec } from '../image/qcow2/overlayWriter';
-import { isoCommand, qemuImgCommand } from './externalCommands';
-import type { BuildInputs } from './buildInputs';
+import { isoCommand, qemuImgCommand, type IsoTool } from './externalCommands';
+import type { BuildInputs, SeedsInput } from './buildInputs';
+import { composeSeed } from '../cloudinit/seed';
 import { decideOverlay, overlayStatus } from './overlayDecision';
-import type { BuildOptions, BuildPlan, BuildProblem, BuildResult, BuildStep, StepOutcome } from './buildPlan';
+import type { BuildOptions, BuildPlan, BuildProblem, BuildResult, BuildStep, SeedStep, StepOutcome } from './buildPlan';
 import { cachedHash, isoStaleReason, parseState, serializeState, type BuildState } from './buildState';
 import { imageDate, scanContext, type ContextScan } from '../io/contextScan';
 import { inspectOverlay, probeBaseImage, writeOverlayFile } from '../io/overlayFile';
 import { runTool } from '../io/runTool';
-import { writeIsoFromFolder } from '../io/isoFile';
+import { writeIsoFromFolder, writeIsoFromMemory } from '../io/isoFile';
 import { removeStaleTemporaries, tempSibling } from '../io/atomicFile';
 import { sha256File } from '../io/fileHash';
-import { ensureParentDir, moveIntoPlace, outputStat, readTextIfPresent, removeIfPresent, writeTextFile } from '../io/buildFiles';
+import { ensureParentDir, moveIntoPlace, mtimeSeconds, outputStat, readTextIfPresent, removeIfPresent, stageFiles, writeTextFile } from '../io/buildFiles';
 import { OUTPUT_CONFLICT_CODE, outputConflicts } from '../project/outputPaths';
 import { countOf } from '../common/text';
 
@@ -54,7 +55,8 @@ export async function planBuild(inputs: BuildInputs, options: BuildOptions = {})
   );
   for (const c of conflicts) problem(c.vm ? (inputs.overlays.find((o) => o.vm === c.vm)?.path ?? inputs.projectDir) : inputs.iso.path, OUTPUT_CONFLICT_CODE, c.message);
 
-  if (options.only !== 'overlays') {
+  if (options.only !== 'overlays' && inputs.seeds) await planSeeds(inputs.seeds, plan, options, env);
+  else if (options.only !== 'overlays') {
     const label = inputs.iso.label;
     const current = await outputStat(inputs.iso.path);
     const labelProblem = checkLabel(label);
@@ -143,6 +145,72 @@ export async function planBuild(inputs: BuildInputs, options: BuildOptions = {})
   return plan;
 }
 
+/** NoCloud: one seed per VM, composed in memory; rebuilt when its bytes-deciding inputs changed. */
+async function planSeeds(seeds: SeedsInput, plan: BuildPlan, options: BuildOptions, env: Record<string, string | undefined>): Promise<void> {
+  const backend = !options.isoBackend || options.isoBackend === 'auto' ? 'embedded' : options.isoBackend;
+  const labelProblem = checkLabel(seeds.label);
+  if (labelProblem) plan.problems.push({ file: seeds.label, code: 'build-label', message: labelProblem, severity: 'error' });
+  plan.status.seeds = [];
+  plan.seedsPlanned = true;
+  const records = (plan.state.seeds ??= {});
+  for (const v of seeds.vms) {
+    const current = await outputStat(v.path);
+    const texts: Partial<Record<'userData' | 'metaData' | 'networkConfig', string>> = {};
+    let failed: string | undefined;
+    for (const key of ['userData', 'metaData', 'networkConfig'] as const) {
+      const file = v[key];
+      if (!file) continue;
+      const text = await readTextIfPresent(file);
+      if (text !== undefined) texts[key] = text;
+      else {
+        failed = `${file} cannot be read`;
+        plan.problems.push({ file, code: 'build-seed', message: `seed of ${v.vm}: ${failed}`, severity: 'error' });
+      }
+    }
+    let newest = 0;
+    for (const f of [v.userData, v.metaData, v.networkConfig, ...v.dateFrom]) if (f) newest = Math.max(newest, await mtimeSeconds(f));
+    if (failed || labelProblem) {
+      plan.status.seeds.push({ vm: v.vm, output: v.path, status: { state: current ? 'stale' : 'missing', reason: `cannot be built: ${failed ?? labelProblem}`, size: current?.size } });
+      continue;
+    }
+    const seed = composeSeed({ vm: v.vm, mac: v.mac, ...texts, network: seeds.network, addressing: seeds.addressing });
+    const date = imageDate(env, newest);
+    const h = createHash('sha256');
+    h.update([backend, seeds.label, String(date)].join('\0') + '\n');
+    for (const f of seed.files) h.update(`${f.name}\0${f.text}\0`);
+    const inputHash = h.digest('hex');
+    const staleReason = isoStaleReason(plan.state, v.path, inputHash, current, records[v.path]);
+    plan.status.seeds.push({ vm: v.vm, output: v.path, status: { state: !current ? 'missing' : staleReason ? 'stale' : 'fresh', reason: staleReason, size: current?.size } });
+    const stale = options.force ? 'rebuilt (--force)' : staleReason;
+    if (!stale) {
+      plan.skipped.push({ output: v.path, reason: 'up to date (inputs unchanged since the last build)' });
+      continue;
+    }
+    const common = { kind: 'seed' as const, vm: v.vm, output: v.path, reason: stale, inputHash, label: seeds.label, date, files: seed.files };
+    if (backend === 'embedded') plan.steps.push({ ...common, backend });
+    else plan.steps.push({ ...common, backend, command: options.tools?.[backend] ?? backend });
+  }
+}
+
+/** An external ISO tool over a temporary folder holding the seed's files. */
+async function runSeedTool(step: SeedStep & { backend: IsoTool; command: string }, options: BuildOptions): Promise<{ ok: boolean; message: string; messages: StepOutcome['toolMessages'] }> {
+  const staged = await stageFiles(step.files);
+  const tempOutput = tempSibling(step.output);
+  try {
+    const r = await runTool(isoCommand(step.backend, step.command, staged.dir, step.label, tempOutput, step.date), { signal: options.signal, env: options.env as NodeJS.ProcessEnv | undefined });
+    if (r.exitCode !== 0) {
+      const first = r.messages.find((m) => m.severity === 'error') ?? r.messages[0];
+      return { ok: false, message: `${step.backend} failed (exit code ${r.exitCode})${first ? `: ${first.message}` : ''}`, messages: r.messages };
+    }
+    throwIfAborted(options.signal);
+    await moveIntoPlace(tempOutput, step.output);
+    return { ok: true, message: step.reason, messages: r.messages };
+  } finally {
+    await removeIfPresent(tempOutput);
+    await staged.remove();
+  }
+}
+
 async function runStep(step: BuildStep, plan: BuildPlan, options: BuildOptions): Promise<StepOutcome> {
   const t0 = performance.now();
   const outcome = (ok: boolean, message: string, toolMessages: StepOutcome['toolMessages'] = []): StepOutcome => ({
@@ -157,6 +225,15 @@ async function runStep(step: BuildStep, plan: BuildPlan, options: BuildOptions):
       onProgress: (w, total) => progress('writing', w / total),
     });
     return outcome(true, `${step.reason}; ${countOf(r.files, 'file')}, ${r.bytes} bytes`);
+  }
+  if (step.kind === 'seed') {
+    progress('writing');
+    if (step.backend === 'embedded') {
+      const r = await writeIsoFromMemory(step.files.map((f) => ({ name: f.name, content: Buffer.from(f.text, 'utf8') })), step.output, { label: step.label, date: step.date, signal: options.signal });
+      return outcome(true, `${step.reason}; ${step.files.map((f) => f.name).join(', ')}, ${r.bytes} bytes`);
+    }
+    const r = await runSeedTool(step, options);
+    return outcome(r.ok, r.message, r.messages);
   }
   if (step.kind === 'overlay' && step.backend === 'embedded') {
     await writeOverlayFile(step.output, step.spec);
@@ -194,8 +271,9 @@ export async function runBuild(plan: BuildPlan, inputs: BuildInputs, options: Bu
     try {
       const o = await runStep(step, plan, options);
       outcomes.push(o);
-      const written = o.ok && step.kind === 'iso' ? await outputStat(step.output) : undefined;
+      const written = o.ok && (step.kind === 'iso' || step.kind === 'seed') ? await outputStat(step.output) : undefined;
       if (written && step.kind === 'iso') plan.state.iso = { output: step.output, inputHash: step.inputHash, size: written.size, mtimeMs: written.mtimeMs };
+      if (written && step.kind === 'seed') (plan.state.seeds ??= {})[step.output] = { output: step.output, inputHash: step.inputHash, size: written.size, mtimeMs: written.mtimeMs };
     } catch (e) {
       if (e instanceof CancelledError) throw e;
       outcomes.push({ output: step.output, ok: false, message: e instanceof UserError ? e.message : ioErrorMessage(e, show), backend: step.backend, ms: 0, toolMessages: [] });
@@ -203,7 +281,7 @@ export async function runBuild(plan: BuildPlan, inputs: BuildInputs, options: Bu
   }
   // Only a plan that scanned the context holds the file hashes worth keeping. Atomic: a full or
   // read-only disk leaves the previous record whole, never cut JSON.
-  if (plan.contextScan) {
+  if (plan.contextScan || plan.seedsPlanned) {
     try {
       await writeTextFile(inputs.stateFile, serializeState(plan.state));
     } catch (e) {

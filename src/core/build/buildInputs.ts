@@ -1,8 +1,9 @@
 // What a build needs to know, independent of where it came from: the project model gives it
 // (buildInputsFromProject), tests and other callers can fill it in directly.
 import { posix, basename, dirname } from 'node:path';
-import type { ContextProject } from '../project/project';
-import { overlayPath, stateFilePath } from '../project/project';
+import type { ContextProject, NetworkSettings } from '../project/project';
+import { overlayPath, seedPath, stateFilePath } from '../project/project';
+import type { Addressing } from '../project/manifest';
 
 export interface OverlayInput {
   vm: string;
@@ -10,6 +11,28 @@ export interface OverlayInput {
   path: string;
   /** Stored in the overlay: the base image relative to where the overlay lives on the hosts. */
   backingName: string;
+}
+
+/** One VM's NoCloud seed: where it goes and the project files it is made of. */
+export interface SeedInput {
+  vm: string;
+  /** Local path of the seed to write, e.g. build/seeds/web1.iso. */
+  path: string;
+  /** The template's first MAC (a generated network-config matches it). */
+  mac?: string;
+  /** Paths of the VM's own file, else the shared one; undefined when the project has neither. */
+  userData?: string;
+  metaData?: string;
+  networkConfig?: string;
+  /** Files whose newest mtime dates the image when SOURCE_DATE_EPOCH is not set (template, manifest). */
+  dateFrom: string[];
+}
+
+export interface SeedsInput {
+  label: string;
+  network?: NetworkSettings;
+  addressing: Addressing;
+  vms: SeedInput[];
 }
 
 export interface BuildInputs {
@@ -23,6 +46,8 @@ export interface BuildInputs {
   overlaysDir?: string;
   /** Files the project reads besides the context folder and base image (templates, manifest): never written. */
   inputFiles?: string[];
+  /** NoCloud projects: one seed per VM, made instead of the context ISO. */
+  seeds?: SeedsInput;
   /** The incremental build record, e.g. `build/.vmcontext-build.json`. */
   stateFile: string;
 }
@@ -66,6 +91,30 @@ export function buildInputsFromProject(project: ContextProject): BuildInputs {
     overlays,
     overlaysDir: project.output.overlaysDir,
     inputFiles: [...project.templates.map((t) => t.file), ...(project.manifestPath ? [project.manifestPath] : [])],
+    seeds: project.flavor === 'nocloud' ? seedsFromProject(project) : undefined,
     stateFile: stateFilePath(project),
   };
+}
+
+function seedsFromProject(project: ContextProject): SeedsInput {
+  const files = project.cloudInit?.files ?? [];
+  const fileFor = (kind: string, vm: string) =>
+    (files.find((f) => f.kind === kind && f.vm === vm) ?? files.find((f) => f.kind === kind && f.vm === undefined))?.path;
+  const vms: SeedInput[] = [];
+  const seen = new Set<string>();
+  for (const t of project.templates) {
+    const vm = t.name?.value;
+    if (!t.isDomain || !vm || seen.has(vm)) continue;
+    seen.add(vm);
+    vms.push({
+      vm,
+      path: seedPath(project, vm),
+      mac: t.interfaces.find((i) => i.mac)?.mac?.value,
+      userData: fileFor('user-data', vm),
+      metaData: fileFor('meta-data', vm),
+      networkConfig: fileFor('network-config', vm),
+      dateFrom: [t.file, ...(project.manifestPath ? [project.manifestPath] : [])],
+    });
+  }
+  return { label: project.isoLabel, network: project.network, addressing: project.addressing, vms };
 }

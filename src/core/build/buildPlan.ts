@@ -26,7 +26,19 @@ export type OverlayStep = {
   spec: OverlaySpec;
 } & ({ backend: 'embedded' } | { backend: 'qemu-img'; tempOutput: string; external: ExternalCommand });
 
-export type BuildStep = IsoStep | OverlayStep;
+/** One VM's NoCloud seed: files composed in memory (see cloudinit/seed.ts). */
+export type SeedStep = {
+  kind: 'seed';
+  vm: string;
+  output: string;
+  reason: string;
+  inputHash: string;
+  label: string;
+  date: number;
+  files: Array<{ name: string; text: string }>;
+} & ({ backend: 'embedded' } | { backend: IsoTool; command: string });
+
+export type BuildStep = IsoStep | OverlayStep | SeedStep;
 
 /** A problem found while planning or building, about one file. */
 export interface BuildProblem {
@@ -54,6 +66,8 @@ export interface IsoStatus {
 export interface BuildStatus {
   /** Undefined when the ISO was not planned (`only: 'overlays'`). */
   iso?: IsoStatus;
+  /** NoCloud projects: one per VM. */
+  seeds?: Array<{ vm: string; output: string; status: IsoStatus }>;
   /** One per VM with an overlay. */
   overlays: Array<{ vm: string; output: string; status: OverlayStatus }>;
   /** The base image as probed, when it is usable. */
@@ -69,6 +83,8 @@ export interface BuildPlan {
   state: BuildState;
   /** The context folder as scanned, when the ISO was planned: the embedded writer stores exactly it. */
   contextScan?: ContextScan;
+  /** A NoCloud plan: its seed records are saved like the ISO's. */
+  seedsPlanned?: boolean;
 }
 
 export interface BuildOptions {

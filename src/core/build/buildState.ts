@@ -19,6 +19,8 @@ export interface IsoRecord {
 export interface BuildState {
   version: 1;
   iso?: IsoRecord;
+  /** NoCloud seeds, by output path. */
+  seeds?: Record<string, IsoRecord>;
   files: Record<string, FileHash>;
 }
 
@@ -30,7 +32,7 @@ export function parseState(text: string | undefined): BuildState {
   try {
     const s = JSON.parse(text) as Partial<BuildState>;
     if (s.version !== 1 || typeof s.files !== 'object' || s.files === null) return emptyState();
-    return { version: 1, iso: s.iso, files: s.files };
+    return { version: 1, iso: s.iso, seeds: typeof s.seeds === 'object' && s.seeds !== null ? s.seeds : undefined, files: s.files };
   } catch {
     return emptyState();
   }
@@ -47,9 +49,9 @@ export function cachedHash(state: BuildState, path: string, st: { size: number; 
 }
 
 /** Why the ISO must be rebuilt, or undefined when the recorded one is still good. */
-export function isoStaleReason(state: BuildState, output: string, inputHash: string, current: { size: number; mtimeMs: number } | undefined): string | undefined {
+export function isoStaleReason(state: BuildState, output: string, inputHash: string, current: { size: number; mtimeMs: number } | undefined, record = state.iso): string | undefined {
   if (!current) return 'new';
-  const r = state.iso;
+  const r = record;
   if (!r || r.output !== output) return 'no record of an earlier build';
   if (r.inputHash !== inputHash) return 'the context or the options changed';
   if (r.size !== current.size || r.mtimeMs !== current.mtimeMs) return 'the image was changed outside the build';

@@ -7,6 +7,7 @@ import type { ContextProject } from '../project/project';
 import { parseXml, textContent, type XmlElement } from '../xml/parse';
 import { remoteIsoPath } from '../validation/domain/rules/layoutRules';
 import { isStrictlyInside } from '../common/paths';
+import { seedPath } from '../project/project';
 
 export interface DomainLink {
   range: Range;
@@ -52,6 +53,7 @@ function localPath(value: string, file: string, project: ContextProject, exists:
   if (remote && path.posix.dirname(value) === remote) {
     const base = path.posix.basename(value);
     if (value === remoteIsoPath(project)) candidates.push(project.output.iso);
+    if (project.flavor === 'nocloud' && base.endsWith('-seed.iso')) candidates.push(seedPath(project, base.slice(0, -'-seed.iso'.length)));
     if (base.endsWith('.qcow2')) candidates.push(path.join(project.output.overlaysDir, base));
     if (project.baseImage && path.basename(project.baseImage.path) === base) candidates.push(project.baseImage.path);
   }

@@ -1,7 +1,8 @@
 // The build engine's own file operations: its state file, its outputs' sizes, moving a tool's
 // temporary output into place. The outputs themselves are written by isoFile.ts/overlayFile.ts.
-import { mkdir, readFile, rename, stat, unlink } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { mkdir, mkdtemp, readFile, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { writeFileAtomically } from './atomicFile';
 
 /** A file's text, or undefined when it cannot be read (no state file yet). */
@@ -33,4 +34,16 @@ export async function moveIntoPlace(tempPath: string, target: string): Promise<v
 /** Removes a temporary output; nothing to do when it is already gone. */
 export async function removeIfPresent(file: string): Promise<void> {
   await unlink(file).catch(() => undefined);
+}
+
+/** A file's mtime in whole seconds, 0 when it cannot be read (dates a NoCloud seed). */
+export async function mtimeSeconds(file: string): Promise<number> {
+  return stat(file).then((s) => Math.floor(s.mtimeMs / 1000), () => 0);
+}
+
+/** A temporary folder holding the given files (a seed for an external ISO tool); remove() deletes it. */
+export async function stageFiles(files: Array<{ name: string; text: string }>): Promise<{ dir: string; remove(): Promise<void> }> {
+  const dir = await mkdtemp(join(tmpdir(), 'vmcontext-seed-'));
+  for (const f of files) await writeFile(join(dir, f.name), f.text, { mode: 0o644 });
+  return { dir, remove: () => rm(dir, { recursive: true, force: true }) };
 }

@@ -2,7 +2,7 @@
 // temporary file next to the target, rename. A cancelled or failed build leaves the
 // previous image as it was and no temporary file behind.
 import { UserError } from '../common/errors';
-import { layoutIso, streamIso, DEFAULT_LABEL, type IsoProblem } from '../image/iso9660/index';
+import { layoutIso, streamIso, DEFAULT_LABEL, type FileReader, type IsoProblem } from '../image/iso9660/index';
 import { writeAtomically } from './atomicFile';
 import { imageDate, scanContext, type ContextScan } from './contextScan';
 import { nodeFileReader } from './isoFileReader';
@@ -36,4 +36,33 @@ export async function writeIsoFromFolder(folder: string, target: string, options
     streamIso(layout, file, nodeFileReader, { signal: options.signal, onProgress: options.onProgress }),
   );
   return { bytes: layout.totalSectors * 2048, files: layout.files.length, date, problems: scan.problems };
+}
+
+/** A file of an image made from memory (a NoCloud seed): read-only for everyone. */
+export interface MemoryFile {
+  name: string;
+  content: Uint8Array;
+}
+
+/** Writes a flat ISO of a few in-memory files (the embedded writer, atomically). */
+export async function writeIsoFromMemory(files: MemoryFile[], target: string, options: { label: string; date: number; signal?: AbortSignal }): Promise<WriteIsoResult> {
+  const byName = new Map(files.map((f) => [f.name, f.content]));
+  const root = { kind: 'dir' as const, name: '', mode: 0o755, children: files.map((f) => ({ kind: 'file' as const, name: f.name, mode: 0o644, size: f.content.length, source: f.name })) };
+  const layout = layoutIso(root, { label: options.label, date: options.date });
+  const reader: FileReader = {
+    open: async (name) => {
+      const data = byName.get(name);
+      if (!data) throw new UserError(`no content for ${name}`);
+      return {
+        read: async (into, offset, length, position) => {
+          const part = data.subarray(position, position + length);
+          into.set(part, offset);
+          return part.length;
+        },
+        close: async () => undefined,
+      };
+    },
+  };
+  await writeAtomically(target, (file) => streamIso(layout, file, reader, { signal: options.signal }));
+  return { bytes: layout.totalSectors * 2048, files: files.length, date: options.date, problems: [] };
 }

@@ -114,6 +114,7 @@ export class ProjectLoader {
       output: {
         iso: path.resolve(root, manifest.output?.iso ?? DEFAULTS.iso),
         overlaysDir: path.resolve(root, manifest.output?.overlays ?? DEFAULTS.overlaysDir),
+        seedsDir: path.resolve(root, manifest.output?.seeds ?? DEFAULTS.seedsDir),
       },
       remote: {
         directory: manifest.remote?.directory ?? remoteDirectoryOf(templates),

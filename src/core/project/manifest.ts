@@ -41,7 +41,7 @@ export interface Manifest {
   templates?: string[];
   baseImage?: string;
   isoLabel?: string;
-  output?: { iso?: string; overlays?: string };
+  output?: { iso?: string; overlays?: string; seeds?: string };
   remote?: { directory?: string; bridge?: string };
   addressing?: Addressing;
   hosts?: ManifestHost[];
@@ -240,7 +240,7 @@ export function parseManifest(text: string): ManifestResult {
     templates: strArray,
     baseImage: str,
     isoLabel: label,
-    output: object({ iso: str, overlays: str }),
+    output: object({ iso: str, overlays: str, seeds: str }),
     remote: object({ directory: str, bridge: str }),
     addressing: oneOf(['mac', 'dhcp']),
     hosts,

@@ -98,6 +98,8 @@ export interface ContextProject {
   output: {
     iso: string;
     overlaysDir: string;
+    /** NoCloud projects: the folder of the per-VM seeds (<vm>.iso). */
+    seedsDir: string;
   };
   /** Where overlays, base image and ISO live on the cluster hosts, and the bridge VMs use. */
   remote: {
@@ -118,6 +120,7 @@ export const DEFAULTS = {
   imagesDir: 'images',
   iso: 'build/context.iso',
   overlaysDir: 'build/overlays',
+  seedsDir: 'build/seeds',
   bridge: 'virbr0',
   isoLabel: DEFAULT_LABEL,
   /** The in-guest script that mounts the CD-ROM and runs post-install (New Project writes it). */
@@ -141,12 +144,9 @@ export function overlayPath(project: ContextProject, vmName: string): string {
   return `${project.output.overlaysDir}/${vmName}.qcow2`;
 }
 
-/**
- * Where the build writes a NoCloud VM's seed (its own cidata volume): seeds/<vm>.iso next to
- * the ISO output (build/seeds/<vm>.iso by default).
- */
+/** Where the build writes the NoCloud seed of a VM. */
 export function seedPath(project: ContextProject, vmName: string): string {
-  return path.join(path.dirname(project.output.iso), 'seeds', `${vmName}.iso`);
+  return `${project.output.seedsDir}/${vmName}.iso`;
 }
 
 /** The role of a file inside the context folder, from its relative path. */

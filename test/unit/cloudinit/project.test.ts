@@ -90,7 +90,7 @@ test('a broken copy reports each problem in its file at its line', async () => {
     edit(path.join(ci, 'user-data'), 'packages:', 'packges:');
     edit(path.join(ci, 'web2/meta-data'), 'instance-id: web2', 'instance-id: web1');
     edit(path.join(ci, 'web2/network-config'), 'addresses: [192.168.122.21/24]', 'addresses: [192.168.122.30/24]');
-    edit(path.join(ci, 'web2/network-config'), 'via: 192.168.122.1', 'via: 192.168.0.1');
+    edit(path.join(ci, 'web2/network-config'), 'gateway4: 192.168.122.1', 'gateway4: 192.168.0.1');
     const ds = await check(dir);
     const got = ds.map((d) => `${d.file}:${d.line} ${d.code}`).sort();
     assert.deepEqual(got, [

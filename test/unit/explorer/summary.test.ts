@@ -40,7 +40,7 @@ test('the example project as the explorer shows it', async () => {
 
 test('build state: iso not built, overlays missing, base image missing', async () => {
   const p = await loadProject(nodeFileSystem, exampleProject);
-  const build = await readBuildStatus({ ...p, output: { iso: '/nonexistent/context.iso', overlaysDir: '/nonexistent' } });
+  const build = await readBuildStatus({ ...p, output: { iso: '/nonexistent/context.iso', overlaysDir: '/nonexistent', seedsDir: '/nonexistent' } });
   const tree = summarizeProject(p, build);
   const iso = find(tree, `${exampleProject}#iso`)!;
   assert.equal(iso.description, 'not built');

@@ -16,6 +16,12 @@ export function remoteIsoPath(project: ContextProject): string | undefined {
   return dir ? path.posix.join(dir, path.basename(project.output.iso)) : undefined;
 }
 
+/** A NoCloud VM's seed on the hosts: REMOTE/NAME-seed.iso (the build writes build/seeds/NAME.iso). */
+export function remoteSeedPath(project: ContextProject, vmName: string): string | undefined {
+  const dir = project.remote.directory;
+  return dir ? path.posix.join(dir, `${vmName}-seed.iso`) : undefined;
+}
+
 export function diskNotOverlayRule({ project, info }: DomainRuleInput): Diagnostic[] {
   const name = info.name?.value;
   const expected = name && remoteOverlayPath(project, name);
@@ -35,8 +41,7 @@ export function diskNotOverlayRule({ project, info }: DomainRuleInput): Diagnost
 }
 
 export function contextIsoPathRule({ project, info }: DomainRuleInput): Diagnostic[] {
-  // A NoCloud VM's CD-ROM is its own cloud-init seed, not the shared context.iso.
-  if (project.flavor === 'nocloud') return [];
+  if (project.flavor === 'nocloud') return seedPathDiagnostics(project, info);
   const expected = remoteIsoPath(project);
   if (!expected) return [];
   const cds = info.disks.filter((d) => d.device === 'cdrom' && d.source);
@@ -46,6 +51,25 @@ export function contextIsoPathRule({ project, info }: DomainRuleInput): Diagnost
     diagnostic('domain-context-iso-path', 'warning', `the CD-ROM is ${first.value}, not the project's context ISO ${expected}: the guest will not find its post-install`, first.range, {
       source: SOURCE,
       fixes: [{ title: `Use ${expected}`, edits: [{ range: first.range, newText: expected }], preferred: true }],
+    }),
+  ];
+}
+
+/** A NoCloud VM's CD-ROM is its own cloud-init seed, not the shared context.iso nor another VM's. */
+function seedPathDiagnostics(project: ContextProject, info: DomainRuleInput['info']): Diagnostic[] {
+  const name = info.name?.value;
+  const expected = name && remoteSeedPath(project, name);
+  if (!expected) return [];
+  const cds = info.disks.filter((d) => d.device === 'cdrom' && d.source);
+  if (!cds.length || cds.some((d) => d.source!.value === expected)) return [];
+  const first = cds[0].source!;
+  const why = first.value === remoteIsoPath(project) || path.posix.basename(first.value) === 'context.iso'
+    ? 'the Snooze context ISO, which a NoCloud project does not build'
+    : 'not this VM\'s seed';
+  return [
+    diagnostic('domain-seed-path', 'warning', `the CD-ROM is ${first.value}, ${why}: the build writes ${name}'s cloud-init seed for ${expected}, and cloud-init would not configure the guest`, first.range, {
+      source: SOURCE,
+      fixes: [{ title: `Use the seed ${expected}`, edits: [{ range: first.range, newText: expected }], preferred: true }],
     }),
   ];
 }
