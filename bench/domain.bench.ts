@@ -15,7 +15,7 @@ import { round, time } from './measure';
 const example = readFileSync(path.join(__dirname, '../examples/snooze-cluster/templates/debian1.xml'), 'utf8');
 
 /** The example template as VM number i (name, UUID, overlay, MAC), padded to about 3 KB. */
-function template(i: number): string {
+export function template(i: number): string {
   const name = `vm${i}`;
   const ip = (((192 << 24) | (168 << 16)) >>> 0) + 256 + i; // 192.168.1.0/22 and up
   const uuid = `7092c347-9628-4238-87dc-${i.toString(16).padStart(12, '0')}`;
@@ -28,7 +28,7 @@ function template(i: number): string {
     .replace('    <memballoon', `${extra.repeat(6)}    <memballoon`);
 }
 
-function writeProject(count: number): string {
+export function writeProject(count: number): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'vmctx-bench-domain-'));
   mkdirSync(path.join(dir, 'context/common'), { recursive: true });
   mkdirSync(path.join(dir, 'templates'));

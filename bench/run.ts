@@ -5,6 +5,7 @@ const modules: Array<[string, () => Promise<{ run(): Promise<Record<string, unkn
   ['relaxng', () => import('./relaxng.bench')],
   ['domain', () => import('./domain.bench')],
   ['image', () => import('./image.bench')],
+  ['whole-process', () => import('./wholeProcess.bench')],
   ['cloudinit', () => import('./cloudinit.bench')],
 ];
 
