@@ -13,7 +13,7 @@ const CACHE = join(__dirname, '.cache');
 const LARGE = join(CACHE, 'context-130mb');
 
 /** 2000 files of ~65 KiB in 20 folders (about 134 MB), made once. */
-function largeContext(): string {
+export function largeContext(): string {
   const done = join(LARGE, '.complete');
   if (existsSync(done)) return LARGE;
   rmSync(LARGE, { recursive: true, force: true });

@@ -6,6 +6,7 @@ const modules: Array<[string, () => Promise<{ run(): Promise<Record<string, unkn
   ['domain', () => import('./domain.bench')],
   ['projectDiagnostics', () => import('./projectDiagnostics.bench')],
   ['image', () => import('./image.bench')],
+  ['whole-process', () => import('./wholeProcess.bench')],
   ['cloudinit', () => import('./cloudinit.bench')],
   ['deploy', () => import('./deploy.bench')],
 ];

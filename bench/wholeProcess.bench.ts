@@ -1,0 +1,176 @@
+// Whole-process figures, each next to the native tool doing the same work in the same run
+// (median of three runs; wall time and peak RSS from /usr/bin/time when present):
+// - `vmctx rng` over libvirt's own test-suite domain XMLs (the folders libvirt's
+//   tests/virschematest.c checks against domain.rng), beside Jing and xmllint. The sources come
+//   from `apt-get source libvirt` (deb-src derived from this machine's apt sources, into
+//   bench/.cache); without apt it is skipped with the reason.
+// - `vmctx build --only iso` of a 130 MB / 2,000-file context, beside genisoimage and `cp -r`.
+// - `vmctx check` of the example and of 1,000 templates (with memory), beside xmllint on the same
+//   1,000 templates.
+// - The extension's activation (module load + activate(), against a stand-in vscode module).
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { largeContext } from './image.bench';
+import { writeProject } from './domain.bench';
+import { round } from './measure';
+
+const ROOT = path.resolve(__dirname, '..');
+const CACHE = path.join(__dirname, '.cache');
+const CLI = path.join(ROOT, 'dist', 'cli.js');
+const TIME = '/usr/bin/time';
+
+interface Run {
+  median_ms: number;
+  runs_ms: number[];
+  peak_rss_mib?: number;
+  exit: number | null;
+}
+
+/** Runs `cmd` three times (after one warm-up for the file cache); median wall time, peak RSS. */
+function measure(cmd: string, args: string[], options: { cwd?: string; before?: () => void; runs?: number } = {}): Run {
+  const runs: number[] = [];
+  const rss: number[] = [];
+  let exit: number | null = null;
+  const n = options.runs ?? 3;
+  for (let i = 0; i <= n; i++) {
+    options.before?.();
+    const timed = existsSync(TIME);
+    const t0 = performance.now();
+    const r = timed
+      ? spawnSync(TIME, ['-f', '%M', cmd, ...args], { cwd: options.cwd, encoding: 'utf8', maxBuffer: 1 << 28 })
+      : spawnSync(cmd, args, { cwd: options.cwd, encoding: 'utf8', maxBuffer: 1 << 28 });
+    const ms = performance.now() - t0;
+    if (r.error) throw new Error(`${cmd}: ${r.error.message}`);
+    exit = r.status;
+    if (i === 0) continue; // warm-up
+    runs.push(ms);
+    const kib = timed ? Number(/(\d+)\s*$/.exec(r.stderr)?.[1]) : NaN;
+    if (Number.isFinite(kib)) rss.push(kib / 1024);
+  }
+  const sorted = [...runs].sort((a, b) => a - b);
+  return {
+    median_ms: round(sorted[Math.floor(sorted.length / 2)]),
+    runs_ms: runs.map((r) => Math.round(r)),
+    peak_rss_mib: rss.length ? Math.round(Math.max(...rss)) : undefined,
+    exit,
+  };
+}
+
+const ratio = (a: Run, b: Run) => Math.round((a.median_ms / b.median_ms) * 100) / 100;
+
+// libvirt's tests/virschematest.c, schemaDomain[]: the folders checked against domain.rng.
+const DOMAIN_DIRS = [
+  'tests/domainschemadata', 'tests/qemuxml2argvdata', 'tests/xmconfigdata', 'tests/qemuxml2xmloutdata', 'tests/lxcxml2xmldata',
+  'tests/lxcxml2xmloutdata', 'tests/bhyvexml2argvdata', 'tests/bhyvexml2xmloutdata', 'tests/genericxml2xmlindata',
+  'tests/genericxml2xmloutdata', 'tests/xlconfigdata', 'tests/libxlxml2domconfigdata', 'tests/qemuhotplugtestdomains',
+  'tests/qemuhotplugtestcpus', 'tests/securityselinuxlabeldata', 'tests/domainconfdata', 'tests/lxcconf2xmldata',
+  'tests/qemumemlockdata', 'tests/vmx2xmldata', 'tests/xml2vmxdata', 'tests/bhyveargv2xmldata', 'tests/qemuagentdata',
+];
+
+/** libvirt's source tree (Debian's source package), fetched once into the cache; a reason when it cannot be. */
+function libvirtSource(): { dir: string } | { skipped: string } {
+  const base = path.join(CACHE, 'libvirt-source');
+  const done = path.join(base, '.complete');
+  const find = () => readdirSync(base).find((d) => d.startsWith('libvirt-') && !d.endsWith('.tar.xz'));
+  if (existsSync(done)) return { dir: path.join(base, find()!) };
+  const sources = ['/etc/apt/sources.list.d/debian.sources', '/etc/apt/sources.list'].find((f) => existsSync(f));
+  if (!sources) return { skipped: 'no apt sources on this machine (needs Debian apt and `apt-get source libvirt`)' };
+  rmSync(base, { recursive: true, force: true });
+  const lists = path.join(base, 'apt', 'lists');
+  const parts = path.join(base, 'apt', 'parts');
+  mkdirSync(path.join(lists, 'partial'), { recursive: true });
+  mkdirSync(parts, { recursive: true });
+  // The machine's own mirrors, as deb-src: no host name is written here.
+  const text = readFileSync(sources, 'utf8');
+  if (sources.endsWith('.sources')) writeFileSync(path.join(parts, 'src.sources'), text.replace(/^Types:\s*deb\s*$/gm, 'Types: deb-src'));
+  else writeFileSync(path.join(parts, 'src.list'), text.replace(/^deb\s/gm, 'deb-src '));
+  const apt = ['-q', '-o', 'Dir::Etc::SourceList=/dev/null', '-o', `Dir::Etc::SourceParts=${parts}`, '-o', `Dir::State::Lists=${lists}`];
+  const update = spawnSync('apt-get', [...apt, 'update'], { encoding: 'utf8' });
+  if (update.status !== 0) return { skipped: `apt-get update for deb-src failed: ${(update.stderr || update.error?.message || '').trim().split('\n').pop()}` };
+  const get = spawnSync('apt-get', [...apt, 'source', '--download-only', 'libvirt'], { cwd: base, encoding: 'utf8' });
+  const orig = existsSync(base) ? readdirSync(base).find((f) => /^libvirt_.*\.orig\.tar\.xz$/.test(f)) : undefined;
+  if (get.status !== 0 || !orig) return { skipped: `apt-get source libvirt failed: ${(get.stderr || get.error?.message || '').trim().split('\n').pop()}` };
+  const tar = spawnSync('tar', ['-xJf', orig, '--wildcards', '*/tests/*', '*/examples/xml/*', '*/src/conf/schemas/*', '*/docs/schemas/*'], { cwd: base, encoding: 'utf8' });
+  if (tar.status !== 0 && !find()) return { skipped: `cannot unpack ${orig}: ${tar.stderr.trim()}` };
+  writeFileSync(done, '');
+  return { dir: path.join(base, find()!) };
+}
+
+function libvirtDomainFiles(src: string): string[] {
+  const files: string[] = [];
+  for (const d of DOMAIN_DIRS) {
+    const dir = path.join(src, d);
+    if (!existsSync(dir)) continue;
+    for (const f of readdirSync(dir).sort()) if (f.endsWith('.xml')) files.push(path.join(dir, f));
+  }
+  const ex = path.join(src, 'examples/xml/test');
+  if (existsSync(ex)) for (const f of readdirSync(ex).sort()) if (/^testdom.*\.xml$/.test(f)) files.push(path.join(ex, f));
+  return files;
+}
+
+function rngCorpus() {
+  const src = libvirtSource();
+  if ('skipped' in src) return { skipped: src.skipped };
+  const schema = ['src/conf/schemas/domain.rng', 'docs/schemas/domain.rng'].map((p) => path.join(src.dir, p)).find((p) => existsSync(p));
+  if (!schema) return { skipped: `no domain.rng in ${src.dir}` };
+  const files = libvirtDomainFiles(src.dir);
+  // Relative paths keep the command line short (about 2,000+ files).
+  const rel = files.map((f) => path.relative(src.dir, f));
+  const schemaRel = path.relative(src.dir, schema);
+  const vmctx = measure(process.execPath, [CLI, 'rng', schemaRel, ...rel], { cwd: src.dir });
+  const jing = measure('jing', [schemaRel, ...rel], { cwd: src.dir });
+  const xmllint = measure('xmllint', ['--noout', '--relaxng', schemaRel, ...rel], { cwd: src.dir });
+  return { libvirt: path.basename(src.dir), files: files.length, vmctx, jing, xmllint, vmctx_over_jing: ratio(vmctx, jing), vmctx_over_xmllint: ratio(vmctx, xmllint), goal: '≤ 0.25× Jing' };
+}
+
+function isoBuild() {
+  const project = path.join(CACHE, 'iso-project');
+  if (!existsSync(path.join(project, '.complete'))) {
+    rmSync(project, { recursive: true, force: true });
+    cpSync(path.join(ROOT, 'examples', 'snooze-cluster'), project, { recursive: true, filter: (s) => !s.includes(`${path.sep}build`) });
+    cpSync(largeContext(), path.join(project, 'context', 'bulk'), { recursive: true, filter: (s) => !s.endsWith('.complete') });
+    writeFileSync(path.join(project, '.complete'), '');
+  }
+  const out = path.join(CACHE, 'iso-out');
+  mkdirSync(out, { recursive: true });
+  const context = path.join(project, 'context');
+  const vmctx = measure(process.execPath, [CLI, 'build', project, '--only', 'iso', '--force'], { before: () => rmSync(path.join(project, 'build'), { recursive: true, force: true }) });
+  const genisoimage = measure('genisoimage', ['-quiet', '-R', '-J', '-o', path.join(out, 'genisoimage.iso'), context]);
+  const copy = path.join(out, 'copy');
+  const cp = measure('cp', ['-r', context, copy], { before: () => rmSync(copy, { recursive: true, force: true }) });
+  return { vmctx_build_only_iso: vmctx, genisoimage, cp_r: cp, vmctx_over_genisoimage: ratio(vmctx, genisoimage), goal: '≤ 1.0× genisoimage' };
+}
+
+function checks() {
+  const example = measure(process.execPath, [CLI, 'check', path.join(ROOT, 'examples', 'snooze-cluster')]);
+  const dir = writeProject(1000);
+  try {
+    const templates = readdirSync(path.join(dir, 'templates')).map((f) => path.join('templates', f));
+    const vmctx = measure(process.execPath, [CLI, 'check', dir]);
+    const schema = path.join(ROOT, 'schemas', 'domain-template.rng');
+    const libvirtSchema = '/usr/share/libvirt/schemas/domain.rng';
+    const xmllint = measure('xmllint', ['--noout', '--relaxng', existsSync(libvirtSchema) ? libvirtSchema : schema, ...templates], { cwd: dir });
+    return {
+      check_example_3_templates: { ...example, goal: '≤ 250 ms' },
+      check_1000_templates: { vmctx, xmllint_same_templates: xmllint, goal: '≤ 800 ms' },
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function activation() {
+  const samples: Array<{ require_ms: number; activate_ms: number; total_ms: number; error?: string }> = [];
+  for (let i = 0; i < 5; i++) {
+    const r = spawnSync(process.execPath, [path.join(__dirname, 'activationProbe.cjs')], { encoding: 'utf8' });
+    samples.push(JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}'));
+  }
+  const med = (k: 'require_ms' | 'activate_ms' | 'total_ms') => round(samples.map((s) => s[k]).sort((a, b) => a - b)[2]);
+  return { require_ms: med('require_ms'), activate_ms: med('activate_ms'), total_ms: med('total_ms'), error: samples.find((s) => s.error)?.error, goal: '≤ 50 ms' };
+}
+
+export async function run() {
+  return { rng_libvirt_test_suite: rngCorpus(), iso: isoBuild(), ...checks(), extension_activation: activation() };
+}
