@@ -4,6 +4,11 @@ export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'out/**', 'test-output/**', '.vscode-test/**', 'examples/**', 'bench/.cache/**'] },
   ...tseslint.configs.recommended,
   {
+    // Plain CommonJS run as its own process (the activation probe must load no TypeScript loader).
+    files: ['**/*.cjs'],
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
