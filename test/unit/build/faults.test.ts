@@ -105,9 +105,16 @@ test('deploy refuses a VM name that would read its overlay from outside build/ov
     assert.equal((await vmctx(['build', project], dir)).code, 0);
     const file = join(project, 'templates/debian3.xml');
     writeFileSync(file, readFileSync(file, 'utf8').replace('<name>debian3</name>', '<name>../../images/debian-base</name>'));
+    // The check before deploy refuses it first, naming the template's line.
     const r = await vmctx(['deploy', project, '--connect', 'test:///default', '--dry-run'], dir);
     assert.equal(r.code, 1);
-    assert.match(r.err, /^vmctx deploy: the VM name "\.\.\/\.\.\/images\/debian-base" \(.*debian3\.xml\) makes its overlay .* leave .*build\/overlays: a VM name must not contain "\/"\n$/);
+    assert.match(r.err, /^templates\/debian3\.xml:\d+:\d+: error output-path-conflict: the VM name "\.\.\/\.\.\/images\/debian-base" makes its overlay .* leave the overlays folder/m);
+    assert.match(r.err, /^vmctx deploy: refused to deploy /m);
+    // Past the check (--allow-errors), deploy itself still refuses, in one line and with no stack.
+    const forced = await vmctx(['deploy', project, '--connect', 'test:///default', '--dry-run', '--allow-errors'], dir);
+    assert.equal(forced.code, 1);
+    assert.match(forced.err, /^vmctx deploy: the VM name "\.\.\/\.\.\/images\/debian-base" \(.*debian3\.xml\) makes its overlay .* leave .*build\/overlays: a VM name must not contain "\/"\n$/m);
+    assert.doesNotMatch(forced.err, /\n\s+at /);
   } finally {
     removeDir(dir);
   }

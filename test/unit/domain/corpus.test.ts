@@ -20,6 +20,25 @@ interface Label {
 }
 const labels: Record<string, Label> = JSON.parse(readFileSync(path.join(corpus, 'labels.json'), 'utf8'));
 
+/**
+ * Jing-valid files that the project's own rules rightly refuse: libvirt's QEMU driver (not its
+ * schema) rejects them. virt-manager's test data is made against libvirt's test driver, which
+ * does not. Listed per file, so any other error on a Jing-valid file still fails.
+ */
+const REFUSED_BY_QEMU_DRIVER: Record<string, string[]> = {
+  // q35 has no IDE controller: "IDE controllers are unsupported for this QEMU binary or machine type".
+  'cli-compare-virt-install-storage-creation.xml': ['domain-disk-bus-ide'],
+};
+
+/** The errors of a Jing-valid file beyond those listed for it; a listed code that is missing counts too. */
+function unexpectedErrors(name: string, ds: Array<{ severity: string; code: string; range: { start: { line: number } }; message: string }>): string[] {
+  const expected = REFUSED_BY_QEMU_DRIVER[name] ?? [];
+  const errors = ds.filter((d) => d.severity === 'error');
+  const out = errors.filter((d) => !expected.includes(d.code)).map((d) => `${d.range.start.line + 1}: ${d.code}: ${d.message}`);
+  for (const code of expected) if (!errors.some((d) => d.code === code)) out.push(`expected ${code}, not reported`);
+  return out;
+}
+
 async function check(name: string, settings: Settings = libvirtSettings) {
   const dir = writeTree(tempDir('vmctx-corpus-'), { 'context/post-install': '#!/bin/sh\n' });
   try {
@@ -43,8 +62,8 @@ test('the 135 corpus files: Jing-valid ones get no error, Jing-invalid ones a li
     const label = labels[name];
     const ds = await check(name);
     if (label.jing_valid) {
-      const errors = ds.filter((d) => d.severity === 'error');
-      if (errors.length) falseErrors.push(`${name}: ${errors.map((d) => `${d.range.start.line + 1}: ${d.code}: ${d.message}`).join('; ')}`);
+      const errors = unexpectedErrors(name, ds);
+      if (errors.length) falseErrors.push(`${name}: ${errors.join('; ')}`);
       continue;
     }
     invalid++;
@@ -67,7 +86,7 @@ test('our bundled schema rejects none of the 99 Jing-valid corpus files', async 
   for (const name of Object.keys(labels).filter((n) => labels[n].jing_valid)) {
     const ds = await check(name, bundledSettings);
     assert.ok(!ds.some((d) => d.code === 'libvirt-schema' && d.source !== 'libvirt-schema (domain-template.rng)'));
-    for (const d of ds) if (d.severity === 'error') falseErrors.push(`${name}:${d.range.start.line + 1}: ${d.code}: ${d.message}`);
+    for (const e of unexpectedErrors(name, ds)) falseErrors.push(`${name}:${e}`);
   }
   assert.deepEqual(falseErrors, []);
 });
