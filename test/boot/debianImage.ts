@@ -113,6 +113,6 @@ async function build(dir: string, sources: string): Promise<void> {
 if (process.argv[2] === '--build') {
   build(process.argv[3], process.argv[4]).catch((e) => {
     console.error(e instanceof Error ? e.message : String(e));
-    process.exit(1);
+    process.exitCode = 1;
   });
 }
