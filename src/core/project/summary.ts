@@ -40,6 +40,8 @@ export interface SummaryNode {
   root: string;
   children?: SummaryNode[];
   expanded?: boolean;
+  /** On the project and VM nodes of a NoCloud project (its menus offer seeds, not context.iso). */
+  nocloud?: boolean;
   /** On VM and seed nodes: the VM's name (the argument of Start / Shut Down / Undefine, Show ISO Contents). */
   vm?: string;
   /** On VM nodes: the host URI the VM was last seen on, when known. */
@@ -165,6 +167,7 @@ function vmNode(project: ContextProject, t: TemplateInfo, build: BuildStatus | u
     problems: p,
     root: project.root,
     children: details,
+    nocloud: project.flavor === 'nocloud' || undefined,
     vm: t.name?.value,
     uri: host?.uri,
   };
@@ -418,6 +421,7 @@ export function summarizeProject(
     root,
     children: sections,
     expanded: true,
+    nocloud: nocloud || undefined,
   };
 }
 
