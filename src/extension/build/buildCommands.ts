@@ -8,6 +8,7 @@ import { registerCommand } from '../commands';
 import { pickProject } from '../project/pickProject';
 import { requireTrust } from '../trust';
 import { runProjectBuild, type BuildScope } from './buildProject';
+import { completeWalkthroughStep } from '../project/walkthroughSteps';
 
 export function registerBuildCommands(services: Services): void {
   const run = (scope: BuildScope, what: string, force = false) => async (arg: unknown) => {
@@ -16,7 +17,11 @@ export function registerBuildCommands(services: Services): void {
     if (!project) return undefined;
     return runProjectBuild(services, project, scope, force);
   };
-  registerCommand(services, Commands.buildAll, run('all', 'Build All'));
+  registerCommand(services, Commands.buildAll, async (arg: unknown) => {
+    const result = await run('all', 'Build All')(arg);
+    if (result?.ok) await completeWalkthroughStep(services, 'build');
+    return result;
+  });
   registerCommand(services, Commands.buildIso, run('iso', 'Build context.iso'));
   registerCommand(services, Commands.buildSeeds, run('iso', 'Build Seeds'));
   registerCommand(services, Commands.buildOverlays, run('overlays', 'Create Overlays'));
