@@ -12,6 +12,8 @@ import { seedPath } from '../../../src/core/project/project';
 import { readBuildStatus } from '../../../src/core/build/buildStatus';
 import { build } from '../../../src/core/build/buildEngine';
 import { buildInputsFromProject } from '../../../src/core/build/buildInputs';
+import { seedListingMarkdown } from '../../../src/core/build/isoListing';
+import { tool, toolBytes } from '../image/helpers';
 import { summarizeProject, type SummaryNode } from '../../../src/core/project/summary';
 import { exampleProject, remove, repoRoot, tempDir } from '../helpers/tempProject';
 
@@ -134,4 +136,29 @@ test('a Snooze project has no seeds', async () => {
   const tree = summarizeProject(project, status);
   assert.equal(tree.children![0].label, 'Context');
   assert.ok(!JSON.stringify(tree).includes('"kind":"seed'), 'seeds in a Snooze tree');
+});
+
+test('Show ISO Contents of a seed lists the names and sizes isoinfo reads from the seed the build writes', async () => {
+  const dir = copy();
+  try {
+    const project = await loadProject(nodeFileSystem, dir);
+    const seeds = buildInputsFromProject(project).seeds!;
+    const web2 = seeds.vms.find((v) => v.vm === 'web2')!;
+    const { markdown, rows } = await seedListingMarkdown('web2.iso', seeds, web2);
+    assert.match(markdown, /Volume label: \*\*CIDATA\*\*\. 3 entries\./);
+    assert.ok((await build(buildInputsFromProject(project), { only: 'iso' })).ok);
+    const list = (...flags: string[]) => tool('isoinfo', [...flags, '-f', '-i', web2.path]).trim().split('\n').sort();
+    assert.deepEqual(rows.map((r) => r.rockRidge).sort(), list('-R'));
+    assert.deepEqual(rows.map((r) => r.joliet).sort(), list('-J'));
+    assert.deepEqual(rows.map((r) => r.iso9660).sort(), list());
+    for (const r of rows) assert.equal(r.size, toolBytes('isoinfo', ['-R', '-x', r.rockRidge, '-i', web2.path]).length, r.rockRidge);
+
+    // A seed file that cannot be read: no listing, the reason instead.
+    renameSync(path.join(dir, 'cloud-init/web2/meta-data'), path.join(dir, 'meta-data.moved'));
+    const broken = await seedListingMarkdown('web2.iso', seeds, web2);
+    assert.deepEqual(broken.rows, []);
+    assert.match(broken.markdown, /## Left out or changed\n\n- `.*cloud-init\/web2\/meta-data`: seed of web2: .*meta-data cannot be read/);
+  } finally {
+    remove(dir);
+  }
 });
