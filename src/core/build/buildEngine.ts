@@ -148,7 +148,7 @@ export async function planBuild(inputs: BuildInputs, options: BuildOptions = {})
     plan.skipped.length = 0;
     plan.contextScan = undefined;
     plan.seedsPlanned = false;
-    if (plan.status.iso) plan.status.iso.reason = `cannot be built: ${conflicts[0].message}`;
+    for (const iso of [plan.status.iso, ...(plan.status.seeds ?? []).map((x) => x.status)]) if (iso) iso.reason = `cannot be built: ${conflicts[0].message}`;
   }
   return plan;
 }
