@@ -7,6 +7,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { copyExample } from '../vscode-host/codeServer.mjs';
+import { DARK } from './harness.mjs';
 
 const steps = [
   {
@@ -17,6 +18,8 @@ const steps = [
       await s.see(page.locator('.monaco-workbench'), 'the VS Code workbench', 90_000);
       await (await s.see(page.locator('.activitybar .action-item a[aria-label^="VM Context"]'), 'the VM Context icon in the activity bar', 60_000)).click();
       await s.see(s.treeRow('web2/network-config'), 'web2/network-config under Cloud-init', 60_000);
+      // The theme list is complete once the extensions are scanned, i.e. now (as the new-user flow does).
+      await s.setTheme(DARK);
       await s.see(s.treeRow('web1').filter({ hasText: '192.168.122.20' }), 'web1 with its IP');
       await s.see(s.treeRow('seeds').filter({ hasText: '0 of 2 built' }), 'seeds "0 of 2 built"');
     },
@@ -38,7 +41,8 @@ const steps = [
       await s.widenSideBar(520);
       await s.treeRow('seeds').first().locator('.monaco-tl-twistie').click();
       for (const seed of ['web1.iso', 'web2.iso']) await s.see(s.treeRow(seed).filter({ hasText: 'up to date' }), `${seed} "up to date" under seeds`);
-      await s.treeRow('web2').first().locator('.monaco-tl-twistie').click();
+      // The VM row (its IP), not web2/network-config or web2/meta-data.
+      await s.treeRow('192.168.122.21').first().locator('.monaco-tl-twistie').click();
       await s.see(s.treeRow('UUID'), 'the details of web2');
       await page.waitForTimeout(500);
       await s.shot('explorer-nocloud', { media: true });
