@@ -11,6 +11,7 @@ export const Commands = {
   build: 'vmContext.build.run',
   buildAll: 'vmContext.build.all',
   buildIso: 'vmContext.build.iso',
+  buildSeeds: 'vmContext.build.seeds',
   buildOverlays: 'vmContext.build.overlays',
   showIsoContents: 'vmContext.iso.showContents',
   refreshExplorer: 'vmContext.explorer.refresh',

@@ -5,10 +5,12 @@
 //    Check Project and the "Check project" task; Build All.
 //  - new-user (ui-flow.mjs): from an empty folder, New Context Project, a New Fleet of 3 through
 //    the webview form, Build All, the explorer with the three VMs, Show ISO Contents, the walkthrough.
+//  - nocloud (nocloud-flow.mjs): a copy of examples/nocloud-cluster, Build All, the explorer with
+//    the seeds up to date, Show ISO Contents of a seed.
 // Each step waits for what a user would see, saves test-output/e2e/<flow>/NN-step.png, and fails
 // with the screenshot's path when that does not appear in time. Ends with one `N passed, N failed`
 // line for both flows. `--update-media` also refreshes media/screenshots/ (the README's);
-// `--flow example` or `--flow new-user` runs one flow.
+// `--flow example`, `--flow new-user` or `--flow nocloud` runs one flow.
 // Steps for features that do not exist yet are listed with the reason and run once the
 // extension has the feature (see `when`): add a step by appending to `steps` below.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -16,6 +18,7 @@ import { join } from 'node:path';
 import { copyExample, repoRoot, quit } from '../vscode-host/codeServer.mjs';
 import { runFlow } from './harness.mjs';
 import { newUserFlow } from './ui-flow.mjs';
+import { nocloudFlow } from './nocloud-flow.mjs';
 
 const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8'));
 const bundle = existsSync(join(repoRoot, 'dist/extension.js')) ? readFileSync(join(repoRoot, 'dist/extension.js'), 'utf8') : '';
@@ -178,14 +181,14 @@ async function main() {
     return 1;
   }
   const only = process.argv.includes('--flow') ? process.argv[process.argv.indexOf('--flow') + 1] : undefined;
-  const flows = [exampleFlow, newUserFlow].filter((f) => !only || f.id === only);
-  if (!flows.length) throw new Error(`no flow "${only}" (example, new-user)`);
+  const flows = [exampleFlow, newUserFlow, nocloudFlow].filter((f) => !only || f.id === only);
+  if (!flows.length) throw new Error(`no flow "${only}" (example, new-user, nocloud)`);
   const updateMedia = process.argv.includes('--update-media');
   const t0 = Date.now();
   let passed = 0;
   let failed = 0;
   for (const flow of flows) {
-    const r = await runFlow(flow, { updateMedia: updateMedia && flow === newUserFlow });
+    const r = await runFlow(flow, { updateMedia: updateMedia && flow !== exampleFlow });
     passed += r.passed;
     failed += r.failed;
   }

@@ -130,7 +130,7 @@ const steps = [
   },
   {
     name: 'walkthrough',
-    title: 'the walkthrough opens at its four steps',
+    title: 'the walkthrough opens at its four steps, with New Context Project, New Fleet and Build All ticked',
     async run(s) {
       const { page } = s;
       await s.clearNotifications();
@@ -141,6 +141,11 @@ const steps = [
       await s.see(page.locator('.gettingStartedContainer .getting-started-step', { hasText: 'Create a context project' }), 'the first step of the walkthrough', 60_000);
       const count = await page.locator('.gettingStartedContainer .getting-started-step').count();
       if (count !== 4) throw new Error(`the walkthrough has ${count} steps, expected 4`);
+      // The steps this flow did are ticked (VS Code marks a done step's checkbox .complete).
+      for (const title of ['Create a context project', 'Add a fleet of VMs', 'Build context.iso and the overlays']) {
+        const step = page.locator('.gettingStartedContainer .getting-started-step', { hasText: title });
+        await s.see(step.locator('.complete'), `the step "${title}" ticked`);
+      }
       await page.waitForTimeout(1500);
       await s.shot('walkthrough', { media: true });
     },

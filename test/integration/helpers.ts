@@ -128,3 +128,23 @@ export function lineOf(uri: vscode.Uri, line: number): string {
 export function completionLabels(list: vscode.CompletionList | undefined): string[] {
   return (list?.items ?? []).map((i) => (typeof i.label === 'string' ? i.label : i.label.label));
 }
+
+/** The tasks of type `vmcontext` the extension provides. */
+export async function vmcontextTasks(): Promise<vscode.Task[]> {
+  return vscode.tasks.fetchTasks({ type: 'vmcontext' });
+}
+
+/** Runs a task and resolves with its exit code (its pseudoterminal's). */
+export async function runTask(task: vscode.Task, timeoutMs = 120_000): Promise<number | undefined> {
+  const ended = new Promise<number | undefined>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`task "${task.name}" did not end within ${timeoutMs / 1000} s`)), timeoutMs);
+    const sub = vscode.tasks.onDidEndTaskProcess((e) => {
+      if (e.execution.task.name !== task.name) return;
+      clearTimeout(timer);
+      sub.dispose();
+      resolve(e.exitCode);
+    });
+  });
+  await vscode.tasks.executeTask(task);
+  return ended;
+}

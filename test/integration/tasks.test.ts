@@ -5,26 +5,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
-import { activeExtension, projectUri } from './helpers';
-
-async function vmcontextTasks(): Promise<vscode.Task[]> {
-  return vscode.tasks.fetchTasks({ type: 'vmcontext' });
-}
-
-/** Runs a task and resolves with its exit code (its pseudoterminal's). */
-async function runTask(task: vscode.Task, timeoutMs = 120_000): Promise<number | undefined> {
-  const ended = new Promise<number | undefined>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`task "${task.name}" did not end within ${timeoutMs / 1000} s`)), timeoutMs);
-    const sub = vscode.tasks.onDidEndTaskProcess((e) => {
-      if (e.execution.task.name !== task.name) return;
-      clearTimeout(timer);
-      sub.dispose();
-      resolve(e.exitCode);
-    });
-  });
-  await vscode.tasks.executeTask(task);
-  return ended;
-}
+import { activeExtension, projectUri, runTask, vmcontextTasks } from './helpers';
 
 describe('tasks', () => {
   before(activeExtension);

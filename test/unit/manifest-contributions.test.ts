@@ -79,3 +79,10 @@ test('every walkthrough step completes on an event the extension produces', () =
   const network = steps.find((s) => s.id === 'editNetwork')!;
   assert.deepEqual(network.completionEvents, ['onContext:vmContext.networkEdited']);
 });
+
+test('the steps the extension ticks itself (welcome.markStepComplete) are the walkthrough\'s', () => {
+  const src = readFileSync(path.join(repoRoot, 'src/extension/project/walkthroughSteps.ts'), 'utf8');
+  assert.equal(/WALKTHROUGH_ID = '([^']+)'/.exec(src)?.[1], pkg.contributes.walkthroughs[0].id);
+  const ticked = /type WalkthroughStep = ([^;]+);/.exec(src)![1].split('|').map((s) => s.trim().replace(/'/g, ''));
+  assert.deepEqual(ticked, pkg.contributes.walkthroughs[0].steps.map((s: { id: string }) => s.id));
+});

@@ -9,8 +9,8 @@ import { displayPath as showPath } from '../common/paths';
 import { checkLabel } from '../image/iso9660/label';
 import { checkOverlaySpec } from '../image/qcow2/overlayWriter';
 import { isoCommand, qemuImgCommand, type IsoTool } from './externalCommands';
-import type { BuildInputs, SeedsInput } from './buildInputs';
-import { composeSeed } from '../cloudinit/seed';
+import type { BuildInputs, SeedInput, SeedsInput } from './buildInputs';
+import { composeSeed, type Seed } from '../cloudinit/seed';
 import { decideOverlay, overlayStatus } from './overlayDecision';
 import type { BuildOptions, BuildPlan, BuildProblem, BuildResult, BuildStep, SeedStep, StepOutcome } from './buildPlan';
 import { cachedHash, isoStaleReason, parseState, serializeState, type BuildState } from './buildState';
@@ -49,11 +49,18 @@ export async function planBuild(inputs: BuildInputs, options: BuildOptions = {})
     plan.problems.push({ file, code, message, severity });
 
   // An output on an input, on another output or inside the context folder: nothing is written.
+  const seeds = inputs.seeds;
   const conflicts = outputConflicts(
-    { iso: inputs.iso.path, overlaysDir: inputs.overlaysDir, stateFile: inputs.stateFile, overlays: inputs.overlays.map((o) => ({ vm: o.vm, path: o.path })) },
-    { projectDir: inputs.projectDir, contextDir: inputs.contextDir, baseImage: inputs.baseImage, files: inputs.inputFiles ?? [] },
+    {
+      // A NoCloud build writes no context.iso: only its seeds, overlays and record.
+      iso: seeds ? undefined : inputs.iso.path, overlaysDir: inputs.overlaysDir, stateFile: inputs.stateFile, overlays: inputs.overlays.map((o) => ({ vm: o.vm, path: o.path })),
+      seedsDir: seeds?.dir, seeds: seeds?.vms.map((v) => ({ vm: v.vm, path: v.path })),
+    },
+    { projectDir: inputs.projectDir, contextDir: inputs.contextDir, cloudInitDir: seeds?.cloudInitDir, baseImage: inputs.baseImage, files: inputs.inputFiles ?? [] },
   );
-  for (const c of conflicts) problem(c.vm ? (inputs.overlays.find((o) => o.vm === c.vm)?.path ?? inputs.projectDir) : inputs.iso.path, OUTPUT_CONFLICT_CODE, c.message);
+  const fileOf = (c: (typeof conflicts)[number]) =>
+    (c.setting === 'seeds' ? seeds?.vms.find((v) => v.vm === c.vm)?.path ?? seeds?.dir : c.vm ? inputs.overlays.find((o) => o.vm === c.vm)?.path : seeds ? inputs.stateFile : inputs.iso.path) ?? inputs.projectDir;
+  for (const c of conflicts) problem(fileOf(c), OUTPUT_CONFLICT_CODE, c.message);
 
   if (options.only !== 'overlays' && inputs.seeds) await planSeeds(inputs.seeds, plan, options, env);
   else if (options.only !== 'overlays') {
@@ -140,9 +147,28 @@ export async function planBuild(inputs: BuildInputs, options: BuildOptions = {})
     plan.steps.length = 0;
     plan.skipped.length = 0;
     plan.contextScan = undefined;
-    if (plan.status.iso) plan.status.iso.reason = `cannot be built: ${conflicts[0].message}`;
+    plan.seedsPlanned = false;
+    for (const iso of [plan.status.iso, ...(plan.status.seeds ?? []).map((x) => x.status)]) if (iso) iso.reason = `cannot be built: ${conflicts[0].message}`;
   }
   return plan;
+}
+
+/**
+ * One VM's seed as the build writes it: its files read and composed (see cloudinit/seed.ts).
+ * No seed when a file cannot be read (build-seed); Show ISO Contents lists it from here too.
+ */
+export async function readSeed(seeds: SeedsInput, v: SeedInput): Promise<{ seed?: Seed; problems: BuildProblem[] }> {
+  const texts: Partial<Record<'userData' | 'metaData' | 'networkConfig', string>> = {};
+  const problems: BuildProblem[] = [];
+  for (const key of ['userData', 'metaData', 'networkConfig'] as const) {
+    const file = v[key];
+    if (!file) continue;
+    const text = await readTextIfPresent(file);
+    if (text !== undefined) texts[key] = text;
+    else problems.push({ file, code: 'build-seed', message: `seed of ${v.vm}: ${file} cannot be read`, severity: 'error' });
+  }
+  if (problems.length) return { problems };
+  return { seed: composeSeed({ vm: v.vm, mac: v.mac, ...texts, network: seeds.network, addressing: seeds.addressing }), problems };
 }
 
 /** NoCloud: one seed per VM, composed in memory; rebuilt when its bytes-deciding inputs changed. */
@@ -155,25 +181,14 @@ async function planSeeds(seeds: SeedsInput, plan: BuildPlan, options: BuildOptio
   const records = (plan.state.seeds ??= {});
   for (const v of seeds.vms) {
     const current = await outputStat(v.path);
-    const texts: Partial<Record<'userData' | 'metaData' | 'networkConfig', string>> = {};
-    let failed: string | undefined;
-    for (const key of ['userData', 'metaData', 'networkConfig'] as const) {
-      const file = v[key];
-      if (!file) continue;
-      const text = await readTextIfPresent(file);
-      if (text !== undefined) texts[key] = text;
-      else {
-        failed = `${file} cannot be read`;
-        plan.problems.push({ file, code: 'build-seed', message: `seed of ${v.vm}: ${failed}`, severity: 'error' });
-      }
-    }
+    const { seed, problems } = await readSeed(seeds, v);
+    plan.problems.push(...problems);
     let newest = 0;
     for (const f of [v.userData, v.metaData, v.networkConfig, ...v.dateFrom]) if (f) newest = Math.max(newest, await mtimeSeconds(f));
-    if (failed || labelProblem) {
-      plan.status.seeds.push({ vm: v.vm, output: v.path, status: { state: current ? 'stale' : 'missing', reason: `cannot be built: ${failed ?? labelProblem}`, size: current?.size } });
+    if (!seed || labelProblem) {
+      plan.status.seeds.push({ vm: v.vm, output: v.path, status: { state: current ? 'stale' : 'missing', reason: `cannot be built: ${problems[0]?.message ?? labelProblem}`, size: current?.size } });
       continue;
     }
-    const seed = composeSeed({ vm: v.vm, mac: v.mac, ...texts, network: seeds.network, addressing: seeds.addressing });
     const date = imageDate(env, newest);
     const h = createHash('sha256');
     h.update([backend, seeds.label, String(date)].join('\0') + '\n');

@@ -4,6 +4,7 @@ import { posix, basename, dirname } from 'node:path';
 import type { ContextProject, NetworkSettings } from '../project/project';
 import { overlayPath, seedPath, stateFilePath } from '../project/project';
 import type { Addressing } from '../project/manifest';
+import type { TemplateInfo } from '../project/template';
 
 export interface OverlayInput {
   vm: string;
@@ -30,6 +31,9 @@ export interface SeedInput {
 
 export interface SeedsInput {
   label: string;
+  /** The folder the seeds belong in (a seed path outside it is refused), and the cloud-init/ folder they are made from. */
+  dir?: string;
+  cloudInitDir?: string;
   network?: NetworkSettings;
   addressing: Addressing;
   vms: SeedInput[];
@@ -65,24 +69,30 @@ export function backingNameFor(baseImage: string, remoteOverlay: string | undefi
   return posix.relative(overlayDir, posix.join(remoteDir, base)) || base;
 }
 
-export function buildInputsFromProject(project: ContextProject): BuildInputs {
-  const overlays: OverlayInput[] = [];
+/**
+ * Each VM of the project once (the first domain template of a name) with its output file in
+ * `dir` (overlay or seed, named after the VM). A name that would put the file elsewhere ('/')
+ * is left out: domain-name-invalid and output-path-conflict report it.
+ */
+function perVm<T>(project: ContextProject, dir: string, pathOf: (project: ContextProject, vm: string) => string, make: (vm: string, path: string, t: TemplateInfo) => T): T[] {
+  const out: T[] = [];
   const seen = new Set<string>();
   for (const t of project.templates) {
     const vm = t.name?.value;
     if (!t.isDomain || !vm || seen.has(vm)) continue;
     seen.add(vm);
+    const path = pathOf(project, vm);
+    if (dirname(path) === dir) out.push(make(vm, path, t));
+  }
+  return out;
+}
+
+export function buildInputsFromProject(project: ContextProject): BuildInputs {
+  const overlays = perVm(project, project.output.overlaysDir, overlayPath, (vm, path, t): OverlayInput => {
     // The template's own qcow2 disk says where the overlay lives on the hosts.
     const disk = t.disks.find((d) => d.device === 'disk' && d.source?.value.startsWith('/') && d.source.value.endsWith('.qcow2'));
-    const path = overlayPath(project, vm);
-    // A name with '/' would put the overlay elsewhere; domain-name-invalid reports it.
-    if (dirname(path) !== project.output.overlaysDir) continue;
-    overlays.push({
-      vm,
-      path,
-      backingName: project.baseImage ? backingNameFor(project.baseImage.path, disk?.source?.value, project.remote.directory) : '',
-    });
-  }
+    return { vm, path, backingName: project.baseImage ? backingNameFor(project.baseImage.path, disk?.source?.value, project.remote.directory) : '' };
+  });
   return {
     projectDir: project.root,
     contextDir: project.contextDir,
@@ -100,21 +110,14 @@ function seedsFromProject(project: ContextProject): SeedsInput {
   const files = project.cloudInit?.files ?? [];
   const fileFor = (kind: string, vm: string) =>
     (files.find((f) => f.kind === kind && f.vm === vm) ?? files.find((f) => f.kind === kind && f.vm === undefined))?.path;
-  const vms: SeedInput[] = [];
-  const seen = new Set<string>();
-  for (const t of project.templates) {
-    const vm = t.name?.value;
-    if (!t.isDomain || !vm || seen.has(vm)) continue;
-    seen.add(vm);
-    vms.push({
-      vm,
-      path: seedPath(project, vm),
-      mac: t.interfaces.find((i) => i.mac)?.mac?.value,
-      userData: fileFor('user-data', vm),
-      metaData: fileFor('meta-data', vm),
-      networkConfig: fileFor('network-config', vm),
-      dateFrom: [t.file, ...(project.manifestPath ? [project.manifestPath] : [])],
-    });
-  }
-  return { label: project.isoLabel, network: project.network, addressing: project.addressing, vms };
+  const vms = perVm(project, project.output.seedsDir, seedPath, (vm, path, t): SeedInput => ({
+    vm,
+    path,
+    mac: t.interfaces.find((i) => i.mac)?.mac?.value,
+    userData: fileFor('user-data', vm),
+    metaData: fileFor('meta-data', vm),
+    networkConfig: fileFor('network-config', vm),
+    dateFrom: [t.file, ...(project.manifestPath ? [project.manifestPath] : [])],
+  }));
+  return { label: project.isoLabel, network: project.network, addressing: project.addressing, dir: project.output.seedsDir, cloudInitDir: project.cloudInit?.dir, vms };
 }

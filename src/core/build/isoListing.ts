@@ -1,10 +1,13 @@
-// "Show ISO Contents": every entry of context.iso under the three names a guest may see —
+// "Show ISO Contents": every entry of context.iso (or a NoCloud seed) under the three names a guest may see —
 // Rock Ridge (Linux: the real names), Joliet (Windows, or Linux mounting with -o norock) and
 // plain ISO 9660 level 1 — from the same name mapping the embedded writer uses.
 import { resolveJolietNames, resolvePrimaryNames } from '../image/iso9660/names';
 import { checkLabel } from '../image/iso9660/label';
 import type { IsoDirectory, IsoProblem } from '../image/iso9660/tree';
 import { formatBytes } from '../common/bytes';
+import { memoryTree } from '../io/isoFile';
+import { readSeed } from './buildEngine';
+import type { SeedInput, SeedsInput } from './buildInputs';
 
 export interface IsoListingRow {
   kind: 'file' | 'dir' | 'symlink';
@@ -70,4 +73,15 @@ export function isoListingMarkdown(iso: string, label: string, rows: IsoListingR
     lines.push('', '## Left out or changed', '', ...problems.map((p) => `- ${cell(p.path)}: ${p.message}`));
   }
   return lines.join('\n') + '\n';
+}
+
+/**
+ * A NoCloud VM's seed as `vmctx build` would write it (the same composed files): its listing
+ * under `title`, or, when a file cannot be read, why it cannot be made.
+ */
+export async function seedListingMarkdown(title: string, seeds: SeedsInput, v: SeedInput): Promise<{ markdown: string; rows: IsoListingRow[] }> {
+  const { seed, problems } = await readSeed(seeds, v);
+  const rows = isoListing(memoryTree((seed?.files ?? []).map((f) => ({ name: f.name, content: Buffer.from(f.text, 'utf8') }))));
+  const markdown = isoListingMarkdown(title, seeds.label, rows, problems.map((p) => ({ path: p.file, severity: p.severity, code: p.code, message: p.message })));
+  return { markdown, rows };
 }

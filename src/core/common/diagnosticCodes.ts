@@ -103,7 +103,7 @@ export const DIAGNOSTIC_CODES = {
   'build-stale-temporary': { severity: 'information', meaning: 'a build removed a temporary file (`.NAME.tmp-PID-…`) left by an interrupted build whose process is gone' },
   'output-path-conflict': {
     severity: 'error',
-    meaning: 'an output (`output.iso`, its build record, `output.overlays`, a VM\'s overlay) would land on an input (context folder, template, manifest, base image), on another output or inside the context folder, or a VM name would move its overlay out of its folder; the build refuses and writes nothing',
+    meaning: 'an output (`output.iso`, its build record, `output.overlays`, a VM\'s overlay; NoCloud: `output.seeds`, a VM\'s seed) would land on an input (context folder, `cloud-init/`, template, manifest, base image), on another output, inside the context folder or `cloud-init/`, or a VM name would move its overlay or seed out of its folder; the build refuses and writes nothing',
   },
   'iso-unreadable': { severity: 'error', meaning: 'a file or folder of the context cannot be read; left out of the image' },
   'iso-name-encoding': { severity: 'warning', meaning: 'a context file name is not valid UTF-8; left out of the image' },

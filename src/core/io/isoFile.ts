@@ -2,7 +2,7 @@
 // temporary file next to the target, rename. A cancelled or failed build leaves the
 // previous image as it was and no temporary file behind.
 import { UserError } from '../common/errors';
-import { layoutIso, streamIso, DEFAULT_LABEL, type FileReader, type IsoProblem } from '../image/iso9660/index';
+import { layoutIso, streamIso, DEFAULT_LABEL, type FileReader, type IsoDirectory, type IsoProblem } from '../image/iso9660/index';
 import { writeAtomically } from './atomicFile';
 import { imageDate, scanContext, type ContextScan } from './contextScan';
 import { nodeFileReader } from './isoFileReader';
@@ -44,10 +44,15 @@ export interface MemoryFile {
   content: Uint8Array;
 }
 
+/** The image tree of a flat ISO of in-memory files (what writeIsoFromMemory stores; Show ISO Contents lists it). */
+export function memoryTree(files: MemoryFile[]): IsoDirectory {
+  return { kind: 'dir', name: '', mode: 0o755, children: files.map((f) => ({ kind: 'file', name: f.name, mode: 0o644, size: f.content.length, source: f.name })) };
+}
+
 /** Writes a flat ISO of a few in-memory files (the embedded writer, atomically). */
 export async function writeIsoFromMemory(files: MemoryFile[], target: string, options: { label: string; date: number; signal?: AbortSignal }): Promise<WriteIsoResult> {
   const byName = new Map(files.map((f) => [f.name, f.content]));
-  const root = { kind: 'dir' as const, name: '', mode: 0o755, children: files.map((f) => ({ kind: 'file' as const, name: f.name, mode: 0o644, size: f.content.length, source: f.name })) };
+  const root = memoryTree(files);
   const layout = layoutIso(root, { label: options.label, date: options.date });
   const reader: FileReader = {
     open: async (name) => {

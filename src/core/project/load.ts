@@ -23,6 +23,7 @@ import {
   IMAGE_EXTENSIONS,
   contextFileRole,
   overlayPath,
+  seedPath,
   stateFilePath,
   postInstallRunnerOf,
   type BaseImage,
@@ -134,8 +135,11 @@ export class ProjectLoader {
   private checkOutputs(project: ContextProject, manifestText: string, problem: (file: string, d: Diagnostic) => void): void {
     const vms = [...new Set(project.templates.map((t) => t.name?.value).filter((n): n is string => !!n))];
     const conflicts = outputConflicts(
-      { iso: project.output.iso, overlaysDir: project.output.overlaysDir, stateFile: stateFilePath(project), overlays: vms.map((vm) => ({ vm, path: overlayPath(project, vm) })) },
-      { projectDir: project.root, contextDir: project.contextDir, baseImage: project.baseImage?.path, files: [...project.templates.map((t) => t.file), ...(project.manifestPath ? [project.manifestPath] : [])] },
+      {
+        iso: project.flavor === 'nocloud' ? undefined : project.output.iso, overlaysDir: project.output.overlaysDir, stateFile: stateFilePath(project), overlays: vms.map((vm) => ({ vm, path: overlayPath(project, vm) })),
+        ...(project.flavor === 'nocloud' ? { seedsDir: project.output.seedsDir, seeds: vms.map((vm) => ({ vm, path: seedPath(project, vm) })) } : {}),
+      },
+      { projectDir: project.root, contextDir: project.contextDir, cloudInitDir: project.cloudInit?.dir, baseImage: project.baseImage?.path, files: [...project.templates.map((t) => t.file), ...(project.manifestPath ? [project.manifestPath] : [])] },
     );
     for (const c of conflicts) {
       const template = c.vm ? project.templates.find((t) => t.name?.value === c.vm) : undefined;

@@ -1,7 +1,8 @@
 // Where the build writes, checked against what it reads and against itself: an output never
-// lands on an input (context folder, templates, manifest, base image), on another output,
-// nor inside the context folder (the next ISO would pack it); a VM's overlay never leaves
-// the overlays folder because of its name. Pure: paths in, conflicts out. `vmctx check` and
+// lands on an input (context folder, cloud-init/ folder, templates, manifest, base image), on
+// another output, nor inside the context folder (the next ISO would pack it) or the cloud-init/
+// folder (the project would read it as seed files); a VM's overlay or seed never leaves its
+// folder because of its name. Pure: paths in, conflicts out. `vmctx check` and
 // the editor show them on the manifest or the template; the build refuses to run.
 import * as path from 'node:path';
 import { displayPath, isInside, isStrictlyInside } from '../common/paths';
@@ -12,18 +13,23 @@ export interface OutputPaths {
   /** The build record written beside the ISO. */
   stateFile?: string;
   overlays: Array<{ vm: string; path: string }>;
+  /** NoCloud: the seeds folder and each VM's seed in it. */
+  seedsDir?: string;
+  seeds?: Array<{ vm: string; path: string }>;
 }
 
 export interface InputPaths {
   projectDir: string;
   contextDir: string;
   baseImage?: string;
+  /** NoCloud: the cloud-init/ folder the seeds are made from. */
+  cloudInitDir?: string;
   /** Other files the build or the project reads: templates, the manifest. */
   files: string[];
 }
 
-/** Which setting the conflict comes from: `output.iso`, `output.overlays` or a VM's name. */
-export type OutputSetting = 'iso' | 'overlays' | 'name';
+/** Which setting the conflict comes from: `output.iso`, `output.overlays`, `output.seeds` or a VM's name. */
+export type OutputSetting = 'iso' | 'overlays' | 'seeds' | 'name';
 
 export interface OutputConflict {
   setting: OutputSetting;
@@ -58,27 +64,48 @@ export function outputConflicts(out: OutputPaths, inp: InputPaths): OutputConfli
   const outputs: Place[] = [];
   if (out.iso) outputs.push({ path: out.iso, what: `the ISO ${show(out.iso)}`, setting: 'iso' });
   if (out.stateFile) outputs.push({ path: out.stateFile, what: `the build record ${show(out.stateFile)}`, setting: 'iso' });
-  for (const o of out.overlays) {
-    // A name like `../../x` or `a/b` would put the overlay elsewhere: it is not written at all.
-    if (out.overlaysDir && leavesFolder(out.overlaysDir, o.path)) {
-      add('name', `the VM name "${o.vm}" makes its overlay ${o.path} leave the overlays folder ${show(out.overlaysDir)}/: a VM name must not contain "/"`, o.vm);
-      continue;
+  // Overlays and seeds: one file per VM in its folder, named after the VM.
+  const perVm = (files: Array<{ vm: string; path: string }>, dir: string | undefined, kind: 'overlay' | 'seed', setting: 'overlays' | 'seeds') => {
+    for (const o of files) {
+      // A name like `../../x` or `a/b` would put the file elsewhere: it is not written at all.
+      if (dir && leavesFolder(dir, o.path)) {
+        add('name', `the VM name "${o.vm}" makes its ${kind} ${o.path} leave the ${kind}s folder ${show(dir)}/: a VM name must not contain "/"`, o.vm);
+        continue;
+      }
+      outputs.push({ path: o.path, what: `the ${kind} of ${o.vm} (${show(o.path)})`, setting: dir ? setting : 'name', vm: o.vm });
     }
-    outputs.push({ path: o.path, what: `the overlay of ${o.vm} (${show(o.path)})`, setting: out.overlaysDir ? 'overlays' : 'name', vm: o.vm });
-  }
+  };
+  perVm(out.overlays, out.overlaysDir, 'overlay', 'overlays');
+  perVm(out.seeds ?? [], out.seedsDir, 'seed', 'seeds');
 
   const context = `the context folder ${show(inp.contextDir)}/`;
-  if (out.overlaysDir && isInside(inp.contextDir, out.overlaysDir)) {
-    add('overlays', `the overlays folder ${show(out.overlaysDir)}/ lies inside ${context}: the next ISO would pack the overlays; put it outside, e.g. "build/overlays"`);
-  }
+  const cloudInit = inp.cloudInitDir && `the cloud-init folder ${show(inp.cloudInitDir)}/`;
+  const folders: Place[] = [
+    ...(out.overlaysDir ? [{ path: out.overlaysDir, what: `the overlays folder ${show(out.overlaysDir)}/`, setting: 'overlays' as const }] : []),
+    ...(out.seedsDir ? [{ path: out.seedsDir, what: `the seeds folder ${show(out.seedsDir)}/`, setting: 'seeds' as const }] : []),
+  ];
   const inputs: Place[] = [
     ...(inp.baseImage ? [{ path: inp.baseImage, what: `the base image ${show(inp.baseImage)}`, setting: 'iso' as const }] : []),
     ...inp.files.map((f) => ({ path: f, what: show(f), setting: 'iso' as const })),
   ];
+  // A folder in the wrong place is one conflict, not one more per file it would hold.
+  const badFolders = new Set<OutputSetting>();
+  const folderConflict = (f: Place, message: string) => (badFolders.add(f.setting), add(f.setting, message));
+  for (const f of folders) {
+    // A folder on (or below) an input file: the build could not create it, or would replace the file.
+    for (const input of inputs) if (isInside(input.path, f.path)) folderConflict(f, `${f.what} would be made where ${input.what} is`);
+    if (isInside(inp.contextDir, f.path)) folderConflict(f, `${f.what} lies inside ${context}: the next ISO would pack what it holds; put it outside, e.g. "build/${f.setting}"`);
+    if (inp.cloudInitDir && isInside(inp.cloudInitDir, f.path)) folderConflict(f, `${f.what} lies inside ${cloudInit}: the project would read what it holds as seed files; put it outside, e.g. "build/${f.setting}"`);
+  }
   for (const [i, o] of outputs.entries()) {
+    if (badFolders.has(o.setting)) continue;
     if (isInside(inp.contextDir, o.path)) {
       add(o.setting, `${o.what} lies inside ${context}: it would overwrite an input or be packed into the next ISO; put outputs outside it, e.g. "build/context.iso"`, o.vm);
     } else if (isInside(o.path, inp.contextDir)) add(o.setting, `${o.what} is a folder holding ${context}`, o.vm);
+    if (inp.cloudInitDir) {
+      if (isInside(inp.cloudInitDir, o.path)) add(o.setting, `${o.what} lies inside ${cloudInit}: it would overwrite a seed file or be read as one; put outputs outside it, e.g. "build/seeds"`, o.vm);
+      else if (isInside(o.path, inp.cloudInitDir)) add(o.setting, `${o.what} is a folder holding ${cloudInit}`, o.vm);
+    }
     if (isInside(o.path, inp.projectDir)) add(o.setting, `${o.what} is the project folder or a folder holding it`, o.vm);
     for (const input of inputs) {
       if (same(o.path, input.path)) add(o.setting, `${o.what} would overwrite ${input.what}`, o.vm);

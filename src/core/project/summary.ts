@@ -4,9 +4,8 @@
 import * as path from 'node:path';
 import { formatBytes } from '../common/bytes';
 import { formatIPv4, ipFromMac, netmaskPrefix } from '../network/ipv4';
-import type { BuildStatus } from '../build/buildPlan';
+import type { BuildStatus, IsoStatus } from '../build/buildPlan';
 import type { OverlayStatus } from '../build/overlayDecision';
-import type { SeedStatus } from '../build/seedStatus';
 import { CLOUD_INIT_KINDS } from '../cloudinit/cloudInitTypes';
 import { vmNameOf } from '../validation/cloudinit/cloudInitValidator';
 import { overlayPath, seedPath, type CloudInitFile, type ContextFile, type ContextProject } from './project';
@@ -41,7 +40,9 @@ export interface SummaryNode {
   root: string;
   children?: SummaryNode[];
   expanded?: boolean;
-  /** On VM nodes: the VM's name (the argument of Start / Shut Down / Undefine). */
+  /** On the project and VM nodes of a NoCloud project (its menus offer seeds, not context.iso). */
+  nocloud?: boolean;
+  /** On VM and seed nodes: the VM's name (the argument of Start / Shut Down / Undefine, Show ISO Contents). */
   vm?: string;
   /** On VM nodes: the host URI the VM was last seen on, when known. */
   uri?: string;
@@ -136,7 +137,7 @@ function contextFileNode(project: ContextProject, f: ContextFile, problems: Prob
   };
 }
 
-function vmNode(project: ContextProject, t: TemplateInfo, build: BuildStatus | undefined, problems: ProblemLookup, hostState: HostStateLookup, seeds: readonly SeedStatus[]): SummaryNode {
+function vmNode(project: ContextProject, t: TemplateInfo, build: BuildStatus | undefined, problems: ProblemLookup, hostState: HostStateLookup): SummaryNode {
   const name = t.name?.value || path.basename(t.file, '.xml');
   const ip = ipOfTemplate(t);
   const mac = t.interfaces.find((i) => i.mac)?.mac?.value;
@@ -150,7 +151,7 @@ function vmNode(project: ContextProject, t: TemplateInfo, build: BuildStatus | u
   if (mac) details.push({ id: `${id}:mac`, kind: 'detail', label: mac, description: 'MAC', icon: 'plug', root: project.root });
   if (t.uuid) details.push({ id: `${id}:uuid`, kind: 'detail', label: t.uuid.value, description: 'UUID', icon: 'symbol-key', root: project.root });
   if (t.name) details.push(overlayNode(project, `${id}:overlay`, t.name.value, overlay));
-  if (project.flavor === 'nocloud') details.push(seedNode(project, `${id}:seed`, vmNameOf(t), seeds));
+  if (project.flavor === 'nocloud') details.push(seedNode(project, `${id}:seed`, vmNameOf(t), build));
   const host = t.name ? hostState(t.name.value) : undefined;
   if (host) details.push({ id: `${id}:host`, kind: 'detail', label: host.uri, description: host.state, icon: 'server', root: project.root });
   return {
@@ -166,44 +167,62 @@ function vmNode(project: ContextProject, t: TemplateInfo, build: BuildStatus | u
     problems: p,
     root: project.root,
     children: details,
+    nocloud: project.flavor === 'nocloud' || undefined,
     vm: t.name?.value,
     uri: host?.uri,
   };
 }
 
-/** A NoCloud VM's seed: whether build/seeds/<vm>.iso is there (the build records no more yet). */
-function seedNode(project: ContextProject, id: string, vm: string, seeds: readonly SeedStatus[]): SummaryNode {
-  const s = seeds.find((x) => x.vm === vm);
-  const output = s?.output ?? seedPath(project, vm);
-  const exists = s?.size !== undefined;
+/** How the build sees an ISO (context.iso or a seed): not built, up to date or stale. */
+function isoWords(s: IsoStatus | undefined): string | undefined {
+  return !s ? undefined : s.state === 'missing' ? 'not built' : s.state === 'fresh' ? 'up to date' : 'stale';
+}
+
+function isoTone(s: IsoStatus | undefined): SummaryNode['tone'] {
+  return s?.state === 'fresh' ? 'ok' : s?.state === 'stale' ? 'warning' : 'muted';
+}
+
+function seedOf(build: BuildStatus | undefined, vm: string): IsoStatus | undefined {
+  return build?.seeds?.find((x) => x.vm === vm)?.status;
+}
+
+/** A NoCloud VM's seed build/seeds/<vm>.iso, as the build's plan judges it (the same decision a build makes). */
+function seedNode(project: ContextProject, id: string, vm: string, build: BuildStatus | undefined): SummaryNode {
+  const s = seedOf(build, vm);
+  const output = seedPath(project, vm);
+  const exists = !!s && s.state !== 'missing';
   return {
     id,
     kind: 'seed',
     section: 'build',
     label: path.basename(output),
-    description: join(exists ? 'seed' : 'no seed', exists ? formatBytes(s.size!) : undefined),
-    tooltip: join(output, `cloud-init seed of ${vm} (label ${project.isoLabel})`),
+    description: join(isoWords(s), s?.size !== undefined ? formatBytes(s.size) : undefined),
+    tooltip: join(output, s?.state !== 'fresh' && s?.reason !== 'new' ? s?.reason : undefined, `cloud-init seed of ${vm} (label ${project.isoLabel})`),
     icon: 'target',
-    tone: exists ? undefined : 'muted',
+    tone: isoTone(s),
     file: exists ? output : undefined,
     root: project.root,
+    vm,
   };
 }
 
-function seedsNode(project: ContextProject, seeds: readonly SeedStatus[]): SummaryNode {
+function seedsNode(project: ContextProject, build: BuildStatus | undefined): SummaryNode {
   const vms = project.templates.map(vmNameOf);
-  const built = vms.filter((vm) => seeds.find((s) => s.vm === vm)?.size !== undefined).length;
+  const states = vms.map((vm) => seedOf(build, vm));
+  const built = states.filter((s) => s && s.state !== 'missing').length;
+  const stale = states.filter((s) => s?.state === 'stale').length;
   return {
     id: `${project.root}#seeds`,
     kind: 'seeds',
     section: 'build',
     label: 'seeds',
-    description: `${built} of ${vms.length} built`,
-    tooltip: path.join(path.dirname(project.output.iso), 'seeds'),
+    description: join(`${built} of ${vms.length} built`, stale ? `${stale} stale` : undefined),
+    tooltip: project.output.seedsDir,
     icon: 'target',
-    tone: built === vms.length && vms.length > 0 ? 'ok' : 'muted',
+    tone: stale ? 'warning' : built === vms.length && vms.length > 0 ? 'ok' : 'muted',
+    file: built ? project.output.seedsDir : undefined,
     root: project.root,
-    children: vms.map((vm) => seedNode(project, `${project.root}#seed:${vm}`, vm, seeds)),
+    children: vms.map((vm) => seedNode(project, `${project.root}#seed:${vm}`, vm, build)),
   };
 }
 
@@ -271,7 +290,7 @@ function cloudInitSection(project: ContextProject, problems: ProblemLookup): { n
 function isoNode(project: ContextProject, build: BuildStatus | undefined): SummaryNode {
   const iso = build?.iso;
   const exists = !!iso && iso.state !== 'missing';
-  const words = !iso ? undefined : iso.state === 'missing' ? 'not built' : iso.state === 'fresh' ? 'up to date' : 'stale';
+  const words = isoWords(iso);
   return {
     id: `${project.root}#iso`,
     kind: 'iso',
@@ -280,7 +299,7 @@ function isoNode(project: ContextProject, build: BuildStatus | undefined): Summa
     description: join(words, iso?.size !== undefined ? formatBytes(iso.size) : undefined, exists ? iso.label ?? project.isoLabel : undefined),
     tooltip: join(project.output.iso, iso?.state !== 'fresh' && iso?.reason !== 'new' ? iso?.reason : undefined, `label ${project.isoLabel}`),
     icon: 'target',
-    tone: iso?.state === 'fresh' ? 'ok' : iso?.state === 'stale' ? 'warning' : 'muted',
+    tone: isoTone(iso),
     file: exists ? project.output.iso : undefined,
     root: project.root,
   };
@@ -335,8 +354,6 @@ export function summarizeProject(
   build: BuildStatus | undefined,
   problems: ProblemLookup = () => none,
   hostState: HostStateLookup = () => undefined,
-  /** NoCloud projects: each VM's seed as last read (readSeedStatus). */
-  seeds: readonly SeedStatus[] = [],
 ): SummaryNode {
   const root = project.root;
   const nocloud = project.flavor === 'nocloud';
@@ -346,7 +363,7 @@ export function summarizeProject(
     contextChildren.unshift({ id: `${root}#context:missing`, kind: 'message', label: 'post-install is missing', description: 'the guests run it at boot', icon: 'warning', tone: 'warning', root });
   }
   const contextProblems = sum(files.map((f) => problems(f.path)));
-  const vms = project.templates.map((t) => vmNode(project, t, project.templates.length ? build : undefined, problems, hostState, seeds));
+  const vms = project.templates.map((t) => vmNode(project, t, project.templates.length ? build : undefined, problems, hostState));
   const cloudInit = nocloud ? cloudInitSection(project, problems) : undefined;
   const vmProblems = sum(project.templates.map((t) => problems(t.file)));
   const sections: SummaryNode[] = [
@@ -386,7 +403,7 @@ export function summarizeProject(
       icon: 'package',
       root,
       // A NoCloud project has no context.iso: each VM has its own seed.
-      children: [nocloud ? seedsNode(project, seeds) : isoNode(project, build), overlaysNode(project, build)],
+      children: [nocloud ? seedsNode(project, build) : isoNode(project, build), overlaysNode(project, build)],
       expanded: true,
     },
   ];
@@ -404,6 +421,7 @@ export function summarizeProject(
     root,
     children: sections,
     expanded: true,
+    nocloud: nocloud || undefined,
   };
 }
 

@@ -15,7 +15,11 @@ import { countOf } from '../../core/common/text';
 
 export type BuildScope = 'all' | 'iso' | 'overlays';
 
-const titles: Record<BuildScope, string> = { all: 'Building', iso: 'Building context.iso', overlays: 'Creating overlays' };
+/** What a build of `scope` makes, in words: the image half is the seeds in a NoCloud project. */
+export function scopeTitle(project: ContextProject, scope: BuildScope): string {
+  if (scope === 'iso') return project.flavor === 'nocloud' ? 'Building seeds' : 'Building context.iso';
+  return scope === 'all' ? 'Building' : 'Creating overlays';
+}
 
 /**
  * The one way the extension builds (commands and tasks): the core build with the settings'
@@ -56,7 +60,7 @@ export async function runProjectBuild(services: Services, project: ContextProjec
   const name = path.basename(project.root);
   const shown = (p: string) => displayPath(project.root, p);
   const result = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: `VM Context: ${titles[scope]} ${name}`, cancellable: true },
+    { location: vscode.ProgressLocation.Notification, title: `VM Context: ${scopeTitle(project, scope)} ${name}`, cancellable: true },
     (progress, token) => {
       const abort = new AbortController();
       const sub = token.onCancellationRequested(() => abort.abort());

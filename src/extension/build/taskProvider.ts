@@ -33,6 +33,11 @@ const names: Record<TaskKind, string> = {
   check: 'Check project',
 };
 
+/** A task's name: the `iso` task of a NoCloud project builds its seeds. */
+function nameOf(kind: TaskKind, nocloud: boolean): string {
+  return kind === 'iso' && nocloud ? 'Build seeds' : names[kind];
+}
+
 export function registerTasks(services: Services): void {
   const provider: vscode.TaskProvider = {
     provideTasks: async () => {
@@ -41,8 +46,9 @@ export function registerTasks(services: Services): void {
         const folder = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(root));
         if (!folder) continue;
         const rel = path.relative(folder.uri.fsPath, root).split(path.sep).join('/');
+        const nocloud = (await services.projects.get(root)).flavor === 'nocloud';
         for (const kind of Object.keys(names) as TaskKind[]) {
-          tasks.push(createTask(services, folder, { type: TASK_TYPE, task: kind, project: rel }));
+          tasks.push(createTask(services, folder, { type: TASK_TYPE, task: kind, project: rel }, nocloud));
         }
       }
       return tasks;
@@ -56,9 +62,9 @@ export function registerTasks(services: Services): void {
   services.context.subscriptions.push(vscode.tasks.registerTaskProvider(TASK_TYPE, provider));
 }
 
-function createTask(services: Services, folder: vscode.WorkspaceFolder, def: VmContextTaskDefinition): vscode.Task {
+function createTask(services: Services, folder: vscode.WorkspaceFolder, def: VmContextTaskDefinition, nocloud = false): vscode.Task {
   const root = path.resolve(folder.uri.fsPath, def.project ?? '');
-  const label = def.project ? `${names[def.task]} (${def.project})` : names[def.task];
+  const label = def.project ? `${nameOf(def.task, nocloud)} (${def.project})` : nameOf(def.task, nocloud);
   const task = new vscode.Task(
     def,
     folder,
@@ -123,7 +129,8 @@ class TaskTerminal implements vscode.Pseudoterminal {
       return 1;
     }
     const show = (p: string) => displayPath(project.root, p);
-    this.line(`${names[this.def.task]}: ${project.root}`);
+    const nocloud = project.flavor === 'nocloud';
+    this.line(`${nameOf(this.def.task, nocloud)}: ${project.root}${nocloud && this.def.task !== 'overlays' ? ` (cloud-init NoCloud: one seed per VM in ${show(project.output.seedsDir)}/)` : ''}`);
     const pre = await checkBeforeAction(this.services, project, 'build');
     for (const l of pre.errorLines) this.line(l);
     this.line(pre.headline);

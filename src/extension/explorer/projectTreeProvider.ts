@@ -2,8 +2,6 @@
 // project reloads (file-system watchers) or its diagnostics change. No polling.
 import * as vscode from 'vscode';
 import { readBuildStatus } from '../../core/build/buildStatus';
-import { readSeedStatus } from '../../core/build/seedStatus';
-import { nodeFileSystem } from '../../core/io/nodeFileSystem';
 import type { BuildStatus } from '../../core/build/buildPlan';
 import type { ContextProject } from '../../core/project/project';
 import { summarizeProject, type SummaryNode } from '../../core/project/summary';
@@ -69,8 +67,7 @@ export class ProjectTreeProvider implements vscode.TreeDataProvider<SummaryNode>
       try {
         const project = await this.services.projects.get(root);
         const build = await this.buildStatusOf(project);
-        const seeds = await readSeedStatus(nodeFileSystem, project);
-        roots.push(summarizeProject(project, build, problemCountOf, (vm) => this.deploy?.stateOf(project, vm), seeds));
+        roots.push(summarizeProject(project, build, problemCountOf, (vm) => this.deploy?.stateOf(project, vm)));
       } catch (e) {
         this.services.log.error(`showing the project ${root} failed: ${errorMessage(e)}`);
       }

@@ -1,5 +1,5 @@
 // A core SummaryNode as a VS Code TreeItem: icon and colour from its tone, a click opens its
-// file, and `contextValue` (`vmContext:<kind>[:<section>]`) selects the menu actions.
+// file, and `contextValue` (`vmContext:<kind>[:<section>][:nocloud][:file]`) selects the menu actions.
 import * as vscode from 'vscode';
 import type { SummaryNode } from '../../core/project/summary';
 
@@ -13,6 +13,7 @@ const tones: Record<NonNullable<SummaryNode['tone']>, string> = {
 export function contextValueOf(node: SummaryNode): string {
   const parts = ['vmContext', node.kind];
   if (node.kind === 'section' && node.section) parts.push(node.section);
+  if (node.nocloud) parts.push('nocloud');
   if (node.file) parts.push('file');
   return parts.join(':');
 }

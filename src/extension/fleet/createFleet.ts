@@ -12,10 +12,12 @@ import type { Services } from '../services';
 import { Commands } from '../constants';
 import { writeNewFiles } from '../project/plannedFiles';
 import { writeFileAtomically } from '../../core/io/atomicFile';
+import { completeWalkthroughStep } from '../project/walkthroughSteps';
 
 export async function createFleet(services: Services, project: ContextProject, plan: FleetPlan, createOverlays: boolean): Promise<void> {
   await writeNewFiles(project.root, plan.vms.map((v) => ({ relative: v.relative, content: v.xml })));
   services.log.info(`created ${plan.vms.map((v) => v.relative).join(', ')}`);
+  await completeWalkthroughStep(services, 'newFleet');
   if (plan.baseImageChange) {
     const manifest = project.manifestPath ?? path.join(project.root, MANIFEST_FILE);
     const text = await fsp.readFile(manifest, 'utf8').catch(() => undefined);

@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import type { Services } from '../services';
 import { ContextKeys } from '../constants';
 import { isNetworkFile } from '../../core/network/contextPaths';
+import { completeWalkthroughStep } from '../project/walkthroughSteps';
 
 export function registerNetworkEditedContext(services: Services): void {
   let done = false;
@@ -13,6 +14,7 @@ export function registerNetworkEditedContext(services: Services): void {
     if (!project || !isNetworkFile(project, uri.fsPath)) return;
     done = true;
     await vscode.commands.executeCommand('setContext', ContextKeys.networkEdited, true);
+    await completeWalkthroughStep(services, 'editNetwork');
   };
   const safely = (uri: vscode.Uri) => void check(uri).catch((e) => services.log.warn(`walkthrough: ${e}`));
   services.context.subscriptions.push(

@@ -13,6 +13,7 @@ import { Commands } from '../constants';
 import { registerCommand } from '../commands';
 import { createSparseFile, writeNewFiles } from './plannedFiles';
 import { countOf } from '../../core/common/text';
+import { completeWalkthroughStep } from './walkthroughSteps';
 
 const EXAMPLE_DIR = 'examples/snooze-cluster';
 const NOCLOUD_EXAMPLE_DIR = 'examples/nocloud-cluster';
@@ -60,6 +61,7 @@ async function create(services: Services, folder: string, files: ScaffoldFile[],
   // A blank base image, as the example's make-base-image.sh makes, so the overlays can be built at once.
   await createSparseFile(path.join(folder, ...BLANK_BASE_IMAGE.relative.split('/')), BLANK_BASE_IMAGE.size);
   services.log.info(`created a context project in ${folder} (${countOf(files.length, 'file')})`);
+  await completeWalkthroughStep(services, 'newProject');
   const inWorkspace = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(folder));
   if (inWorkspace) {
     await vscode.window.showTextDocument(vscode.Uri.file(path.join(folder, ...open.split('/'))), { preview: false });

@@ -83,7 +83,7 @@ describe('cloud-init NoCloud project', () => {
     const web1 = find(project, (n) => n.kind === 'vm' && n.label === 'web1')!;
     assert.equal(web1.description?.split(' · ')[0], '192.168.122.20');
     const seed = web1.children!.find((c) => c.kind === 'seed');
-    assert.deepEqual([seed?.label, seed?.description], ['web1.iso', 'no seed']);
+    assert.deepEqual([seed?.label, seed?.description], ['web1.iso', 'not built']);
     assert.ok(!find(project, (n) => /post-install|common\/network|context\.iso/.test(n.label)), 'Snooze-only items in a NoCloud project');
     // A click on a cloud-init file opens it.
     const item = api.explorer.getTreeItem(project.children![0].children![0]);

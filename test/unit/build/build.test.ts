@@ -2,31 +2,19 @@
 // incremental rebuilds, overlays holding data, cancellation of an external tool.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, symlinkSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync, truncateSync, existsSync } from 'node:fs';
+import { cpSync, symlinkSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { main } from '../../../src/cli/main';
-import type { CliIO } from '../../../src/cli/cliIo';
+import { copyExampleWithBase, vmctxInProcess as vmctx } from '../helpers/cli';
 import { runTool } from '../../../src/core/io/runTool';
 import { CancelledError, UserError } from '../../../src/core/common/errors';
 import { removeDir, tempDir, tool, xorrisoTree } from '../image/helpers';
-
-async function vmctx(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: CliIO = { stdout: (t) => void (out += t), stderr: (t) => void (err += t), cwd, env: { ...process.env, ...env } };
-  const code = await main(args, io);
-  return { code, out, err };
-}
 
 describe('vmctx build', () => {
   let dir: string;
   let project: string;
   before(() => {
     dir = tempDir('vmctx-build-');
-    project = join(dir, 'snooze');
-    cpSync(join(__dirname, '../../../examples/snooze-cluster'), project, { recursive: true, filter: (s) => !s.includes('/build') });
-    writeFileSync(join(project, 'images', 'debian-base.raw'), '');
-    truncateSync(join(project, 'images', 'debian-base.raw'), 64 << 20);
+    project = copyExampleWithBase('snooze-cluster', join(dir, 'snooze'));
   });
   after(() => removeDir(dir));
 

@@ -1,21 +1,14 @@
 // The CLI as users run it: the bundled dist/cli.js in a child process (npm test builds it first).
-import { test, before } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
+import { readFileSync, writeFileSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
-import { copyExample, exampleProject, remove, repoRoot, tempDir, writeTree } from '../helpers/tempProject';
+import { copyExample, exampleProject, remove, tempDir, writeTree } from '../helpers/tempProject';
+import { requireDistCli, vmctxProcess } from '../helpers/cli';
 
-const cli = path.join(repoRoot, 'dist/cli.js');
+const vmctx = (...args: string[]) => vmctxProcess(args);
 
-function vmctx(...args: string[]) {
-  const r = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8' });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-before(() => {
-  if (!existsSync(cli)) throw new Error('dist/cli.js is missing: run `npm run build` first (npm test does)');
-});
+requireDistCli();
 
 test('the example project checks clean and exits 0', () => {
   const r = vmctx('check', exampleProject);

@@ -1,22 +1,15 @@
 // `vmctx check` on a NoCloud project, as users run it: the bundled dist/cli.js (npm test builds it first).
-import { test, before } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { remove, repoRoot, tempDir } from '../helpers/tempProject';
+import { requireDistCli, vmctxProcess } from '../helpers/cli';
 
-const cli = path.join(repoRoot, 'dist/cli.js');
 const example = path.join(repoRoot, 'examples/nocloud-cluster');
+const vmctx = (...args: string[]) => vmctxProcess(args);
 
-function vmctx(...args: string[]) {
-  const r = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8' });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-before(() => {
-  if (!existsSync(cli)) throw new Error('dist/cli.js is missing: run `npm run build` first (npm test does)');
-});
+requireDistCli();
 
 test('vmctx check examples/nocloud-cluster exits 0 with nothing to report', () => {
   const r = vmctx('check', example);

@@ -1,18 +1,13 @@
 // Issue #12, the CLI half: nothing broken passes silently. Each test runs the bundled
 // dist/cli.js on a copy of the example with one thing broken, as a user would.
-import { test, before } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, readFileSync, readdirSync, truncateSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { copyExample, remove, repoRoot } from '../helpers/tempProject';
+import { requireDistCli, vmctxProcess } from '../helpers/cli';
 
-const cli = path.join(repoRoot, 'dist/cli.js');
-
-function vmctx(...args: string[]) {
-  const r = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', env: { ...process.env, SOURCE_DATE_EPOCH: '1700000000' } });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const vmctx = (...args: string[]) => vmctxProcess(args, { SOURCE_DATE_EPOCH: '1700000000' });
 
 /** A copy of the example, changed by `change`, removed after `body`. */
 function withExample(change: (dir: string) => void, body: (dir: string) => void): void {
@@ -32,9 +27,7 @@ const brokenNetwork = (dir: string) => edit(dir, 'context/common/network', (t) =
 /** One error only: the spaces. */
 const spacedNetwork = (dir: string) => edit(dir, 'context/common/network', (t) => t.replace('NETWORK=192.168.122.0', 'NETWORK = 192.168.122.0'));
 
-before(() => {
-  if (!existsSync(cli)) throw new Error('dist/cli.js is missing: run `npm run build` first (npm test does)');
-});
+requireDistCli();
 
 test('vmctx --version prints the version of package.json', () => {
   const r = vmctx('--version');

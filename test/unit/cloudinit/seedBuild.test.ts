@@ -5,12 +5,11 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, readFileSync, writeFileSync, truncateSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { parseDocument } from 'yaml';
-import { main } from '../../../src/cli/main';
-import type { CliIO } from '../../../src/cli/cliIo';
+import { copyExampleWithBase, vmctxInProcess as vmctx } from '../helpers/cli';
 import { composeSeed, generateNetworkConfig } from '../../../src/core/cloudinit/seed';
 import { networkConfigDiagnostics } from '../../../src/core/cloudinit/networkConfig';
 import { metaDataDiagnostics } from '../../../src/core/cloudinit/metaData';
@@ -109,23 +108,9 @@ describe('generated network-config through Debian 12\'s cloud-init 22.4', () => 
   });
 });
 
-async function vmctx(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: CliIO = { stdout: (t) => void (out += t), stderr: (t) => void (err += t), cwd, env: { ...process.env, ...env } };
-  const code = await main(args, io);
-  return { code, out, err };
-}
-
 describe('vmctx build on a NoCloud project', () => {
   let dir: string;
-  const copy = (name: string) => {
-    const p = join(dir, name);
-    cpSync(join(__dirname, '../../../examples/nocloud-cluster'), p, { recursive: true, filter: (s) => !s.includes('/build') });
-    writeFileSync(join(p, 'images', 'debian-base.raw'), '');
-    truncateSync(join(p, 'images', 'debian-base.raw'), 64 << 20);
-    return p;
-  };
+  const copy = (name: string) => copyExampleWithBase('nocloud-cluster', join(dir, name));
   const seed = (project: string, vm: string) => join(project, 'build', 'seeds', `${vm}.iso`);
   const extract = (iso: string, file: string) => tool('isoinfo', ['-R', '-x', `/${file}`, '-i', iso]);
   before(() => {

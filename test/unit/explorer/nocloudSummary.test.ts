@@ -1,13 +1,19 @@
 // The explorer's content for a NoCloud project: its cloud-init files (shared and per-VM) in
-// place of the Snooze context, each VM's seed, and no context.iso or post-install.
+// place of the Snooze context, each VM's seed as the build's plan judges it (not built, up to
+// date, stale), and no context.iso or post-install.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, renameSync, statSync } from 'node:fs';
+import { formatBytes } from '../../../src/core/common/bytes';
 import * as path from 'node:path';
 import { nodeFileSystem } from '../../../src/core/io/nodeFileSystem';
 import { loadProject } from '../../../src/core/project/load';
 import { seedPath } from '../../../src/core/project/project';
-import { readSeedStatus } from '../../../src/core/build/seedStatus';
+import { readBuildStatus } from '../../../src/core/build/buildStatus';
+import { build } from '../../../src/core/build/buildEngine';
+import { buildInputsFromProject } from '../../../src/core/build/buildInputs';
+import { seedListingMarkdown } from '../../../src/core/build/isoListing';
+import { tool, toolBytes } from '../image/helpers';
 import { summarizeProject, type SummaryNode } from '../../../src/core/project/summary';
 import { exampleProject, remove, repoRoot, tempDir } from '../helpers/tempProject';
 
@@ -25,13 +31,14 @@ test('a NoCloud project shows its cloud-init files, a seed per VM, and nothing o
   const dir = copy();
   try {
     const project = await loadProject(nodeFileSystem, dir);
-    const seeds = await readSeedStatus(nodeFileSystem, project);
-    assert.deepEqual(seeds.map((s) => [s.vm, path.relative(dir, s.output), s.size]), [
-      ['web1', 'build/seeds/web1.iso', undefined],
-      ['web2', 'build/seeds/web2.iso', undefined],
+    const status = await readBuildStatus(project);
+    assert.deepEqual(status.seeds!.map((s) => [s.vm, path.relative(dir, s.output), s.status.state]), [
+      ['web1', 'build/seeds/web1.iso', 'missing'],
+      ['web2', 'build/seeds/web2.iso', 'missing'],
     ]);
+    assert.equal(status.iso, undefined, 'a NoCloud plan has no context.iso');
     const webUserData = path.join(dir, 'cloud-init/user-data');
-    const tree = summarizeProject(project, undefined, (f) => (f === webUserData ? { errors: 1, warnings: 0 } : { errors: 0, warnings: 0 }), undefined, seeds);
+    const tree = summarizeProject(project, status, (f) => (f === webUserData ? { errors: 1, warnings: 0 } : { errors: 0, warnings: 0 }));
     assert.deepEqual(tree.children!.map((c) => c.label), ['Cloud-init', 'Virtual machines', 'Base image', 'Build']);
     const cloudInit = tree.children![0];
     assert.equal(cloudInit.section, 'cloudInit');
@@ -53,10 +60,10 @@ test('a NoCloud project shows its cloud-init files, a seed per VM, and nothing o
 
     const web1 = find(tree, `${tree.root}#vm:${path.join(dir, 'templates/web1.xml')}`)!;
     const seed = web1.children!.find((c) => c.kind === 'seed')!;
-    assert.deepEqual([seed.label, seed.description, seed.file], ['web1.iso', 'no seed', undefined]);
+    assert.deepEqual([seed.label, seed.description, seed.file, seed.vm], ['web1.iso', 'not built', undefined, 'web1']);
     assert.deepEqual(labels(find(tree, `${dir}#seeds`)), [
-      ['web1.iso', 'no seed'],
-      ['web2.iso', 'no seed'],
+      ['web1.iso', 'not built'],
+      ['web2.iso', 'not built'],
     ]);
     assert.equal(find(tree, `${dir}#seeds`)!.description, '0 of 2 built');
   } finally {
@@ -64,23 +71,39 @@ test('a NoCloud project shows its cloud-init files, a seed per VM, and nothing o
   }
 });
 
-test('a built seed shows as there with its size; a folder where the seed should be does not', async () => {
+test('seeds follow the build: up to date with their size after a build, stale once a file they are made from changes', async () => {
   const dir = copy();
   try {
-    const project = await loadProject(nodeFileSystem, dir);
-    mkdirSync(path.dirname(seedPath(project, 'web1')), { recursive: true });
-    writeFileSync(seedPath(project, 'web1'), Buffer.alloc(2048));
-    mkdirSync(seedPath(project, 'web2'));
-    const seeds = await readSeedStatus(nodeFileSystem, project);
-    assert.deepEqual(seeds.map((s) => s.size), [2048, undefined]);
-    const tree = summarizeProject(project, undefined, undefined, undefined, seeds);
-    const node = find(tree, `${dir}#seeds`)!;
-    assert.equal(node.description, '1 of 2 built');
+    let project = await loadProject(nodeFileSystem, dir);
+    const built = await build(buildInputsFromProject(project), { only: 'iso' });
+    assert.ok(built.ok, JSON.stringify(built.problems));
+    assert.deepEqual(built.outcomes.map((o) => path.relative(dir, o.output)), ['build/seeds/web1.iso', 'build/seeds/web2.iso']);
+    const size = (vm: string) => formatBytes(statSync(seedPath(project, vm)).size);
+    let tree = summarizeProject(project, await readBuildStatus(project));
+    let node = find(tree, `${dir}#seeds`)!;
+    assert.equal(node.description, '2 of 2 built');
+    assert.equal(node.tone, 'ok');
     assert.deepEqual(labels(node), [
-      ['web1.iso', 'seed · 2 KiB'],
-      ['web2.iso', 'no seed'],
+      ['web1.iso', `up to date · ${size('web1')}`],
+      ['web2.iso', `up to date · ${size('web2')}`],
     ]);
     assert.equal(node.children![0].file, seedPath(project, 'web1'));
+
+    // web2 has its own network-config: changing it makes web2's seed stale, not web1's.
+    appendFileSync(path.join(dir, 'cloud-init/web2/network-config'), '# changed\n');
+    project = await loadProject(nodeFileSystem, dir);
+    tree = summarizeProject(project, await readBuildStatus(project));
+    node = find(tree, `${dir}#seeds`)!;
+    assert.equal(node.description, '2 of 2 built · 1 stale');
+    assert.equal(node.tone, 'warning');
+    assert.deepEqual(labels(node), [
+      ['web1.iso', `up to date · ${size('web1')}`],
+      ['web2.iso', `stale · ${size('web2')}`],
+    ]);
+    assert.match(node.children![1].tooltip!, /the context or the options changed/);
+    // The same decision as the build's: it rewrites web2's seed only.
+    const again = await build(buildInputsFromProject(project), { only: 'iso' });
+    assert.deepEqual(again.outcomes.map((o) => path.basename(o.output)), ['web2.iso']);
   } finally {
     remove(dir);
   }
@@ -92,7 +115,7 @@ test('a NoCloud project without user-data, with a stray file and a VM folder for
     renameSync(path.join(dir, 'cloud-init/user-data'), path.join(dir, 'cloud-init/user-data.yaml'));
     renameSync(path.join(dir, 'cloud-init/web2'), path.join(dir, 'cloud-init/web3'));
     const project = await loadProject(nodeFileSystem, dir);
-    const tree = summarizeProject(project, undefined, undefined, undefined, await readSeedStatus(nodeFileSystem, project));
+    const tree = summarizeProject(project, await readBuildStatus(project));
     assert.deepEqual(labels(tree.children![0]), [
       ['user-data is missing', 'cloud-init configures nothing without it'],
       ['web1/meta-data', undefined],
@@ -108,6 +131,34 @@ test('a NoCloud project without user-data, with a stray file and a VM folder for
 
 test('a Snooze project has no seeds', async () => {
   const project = await loadProject(nodeFileSystem, exampleProject);
-  assert.deepEqual(await readSeedStatus(nodeFileSystem, project), []);
-  assert.equal(summarizeProject(project, undefined).children![0].label, 'Context');
+  const status = await readBuildStatus(project, { signal: AbortSignal.timeout(60_000) });
+  assert.equal(status.seeds, undefined);
+  const tree = summarizeProject(project, status);
+  assert.equal(tree.children![0].label, 'Context');
+  assert.ok(!JSON.stringify(tree).includes('"kind":"seed'), 'seeds in a Snooze tree');
+});
+
+test('Show ISO Contents of a seed lists the names and sizes isoinfo reads from the seed the build writes', async () => {
+  const dir = copy();
+  try {
+    const project = await loadProject(nodeFileSystem, dir);
+    const seeds = buildInputsFromProject(project).seeds!;
+    const web2 = seeds.vms.find((v) => v.vm === 'web2')!;
+    const { markdown, rows } = await seedListingMarkdown('web2.iso', seeds, web2);
+    assert.match(markdown, /Volume label: \*\*CIDATA\*\*\. 3 entries\./);
+    assert.ok((await build(buildInputsFromProject(project), { only: 'iso' })).ok);
+    const list = (...flags: string[]) => tool('isoinfo', [...flags, '-f', '-i', web2.path]).trim().split('\n').sort();
+    assert.deepEqual(rows.map((r) => r.rockRidge).sort(), list('-R'));
+    assert.deepEqual(rows.map((r) => r.joliet).sort(), list('-J'));
+    assert.deepEqual(rows.map((r) => r.iso9660).sort(), list());
+    for (const r of rows) assert.equal(r.size, toolBytes('isoinfo', ['-R', '-x', r.rockRidge, '-i', web2.path]).length, r.rockRidge);
+
+    // A seed file that cannot be read: no listing, the reason instead.
+    renameSync(path.join(dir, 'cloud-init/web2/meta-data'), path.join(dir, 'meta-data.moved'));
+    const broken = await seedListingMarkdown('web2.iso', seeds, web2);
+    assert.deepEqual(broken.rows, []);
+    assert.match(broken.markdown, /## Left out or changed\n\n- `.*cloud-init\/web2\/meta-data`: seed of web2: .*meta-data cannot be read/);
+  } finally {
+    remove(dir);
+  }
 });
