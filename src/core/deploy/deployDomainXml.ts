@@ -19,8 +19,7 @@ export interface PreparedDomain {
  * template's comments and layout stay as written.
  */
 export function prepareDomainXml(template: string, sources: ReadonlyMap<string, string>): PreparedDomain {
-  // Not kept in the parse cache: a fleet has thousands of templates, each prepared once.
-  const doc = parseXml(template, { cache: false });
+  const doc = parseXml(template);
   const root = doc.root;
   if (!root || root.local !== 'domain' || doc.error) throw new Error(`not a well-formed <domain> document${doc.error ? `: ${doc.error.message}` : ''}`);
   const edits: Edit[] = [];

@@ -84,8 +84,6 @@ export interface XmlDocument {
 export interface ParseOptions {
   /** Refuse documents nested deeper than this (default: no limit; parsing and validation are iterative). */
   maxDepth?: number;
-  /** False: parse afresh and keep nothing (one-off documents, e.g. `vmctx rng` over many files). */
-  cache?: boolean;
 }
 
 // No limit by default: a well-formed document is never called malformed (depth costs memory in
@@ -94,7 +92,7 @@ const DEFAULT_MAX_DEPTH = Infinity;
 
 // The same text is parsed by the project loader, the validators, hover, links and outline;
 // a small cache keyed by the text itself makes that one parse. Documents are never mutated.
-// Entries: more than a fleet's templates (load, then the check before deploy, read each one in
+// Entries: more than a fleet's templates (load, the check and the deploy read each one in
 // turn; an LRU smaller than the fleet misses every time); the character bound holds the memory.
 const cache = new Map<string, XmlDocument>();
 const CACHE_MAX_CHARS = 32 * 1024 * 1024;
@@ -103,7 +101,7 @@ let cachedChars = 0;
 
 /** Parses `text` (cached by content: callers must treat the result as read-only). */
 export function parseXml(text: string, options: ParseOptions = {}): XmlDocument {
-  if (options.maxDepth !== undefined || options.cache === false) return parseXmlUncached(text, options);
+  if (options.maxDepth !== undefined) return parseXmlUncached(text, options);
   const hit = cache.get(text);
   if (hit) {
     cache.delete(text); // most recently used goes last
