@@ -5,12 +5,12 @@ import { nodeFileSystem } from '../../core/io/nodeFileSystem';
 import { createDomainSchemas } from '../../core/io/schemaFiles';
 import { defaultSettings, ISO_BACKENDS, OVERLAY_BACKENDS } from '../../core/settings';
 import { CancelledError } from '../../core/common/errors';
-import { constants } from 'node:os';
 import { buildInputsFromProject } from '../../core/build/buildInputs';
 import { build } from '../../core/build/buildEngine';
 import { displayPath } from '../../core/common/paths';
 import { buildReportLines } from '../../core/build/buildReport';
 import { openProject } from '../openProject';
+import { listenForStopSignals } from '../stopSignals';
 import { decodeText } from '../../core/common/fileSystem';
 import { checkBeforeBuild, type GatedAction } from '../../core/validation/checkBeforeBuild';
 import type { ContextProject } from '../../core/project/project';
@@ -59,14 +59,7 @@ after removing its temporary files.
     const inputs = buildInputsFromProject(project);
     const show = (p: string) => displayPath(dir, p);
     // A signal cancels the build: the temporary file goes, the previous outputs stay as they were.
-    const controller = new AbortController();
-    let stoppedBy: NodeJS.Signals | undefined;
-    const onSignal = (signal: NodeJS.Signals) => {
-      stoppedBy ??= signal;
-      controller.abort();
-    };
-    const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
-    for (const s of signals) process.on(s, onSignal);
+    const stop = listenForStopSignals();
     let result;
     try {
       result = await build(inputs, {
@@ -76,14 +69,15 @@ after removing its temporary files.
         force: !!values.force,
         tools: defaultSettings.tools,
         env: io.env,
-        signal: controller.signal,
+        signal: stop.signal,
       });
     } catch (e) {
+      const stoppedBy = stop.stoppedBy();
       if (!(e instanceof CancelledError) || !stoppedBy) throw e;
       io.stderr(`vmctx build: stopped by ${stoppedBy}; the outputs being written were left as they were\n`);
-      return 128 + constants.signals[stoppedBy];
+      return stop.exitCode(stoppedBy);
     } finally {
-      for (const s of signals) process.off(s, onSignal);
+      stop.dispose();
     }
     for (const line of buildReportLines(result, show)) (line.stream === 'out' ? io.stdout : io.stderr)(line.text + '\n');
     return result.ok ? EXIT_OK : EXIT_FAILED;

@@ -9,6 +9,7 @@ import { execaVirsh, type VirshRunner } from '../../core/io/virsh';
 import { defaultSettings } from '../../core/settings';
 import { openProject } from '../openProject';
 import { checkFirst } from './buildCommand';
+import { listenForStopSignals } from '../stopSignals';
 
 export const deployCommand: CliCommand = {
   name: 'deploy',
@@ -35,7 +36,9 @@ Options:
   -h, --help            show this help
 
 Exit status: 0 when deployed (or the plan is printed), 1 when the project has errors or the
-deploy fails, 2 on bad usage.
+deploy fails, 2 on bad usage, 128+N when stopped by signal N (SIGINT, SIGTERM, SIGHUP): the
+steps done stay done, a copy under way is removed. Copies left by a killed deploy are removed
+by the next one.
 `,
   async run(argv, io) {
     const { values, positionals } = parseCommandArgs(argv, {
@@ -50,21 +53,38 @@ deploy fails, 2 on bad usage.
     if (!(await checkFirst(project, 'deploy', !!values['allow-errors'], io))) return EXIT_FAILED;
     const manifestHosts = project.manifest.hosts ?? [];
     const virsh: VirshRunner = execaVirsh(values.virsh ?? defaultSettings.tools.virsh);
-    const prepared = await planProjectDeploy({
-      project,
-      hosts: values.connect?.length ? hostsForUris(manifestHosts, values.connect) : manifestHosts,
-      virsh,
-      options: { start: values.start, replaceOverlays: values['replace-overlays'] },
-      onProgress: (m) => io.stderr(`${m}\n`),
-    });
-    const plan = prepared.plan;
-    // Build outputs are shown relative to the project; host paths as they are.
-    const show = (p: string) => displayPath(dir, p);
-    io.stdout(formatPlan(plan, show));
-    if (plan.errors.length) return EXIT_FAILED;
-    if (values['dry-run'] || changeCount(plan) === 0) return EXIT_OK;
-    const done = await applyDeploy(prepared, { virsh, onStep: (uri, s) => io.stdout(`${uri}: ${describeStep(s, show)}\n`) });
-    io.stdout(`deployed: ${done} change${done === 1 ? '' : 's'}\n`);
-    return EXIT_OK;
+    const stop = listenForStopSignals();
+    try {
+      const prepared = await planProjectDeploy({
+        project,
+        hosts: values.connect?.length ? hostsForUris(manifestHosts, values.connect) : manifestHosts,
+        virsh,
+        options: { start: values.start, replaceOverlays: values['replace-overlays'] },
+        signal: stop.signal,
+        onProgress: (m) => io.stderr(`${m}\n`),
+      });
+      const plan = prepared.plan;
+      // Build outputs are shown relative to the project; host paths as they are.
+      const show = (p: string) => displayPath(dir, p);
+      io.stdout(formatPlan(plan, show));
+      if (plan.errors.length) return EXIT_FAILED;
+      if (values['dry-run'] || changeCount(plan) === 0) return EXIT_OK;
+      const done = await applyDeploy(prepared, {
+        virsh,
+        signal: stop.signal,
+        onStep: (uri, s) => io.stdout(`${uri}: ${describeStep(s, show)}\n`),
+        onProgress: (m) => io.stderr(`${m}\n`),
+      });
+      io.stdout(`deployed: ${done} change${done === 1 ? '' : 's'}\n`);
+      return EXIT_OK;
+    } catch (e) {
+      // Whatever failed after a stop signal (a virsh or cp the terminal's Ctrl-C also reached) is that stop.
+      const by = stop.stoppedBy();
+      if (!by) throw e;
+      io.stderr(`vmctx deploy: stopped by ${by}; the steps done stay done, nothing half-copied is left\n`);
+      return stop.exitCode(by);
+    } finally {
+      stop.dispose();
+    }
   },
 };

@@ -9,10 +9,11 @@ import { displayPath } from '../common/paths';
 import type { ContextProject } from '../project/project';
 import type { ManifestHost } from '../project/manifest';
 import { assignHosts, isLocalUri } from './deployHosts';
-import { planDeploy, type DeployPlan, type DeployStep, type PlanOptions, type TargetHost, type VmSpec } from './deployPlan';
+import { planDeploy, type DeployPlan, type DeployStep, type HostPlan, type PlanOptions, type TargetHost, type VmSpec } from './deployPlan';
 import { loadDeployInputs } from '../io/deployFiles';
 import { applyHostPlan, probeHost, type VirshRunner } from '../io/virsh';
 import { FileHashCache, HASH_CACHE_FILE } from '../io/fileHashCache';
+import { removeStaleTemporaries } from '../io/atomicFile';
 
 export interface DeployRequest {
   project: ContextProject;
@@ -82,16 +83,29 @@ export function hashCacheFile(project: ContextProject): string {
   return path.join(path.dirname(project.output.iso), HASH_CACHE_FILE);
 }
 
+/**
+ * The folders a local host's copies go to: the temporaries an interrupted deploy (SIGKILL, a
+ * crash) left there are removed before copying again; those of running processes stay.
+ */
+export async function removeStaleCopies(host: HostPlan): Promise<string[]> {
+  if (!host.local) return [];
+  const folders = new Set(host.steps.flatMap((s) => (s.kind === 'send' && !s.pool ? [path.dirname(s.to)] : [])));
+  const removed: string[] = [];
+  for (const folder of folders) removed.push(...(await removeStaleTemporaries(folder)));
+  return removed;
+}
+
 /** Runs a prepared plan, host after host; refused when the plan has errors. Returns the changes made. */
 export async function applyDeploy(
   prepared: PreparedDeploy,
-  run: { virsh: VirshRunner; signal?: AbortSignal; onStep?(uri: string, step: DeployStep): void },
+  run: { virsh: VirshRunner; signal?: AbortSignal; onStep?(uri: string, step: DeployStep): void; onProgress?(message: string): void },
 ): Promise<number> {
   if (prepared.plan.errors.length) throw new UserError(`nothing deployed:\n${prepared.plan.errors.join('\n')}`);
   const hashes = await FileHashCache.open(hashCacheFile(prepared.project));
   let changes = 0;
   try {
     for (const h of prepared.plan.hosts) {
+      for (const file of await removeStaleCopies(h)) run.onProgress?.(`removed ${file}, left by an interrupted deploy whose process is gone`);
       changes += await applyHostPlan(run.virsh, h, { signal: run.signal, hashes, onStep: (s) => run.onStep?.(h.uri, s) });
     }
   } finally {

@@ -5,18 +5,22 @@
 // not GNU's (no --sparse), a copy in process writes only the blocks that are not all zeros;
 // it reads the holes, so it is slower, but the result is as sparse.
 import { chmod, mkdir, open, rename, rm } from 'node:fs/promises';
-import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 import { CancelledError, UserError, throwIfAborted } from '../common/errors';
+import { tempSibling } from './atomicFile';
 
 const BLOCK = 1 << 20;
 /** The file system's block size here and on every usual Linux file system. */
 const PAGE = 4096;
 
-/** `to` becomes a copy of `from` with its holes (through a temporary sibling and a rename). */
+/**
+ * `to` becomes a copy of `from` with its holes (through a temporary sibling and a rename). The
+ * temporary carries this process's id: one a killed deploy leaves is removed by the next
+ * (removeStaleTemporaries), one of a deploy running now is not.
+ */
 export async function copySparse(from: string, to: string, signal?: AbortSignal): Promise<void> {
   await mkdir(path.dirname(to), { recursive: true });
-  const tmp = path.join(path.dirname(to), `.${path.basename(to)}.tmp-${process.pid}-${randomBytes(3).toString('hex')}`);
+  const tmp = tempSibling(to);
   try {
     if (!(await copyWithCp(from, tmp, signal))) await copySkippingZeros(from, tmp, signal);
     await chmod(tmp, 0o644);

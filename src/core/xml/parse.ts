@@ -92,9 +92,11 @@ const DEFAULT_MAX_DEPTH = Infinity;
 
 // The same text is parsed by the project loader, the validators, hover, links and outline;
 // a small cache keyed by the text itself makes that one parse. Documents are never mutated.
+// Entries: more than a fleet's templates (load, the check and the deploy read each one in
+// turn; an LRU smaller than the fleet misses every time); the character bound holds the memory.
 const cache = new Map<string, XmlDocument>();
 const CACHE_MAX_CHARS = 32 * 1024 * 1024;
-const CACHE_MAX_ENTRIES = 4096;
+const CACHE_MAX_ENTRIES = 16384;
 let cachedChars = 0;
 
 /** Parses `text` (cached by content: callers must treat the result as read-only). */

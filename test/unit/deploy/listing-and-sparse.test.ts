@@ -57,19 +57,21 @@ test('virsh test driver: one listing and one batch give names, UUIDs, states and
   }
 });
 
-test('virsh test driver: a batch over a thousand commands is split; outputs stay in order; a failed command gives ""', async () => {
+test('virsh test driver: a batch past one argument\'s limit (128 KiB) is split; outputs stay in order; a failed command gives ""', async () => {
   const dir = tempDir('vmctx-list-');
   try {
     const uri = `test://${testDriverNode(dir)}`;
     const { run, calls } = counting(execaVirsh('virsh'));
-    const commands = Array.from({ length: 1500 }, (_, i) => (i % 500 === 7 ? ['domuuid', '--domain', 'nope'] : ['domuuid', '--domain', i % 2 ? 'web one' : "it's"]));
+    const commands = Array.from({ length: 4500 }, (_, i) => (i % 500 === 7 ? ['domuuid', '--domain', 'nope'] : ['domuuid', '--domain', i % 2 ? 'web one' : "it's"]));
     const out = await virshBatch(run, uri, commands);
-    assert.equal(out.length, 1500);
-    assert.equal(calls.length, 2);
+    assert.equal(out.length, 4500);
+    assert.equal(calls.length, 3);
+    for (const c of calls) assert.ok(c.length === 1 && c[0].length < 128 * 1024, `one argument under 128 KiB (${c[0].length})`);
     assert.equal(out[7], '');
     assert.equal(out[0].trim(), '11111111-2222-3333-4444-000000000002');
     assert.equal(out[1].trim(), '11111111-2222-3333-4444-000000000001');
-    assert.equal(out[1499].trim(), '11111111-2222-3333-4444-000000000001');
+    assert.equal(out[4499].trim(), '11111111-2222-3333-4444-000000000001');
+    assert.equal(out[4007].trim(), '');
   } finally {
     remove(dir);
   }
