@@ -48,7 +48,8 @@ export interface Pattern {
   readonly raw?: string;
   // Derivative memos (see derive.ts).
   sto?: Map<number, Pattern>;
-  att?: Map<string, Pattern>;
+  att?: Map<number | string, Pattern>;
+  attLeaves?: Map<number, readonly Pattern[]>;
   txt?: Map<string, Pattern>;
   stc?: Pattern;
   stcR?: Pattern;
