@@ -14,7 +14,10 @@ export interface ValueContext {
 export interface Datatype {
   /** Identity for interning: library, name and parameters. */
   readonly key: string;
+  /** As the schema gave them: createDatatype(library, name, params) makes it again (compiled-schema cache). */
+  readonly library: string;
   readonly name: string;
+  readonly params: readonly Param[];
   /** QName and NOTATION values depend on the namespaces in scope. */
   readonly contextDependent: boolean;
   /** undefined when allowed, else a short reason ("must be an integer"). */
@@ -219,7 +222,9 @@ function builtin(name: string, params: Param[]): Datatype {
   const norm = name === 'token' ? collapse : (s: string) => s;
   return {
     key: `|${name}`,
+    library: '',
     name,
+    params,
     contextDependent: false,
     check: () => undefined,
     value: norm,
@@ -227,7 +232,7 @@ function builtin(name: string, params: Param[]): Datatype {
   };
 }
 
-function xsd(name: string, params: Param[]): Datatype {
+function xsd(library: string, name: string, params: Param[]): Datatype {
   const base = XSD[name];
   if (!base) throw new DatatypeError(`unknown datatype "${name}" in the XML Schema library`);
   const norm = base.ws === 'collapse' ? collapse : base.ws === 'replace' ? replaceWs : (s: string) => s;
@@ -297,7 +302,9 @@ function xsd(name: string, params: Param[]): Datatype {
   };
   return {
     key: `${XSD_LIBRARY}|${name}|${params.map((p) => `${p.name}=${p.value}`).join('\u0000')}`,
+    library,
     name,
+    params,
     contextDependent: !!base.contextDependent,
     check,
     value: (text, ctx) => (check(text, ctx) === undefined ? base.parse(norm(text), ctx) : undefined),
@@ -313,11 +320,11 @@ export function createDatatype(library: string, name: string, params: Param[] = 
   let dt = cache.get(key);
   if (dt) return dt;
   if (library === '') dt = builtin(name, params);
-  else if (library === XSD_LIBRARY || library === XSD_LIBRARY.replace(/-datatypes$/, '')) dt = xsd(name, params);
+  else if (library === XSD_LIBRARY || library === XSD_LIBRARY.replace(/-datatypes$/, '')) dt = xsd(library, name, params);
   else if (library === COMPATIBILITY_LIBRARY) {
     // DTD Compatibility section 5: ID, IDREF and IDREFS, as XML Schema has them (facets too, as Jing).
     if (name !== 'ID' && name !== 'IDREF' && name !== 'IDREFS') throw new DatatypeError(`unknown datatype "${name}" in the DTD compatibility library (it has ID, IDREF and IDREFS)`);
-    dt = xsd(name, params);
+    dt = xsd(library, name, params);
   } else throw new DatatypeError(`unknown datatype library "${library}"`);
   if (cache.size < 10000) cache.set(key, dt);
   return dt;
