@@ -27,6 +27,9 @@ Options:
                        {"diagnostics":[{file,line,column,endLine,endColumn,severity,code,message}]}
   -h, --help           show this help
 
+The compiled schema is kept in the user's cache folder (~/.cache/vm-context) and used again
+while the schema files stay the same.
+
 Exit status: 1 when the schema is wrong or any file is invalid, 0 otherwise, 2 on bad usage.
 `,
   async run(argv, io) {

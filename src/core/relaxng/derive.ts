@@ -126,6 +126,23 @@ export class Deriver {
       p.attLeaves.set(nameId, leaves);
     }
     if (leaves.length === 0) return pool.notAllowed;
+    // Values seen before on this state and name: one lookup (repeated devices, editing). Not
+    // where a value's meaning depends on the namespaces in scope (QName datatypes).
+    const byValue = !anyValue && !pool.contextDependent && value.length < 256;
+    const seen = byValue ? p.attV?.get(nameId)?.get(value) : undefined;
+    if (seen) return seen;
+    const r = this.attributeByLeaves(p, leaves, value, ctx, anyValue);
+    if (byValue) {
+      p.attV ??= new Map();
+      let m = p.attV.get(nameId);
+      if (!m) p.attV.set(nameId, (m = new Map()));
+      if (m.size > MEMO_LIMIT) m.clear();
+      m.set(value, r);
+    }
+    return r;
+  }
+
+  private attributeByLeaves(p: Pattern, leaves: readonly Pattern[], value: string, ctx: ValueContext | undefined, anyValue: boolean): Pattern {
     // The result depends only on which attribute patterns accept the value: they are the key
     // (a pattern's id when there is one, the common case).
     let key: number | string = -1;
@@ -141,7 +158,7 @@ export class Deriver {
         }
       }
     }
-    if (!accepted) return pool.notAllowed;
+    if (!accepted) return this.pool.notAllowed;
     return this.attributeWith(p, key, accepted);
   }
 

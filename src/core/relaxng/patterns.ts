@@ -50,6 +50,7 @@ export interface Pattern {
   sto?: Map<number, Pattern>;
   att?: Map<number | string, Pattern>;
   attLeaves?: Map<number, readonly Pattern[]>;
+  attV?: Map<number, Map<string, Pattern>>;
   txt?: Map<string, Pattern>;
   stc?: Pattern;
   stcR?: Pattern;
@@ -73,6 +74,7 @@ class PatternObject implements Pattern {
   sto: Map<number, Pattern> | undefined = undefined;
   att: Map<number | string, Pattern> | undefined = undefined;
   attLeaves: Map<number, readonly Pattern[]> | undefined = undefined;
+  attV: Map<number, Map<string, Pattern>> | undefined = undefined;
   txt: Map<string, Pattern> | undefined = undefined;
   stc: Pattern | undefined = undefined;
   stcR: Pattern | undefined = undefined;
