@@ -160,7 +160,7 @@ export function deserializeSchema(text: string, file: string): RngSchema {
     if (!Array.isArray(e) || !Array.isArray(e[2])) fail('datatype');
     const params = e[2].map((x) => (Array.isArray(x) ? { name: str(x[0]), value: str(x[1]) } : fail('datatype parameter')));
     try {
-      dts.push(createDatatype(str(e[0]), str(e[1]), params));
+      dts.push(createDatatype(str(e[0]), str(e[1]), params, true));
     } catch (err) {
       fail(`datatype: ${(err as Error).message}`);
     }
