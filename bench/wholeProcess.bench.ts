@@ -122,7 +122,8 @@ function rngCorpus() {
   const vmctx = measure(process.execPath, [CLI, 'rng', schemaRel, ...rel], { cwd: src.dir });
   const jing = measure('jing', [schemaRel, ...rel], { cwd: src.dir });
   const xmllint = measure('xmllint', ['--noout', '--relaxng', schemaRel, ...rel], { cwd: src.dir });
-  return { libvirt: path.basename(src.dir), files: files.length, vmctx, jing, xmllint, vmctx_over_jing: ratio(vmctx, jing), vmctx_over_xmllint: ratio(vmctx, xmllint), goal: '≤ 0.25× Jing' };
+  // The warm-up run fills the compiled-schema cache (~/.cache/vm-context): the runs measured read it.
+  return { libvirt: path.basename(src.dir), files: files.length, vmctx, jing, xmllint, vmctx_over_jing: ratio(vmctx, jing), vmctx_over_xmllint: ratio(vmctx, xmllint), schema_cache: 'warm', goal: '≤ 0.25× Jing' };
 }
 
 function isoBuild() {

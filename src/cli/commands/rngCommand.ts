@@ -10,7 +10,7 @@ import { RngSchemaError, validateText, type RngSchema } from '../../core/relaxng
 import { diagnostic, range, type FileDiagnostics } from '../../core/common/diagnostic';
 import { errorMessage } from '../../core/common/errors';
 import { decodeXml } from '../../core/xml/encoding';
-import { compileRngSchemaFile } from '../../core/io/schemaFiles';
+import { loadRngSchemaFile, userCacheDir } from '../../core/io/schemaFiles';
 
 
 export const rngCommand: CliCommand = {
@@ -27,6 +27,9 @@ Options:
                        {"diagnostics":[{file,line,column,endLine,endColumn,severity,code,message}]}
   -h, --help           show this help
 
+The compiled schema is kept in the user's cache folder (~/.cache/vm-context) and used again
+while the schema files stay the same.
+
 Exit status: 1 when the schema is wrong or any file is invalid, 0 otherwise, 2 on bad usage.
 `,
   async run(argv, io) {
@@ -38,7 +41,8 @@ Exit status: 1 when the schema is wrong or any file is invalid, 0 otherwise, 2 o
     const results: FileDiagnostics[] = [];
     let schema: RngSchema | undefined;
     try {
-      schema = compileRngSchemaFile(schemaFile);
+      // Compiled once, then read from the user's cache while the schema files stay the same.
+      schema = loadRngSchemaFile(schemaFile, userCacheDir(io.env) ?? null).schema;
     } catch (e) {
       if (!(e instanceof RngSchemaError)) throw e;
       // Problems in the schema are reported against the schema files themselves.

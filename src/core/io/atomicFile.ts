@@ -1,6 +1,6 @@
 // Writes a file through a temporary sibling and renames it into place, so readers never see
 // half a file and a failed or cancelled write leaves the previous version intact.
-import { close, open, link, rename, unlink, writeSync, constants, promises as fsp } from 'node:fs';
+import { close, open, link, rename, renameSync, unlink, unlinkSync, writeFileSync, writeSync, constants, promises as fsp } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
@@ -126,6 +126,23 @@ export async function writeFileAtomically(target: string, content: string | Uint
     await file.commit(options.exclusive);
   } catch (e) {
     await file.abort();
+    throw e;
+  }
+}
+
+/** The synchronous form of writeFileAtomically, for small files written from synchronous code
+ *  (the compiled-schema cache): the temporary is removed if anything fails. */
+export function writeFileAtomicallySync(target: string, content: string | Uint8Array): void {
+  const tempPath = tempSibling(target);
+  try {
+    writeFileSync(tempPath, content, { flag: 'wx' });
+    renameSync(tempPath, target);
+  } catch (e) {
+    try {
+      unlinkSync(tempPath);
+    } catch {
+      // never created, or already renamed
+    }
     throw e;
   }
 }

@@ -14,7 +14,10 @@ export interface ValueContext {
 export interface Datatype {
   /** Identity for interning: library, name and parameters. */
   readonly key: string;
+  /** As the schema gave them: createDatatype(library, name, params) makes it again (compiled-schema cache). */
+  readonly library: string;
   readonly name: string;
+  readonly params: readonly Param[];
   /** QName and NOTATION values depend on the namespaces in scope. */
   readonly contextDependent: boolean;
   /** undefined when allowed, else a short reason ("must be an integer"). */
@@ -219,7 +222,9 @@ function builtin(name: string, params: Param[]): Datatype {
   const norm = name === 'token' ? collapse : (s: string) => s;
   return {
     key: `|${name}`,
+    library: '',
     name,
+    params,
     contextDependent: false,
     check: () => undefined,
     value: norm,
@@ -227,17 +232,18 @@ function builtin(name: string, params: Param[]): Datatype {
   };
 }
 
-function xsd(name: string, params: Param[]): Datatype {
+function xsd(library: string, name: string, params: Param[], compiled: boolean): Datatype {
   const base = XSD[name];
   if (!base) throw new DatatypeError(`unknown datatype "${name}" in the XML Schema library`);
   const norm = base.ws === 'collapse' ? collapse : base.ws === 'replace' ? replaceWs : (s: string) => s;
-  const patterns: Array<{ rx: XsdRegex; src: string }> = [];
+  const patterns: Array<{ rx: XsdRegex | undefined; src: string }> = [];
   const bounds: Array<{ facet: string; v: string }> = [];
   const lengths: Array<{ facet: string; n: number }> = [];
   for (const p of params) {
     if (p.name === 'pattern') {
       try {
-        patterns.push({ rx: compileXsdRegex(p.value), src: p.value });
+        // From a compiled schema the expression is known to be valid: translated on first use.
+        patterns.push({ rx: compiled ? undefined : compileXsdRegex(p.value), src: p.value });
       } catch (e) {
         throw new DatatypeError(e instanceof XsdRegexError ? `invalid regular expression: ${e.message}` : String(e));
       }
@@ -265,7 +271,7 @@ function xsd(name: string, params: Param[]): Datatype {
     const s = norm(text);
     const v = base.parse(s, ctx);
     if (v === undefined) return `must be ${base.what}`;
-    for (const p of patterns) if (!p.rx.test(s)) return `must be a string matching the regular expression ${quote(p.src)}`;
+    for (const p of patterns) if (!(p.rx ??= compileXsdRegex(p.src)).test(s)) return `must be a string matching the regular expression ${quote(p.src)}`;
     for (const l of lengths) {
       const n = measure(v, s);
       if (l.facet === 'length' && n !== l.n) return `must be ${noun} with length ${l.n} (actual length ${n})`;
@@ -297,7 +303,9 @@ function xsd(name: string, params: Param[]): Datatype {
   };
   return {
     key: `${XSD_LIBRARY}|${name}|${params.map((p) => `${p.name}=${p.value}`).join('\u0000')}`,
+    library,
     name,
+    params,
     contextDependent: !!base.contextDependent,
     check,
     value: (text, ctx) => (check(text, ctx) === undefined ? base.parse(norm(text), ctx) : undefined),
@@ -307,17 +315,21 @@ function xsd(name: string, params: Param[]): Datatype {
 
 const cache = new Map<string, Datatype>();
 
-/** Looks up a datatype; throws DatatypeError for an unknown library, type or facet. */
-export function createDatatype(library: string, name: string, params: Param[] = []): Datatype {
-  const key = `${library}|${name}|${params.map((p) => `${p.name}=${p.value}`).join('\u0000')}`;
+/**
+ * Looks up a datatype; throws DatatypeError for an unknown library, type or facet. `compiled`:
+ * the parameters come from a schema that compiled (the compiled-schema cache), so regular
+ * expressions are translated when first used instead of now.
+ */
+export function createDatatype(library: string, name: string, params: Param[] = [], compiled = false): Datatype {
+  const key = `${library}|${name}|${params.map((p) => `${p.name}=${p.value}`).join('\u0000')}${compiled ? '\u0000compiled' : ''}`;
   let dt = cache.get(key);
   if (dt) return dt;
   if (library === '') dt = builtin(name, params);
-  else if (library === XSD_LIBRARY || library === XSD_LIBRARY.replace(/-datatypes$/, '')) dt = xsd(name, params);
+  else if (library === XSD_LIBRARY || library === XSD_LIBRARY.replace(/-datatypes$/, '')) dt = xsd(library, name, params, compiled);
   else if (library === COMPATIBILITY_LIBRARY) {
     // DTD Compatibility section 5: ID, IDREF and IDREFS, as XML Schema has them (facets too, as Jing).
     if (name !== 'ID' && name !== 'IDREF' && name !== 'IDREFS') throw new DatatypeError(`unknown datatype "${name}" in the DTD compatibility library (it has ID, IDREF and IDREFS)`);
-    dt = xsd(name, params);
+    dt = xsd(library, name, params, compiled);
   } else throw new DatatypeError(`unknown datatype library "${library}"`);
   if (cache.size < 10000) cache.set(key, dt);
   return dt;

@@ -16,15 +16,12 @@ export class Deriver {
   constructor(readonly pool: PatternPool) {}
 
   /** Names seen in start tags, numbered: memo keys are small integers. */
-  private readonly nameIds = new Map<string, number>();
+  private readonly nameIds = new Map<string, Map<string, number>>();
+  private nameCount = 0;
 
   /** Start tag `<name`: the content pattern of the matching element(s), After the rest. */
   startTagOpen(p: Pattern, ns: string, local: string, key?: number): Pattern {
-    if (key === undefined) {
-      const name = `{${ns}}${local}`;
-      key = this.nameIds.get(name);
-      if (key === undefined) this.nameIds.set(name, (key = this.nameIds.size));
-    }
+    key ??= this.nameId(ns, local);
     const hit = p.sto?.get(key);
     if (hit) return hit;
     const r = this.sto(p, ns, local, key);
@@ -113,43 +110,101 @@ export class Deriver {
     return this.pool.notAllowed;
   }
 
-  /** An attribute; `anyValue` accepts any value (recovery after a bad value). */
-  attribute(p: Pattern, ns: string, local: string, value: string, ctx?: ValueContext, anyValue = false, key = `{${ns}}${local}=${value}`): Pattern {
-    if (!p.attrs) return this.pool.notAllowed;
-    const memo = !anyValue && !this.pool.contextDependent;
-    if (memo) {
-      const hit = p.att?.get(key);
-      if (hit) return hit;
+  /** An attribute; `anyValue` accepts any value (recovery after a bad value).
+   *  The result depends on the value only through which attribute patterns of that name accept
+   *  it, so it is memoized on (name, those patterns): values seen once (UUIDs, paths, names)
+   *  still hit the memo, and the value is checked once per attribute pattern, not per state. */
+  attribute(p: Pattern, ns: string, local: string, value: string, ctx?: ValueContext, anyValue = false): Pattern {
+    const pool = this.pool;
+    if (!p.attrs) return pool.notAllowed;
+    const nameId = this.nameId(ns, local);
+    let leaves = p.attLeaves?.get(nameId);
+    if (!leaves) {
+      leaves = attributeLeaves(p, ns, local);
+      p.attLeaves ??= new Map();
+      if (p.attLeaves.size > MEMO_LIMIT) p.attLeaves.clear();
+      p.attLeaves.set(nameId, leaves);
     }
-    const r = this.att(p, ns, local, value, ctx, anyValue, key);
-    if (memo) {
-      p.att ??= new Map();
-      if (p.att.size > MEMO_LIMIT) p.att.clear();
-      p.att.set(key, r);
+    if (leaves.length === 0) return pool.notAllowed;
+    // Values seen before on this state and name: one lookup (repeated devices, editing). Not
+    // where a value's meaning depends on the namespaces in scope (QName datatypes).
+    const byValue = !anyValue && !pool.contextDependent && value.length < 256;
+    const seen = byValue ? p.attV?.get(nameId)?.get(value) : undefined;
+    if (seen) return seen;
+    const r = this.attributeByLeaves(p, leaves, value, ctx, anyValue);
+    if (byValue) {
+      p.attV ??= new Map();
+      let m = p.attV.get(nameId);
+      if (!m) p.attV.set(nameId, (m = new Map()));
+      if (m.size > MEMO_LIMIT) m.clear();
+      m.set(value, r);
     }
     return r;
   }
 
-  private att(p: Pattern, ns: string, local: string, value: string, ctx: ValueContext | undefined, anyValue: boolean, key: string): Pattern {
+  private attributeByLeaves(p: Pattern, leaves: readonly Pattern[], value: string, ctx: ValueContext | undefined, anyValue: boolean): Pattern {
+    // The result depends only on which attribute patterns accept the value: they are the key
+    // (a pattern's id when there is one, the common case).
+    let key: number | string = -1;
+    let accepted: Pattern[] | undefined;
+    for (const leaf of leaves) {
+      if (anyValue || this.valueMatches(leaf.a!, value, ctx)) {
+        if (!accepted) {
+          accepted = [leaf];
+          key = leaf.id;
+        } else {
+          accepted.push(leaf);
+          key = `${key},${leaf.id}`;
+        }
+      }
+    }
+    if (!accepted) return this.pool.notAllowed;
+    return this.attributeWith(p, key, accepted);
+  }
+
+  /** The number of a `{ns}local` name (memo keys are small integers). */
+  private nameId(ns: string, local: string): number {
+    let byLocal = this.nameIds.get(ns);
+    if (!byLocal) this.nameIds.set(ns, (byLocal = new Map()));
+    let id = byLocal.get(local);
+    if (id === undefined) byLocal.set(local, (id = this.nameCount++));
+    return id;
+  }
+
+  /** The attribute derivative where exactly the attribute patterns in `accepted` match. */
+  private attributeWith(p: Pattern, key: number | string, accepted: readonly Pattern[]): Pattern {
+    if (!p.attrs) return this.pool.notAllowed;
+    const hit = p.att?.get(key);
+    if (hit) return hit;
     const pool = this.pool;
-    const d = (q: Pattern) => this.attribute(q, ns, local, value, ctx, anyValue, key);
+    const d = (q: Pattern) => this.attributeWith(q, key, accepted);
+    let r: Pattern;
     switch (p.k) {
       case K.After:
-        return pool.after(d(p.a!), p.b!);
+        r = pool.after(d(p.a!), p.b!);
+        break;
       case K.Choice:
-        return pool.choiceOf(p.alts!.map(d));
+        r = pool.choiceOf(p.alts!.map(d));
+        break;
       case K.Group:
-        return pool.choice(pool.group(d(p.a!), p.b!), pool.group(p.a!, d(p.b!)));
+        r = pool.choice(pool.group(d(p.a!), p.b!), pool.group(p.a!, d(p.b!)));
+        break;
       case K.Interleave:
-        return pool.choice(pool.interleave(d(p.a!), p.b!), pool.interleave(p.a!, d(p.b!)));
+        r = pool.choice(pool.interleave(d(p.a!), p.b!), pool.interleave(p.a!, d(p.b!)));
+        break;
       case K.OneOrMore:
-        return pool.group(d(p.a!), pool.choice(p, pool.empty));
+        r = pool.group(d(p.a!), pool.choice(p, pool.empty));
+        break;
       case K.Attribute:
-        if (!contains(p.nc!, ns, local)) return pool.notAllowed;
-        return anyValue || this.valueMatches(p.a!, value, ctx) ? pool.empty : pool.notAllowed;
+        r = accepted.includes(p) ? pool.empty : pool.notAllowed;
+        break;
       default:
-        return pool.notAllowed;
+        r = pool.notAllowed;
     }
+    p.att ??= new Map();
+    if (p.att.size > MEMO_LIMIT) p.att.clear();
+    p.att.set(key, r);
+    return r;
   }
 
   /** Whether a string (attribute value, or an element's whole text) matches a pattern. */
@@ -257,6 +312,35 @@ export class Deriver {
     if (p.k === K.Choice) return pool.choiceOf(p.alts!.map((q) => this.endTag(q, recover)));
     return pool.notAllowed;
   }
+}
+
+/** The attribute patterns named `{ns}local` that an attribute derivative of `p` can reach. */
+function attributeLeaves(p: Pattern, ns: string, local: string): Pattern[] {
+  const out: Pattern[] = [];
+  const seen = new Set<Pattern>();
+  const stack = [p];
+  while (stack.length) {
+    const q = stack.pop()!;
+    if (!q.attrs || seen.has(q)) continue;
+    seen.add(q);
+    switch (q.k) {
+      case K.After:
+      case K.OneOrMore:
+        stack.push(q.a!);
+        break;
+      case K.Group:
+      case K.Interleave:
+        stack.push(q.a!, q.b!);
+        break;
+      case K.Choice:
+        for (const x of q.alts!) stack.push(x);
+        break;
+      case K.Attribute:
+        if (contains(q.nc!, ns, local)) out.push(q);
+        break;
+    }
+  }
+  return out;
 }
 
 export { isWhitespace };

@@ -41,7 +41,7 @@ export function validateDocument(schema: RngSchema, doc: XmlDocument, options: R
     .sort(compareDiagnostics);
 }
 
-/** Parses and validates XML text. */
+/** Parses and validates XML text (not kept in the parse cache: each text is validated once). */
 export function validateText(schema: RngSchema, text: string, options: RngValidateOptions = {}): Diagnostic[] {
-  return validateDocument(schema, parseXml(text), options);
+  return validateDocument(schema, parseXml(text, { cache: false }), options);
 }

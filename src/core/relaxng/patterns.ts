@@ -48,10 +48,52 @@ export interface Pattern {
   readonly raw?: string;
   // Derivative memos (see derive.ts).
   sto?: Map<number, Pattern>;
-  att?: Map<string, Pattern>;
+  att?: Map<number | string, Pattern>;
+  attLeaves?: Map<number, readonly Pattern[]>;
+  attV?: Map<number, Map<string, Pattern>>;
   txt?: Map<string, Pattern>;
   stc?: Pattern;
   stcR?: Pattern;
+}
+
+type Fields = Pick<Pattern, 'k' | 'nullable' | 'a' | 'b' | 'alts' | 'nc' | 'el' | 'dt' | 'val' | 'raw'>;
+
+/** Every pattern has the same fields in the same order (memos included, set later): one object
+ *  shape for V8, so the derivative code's property reads stay monomorphic. */
+class PatternObject implements Pattern {
+  readonly k: number;
+  readonly nullable: boolean;
+  readonly a: Pattern | undefined;
+  readonly b: Pattern | undefined;
+  readonly alts: readonly Pattern[] | undefined;
+  readonly nc: NameClass | undefined;
+  readonly el: ElementDecl | undefined;
+  readonly dt: Datatype | undefined;
+  readonly val: string | undefined;
+  readonly raw: string | undefined;
+  sto: Map<number, Pattern> | undefined = undefined;
+  att: Map<number | string, Pattern> | undefined = undefined;
+  attLeaves: Map<number, readonly Pattern[]> | undefined = undefined;
+  attV: Map<number, Map<string, Pattern>> | undefined = undefined;
+  txt: Map<string, Pattern> | undefined = undefined;
+  stc: Pattern | undefined = undefined;
+  stcR: Pattern | undefined = undefined;
+  constructor(
+    readonly id: number,
+    readonly attrs: boolean,
+    f: Fields,
+  ) {
+    this.k = f.k;
+    this.nullable = f.nullable;
+    this.a = f.a;
+    this.b = f.b;
+    this.alts = f.alts;
+    this.nc = f.nc;
+    this.el = f.el;
+    this.dt = f.dt;
+    this.val = f.val;
+    this.raw = f.raw;
+  }
 }
 
 export class PatternPool {
@@ -88,20 +130,17 @@ export class PatternPool {
     return p;
   }
 
-  private create(fields: Omit<Pattern, 'id' | 'attrs'>): Pattern {
+  private create(fields: Fields): Pattern {
     const attrs =
       fields.k === K.Attribute ||
       (fields.k !== K.Element && fields.k !== K.Data && ((fields.a?.attrs ?? false) || (fields.b?.attrs ?? false) || (fields.alts?.some((q) => q.attrs) ?? false)));
-    return { id: this.nextId++, attrs, ...fields };
+    return new PatternObject(this.nextId++, attrs, fields);
   }
 
-  private make(key: string, fields: Omit<Pattern, 'id' | 'attrs'>): Pattern {
+  private make(key: string, fields: Fields): Pattern {
     let p = this.table.get(key);
     if (!p) {
-      const attrs =
-        fields.k === K.Attribute ||
-        (fields.k !== K.Element && ((fields.a?.attrs ?? false) || (fields.b?.attrs ?? false) || (fields.alts?.some((q) => q.attrs) ?? false)));
-      p = { id: this.nextId++, attrs: fields.k === K.Data ? false : attrs, ...fields };
+      p = this.create(fields);
       this.table.set(key, p);
     }
     return p;

@@ -84,6 +84,8 @@ export interface XmlDocument {
 export interface ParseOptions {
   /** Refuse documents nested deeper than this (default: no limit; parsing and validation are iterative). */
   maxDepth?: number;
+  /** False: parse afresh and keep nothing (one-off documents, e.g. `vmctx rng` over many files). */
+  cache?: boolean;
 }
 
 // No limit by default: a well-formed document is never called malformed (depth costs memory in
@@ -101,7 +103,7 @@ let cachedChars = 0;
 
 /** Parses `text` (cached by content: callers must treat the result as read-only). */
 export function parseXml(text: string, options: ParseOptions = {}): XmlDocument {
-  if (options.maxDepth !== undefined) return parseXmlUncached(text, options);
+  if (options.maxDepth !== undefined || options.cache === false) return parseXmlUncached(text, options);
   const hit = cache.get(text);
   if (hit) {
     cache.delete(text); // most recently used goes last

@@ -46,6 +46,8 @@ export class DomainSchemas {
   constructor(
     private readonly files: SyncFileReader,
     readonly bundledPath: string,
+    /** How a schema file is compiled (src/core/io's goes through the compiled-schema cache). */
+    private readonly compile: (file: string) => RngSchema = (file) => compileRngSchema(file, files.readText),
   ) {}
 
   /** Hear about schemas that cannot be used (each failure once per path and mtime). */
@@ -100,7 +102,7 @@ export class DomainSchemas {
     if (!hit) {
       for (const k of this.cache.keys()) if (k.startsWith(`${file}\0`)) this.cache.delete(k);
       try {
-        hit = { ok: true, schema: compileRngSchema(file, this.files.readText) };
+        hit = { ok: true, schema: this.compile(file) };
       } catch (e) {
         hit = { ok: false, message: errorMessage(e) };
       }

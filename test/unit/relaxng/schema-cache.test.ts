@@ -1,0 +1,183 @@
+// The compiled-schema cache (src/core/io/schemaFiles.ts, relaxng/serialize.ts): a schema read
+// back from the cache validates exactly as a fresh compile does; a corrupt, truncated or foreign
+// entry is ignored and rewritten; an edited schema file (top or included) is compiled afresh.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync, writeFileSync, cpSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
+import { compileRngSchemaFile, loadRngSchemaFile, schemaCacheEntry, userCacheDir, createDomainSchemas } from '../../../src/core/io/schemaFiles';
+import { deserializeSchema, serializeSchema, SchemaFormatError } from '../../../src/core/relaxng/serialize';
+import { RngSchemaError, validateText, type RngSchema } from '../../../src/core/relaxng/index';
+import { defaultSettings } from '../../../src/core/settings';
+import { tempDir, remove, repoRoot } from '../helpers/tempProject';
+
+const FIX = join(__dirname, '../../fixtures/relaxng');
+const CORPUS = join(__dirname, '../../fixtures/libvirt-domains');
+const LIBVIRT = '/usr/share/libvirt/schemas/domain.rng';
+const BUNDLED = join(repoRoot, 'schemas', 'domain-template.rng');
+
+const verdicts = (schema: RngSchema, docs: string[]) => docs.map((t) => validateText(schema, t));
+
+/** Loads twice through a fresh cache: the first compiles (and writes), the second must hit. */
+function hitAndFresh(schemaFile: string, cache: string): { fresh: RngSchema; hit: RngSchema } {
+  assert.equal(loadRngSchemaFile(schemaFile, cache).from, 'compiled');
+  const second = loadRngSchemaFile(schemaFile, cache);
+  assert.equal(second.from, 'hit', `${schemaFile}: the second load comes from the cache`);
+  return { fresh: compileRngSchemaFile(schemaFile), hit: second.schema };
+}
+
+test('a cached schema gives the verdicts of a fresh compile: libvirt corpus, bundled schema, every fixture folder', () => {
+  assert.ok(existsSync(LIBVIRT), `${LIBVIRT} is missing: install the Debian package libvirt0`);
+  const cache = tempDir();
+  try {
+    const corpus = readdirSync(CORPUS).filter((f) => f.endsWith('.xml')).sort().map((f) => readFileSync(join(CORPUS, f), 'utf8'));
+    assert.equal(corpus.length, 135);
+    for (const schemaFile of [LIBVIRT, BUNDLED]) {
+      const { fresh, hit } = hitAndFresh(schemaFile, cache);
+      const a = verdicts(fresh, corpus);
+      assert.deepEqual(verdicts(hit, corpus), a, schemaFile);
+      assert.ok(a.some((d) => d.length > 0) && a.some((d) => d.length === 0), 'the corpus has valid and invalid documents');
+    }
+    let folders = 0;
+    for (const dir of readdirSync(FIX, { withFileTypes: true })) {
+      const schemaFile = join(FIX, dir.name, 'schema.rng');
+      if (!dir.isDirectory() || !existsSync(schemaFile)) continue;
+      const docs = readdirSync(join(FIX, dir.name)).filter((f) => f.endsWith('.xml')).sort().map((f) => readFileSync(join(FIX, dir.name, f), 'utf8'));
+      const { fresh, hit } = hitAndFresh(schemaFile, cache);
+      assert.deepEqual(verdicts(hit, docs), verdicts(fresh, docs), dir.name);
+      // The ID table (DTD compatibility) and the element declarations travel too.
+      assert.equal(hit.ids === undefined, fresh.ids === undefined, dir.name);
+      assert.equal(hit.decls.length, fresh.decls.length, dir.name);
+      folders++;
+    }
+    assert.ok(folders >= 15, `${folders} fixture folders`);
+  } finally {
+    remove(cache);
+  }
+});
+
+test('a corrupt, truncated or foreign cache entry is ignored, recompiled and rewritten', () => {
+  const cache = tempDir();
+  try {
+    const schemaFile = join(FIX, 'interleave', 'schema.rng');
+    const bad = readFileSync(join(FIX, 'interleave', 'bad-value.xml'), 'utf8');
+    const expected = validateText(compileRngSchemaFile(schemaFile), bad);
+    assert.ok(expected.length > 0);
+    loadRngSchemaFile(schemaFile, cache);
+    const entry = schemaCacheEntry(cache, schemaFile);
+    const good = readFileSync(entry, 'utf8');
+    const nl = good.indexOf('\n');
+    const header = JSON.parse(good.slice(0, nl));
+    const body = good.slice(nl + 1);
+    const damaged: Record<string, string | Buffer> = {
+      empty: '',
+      truncated: good.slice(0, Math.floor(good.length / 2)),
+      'binary garbage': Buffer.from([0, 1, 2, 0xff, 0xfe, 10, 0x80]),
+      'one byte of the body changed': good.slice(0, nl + 20) + (good[nl + 20] === '1' ? '2' : '1') + good.slice(nl + 21),
+      'another program': JSON.stringify({ ...header, magic: 'something else' }) + '\n' + body,
+      'another engine': JSON.stringify({ ...header, engine: 'older' }) + '\n' + body,
+      'another schema path': JSON.stringify({ ...header, schema: '/elsewhere/schema.rng' }) + '\n' + body,
+      // A body whose checksum matches but which is not a compiled schema: refused by the reader.
+      'well-formed lie': (() => {
+        const lie = JSON.stringify({ format: 1, nc: [], dt: [], p: [[5, 7, 9]], decls: [], declCount: 0, start: 0, ids: null });
+        return JSON.stringify({ ...header, body: createHash('sha256').update(lie).digest('hex') }) + '\n' + lie;
+      })(),
+    };
+    for (const [what, content] of Object.entries(damaged)) {
+      writeFileSync(entry, content);
+      const r = loadRngSchemaFile(schemaFile, cache);
+      assert.equal(r.from, 'compiled', what);
+      assert.deepEqual(validateText(r.schema, bad), expected, what);
+      assert.equal(readFileSync(entry, 'utf8'), good, `${what}: the entry is rewritten`);
+      assert.equal(loadRngSchemaFile(schemaFile, cache).from, 'hit', `${what}: then used`);
+    }
+    assert.deepEqual(readdirSync(join(cache, 'rng')), [entry.split('/').pop()], 'no temporaries left behind');
+  } finally {
+    remove(cache);
+  }
+});
+
+test('the entry is compiled afresh when the schema or a file it includes changes', () => {
+  const dir = tempDir();
+  const cache = join(dir, 'cache');
+  try {
+    cpSync(join(FIX, 'include-override'), join(dir, 'schema'), { recursive: true });
+    const schemaFile = join(dir, 'schema', 'schema.rng');
+    const doc = readFileSync(join(dir, 'schema', 'ok.xml'), 'utf8');
+    assert.equal(loadRngSchemaFile(schemaFile, cache).from, 'compiled');
+    const before = loadRngSchemaFile(schemaFile, cache);
+    assert.equal(before.from, 'hit');
+    assert.deepEqual(validateText(before.schema, doc), []);
+    // The included base.rng changes: <os> now needs an attribute the document lacks.
+    const base = join(dir, 'schema', 'base.rng');
+    writeFileSync(base, readFileSync(base, 'utf8').replace('<element name="os">', '<element name="os"><attribute name="arch"/>'));
+    const after = loadRngSchemaFile(schemaFile, cache);
+    assert.equal(after.from, 'compiled');
+    assert.match(validateText(after.schema, doc).map((d) => d.message).join('\n'), /missing required attribute "arch"/);
+    assert.equal(loadRngSchemaFile(schemaFile, cache).from, 'hit');
+    // The top file changes: the same.
+    writeFileSync(schemaFile, readFileSync(schemaFile, 'utf8').replace('<value>exe</value>', '<value>exe</value><value>xen</value>'));
+    assert.equal(loadRngSchemaFile(schemaFile, cache).from, 'compiled');
+    // An included file that disappears: a schema error, as without a cache.
+    writeFileSync(base, 'not xml');
+    assert.throws(() => loadRngSchemaFile(schemaFile, cache), RngSchemaError);
+  } finally {
+    remove(dir);
+  }
+});
+
+test('schemas with errors are not cached; an unwritable cache folder only costs the compile', () => {
+  const dir = tempDir();
+  try {
+    const broken = join(FIX, 'schema-errors', readdirSync(join(FIX, 'schema-errors')).filter((f) => f.endsWith('.rng')).sort()[0]);
+    const cache = join(dir, 'cache');
+    assert.throws(() => loadRngSchemaFile(broken, cache), RngSchemaError);
+    assert.throws(() => loadRngSchemaFile(broken, cache), RngSchemaError);
+    assert.equal(existsSync(schemaCacheEntry(cache, broken)), false);
+    // The cache folder's place is taken by a file: nothing can be written there.
+    const blocked = join(dir, 'blocked');
+    writeFileSync(blocked, 'a file, not a folder');
+    const schemaFile = join(FIX, 'interleave', 'schema.rng');
+    assert.equal(loadRngSchemaFile(schemaFile, blocked).from, 'compiled');
+    assert.equal(loadRngSchemaFile(schemaFile, blocked).from, 'compiled');
+    // null: no cache at all.
+    assert.equal(loadRngSchemaFile(schemaFile, null).from, 'compiled');
+  } finally {
+    remove(dir);
+  }
+});
+
+test('the domain schemas of check and build go through the cache', () => {
+  const cache = tempDir();
+  try {
+    const settings = { ...defaultSettings, libvirt: { ...defaultSettings.libvirt, schemaDirectory: join(cache, 'no-libvirt-here') } };
+    const first = createDomainSchemas(BUNDLED, cache).load(settings);
+    assert.equal(first?.kind, 'bundled');
+    assert.ok(existsSync(schemaCacheEntry(cache, BUNDLED)));
+    const second = createDomainSchemas(BUNDLED, cache).load(settings);
+    const doc = readFileSync(join(CORPUS, readdirSync(CORPUS).filter((f) => f.endsWith('.xml')).sort()[0]), 'utf8');
+    assert.deepEqual(validateText(second!.schema, doc), validateText(first!.schema, doc));
+  } finally {
+    remove(cache);
+  }
+});
+
+test('serialized schemas: a round trip keeps the schema; malformed text is a SchemaFormatError', () => {
+  const schema = compileRngSchemaFile(join(FIX, 'id-idref', 'schema.rng'));
+  const text = serializeSchema(schema);
+  assert.equal(serializeSchema(deserializeSchema(text, schema.file)), text);
+  for (const bad of ['', '[]', '{"format":999}', text.replace('"format":1', '"format":0'), text.replace(/"start":\d+/, '"start":99999')]) {
+    assert.throws(() => deserializeSchema(bad, 'x.rng'), SchemaFormatError, bad.slice(0, 40));
+  }
+});
+
+test('the user cache folder: XDG_CACHE_HOME, ~/.cache, %LOCALAPPDATA%, ~/Library/Caches', () => {
+  assert.equal(userCacheDir({ XDG_CACHE_HOME: '/x/cache' }, 'linux', '/home/u'), '/x/cache/vm-context');
+  assert.equal(userCacheDir({ XDG_CACHE_HOME: 'relative' }, 'linux', '/home/u'), '/home/u/.cache/vm-context');
+  assert.equal(userCacheDir({}, 'linux', '/home/u'), '/home/u/.cache/vm-context');
+  assert.equal(userCacheDir({}, 'linux', ''), undefined);
+  assert.equal(userCacheDir({ LOCALAPPDATA: 'C:\\Users\\u\\AppData\\Local' }, 'win32', 'C:\\Users\\u'), 'C:\\Users\\u\\AppData\\Local\\vm-context');
+  assert.equal(userCacheDir({}, 'win32', 'C:\\Users\\u'), 'C:\\Users\\u\\AppData\\Local\\vm-context');
+  assert.equal(userCacheDir({}, 'darwin', '/Users/u'), '/Users/u/Library/Caches/vm-context');
+});
