@@ -20,11 +20,13 @@ async function withTemplate(run: (check: (text: string, settings?: Settings) => 
   }
 }
 
-function timed<T>(fn: () => T, maxMs: number): T {
+// A guard against freezes (exponential work, a parse of 50 MB), not a speed figure: speed is
+// measured by `npm run bench`, and the limit leaves room for a loaded CI machine.
+function withoutFreeze<T>(fn: () => T, maxMs = 5000): T {
   const t0 = performance.now();
   const r = fn();
   const ms = performance.now() - t0;
-  assert.ok(ms < maxMs, `took ${ms.toFixed(0)} ms (limit ${maxMs})`);
+  assert.ok(ms < maxMs, `took ${ms.toFixed(0)} ms: the check froze (limit ${maxMs} ms)`);
   return r;
 }
 
@@ -32,7 +34,7 @@ test('a 50 MB XML file: one clear warning, at once', () =>
   withTemplate((check) => {
     const device = "<interface type='bridge'><mac address='00:16:c0:a8:7a:11'/></interface>\n";
     const big = `<domain type='kvm'><name>big</name><devices>\n${device.repeat(Math.ceil(50_000_000 / device.length))}</devices></domain>`;
-    const ds = timed(() => check(big), 100);
+    const ds = withoutFreeze(() => check(big));
     assert.deepEqual(ds.map((d) => d.code), ['xml-too-large']);
     assert.match(ds[0].message, /4[78]\.\d MB \(limit 2 MB\)/);
   }));
@@ -41,7 +43,7 @@ test('a 1 MB template is parsed but not schema-checked (information)', () =>
   withTemplate((check) => {
     const device = "    <serial type='pty'><target port='0'/></serial>\n";
     const text = fixture('snooze-era.xml').replace('  </devices>', `${device.repeat(Math.ceil(1_000_000 / device.length))}  </devices>`);
-    const ds = timed(() => check(text), 5000);
+    const ds = withoutFreeze(() => check(text));
     const skipped = ds.find((d) => d.code === 'libvirt-schema-skipped')!;
     assert.equal(skipped.severity, 'information');
     assert.ok(ds.some((d) => d.code === 'domain-cdrom-bus'), 'the semantic rules still run');
@@ -79,7 +81,7 @@ test('an XML bomb (entity expansion) is refused once expansion passes its limit,
 ]>
 <domain type='kvm'><name>&f;</name></domain>
 `;
-    const ds = timed(() => check(bomb), 200);
+    const ds = withoutFreeze(() => check(bomb));
     assert.equal(ds.length, 1);
     assert.equal(ds[0].code, 'xml-malformed');
     assert.equal(ds[0].range.start.line, 9);
