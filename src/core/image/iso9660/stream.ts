@@ -27,6 +27,12 @@ export interface StreamOptions {
   onProgress?(written: number, total: number): void;
   windowBytes?: number;
   concurrency?: number;
+  /**
+   * Sees every byte of every file as it is read, each file's pieces in order (e.g. to hash
+   * the files while writing them, rather than reading them twice). `bytes` is valid only
+   * during the call.
+   */
+  onData?(file: FileExtent, bytes: Uint8Array): void;
 }
 
 interface Piece {
@@ -88,6 +94,7 @@ export async function streamIso(layout: IsoLayout, sink: ByteSink, reader: FileR
       if (n === 0) throw changed(p.file, 'became shorter');
       done += n;
     }
+    options.onData?.(p.file, buf.subarray(p.at, p.at + p.length));
     if (p.last) {
       const extra = await h.read(new Uint8Array(1), 0, 1, p.file.size);
       handles.delete(p.file);
