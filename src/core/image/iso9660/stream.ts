@@ -59,6 +59,8 @@ export async function streamIso(layout: IsoLayout, sink: ByteSink, reader: FileR
 
   const handles = new Map<FileExtent, OpenFile>();
   const buffers = [new Uint8Array(windowBytes), new Uint8Array(windowBytes)];
+  // Where the byte past each file's end is read into (it must not be there): its value is never used.
+  const probe = new Uint8Array(1);
   let fileIndex = 0;
   let fileOffset = 0;
   const dataStart = layout.metadata.length;
@@ -96,7 +98,7 @@ export async function streamIso(layout: IsoLayout, sink: ByteSink, reader: FileR
     }
     options.onData?.(p.file, buf.subarray(p.at, p.at + p.length));
     if (p.last) {
-      const extra = await h.read(new Uint8Array(1), 0, 1, p.file.size);
+      const extra = await h.read(probe, 0, 1, p.file.size);
       handles.delete(p.file);
       await h.close();
       if (extra) throw changed(p.file, 'grew');
