@@ -7,6 +7,8 @@ const modules: Array<[string, () => Promise<{ run(): Promise<Record<string, unkn
   ['projectDiagnostics', () => import('./projectDiagnostics.bench')],
   ['image', () => import('./image.bench')],
   ['whole-process', () => import('./wholeProcess.bench')],
+  // Just the ISO row of whole-process (about a minute).
+  ['whole-process-iso', async () => ({ run: async () => ({ iso: (await import('./wholeProcess.bench')).isoBuild() }) })],
   ['cloudinit', () => import('./cloudinit.bench')],
   ['deploy', () => import('./deploy.bench')],
 ];

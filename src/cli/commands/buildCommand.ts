@@ -12,7 +12,7 @@ import { buildReportLines } from '../../core/build/buildReport';
 import { openProject } from '../openProject';
 import { listenForStopSignals } from '../stopSignals';
 import { decodeText } from '../../core/common/fileSystem';
-import { checkBeforeBuild, type GatedAction } from '../../core/validation/checkBeforeBuild';
+import { checkBeforeBuild, type BuildScope, type GatedAction } from '../../core/validation/checkBeforeBuild';
 import type { ContextProject } from '../../core/project/project';
 import type { CliIO } from '../cliIo';
 
@@ -22,12 +22,15 @@ export const buildCommand: CliCommand = {
   summary: 'build context.iso and the qcow2 overlays of a context project',
   help: `Usage: vmctx build [DIR] [--only iso|overlays] [--iso-backend auto|embedded|genisoimage|xorriso|mkisofs] [--overlay-backend auto|embedded|qemu-img] [--force] [--allow-errors]
 
-Checks the project first (as \`vmctx check\`) and refuses to build one with errors. Then builds the context project in DIR (default: the current folder): the ISO of its context
-folder (default build/context.iso) and one qcow2 overlay per VM template on the base image
-(default build/overlays/<vm>.qcow2). Only what changed is rebuilt.
+Checks the project first (as \`vmctx check\`; with --only, just the inputs of that output)
+and refuses to build one with errors. Then builds the context project in DIR (default: the
+current folder): the ISO of its context folder (default build/context.iso) and one qcow2
+overlay per VM template on the base image (default build/overlays/<vm>.qcow2). Only what
+changed is rebuilt.
 
 Options:
-  --only iso|overlays      build just one of the two
+  --only iso|overlays      build just one of the two (a broken template does not stop
+                           the ISO, nor a broken context file the overlays)
   --iso-backend B          auto (= embedded, no tool needed), embedded, genisoimage,
                            xorriso or mkisofs
   --overlay-backend B      auto (= embedded), embedded or qemu-img
@@ -55,7 +58,7 @@ after removing its temporary files.
     const isoBackend = oneOf(values['iso-backend'], ISO_BACKENDS, '--iso-backend', 'auto');
     const overlayBackend = oneOf(values['overlay-backend'], OVERLAY_BACKENDS, '--overlay-backend', 'auto');
     const { dir, project } = await openProject('build', positionals, io);
-    if (!(await checkFirst(project, 'build', !!values['allow-errors'], io))) return EXIT_FAILED;
+    if (!(await checkFirst(project, 'build', !!values['allow-errors'], io, only))) return EXIT_FAILED;
     const inputs = buildInputsFromProject(project);
     const show = (p: string) => displayPath(dir, p);
     // A signal cancels the build: the temporary file goes, the previous outputs stay as they were.
@@ -88,12 +91,13 @@ after removing its temporary files.
  * Checks the project before a build or deploy and prints the verdict: the errors (stderr) and
  * one line with the counts. False when the command must stop.
  */
-export async function checkFirst(project: ContextProject, action: GatedAction, allowErrors: boolean, io: CliIO): Promise<boolean> {
+export async function checkFirst(project: ContextProject, action: GatedAction, allowErrors: boolean, io: CliIO, scope: BuildScope = 'all'): Promise<boolean> {
   const schemas = createDomainSchemas(bundledSchemaFile());
   const pre = await checkBeforeBuild(project, async (f) => decodeText(await nodeFileSystem.readFile(f)), defaultSettings, schemas, {
     action,
     allowErrors,
     override: '--allow-errors',
+    scope,
   });
   for (const l of pre.errorLines) io.stderr(l + '\n');
   (pre.summary.errors ? io.stderr : io.stdout)(`vmctx ${action}: ${pre.headline}\n`);

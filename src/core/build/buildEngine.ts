@@ -23,21 +23,43 @@ import { sha256File } from '../io/fileHash';
 import { ensureParentDir, moveIntoPlace, mtimeSeconds, outputStat, readTextIfPresent, removeIfPresent, stageFiles, writeTextFile } from '../io/buildFiles';
 import { OUTPUT_CONFLICT_CODE, outputConflicts } from '../project/outputPaths';
 import { countOf } from '../common/text';
+import type { FileExtent } from '../image/iso9660/layout';
 
-/** Hash of everything that decides the ISO's bytes: tree, modes, contents, label, date, backend. */
-async function isoInputHash(scan: ContextScan, state: BuildState, fresh: BuildState, extra: string[]): Promise<string> {
+/**
+ * Hash of everything that decides the ISO's bytes: tree, modes, contents, label, date, backend.
+ * A file's content hash is the recorded one while its size, mtime and inode are unchanged, else
+ * `hashOf`'s; `fresh` receives every file's.
+ */
+async function isoInputHash(scan: ContextScan, state: BuildState, fresh: BuildState, extra: string[], hashOf: (abs: string) => string | Promise<string> = sha256File): Promise<string> {
   const h = createHash('sha256');
   h.update(extra.join('\0') + '\n');
   for (const e of scan.entries) {
     let content = '';
     if (e.kind === 'file') {
       const abs = join(scan.rootPath, e.path);
-      content = cachedHash(state, abs, e) ?? (await sha256File(abs));
+      content = cachedHash(state, abs, e) ?? (await hashOf(abs));
       fresh.files[abs] = { size: e.size, mtimeMs: e.mtimeMs, ino: e.ino, sha256: content };
     }
     h.update(`${e.kind}\0${e.path}\0${e.mode.toString(8)}\0${e.size}\0${e.target ?? ''}\0${content}\n`);
   }
   return h.digest('hex');
+}
+
+/**
+ * Hashes, while the embedded writer reads them, the files whose recorded hash is not valid:
+ * each file is read once, for the image and its hash together.
+ */
+function hashWhileWriting(scan: ContextScan, state: BuildState) {
+  const pending = new Map<string, ReturnType<typeof createHash>>();
+  for (const e of scan.entries) {
+    const abs = join(scan.rootPath, e.path);
+    if (e.kind === 'file' && cachedHash(state, abs, e) === undefined) pending.set(abs, createHash('sha256'));
+  }
+  return {
+    onData: (file: FileExtent, bytes: Uint8Array) => void pending.get(file.source)?.update(bytes),
+    // Empty files are never read: their hash is that of no bytes.
+    hashOf: (abs: string) => pending.get(abs)?.digest('hex') ?? sha256File(abs),
+  };
 }
 
 export async function planBuild(inputs: BuildInputs, options: BuildOptions = {}): Promise<BuildPlan> {
@@ -83,19 +105,26 @@ export async function planBuild(inputs: BuildInputs, options: BuildOptions = {})
       for (const p of scan.problems) plan.problems.push({ file: join(inputs.contextDir, p.path), severity: p.severity, code: p.code, message: p.message });
       const backend = !options.isoBackend || options.isoBackend === 'auto' ? 'embedded' : options.isoBackend;
       const date = imageDate(env, scan.newestMtime);
-      const fresh: BuildState = { version: 1, files: {} };
-      const inputHash = await isoInputHash(scan, state, fresh, [backend, label, String(date)]);
-      state.files = fresh.files;
-      const staleReason = isoStaleReason(state, inputs.iso.path, inputHash, current);
+      const hashExtra = [backend, label, String(date)];
+      // A missing image, or one without a record, is rebuilt whatever the files hold: the
+      // embedded writer then hashes them as it reads them, instead of a pass of its own.
+      const unconditional = backend === 'embedded' ? isoStaleReason(state, inputs.iso.path, undefined, current) : undefined;
+      let inputHash: string | undefined;
+      if (!unconditional) {
+        const fresh: BuildState = { version: 1, files: {} };
+        inputHash = await isoInputHash(scan, state, fresh, hashExtra);
+        state.files = fresh.files;
+      }
+      const staleReason = unconditional ?? isoStaleReason(state, inputs.iso.path, inputHash, current);
       plan.status.iso = { state: !current ? 'missing' : staleReason ? 'stale' : 'fresh', reason: staleReason, size: current?.size };
       const stale = options.force ? 'rebuilt (--force)' : staleReason;
-      const common = { kind: 'iso' as const, output: inputs.iso.path, inputHash, label, contextDir: inputs.contextDir };
+      const common = { kind: 'iso' as const, output: inputs.iso.path, label, contextDir: inputs.contextDir };
       if (!stale) plan.skipped.push({ output: inputs.iso.path, reason: 'up to date (inputs unchanged since the last build)' });
-      else if (backend === 'embedded') plan.steps.push({ ...common, reason: stale, backend });
+      else if (backend === 'embedded') plan.steps.push({ ...common, reason: stale, backend, inputHash, hashExtra });
       else {
         const tempOutput = tempSibling(inputs.iso.path);
         const command = tools[backend] ?? backend;
-        plan.steps.push({ ...common, reason: stale, backend, tempOutput, external: isoCommand(backend, command, inputs.contextDir, label, tempOutput, date) });
+        plan.steps.push({ ...common, inputHash: inputHash!, reason: stale, backend, tempOutput, external: isoCommand(backend, command, inputs.contextDir, label, tempOutput, date) });
       }
     }
   }
@@ -235,10 +264,18 @@ async function runStep(step: BuildStep, plan: BuildPlan, options: BuildOptions):
   const progress = (message: string, fraction?: number) => options.onProgress?.({ output: step.output, message, fraction });
   if (step.kind === 'iso' && step.backend === 'embedded') {
     progress('writing');
+    const scan = plan.contextScan;
+    const hashing = step.inputHash === undefined && scan ? hashWhileWriting(scan, plan.state) : undefined;
     const r = await writeIsoFromFolder(step.contextDir, step.output, {
-      label: step.label, env: options.env, signal: options.signal, scan: plan.contextScan,
+      label: step.label, env: options.env, signal: options.signal, scan,
       onProgress: (w, total) => progress('writing', w / total),
+      onData: hashing?.onData,
     });
+    if (hashing && scan) {
+      const fresh: BuildState = { version: 1, files: {} };
+      step.inputHash = await isoInputHash(scan, plan.state, fresh, step.hashExtra, hashing.hashOf);
+      plan.state.files = fresh.files;
+    }
     return outcome(true, `${step.reason}; ${countOf(r.files, 'file')}, ${r.bytes} bytes`);
   }
   if (step.kind === 'seed') {
@@ -287,7 +324,7 @@ export async function runBuild(plan: BuildPlan, inputs: BuildInputs, options: Bu
       const o = await runStep(step, plan, options);
       outcomes.push(o);
       const written = o.ok && (step.kind === 'iso' || step.kind === 'seed') ? await outputStat(step.output) : undefined;
-      if (written && step.kind === 'iso') plan.state.iso = { output: step.output, inputHash: step.inputHash, size: written.size, mtimeMs: written.mtimeMs };
+      if (written && step.kind === 'iso' && step.inputHash) plan.state.iso = { output: step.output, inputHash: step.inputHash, size: written.size, mtimeMs: written.mtimeMs };
       if (written && step.kind === 'seed') (plan.state.seeds ??= {})[step.output] = { output: step.output, inputHash: step.inputHash, size: written.size, mtimeMs: written.mtimeMs };
     } catch (e) {
       if (e instanceof CancelledError) throw e;

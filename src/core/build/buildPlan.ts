@@ -13,10 +13,18 @@ export type IsoStep = {
   kind: 'iso';
   output: string;
   reason: string;
-  inputHash: string;
   label: string;
   contextDir: string;
-} & ({ backend: 'embedded' } | { backend: IsoTool; tempOutput: string; external: ExternalCommand });
+} & (
+  | {
+      backend: 'embedded';
+      /** Undefined until the writer has hashed the files it read (an image rebuilt whatever they hold). */
+      inputHash?: string;
+      /** What else goes into the input hash: backend, label, date. */
+      hashExtra: string[];
+    }
+  | { backend: IsoTool; inputHash: string; tempOutput: string; external: ExternalCommand }
+);
 
 export type OverlayStep = {
   kind: 'overlay';

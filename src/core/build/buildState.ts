@@ -48,11 +48,15 @@ export function cachedHash(state: BuildState, path: string, st: { size: number; 
   return h && h.size === st.size && h.mtimeMs === st.mtimeMs && h.ino === st.ino ? h.sha256 : undefined;
 }
 
-/** Why the ISO must be rebuilt, or undefined when the recorded one is still good. */
-export function isoStaleReason(state: BuildState, output: string, inputHash: string, current: { size: number; mtimeMs: number } | undefined, record = state.iso): string | undefined {
+/**
+ * Why the ISO must be rebuilt, or undefined when the recorded one is still good. With no
+ * `inputHash` (not computed yet), only the reasons that do not depend on the inputs.
+ */
+export function isoStaleReason(state: BuildState, output: string, inputHash: string | undefined, current: { size: number; mtimeMs: number } | undefined, record = state.iso): string | undefined {
   if (!current) return 'new';
   const r = record;
   if (!r || r.output !== output) return 'no record of an earlier build';
+  if (inputHash === undefined) return undefined;
   if (r.inputHash !== inputHash) return 'the context or the options changed';
   if (r.size !== current.size || r.mtimeMs !== current.mtimeMs) return 'the image was changed outside the build';
   return undefined;

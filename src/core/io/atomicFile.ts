@@ -1,6 +1,6 @@
 // Writes a file through a temporary sibling and renames it into place, so readers never see
 // half a file and a failed or cancelled write leaves the previous version intact.
-import { close, open, link, rename, renameSync, unlink, unlinkSync, writeFileSync, writeSync, constants, promises as fsp } from 'node:fs';
+import { close, open, link, rename, renameSync, unlink, unlinkSync, write, writeFileSync, writeSync, constants, promises as fsp } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
@@ -11,13 +11,25 @@ const renameP = promisify(rename);
 const linkP = promisify(link);
 const unlinkP = promisify(unlink);
 
-// Synchronous writes: see isoFileReader.ts for why; chunks are a few MiB at most.
-function writeAll(fd: number, chunk: Uint8Array): void {
-  for (let at = 0; at < chunk.length; ) at += writeSync(fd, chunk, at, chunk.length - at);
+const writeP = promisify(write);
+/**
+ * From this size on, a chunk is written on the thread pool: the kernel's copy of a few MiB
+ * then runs beside the caller, which fills its next chunk meanwhile (the ISO writer reads the
+ * next files). Smaller writes stay synchronous, as a thread-pool round trip would cost more
+ * than they do (see isoFileReader.ts).
+ */
+const ASYNC_WRITE_BYTES = 256 << 10;
+
+async function writeAll(fd: number, chunk: Uint8Array): Promise<void> {
+  for (let at = 0; at < chunk.length; ) {
+    const length = chunk.length - at;
+    at += length >= ASYNC_WRITE_BYTES ? (await writeP(fd, chunk, at, length, null)).bytesWritten : writeSync(fd, chunk, at, length);
+  }
 }
 
 export interface AtomicFile {
   readonly tempPath: string;
+  /** Writes `chunk` at the end; the chunk must stay unchanged until the promise resolves. */
   write(chunk: Uint8Array): Promise<void>;
   /** Closes and renames over the target; `exclusive`: fails with EEXIST instead of replacing one. */
   commit(exclusive?: boolean): Promise<void>;
@@ -79,7 +91,7 @@ export async function createAtomicFile(target: string, mode = 0o644): Promise<At
     tempPath,
     async write(chunk) {
       try {
-        writeAll(fd, chunk);
+        await writeAll(fd, chunk);
       } catch (e) {
         throw named(e);
       }

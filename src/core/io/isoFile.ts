@@ -2,7 +2,7 @@
 // temporary file next to the target, rename. A cancelled or failed build leaves the
 // previous image as it was and no temporary file behind.
 import { UserError } from '../common/errors';
-import { layoutIso, streamIso, DEFAULT_LABEL, type FileReader, type IsoDirectory, type IsoProblem } from '../image/iso9660/index';
+import { layoutIso, streamIso, DEFAULT_LABEL, type FileReader, type IsoDirectory, type IsoProblem, type StreamOptions } from '../image/iso9660/index';
 import { writeAtomically } from './atomicFile';
 import { imageDate, scanContext, type ContextScan } from './contextScan';
 import { nodeFileReader } from './isoFileReader';
@@ -15,6 +15,8 @@ export interface WriteIsoOptions {
   onProgress?(written: number, total: number): void;
   /** A scan made earlier (e.g. for hashing), to avoid reading the folder twice. */
   scan?: ContextScan;
+  /** Sees each file's bytes as they are read for the image (see StreamOptions.onData). */
+  onData?: StreamOptions['onData'];
 }
 
 export interface WriteIsoResult {
@@ -33,7 +35,7 @@ export async function writeIsoFromFolder(folder: string, target: string, options
   const date = imageDate(options.env ?? process.env, scan.newestMtime);
   const layout = layoutIso(scan.root, { label: options.label ?? DEFAULT_LABEL, date });
   await writeAtomically(target, (file) =>
-    streamIso(layout, file, nodeFileReader, { signal: options.signal, onProgress: options.onProgress }),
+    streamIso(layout, file, nodeFileReader, { signal: options.signal, onProgress: options.onProgress, onData: options.onData }),
   );
   return { bytes: layout.totalSectors * 2048, files: layout.files.length, date, problems: scan.problems };
 }

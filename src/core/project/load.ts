@@ -208,12 +208,13 @@ export class ProjectLoader {
     const out: ContextFile[] = [];
     await this.walk(contextDir, () => true, problem, async (abs, type) => {
       const relative = path.relative(contextDir, abs).split(path.sep).join('/');
-      const st = await this.fs.stat(abs);
       const role = contextFileRole(relative);
-      const file: ContextFile = { path: abs, relative, role, type: type === 'file' || type === 'symlink' ? type : 'other', size: st?.size ?? 0 };
-      if (type === 'file' && st?.mode !== undefined) file.executable = (st.mode & 0o111) !== 0;
-      // The guest's shell reads these files byte for byte: a BOM editors hide is its first "character".
+      const file: ContextFile = { path: abs, relative, role, type: type === 'file' || type === 'symlink' ? type : 'other' };
+      // The guest's shell files: their execute bit, and a BOM editors hide (the shell reads it as
+      // the first "character"). Other files are not looked into: thousands cost no stat each.
       if (type === 'file' && role !== 'other') {
+        const st = await this.fs.stat(abs);
+        if (st?.mode !== undefined) file.executable = (st.mode & 0o111) !== 0;
         try {
           file.bom = hasUtf8Bom(await this.fs.readHead(abs, 3));
         } catch (e) {

@@ -16,8 +16,7 @@ export interface ContextFile {
   relative: string;
   role: ContextFileRole;
   type: 'file' | 'symlink' | 'other';
-  size: number;
-  /** Any execute bit set (files only; undefined when the file system has no modes). */
+  /** Any execute bit set (the guest's files only; undefined when the file system has no modes). */
   executable?: boolean;
   /** Starts with a UTF-8 byte-order mark (read for post-install, common/network, common/routes). */
   bom?: boolean;

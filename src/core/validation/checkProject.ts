@@ -47,6 +47,8 @@ export interface CheckOptions {
   signal?: AbortSignal;
   /** Awaited between files so a long check never blocks its event loop. */
   pause?: () => Promise<void>;
+  /** Only these files' diagnostics (a build checks just the inputs of what it makes). */
+  include?: (file: string) => boolean;
 }
 
 /**
@@ -73,14 +75,15 @@ export function withOverlays(project: ContextProject, overlays: ReadonlyMap<stri
 }
 
 export async function checkProject(project: ContextProject, read: TextReader, settings: Settings, schemas: DomainSchemas, options: CheckOptions = {}): Promise<FileDiagnostics[]> {
-  const { overlays, signal, pause } = options;
+  const { overlays, signal, pause, include = () => true } = options;
   project = withOverlays(project, overlays);
   const byFile = new Map<string, Diagnostic[]>();
   const push = (file: string, ds: Diagnostic[]) => {
     if (ds.length) byFile.set(file, [...(byFile.get(file) ?? []), ...ds]);
   };
-  for (const fd of projectChecks(project)) push(fd.file, fd.diagnostics);
+  for (const fd of projectChecks(project)) if (include(fd.file)) push(fd.file, fd.diagnostics);
   for (const file of checkedFiles(project)) {
+    if (!include(file)) continue;
     signal?.throwIfAborted();
     let text: string | undefined = overlays?.get(file);
     try {

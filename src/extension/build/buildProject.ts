@@ -11,9 +11,10 @@ import { printable } from '../../core/common/text';
 import type { ContextProject } from '../../core/project/project';
 import type { Services } from '../services';
 import { checkBeforeAction, reportCheck } from './checkBeforeAction';
+import type { BuildScope } from '../../core/validation/checkBeforeBuild';
 import { countOf } from '../../core/common/text';
 
-export type BuildScope = 'all' | 'iso' | 'overlays';
+export type { BuildScope };
 
 /** What a build of `scope` makes, in words: the image half is the seeds in a NoCloud project. */
 export function scopeTitle(project: ContextProject, scope: BuildScope): string {
@@ -54,7 +55,7 @@ export async function buildProject(
  * cancellable progress notification and tells the user how it went. Undefined when refused.
  */
 export async function runProjectBuild(services: Services, project: ContextProject, scope: BuildScope, force = false): Promise<BuildResult | undefined> {
-  const pre = await checkBeforeAction(services, project, 'build');
+  const pre = await checkBeforeAction(services, project, 'build', scope);
   void reportCheck(pre);
   if (!pre.proceed) return undefined;
   const name = path.basename(project.root);

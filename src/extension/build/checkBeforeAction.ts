@@ -3,21 +3,26 @@
 // unless vmContext.build.allowErrors is set. The check's problems go to the Problems panel.
 import * as vscode from 'vscode';
 import type { ContextProject } from '../../core/project/project';
-import { checkBeforeBuild, type GatedAction, type Preflight } from '../../core/validation/checkBeforeBuild';
+import { checkBeforeBuild, type BuildScope, type GatedAction, type Preflight } from '../../core/validation/checkBeforeBuild';
 import type { Services } from '../services';
 
 export const ALLOW_ERRORS_SETTING = 'vmContext.build.allowErrors';
 const SHOW_PROBLEMS = 'Show Problems';
 
-/** Checks `project` (open editors' unsaved text included), logs the verdict and shows its problems. */
-export async function checkBeforeAction(services: Services, project: ContextProject, action: GatedAction): Promise<Preflight> {
+/**
+ * Checks `project` (open editors' unsaved text included) or, for a build of part of it, the
+ * inputs of that part; logs the verdict and shows its problems.
+ */
+export async function checkBeforeAction(services: Services, project: ContextProject, action: GatedAction, scope: BuildScope = 'all'): Promise<Preflight> {
   const settings = services.settings.forResource(project.root);
   const pre = await checkBeforeBuild(project, services.diagnostics.readText, settings, services.schemas, {
     action,
     allowErrors: settings.build.allowErrors,
     override: `the setting ${ALLOW_ERRORS_SETTING}`,
+    scope,
   });
-  services.diagnostics.publish(project.root, pre.results);
+  // Publishing replaces the project's problems: a partial check would hide the others'.
+  if (pre.complete) services.diagnostics.publish(project.root, pre.results);
   const log = pre.summary.errors ? services.log.warn : services.log.info;
   log.call(services.log, `${action}: ${pre.headline}${pre.errorLines.length ? '\n' + pre.errorLines.join('\n') : ''}`);
   return pre;

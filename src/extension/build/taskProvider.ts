@@ -131,7 +131,7 @@ class TaskTerminal implements vscode.Pseudoterminal {
     const show = (p: string) => displayPath(project.root, p);
     const nocloud = project.flavor === 'nocloud';
     this.line(`${nameOf(this.def.task, nocloud)}: ${project.root}${nocloud && this.def.task !== 'overlays' ? ` (cloud-init NoCloud: one seed per VM in ${show(project.output.seedsDir)}/)` : ''}`);
-    const pre = await checkBeforeAction(this.services, project, 'build');
+    const pre = await checkBeforeAction(this.services, project, 'build', this.def.task as BuildScope);
     for (const l of pre.errorLines) this.line(l);
     this.line(pre.headline);
     if (!pre.proceed) return 1;

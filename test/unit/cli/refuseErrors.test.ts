@@ -55,13 +55,36 @@ test('vmctx check ends with a one-line summary: files checked, problems by sever
 
 test('vmctx build refuses a project with errors: exit 1, the errors listed, nothing written', () => {
   withExample(brokenNetwork, (dir) => {
-    const r = vmctx('build', dir, '--only', 'iso');
+    const r = vmctx('build', dir);
     assert.equal(r.code, 1);
     assert.match(r.stderr, /^context\/common\/network:3:8: error network-syntax: /m);
     assert.match(r.stderr, /^templates\/debian1\.xml:37:21: error domain-mac-ip-outside-network: /m);
     assert.match(r.stderr, /vmctx build: refused to build .*: it has 7 errors \(fix them, or use --allow-errors to build anyway\); 2 warnings/);
     assert.equal(existsSync(file(dir, 'build/context.iso')), false);
   });
+});
+
+test('vmctx build --only iso checks what the ISO is made of: the context folder refuses it, the templates do not', () => {
+  withExample(brokenNetwork, (dir) => {
+    const r = vmctx('build', dir, '--only', 'iso');
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /^context\/common\/network:3:8: error network-syntax: /m);
+    assert.doesNotMatch(r.stderr, /templates\//);
+    assert.match(r.stderr, /vmctx build: refused to build .* \(the inputs of the ISO\): it has 4 errors \(fix them, or use --allow-errors to build anyway\); 2 warnings/);
+    assert.equal(existsSync(file(dir, 'build/context.iso')), false);
+  });
+  withExample(
+    (dir) => edit(dir, 'templates/debian1.xml', (t) => t.replace('<name>debian1</name>', '<name>a/b</name>')),
+    (dir) => {
+      const r = vmctx('build', dir, '--only', 'iso');
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, /vmctx build: checked .* \(the inputs of the ISO\): no errors\n/);
+      assert.ok(existsSync(file(dir, 'build/context.iso')));
+      const whole = vmctx('build', dir);
+      assert.equal(whole.code, 1);
+      assert.match(whole.stderr, /^templates\/debian1\.xml:5:9: error domain-name-invalid: /m);
+    },
+  );
 });
 
 test('vmctx build --allow-errors builds anyway and says so', () => {
@@ -176,7 +199,7 @@ test('invalid UTF-8 in a template: an error at the byte, and no build', () => {
       const r = vmctx('check', dir);
       assert.equal(r.code, 1);
       assert.match(r.stdout, /^templates\/debian2\.xml:5:15: error xml-not-utf8: not UTF-8 at byte \d+ \(ff 32 3c 2f\): virsh define refuses/m);
-      assert.equal(vmctx('build', dir, '--only', 'iso').code, 1);
+      assert.match(vmctx('build', dir, '--only', 'overlays').stderr, /refused to build .*: it has 1 error/);
     },
   );
 });
@@ -215,7 +238,7 @@ test('a template over 2 MB is an error saying it is not built, and the build ref
       const r = vmctx('check', dir);
       assert.equal(r.code, 1);
       assert.match(r.stdout, /^templates\/debian3\.xml:1:1: error xml-too-large: not checked, built or deployed: the file is 2\.5 MB \(limit 2 MB\)/m);
-      assert.equal(vmctx('build', dir, '--only', 'iso').code, 1);
+      assert.match(vmctx('build', dir, '--only', 'overlays').stderr, /refused to build .*: it has 1 error/);
     },
   );
 });

@@ -130,7 +130,15 @@ export function layoutIso(root: IsoDirectory, options: IsoOptions): IsoLayout {
   // own continuation area, which is laid out right after its extent (as genisoimage does):
   // libarchive reads a CE area only when it sits directly after the directory it belongs to.
   const nlink = (d: Dir) => 2 + d.entries.filter((e) => e.dir).length;
-  const dirPx = (d: Dir) => pxEntry(S_IFDIR | (d.node.mode & 0o7777), nlink(d), uid, gid);
+  // Entries are only copied into the image, so equal ones can be shared: most files have one of a few modes.
+  const pxCache = new Map<string, Uint8Array>();
+  const px = (mode: number, links: number) => {
+    const key = `${mode}:${links}`;
+    let e = pxCache.get(key);
+    if (!e) pxCache.set(key, (e = pxEntry(mode, links, uid, gid)));
+    return e;
+  };
+  const dirPx = (d: Dir) => px(S_IFDIR | (d.node.mode & 0o7777), nlink(d));
   const tf = tfEntry(date);
   for (const d of primaryDirs) {
     const self = [dirPx(d), tf];
@@ -140,8 +148,8 @@ export function layoutIso(root: IsoDirectory, options: IsoOptions): IsoLayout {
       const n = e.node;
       const list = [...nmEntries(n.name)];
       if (n.kind === 'dir') list.push(dirPx(e.dir!));
-      else if (n.kind === 'file') list.push(pxEntry(S_IFREG | (n.mode & 0o7777), 1, uid, gid));
-      else list.push(pxEntry(S_IFLNK | 0o777, 1, uid, gid));
+      else if (n.kind === 'file') list.push(px(S_IFREG | (n.mode & 0o7777), 1));
+      else list.push(px(S_IFLNK | 0o777, 1));
       list.push(tf);
       if (n.kind === 'symlink') list.push(...slEntries(n.target));
       lists.push(list);

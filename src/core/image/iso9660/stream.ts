@@ -27,6 +27,12 @@ export interface StreamOptions {
   onProgress?(written: number, total: number): void;
   windowBytes?: number;
   concurrency?: number;
+  /**
+   * Sees every byte of every file as it is read, each file's pieces in order (e.g. to hash
+   * the files while writing them, rather than reading them twice). `bytes` is valid only
+   * during the call.
+   */
+  onData?(file: FileExtent, bytes: Uint8Array): void;
 }
 
 interface Piece {
@@ -53,6 +59,8 @@ export async function streamIso(layout: IsoLayout, sink: ByteSink, reader: FileR
 
   const handles = new Map<FileExtent, OpenFile>();
   const buffers = [new Uint8Array(windowBytes), new Uint8Array(windowBytes)];
+  // Where the byte past each file's end is read into (it must not be there): its value is never used.
+  const probe = new Uint8Array(1);
   let fileIndex = 0;
   let fileOffset = 0;
   const dataStart = layout.metadata.length;
@@ -88,8 +96,9 @@ export async function streamIso(layout: IsoLayout, sink: ByteSink, reader: FileR
       if (n === 0) throw changed(p.file, 'became shorter');
       done += n;
     }
+    options.onData?.(p.file, buf.subarray(p.at, p.at + p.length));
     if (p.last) {
-      const extra = await h.read(new Uint8Array(1), 0, 1, p.file.size);
+      const extra = await h.read(probe, 0, 1, p.file.size);
       handles.delete(p.file);
       await h.close();
       if (extra) throw changed(p.file, 'grew');
