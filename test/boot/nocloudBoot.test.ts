@@ -1,6 +1,6 @@
 // The NoCloud flavor in a real Debian 12 guest: examples/nocloud-cluster built by `vmctx build`
 // (embedded writers) over the cached Debian image (debianImage.ts); web1 boots under QEMU TCG
-// from its overlay and its seed. A unit ordered after cloud-final prints the proof lines to the
+// from its overlay and its seed, then again through `vmctx deploy --start` to libvirt. A unit ordered after cloud-final prints the proof lines to the
 // serial port and powers off: the address and hostname the template and manifest give, the
 // nameserver, the runcmd's marker, and `cloud-init status` done.
 import { test } from 'node:test';
@@ -92,8 +92,8 @@ async function bootVm(dir: string, built: Awaited<ReturnType<typeof buildProject
     '-machine', 'q35', '-accel', 'tcg', '-smp', '2', '-m', '1024', '-display', 'none', '-no-reboot',
     '-kernel', image.kernel, '-initrd', image.initrd, '-append', 'root=/dev/vda rw console=ttyS0',
     '-drive', `file=${path.join(project, 'build/overlays', `${vm}.qcow2`)},if=virtio,format=qcow2`,
-    // Not SATA as the template says: Debian's cloud kernel (as in its genericcloud images) has
-    // no ahci driver, so a SATA CD-ROM on q35 is invisible; virtio-scsi + sr_mod are there.
+    // As the example's template says: the seed on virtio-scsi (Debian's cloud kernel, as in its
+    // genericcloud images, has no ahci driver; virtio_scsi + sr_mod are there).
     '-drive', `file=${path.join(project, 'build/seeds', `${vm}.iso`)},if=none,id=seed,media=cdrom,format=raw,readonly=on`,
     '-device', 'virtio-scsi-pci,id=scsi0', '-device', 'scsi-cd,drive=seed,bus=scsi0.0',
     '-netdev', 'user,id=n0', '-device', `virtio-net-pci,netdev=n0,mac=${mac}`,
