@@ -23,7 +23,8 @@ ip -4 -o addr show scope global | awk -v p=$P '{ print p " address " $4 " dev " 
 echo "$P resolv $(grep ^nameserver /etc/resolv.conf | tr '\\n' ' ')"
 grep -h 'post-install' /var/log/contextualization.log | sed "s/^/$P log /"
 ip route show | sed "s/^/$P route /"
-echo "$P cloud-init $(cloud-init status 2>&1 | tr '\\n' ' ')"
+# Not \`cloud-init status\`: once, under TCG, it never returned. cloud-init writes status.json when it runs.
+if [ -e /run/cloud-init/status.json ]; then echo "$P cloud-init ran"; else echo "$P cloud-init did not run"; fi
 echo "$P end"
 `;
 
@@ -112,7 +113,7 @@ test('Snooze: debian1 of examples/snooze-cluster configures itself from context.
     // common/routes: a route(8) line (translated, the guest has no net-tools) and an ip(8) line.
     assert.ok(proof.some((l) => /^VMCTX-PROOF route 10\.0\.0\.0\/8 via 192\.168\.122\.1 dev eth0\b/.test(l)), `the route add -net 10.0.0.0 line is not in the table:\n${all}`);
     assert.ok(proof.some((l) => /^VMCTX-PROOF route 172\.16\.0\.0\/12 via 192\.168\.122\.1 dev eth0\b/.test(l)), `the ip route 172.16.0.0/12 line is not in the table:\n${all}`);
-    assert.ok(proof.some((l) => l.startsWith(`${PROOF} cloud-init `) && l.includes('disabled')), `cloud-init was not disabled:\n${all}`);
+    assert.ok(proof.includes(`${PROOF} cloud-init did not run`), `cloud-init was not disabled:\n${all}`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
