@@ -11,8 +11,9 @@ const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const layers = [
   { name: 'unit', args: ['scripts/run-unit-tests.mjs'], parse: nodeTestCounts },
   // The boot proof (test/boot): builds the example and boots it under QEMU and libvirt (root).
-  // Then the real Debian 12 guest (nocloudBoot.test.ts): a NoCloud seed built by vmctx build, under TCG.
-  { name: 'boot', args: ['--import', 'tsx', '--test', '--test-reporter=spec', 'test/boot/boot.test.ts', 'test/boot/nocloudBoot.test.ts'], parse: nodeTestCounts },
+  // Then the real Debian 12 guest: NoCloud seeds built by vmctx build (nocloudBoot.test.ts, one boot
+  // through vmctx deploy --start to libvirt) and the Snooze context.iso (snoozeGuestBoot.test.ts), under TCG.
+  { name: 'boot', args: ['--import', 'tsx', '--test', '--test-reporter=spec', 'test/boot/boot.test.ts', 'test/boot/nocloudBoot.test.ts', 'test/boot/snoozeGuestBoot.test.ts'], parse: nodeTestCounts },
   // Deploy to a real libvirt host over ssh (test/remote): sshd and libvirtd on 127.0.0.1 (root).
   { name: 'remote', args: ['--import', 'tsx', '--test', '--test-reporter=spec', 'test/remote/remote.test.ts'], parse: nodeTestCounts },
   { name: 'integration', args: ['test/vscode-host/run-integration.mjs'], parse: plainCounts },

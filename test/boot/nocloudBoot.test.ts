@@ -1,15 +1,17 @@
 // The NoCloud flavor in a real Debian 12 guest: examples/nocloud-cluster built by `vmctx build`
 // (embedded writers) over the cached Debian image (debianImage.ts); web1 boots under QEMU TCG
-// from its overlay and its seed. A unit ordered after cloud-final prints the proof lines to the
+// from its overlay and its seed, then again through `vmctx deploy --start` to libvirt. A unit ordered after cloud-final prints the proof lines to the
 // serial port and powers off: the address and hostname the template and manifest give, the
 // nameserver, the runcmd's marker, and `cloud-init status` done.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { prepareDebianImage } from './debianImage';
 import { run } from './exec';
+import { ensureLibvirt } from './libvirt-daemons';
+import { adaptTemplateForBoot } from './test-template';
 
 const repo = path.resolve(__dirname, '../..');
 const PROOF = 'VMCTX-PROOF';
@@ -67,6 +69,20 @@ async function buildProject(dir: string, log: (s: string) => void, edit: (projec
   return { image, project };
 }
 
+/** The guest's report lines in a serial log. */
+function proofLines(serialText: string): string[] {
+  return serialText.split(/\r?\n/).filter((l) => l.includes(PROOF)).map((l) => l.slice(l.indexOf(PROOF)));
+}
+
+/** What web1's seed must have done: cloud-init done, its MAC's address, hostname, nameserver, runcmd. */
+function assertWeb1Proof(proof: string[]): void {
+  assert.ok(proof.includes(`${PROOF} status status: done`), `cloud-init status is not done:\n${proof.join('\n')}`);
+  assert.ok(proof.includes(`${PROOF} address 192.168.122.20/24`), `web1 lacks its MAC's address:\n${proof.join('\n')}`);
+  assert.ok(proof.includes(`${PROOF} hostname web1`), `web1's hostname is not web1:\n${proof.join('\n')}`);
+  assert.ok(proof.some((l) => l.startsWith(`${PROOF} resolv `) && l.includes('192.168.122.1')), `no nameserver 192.168.122.1:\n${proof.join('\n')}`);
+  assert.ok(proof.includes(`${PROOF} runcmd ran`), `the user-data's runcmd did not run:\n${proof.join('\n')}`);
+}
+
 /** Boots one VM from its overlay and seed under TCG; returns the proof lines and the seconds QEMU ran. */
 async function bootVm(dir: string, built: Awaited<ReturnType<typeof buildProject>>, vm: string, mac: string, log: (s: string) => void) {
   const { image, project } = built;
@@ -76,8 +92,8 @@ async function bootVm(dir: string, built: Awaited<ReturnType<typeof buildProject
     '-machine', 'q35', '-accel', 'tcg', '-smp', '2', '-m', '1024', '-display', 'none', '-no-reboot',
     '-kernel', image.kernel, '-initrd', image.initrd, '-append', 'root=/dev/vda rw console=ttyS0',
     '-drive', `file=${path.join(project, 'build/overlays', `${vm}.qcow2`)},if=virtio,format=qcow2`,
-    // Not SATA as the template says: Debian's cloud kernel (as in its genericcloud images) has
-    // no ahci driver, so a SATA CD-ROM on q35 is invisible; virtio-scsi + sr_mod are there.
+    // As the example's template says: the seed on virtio-scsi (Debian's cloud kernel, as in its
+    // genericcloud images, has no ahci driver; virtio_scsi + sr_mod are there).
     '-drive', `file=${path.join(project, 'build/seeds', `${vm}.iso`)},if=none,id=seed,media=cdrom,format=raw,readonly=on`,
     '-device', 'virtio-scsi-pci,id=scsi0', '-device', 'scsi-cd,drive=seed,bus=scsi0.0',
     '-netdev', 'user,id=n0', '-device', `virtio-net-pci,netdev=n0,mac=${mac}`,
@@ -85,7 +101,7 @@ async function bootVm(dir: string, built: Awaited<ReturnType<typeof buildProject
   ], { timeout: 900_000 });
   const seconds = (Date.now() - t0) / 1000;
   const text = readFileSync(serial, 'utf8');
-  const proof = text.split(/\r?\n/).filter((l) => l.includes(PROOF)).map((l) => l.slice(l.indexOf(PROOF)));
+  const proof = proofLines(text);
   log(`${vm}: QEMU ran ${seconds.toFixed(0)} s (start to power-off); proof lines:\n${proof.join('\n')}`);
   writeFileSync(path.join(os.tmpdir(), `vmctx-nocloud-${vm}.proof.txt`), `${seconds.toFixed(0)} s\n${proof.join('\n')}\n`);
   assert.ok(proof.includes(`${PROOF} end`), `no proof from the guest; serial log tail:\n${text.split('\n').slice(-40).join('\n')}`);
@@ -98,12 +114,7 @@ test('NoCloud: web1 of examples/nocloud-cluster configures itself from its seed 
   const dir = mkdtempSync(path.join(os.tmpdir(), 'vmctx-nocloud-boot-'));
   try {
     const log = (s: string) => t.diagnostic(s);
-    const proof = await bootVm(dir, await buildProject(dir, log), 'web1', '52:54:c0:a8:7a:14', log);
-    assert.ok(proof.includes(`${PROOF} status status: done`), `cloud-init status is not done:\n${proof.join('\n')}`);
-    assert.ok(proof.includes(`${PROOF} address 192.168.122.20/24`), `web1 lacks its MAC's address:\n${proof.join('\n')}`);
-    assert.ok(proof.includes(`${PROOF} hostname web1`), `web1's hostname is not web1:\n${proof.join('\n')}`);
-    assert.ok(proof.some((l) => l.startsWith(`${PROOF} resolv `) && l.includes('192.168.122.1')), `no nameserver 192.168.122.1:\n${proof.join('\n')}`);
-    assert.ok(proof.includes(`${PROOF} runcmd ran`), `the user-data's runcmd did not run:\n${proof.join('\n')}`);
+    assertWeb1Proof(await bootVm(dir, await buildProject(dir, log), 'web1', '52:54:c0:a8:7a:14', log));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -125,6 +136,90 @@ test('NoCloud negative: a network-config naming another MAC is flagged by vmctx 
     assert.ok(!proof.some((l) => l.includes('192.168.122.21')), `web2 got the static address of a network-config for another MAC:\n${proof.join('\n')}`);
     assert.ok(proof.includes(`${PROOF} hostname web2`), `web2's seed was not read (hostname):\n${proof.join('\n')}`);
   } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+const URI = 'qemu:///system';
+
+async function virsh(args: string[]): Promise<{ ok: boolean; out: string }> {
+  try {
+    return { ok: true, out: await run('virsh', ['-q', '-c', URI, ...args], { timeout: 60_000 }) };
+  } catch (e) {
+    return { ok: false, out: e instanceof Error ? e.message : String(e) };
+  }
+}
+
+/** Removes the domain this test defines (same name and UUID as the template) — never another one. */
+async function removeOurDomain(name: string, uuid: string): Promise<void> {
+  const info = await virsh(['domuuid', name]);
+  if (!info.ok || info.out.trim().toLowerCase() !== uuid) return;
+  await virsh(['destroy', name]);
+  await virsh(['undefine', name]);
+}
+
+test('NoCloud through libvirt: vmctx deploy --start sends web1\'s seed and its example template (seed on virtio-scsi) boots configured', { timeout: 1_800_000 }, async (t) => {
+  const missing = qemuMissing();
+  assert.equal(missing, undefined, missing);
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'vmctx-nocloud-libvirt-'));
+  // libvirt's QEMU runs as libvirt-qemu: the folder must be readable by it.
+  chmodSync(dir, 0o755);
+  const uuid = /<uuid>([^<]+)<\/uuid>/.exec(readFileSync(path.join(repo, 'examples/nocloud-cluster/templates/web1.xml'), 'utf8'))![1].toLowerCase();
+  const daemons = await ensureLibvirt();
+  try {
+    const log = (s: string) => t.diagnostic(s);
+    await removeOurDomain('web1', uuid);
+    const { image, project } = await buildProject(dir, log);
+    // libvirt relabels the kernel and initrd it boots: give it copies.
+    const boot = path.join(dir, 'boot');
+    mkdirSync(boot);
+    copyFileSync(image.kernel, path.join(boot, 'vmlinuz'));
+    copyFileSync(image.initrd, path.join(boot, 'initrd.img'));
+    // The example's template as shipped (disks, buses, MAC, memory), with what a CI machine
+    // lacks swapped: TCG, direct kernel boot, user-mode network with the same MAC, serial to a file.
+    const serialLog = path.join(dir, 'web1.serial.log');
+    const templateFile = path.join(project, 'templates/web1.xml');
+    writeFileSync(templateFile, adaptTemplateForBoot(readFileSync(templateFile, 'utf8'), {
+      kernel: path.join(boot, 'vmlinuz'), initrd: path.join(boot, 'initrd.img'), serialLog, cmdline: 'root=/dev/vda rw console=ttyS0',
+    }));
+    const host = path.join(dir, 'host');
+    mkdirSync(host);
+    const manifestFile = path.join(project, 'vmcontext.json');
+    const manifest = JSON.parse(readFileSync(manifestFile, 'utf8'));
+    manifest.hosts = [{ uri: URI, directory: host, vms: ['web1'] }];
+    writeFileSync(manifestFile, JSON.stringify(manifest, null, 2));
+
+    const t0 = Date.now();
+    const out = await run(process.execPath, [path.join(repo, 'dist/cli.js'), 'deploy', project, '--connect', URI, '--start'], { timeout: 600_000 });
+    log(out.trim());
+    assert.match(out, new RegExp(`copy    seed    build/seeds/web1\\.iso -> ${host}/web1-seed\\.iso`), out);
+    assert.match(out, /start   web1/, out);
+    // The guest powers itself off after its report (on_poweroff: destroy).
+    const deadline = Date.now() + 900_000;
+    let text = '';
+    for (;;) {
+      text = existsSync(serialLog) ? readFileSync(serialLog, 'utf8') : '';
+      const state = await virsh(['domstate', 'web1']);
+      if (state.ok && /shut off/.test(state.out) && text.includes(`${PROOF} end`)) break;
+      if ((state.ok && /shut off/.test(state.out)) || Date.now() > deadline) {
+        assert.fail(`web1 stopped or ran out of time without its report (${state.out.trim()}); serial log tail:\n${text.split('\n').slice(-40).join('\n')}`);
+      }
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+    const seconds = (Date.now() - t0) / 1000;
+    const proof = proofLines(text);
+    log(`web1 through libvirt: deploy + boot ${seconds.toFixed(0)} s (deploy start to power-off); proof lines:\n${proof.join('\n')}`);
+    writeFileSync(path.join(os.tmpdir(), 'vmctx-nocloud-libvirt-web1.proof.txt'), `${seconds.toFixed(0)} s\n${proof.join('\n')}\n`);
+    assertWeb1Proof(proof);
+    // libvirt kept the seed on virtio-scsi as the template says.
+    const xml = (await virsh(['dumpxml', 'web1'])).out;
+    assert.match(xml, /<controller type='scsi' index='0' model='virtio-scsi'/, xml);
+
+    const again = await run(process.execPath, [path.join(repo, 'dist/cli.js'), 'deploy', project, '--connect', URI], { timeout: 600_000 });
+    assert.match(again, /up to date: nothing to change/, again);
+  } finally {
+    await removeOurDomain('web1', uuid);
+    await daemons.stop();
     rmSync(dir, { recursive: true, force: true });
   }
 });

@@ -6,6 +6,8 @@ export interface BootTemplateOptions {
   kernel: string;
   initrd: string;
   serialLog: string;
+  /** Kernel command line; default: the busybox initramfs's. */
+  cmdline?: string;
 }
 
 function replaceOnce(text: string, pattern: RegExp, by: string, what: string): string {
@@ -19,7 +21,7 @@ export function adaptTemplateForBoot(xml: string, o: BootTemplateOptions): strin
   t = replaceOnce(
     t,
     /(<type\b[^>]*>hvm<\/type>)/,
-    `$1\n    <kernel>${o.kernel}</kernel>\n    <initrd>${o.initrd}</initrd>\n    <cmdline>console=ttyS0 panic=-1 quiet</cmdline>`,
+    `$1\n    <kernel>${o.kernel}</kernel>\n    <initrd>${o.initrd}</initrd>\n    <cmdline>${o.cmdline ?? 'console=ttyS0 panic=-1 quiet'}</cmdline>`,
     '<os><type>',
   );
   t = t.replace(/\s*<boot dev=(['"])hd\1\/>/, '');

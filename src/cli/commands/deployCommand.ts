@@ -18,7 +18,8 @@ export const deployCommand: CliCommand = {
 
 Checks the project first (as \`vmctx check\`) and refuses one with errors, even for --dry-run. Deploys the built project in DIR (default: the current folder; run \`vmctx build\` first) to
 the libvirt hosts of vmcontext.json ("hosts"), or to the hosts given with --connect. For each
-VM: its overlay, the base image and context.iso go where the template's paths say (a copy on
+VM: its overlay, the base image and context.iso (NoCloud: the VM's seed build/seeds/VM.iso,
+for the CD-ROM the template names VM-seed.iso) go where the template's paths say (a copy on
 this machine for a local URI such as qemu:///system, \`virsh vol-upload\` into the host's
 "pool" otherwise), then \`virsh define --validate\`. VMs named in a host's "vms" go there,
 the others round-robin. Unchanged files are not sent again; a running VM is never redefined

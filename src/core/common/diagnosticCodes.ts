@@ -29,6 +29,7 @@ export const DIAGNOSTIC_CODES = {
   'libvirt-schema-skipped': { severity: 'information', meaning: 'a template over 512 KB, or no usable schema: not schema-checked' },
   'domain-disk-bus-ide': { severity: 'error', meaning: "a disk or CD-ROM on `bus='ide'` of a q35 machine, which has no IDE controller (libvirt refuses it); quick fix: `sata`" },
   'domain-cdrom-bus': { severity: 'error', meaning: "a CD-ROM on `bus='virtio'` (QEMU cannot attach removable media there); quick fix: `sata`, or `ide` for machine `pc`" },
+  'domain-scsi-controller': { severity: 'warning', meaning: "a disk or CD-ROM on `bus='scsi'` without a `virtio-scsi` controller: libvirt adds an LSI Logic one, which cloud kernels (Debian's `linux-image-cloud-amd64`) cannot drive; quick fix adds the controller" },
   'domain-target-duplicate': { severity: 'error', meaning: 'two disks of one VM with the same `target dev`; quick fix renames one' },
   'domain-mac-multicast': { severity: 'error', meaning: 'a MAC whose first byte is odd; quick fix clears the bit' },
   'domain-mac-ip-outside-network': {

@@ -10,7 +10,8 @@ import * as path from 'node:path';
 import { prepareDomainXml } from './deployDomainXml';
 import type { DomainState } from './virshOutput';
 
-export type DeployFileRole = 'base' | 'iso' | 'overlay';
+/** `seed`: a NoCloud VM's own cloud-init seed (`build/seeds/<vm>.iso`). */
+export type DeployFileRole = 'base' | 'iso' | 'seed' | 'overlay';
 
 /** A file of the build, as the planner compares it with a host's copy. */
 export interface LocalFile {
@@ -31,6 +32,8 @@ export interface VmSpec {
   template: string;
   overlay?: { templatePath: string; local: LocalFile; /** backing file name stored in the overlay */ backing?: string };
   iso?: { templatePath: string; local: LocalFile };
+  /** NoCloud: the VM's seed, on the CD-ROM the template names `<vm>-seed.iso`. */
+  seed?: { templatePath: string; local: LocalFile };
   base?: LocalFile;
 }
 
@@ -136,6 +139,7 @@ export function placeFiles(vms: VmSpec[], host: TargetHost, poolPath: string | u
   const at = (templatePath: string) => (dir ? path.posix.join(dir, path.posix.basename(templatePath)) : templatePath);
   for (const vm of vms) {
     if (vm.iso) put('iso', vm.iso.local, at(vm.iso.templatePath), vm.name);
+    if (vm.seed) put('seed', vm.seed.local, at(vm.seed.templatePath), vm.name);
     if (!vm.overlay) continue;
     const overlayPath = at(vm.overlay.templatePath);
     put('overlay', vm.overlay.local, overlayPath, vm.name);
@@ -160,7 +164,7 @@ export function sameFile(local: LocalFile, there: HostFileState): boolean {
   return false;
 }
 
-const ROLE_ORDER: Record<DeployFileRole, number> = { base: 0, iso: 1, overlay: 2 };
+const ROLE_ORDER: Record<DeployFileRole, number> = { base: 0, iso: 1, seed: 2, overlay: 3 };
 
 export function planDeploy(vms: VmSpec[], hosts: TargetHost[], states: HostState[], options: PlanOptions = {}, unassigned: string[] = []): DeployPlan {
   const plan: DeployPlan = { hosts: [], errors: [], warnings: [], unassigned };
@@ -212,6 +216,7 @@ export function planDeploy(vms: VmSpec[], hosts: TargetHost[], states: HostState
       for (const p of placed.get(vm.name) ?? []) {
         if (p.role === 'overlay' && vm.overlay) sources.set(vm.overlay.templatePath, p.hostPath);
         if (p.role === 'iso' && vm.iso) sources.set(vm.iso.templatePath, p.hostPath);
+        if (p.role === 'seed' && vm.seed) sources.set(vm.seed.templatePath, p.hostPath);
       }
       let prepared;
       try {

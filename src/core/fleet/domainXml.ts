@@ -85,6 +85,9 @@ export function domainXml(spec: DomainSpec): string {
             readonly: empty,
           },
         ],
+        // libvirt's default SCSI controller on x86 is an LSI one, which cloud kernels (Debian's
+        // linux-image-cloud-amd64) lack; virtio-scsi is in every kernel that runs on KVM.
+        ...(spec.cdromBus === 'scsi' ? { controller: { '@_type': 'scsi', '@_index': '0', '@_model': 'virtio-scsi' } } : {}),
         interface: {
           '@_type': 'bridge',
           mac: { '@_address': spec.mac },

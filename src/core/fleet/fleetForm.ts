@@ -34,7 +34,8 @@ export function defaultFleetForm(project: ContextProject, settings: Settings, mo
     vcpus: String(DEFAULT_VCPUS),
     baseImage: project.baseImage ? relativeToProject(project, project.baseImage.path) : '',
     bridge: project.manifest.remote?.bridge ?? (project.templates.flatMap((t) => t.interfaces).find((i) => i.bridge)?.bridge?.value || settings.defaults.bridge),
-    cdromBus: DEFAULT_CDROM_BUS,
+    // NoCloud base images are cloud images, whose kernels have no AHCI (SATA) driver.
+    cdromBus: project.flavor === 'nocloud' ? 'scsi' : DEFAULT_CDROM_BUS,
     createOverlays: false,
   };
 }

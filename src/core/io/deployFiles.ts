@@ -1,11 +1,12 @@
 // The VMs of a built project as the deploy planner needs them: each template's text, the
-// overlay and context.iso it names (matched by file name with the build's outputs), with
+// overlay and context.iso it names (matched by file name with the build's outputs; in a NoCloud
+// project the CD-ROM named `<vm>-seed.iso` gets the VM's seed `build/seeds/<vm>.iso`), with
 // sizes, and the base image the overlays read from. Nothing is hashed here: the probe hashes a
 // file only when a host holds one of the same size to compare it with (core/io/virsh.ts).
 import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import * as path from 'node:path';
 import { UserError, throwIfAborted } from '../common/errors';
-import { overlayPath, type ContextProject } from '../project/project';
+import { overlayPath, seedHostFileName, seedPath, type ContextProject } from '../project/project';
 import { leavesFolder } from '../project/outputPaths';
 import { parseQcow2Header } from '../image/qcow2/index';
 import type { LocalFile, VmSpec } from '../deploy/deployPlan';
@@ -75,6 +76,14 @@ export async function loadDeployInputs(project: ContextProject, names?: string[]
         base ??= withoutBacking(localFile(project.baseImage.path, 'the base image'));
         spec.base = base;
       }
+    }
+    if (project.flavor === 'nocloud') {
+      // Each VM its own seed; a NoCloud build writes no context.iso.
+      const seedName = seedHostFileName(name);
+      const seedDisk = t.disks.find((d) => d.device === 'cdrom' && d.source && path.posix.basename(d.source.value) === seedName);
+      if (seedDisk?.source) spec.seed = { templatePath: seedDisk.source.value, local: withoutBacking(localFile(seedPath(project, name), `the cloud-init seed of ${name}`)) };
+      out.push(spec);
+      continue;
     }
     const isoDisk = t.disks.find((d) => d.device === 'cdrom' && d.source && path.posix.basename(d.source.value) === isoName);
     if (isoDisk?.source) {

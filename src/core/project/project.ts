@@ -148,6 +148,11 @@ export function seedPath(project: ContextProject, vmName: string): string {
   return `${project.output.seedsDir}/${vmName}.iso`;
 }
 
+/** The file name of a VM's seed on the hosts (`<vm>-seed.iso`: beside the overlays, apart from them). */
+export function seedHostFileName(vmName: string): string {
+  return `${vmName}-seed.iso`;
+}
+
 /** The role of a file inside the context folder, from its relative path. */
 export function contextFileRole(relative: string): ContextFileRole {
   if (relative === 'post-install') return 'post-install';

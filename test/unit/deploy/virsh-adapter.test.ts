@@ -2,7 +2,7 @@
 // local copies, pool uploads, define, and that a second deploy changes nothing.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { applyHostPlan, domainStatus, probeHost, type VirshRunner } from '../../../src/core/io/virsh';
 import { changeCount, planDeploy, type TargetHost, type VmSpec } from '../../../src/core/deploy/deployPlan';
@@ -12,7 +12,8 @@ import { nodeFileSystem } from '../../../src/core/io/nodeFileSystem';
 import { writeQcow2OverlayForTest } from './overlay-fixture';
 import { applyDeploy, hashCacheFile, planProjectDeploy } from '../../../src/core/deploy/deployProject';
 import { CancelledError } from '../../../src/core/common/errors';
-import { copyExample, remove, tempDir } from '../helpers/tempProject';
+import { copyExample, remove, repoRoot, tempDir } from '../helpers/tempProject';
+import { formatPlan } from '../../../src/core/deploy/formatDeployPlan';
 
 interface FakeDomain {
   uuid: string;
@@ -251,5 +252,68 @@ test('the core entry point: progress as it goes, a listing per host, hashes kept
   } finally {
     remove(dir);
     remove(hostDir);
+  }
+});
+
+/** examples/nocloud-cluster with its outputs: a base image, web1's and web2's overlays and seeds. */
+async function builtNoCloudExample(): Promise<string> {
+  const dir = tempDir('vmctx-nocloud-');
+  cpSync(path.join(repoRoot, 'examples/nocloud-cluster'), dir, { recursive: true });
+  mkdirSync(path.join(dir, 'build/overlays'), { recursive: true });
+  mkdirSync(path.join(dir, 'build/seeds'), { recursive: true });
+  writeFileSync(path.join(dir, 'images/debian-base.raw'), Buffer.alloc(1 << 20));
+  for (const [i, n] of ['web1', 'web2'].entries()) {
+    writeQcow2OverlayForTest(path.join(dir, `build/overlays/${n}.qcow2`), 'debian-base.raw', 1 << 20);
+    writeFileSync(path.join(dir, `build/seeds/${n}.iso`), Buffer.alloc(4096, i + 1));
+  }
+  return dir;
+}
+
+test('NoCloud: each VM\'s seed goes where its CD-ROM says, in the plan and the dry run; a second deploy sends only the changed seed', async () => {
+  const dir = await builtNoCloudExample();
+  const hostDir = tempDir('vmctx-host-');
+  const poolDir = tempDir('vmctx-pool-');
+  try {
+    const project = await loadProject(nodeFileSystem, dir);
+    const vms = await loadDeployInputs(project);
+    assert.deepEqual(vms.map((v) => [v.name, v.seed?.templatePath, v.seed && path.relative(dir, v.seed.local.path), v.iso]), [
+      ['web1', '/opt/cloud/web1-seed.iso', 'build/seeds/web1.iso', undefined],
+      ['web2', '/opt/cloud/web2-seed.iso', 'build/seeds/web2.iso', undefined],
+    ]);
+
+    // Local host: copies, the domain's CD-ROM rewritten to the copy; the dry run lists the seeds.
+    const lv = fakeLibvirt();
+    const local: TargetHost = { uri: 'qemu:///system', local: true, directory: hostDir, vms: ['web1'] };
+    const planned = planDeploy(vms, [local], [await probeHost(lv.run, local, vms)]);
+    const text = formatPlan(planned, (p) => path.relative(dir, p));
+    assert.match(text, new RegExp(`copy    seed    build/seeds/web1\\.iso -> ${hostDir}/web1-seed\\.iso \\(4 KiB, absent\\)`), text);
+    assert.doesNotMatch(text, /web2/, text);
+    const first = await deployOnce(lv.run, local, vms, true);
+    assert.equal(first.applied, 5); // base, seed, overlay, define, start
+    assert.deepEqual(readFileSync(path.join(hostDir, 'web1-seed.iso')), readFileSync(path.join(dir, 'build/seeds/web1.iso')));
+    assert.match(lv.domains.get('web1')!.xml, new RegExp(`<source file='${hostDir}/web1-seed.iso'/>`));
+    assert.equal(changeCount((await deployOnce(lv.run, local, vms)).plan), 0);
+
+    // Pool host: uploaded as volumes, compared by download and hash the next time.
+    const pool: TargetHost = { uri: 'qemu+ssh://lc1/system', local: false, pool: 'cloud', vms: ['web1', 'web2'] };
+    const lp = fakeLibvirt(poolDir);
+    await deployOnce(lp.run, pool, vms);
+    assert.ok(lp.calls.some((c) => c.startsWith('vol-upload --sparse --pool cloud --vol web2-seed.iso --file ')), lp.calls.join('\n'));
+    assert.match(lp.domains.get('web2')!.xml, new RegExp(`<source file='${poolDir}/web2-seed.iso'/>`));
+    assert.equal(changeCount((await deployOnce(lp.run, pool, vms)).plan), 0);
+    // web2's seed is rebuilt with other bytes (same size): only it is sent again.
+    writeFileSync(path.join(dir, 'build/seeds/web2.iso'), Buffer.alloc(4096, 9));
+    const vms2 = await loadDeployInputs(await loadProject(nodeFileSystem, dir));
+    const again = await deployOnce(lp.run, pool, vms2);
+    assert.deepEqual(again.plan.hosts[0].steps.filter((s) => s.kind === 'send').map((s) => s.kind === 'send' && `${s.role} ${s.volume} ${s.reason}`), ['seed web2-seed.iso changed']);
+    assert.deepEqual(readFileSync(path.join(poolDir, 'web2-seed.iso')), readFileSync(path.join(dir, 'build/seeds/web2.iso')));
+
+    // A seed the build has not written: one line naming it, before any host is asked.
+    rmSync(path.join(dir, 'build/seeds/web1.iso'));
+    await assert.rejects(loadDeployInputs(await loadProject(nodeFileSystem, dir)), /the cloud-init seed of web1 .*web1\.iso does not exist/);
+  } finally {
+    remove(dir);
+    remove(hostDir);
+    remove(poolDir);
   }
 });

@@ -1,11 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { validateDocument } from '../../../src/core/validation/checkProject';
 import type { Diagnostic } from '../../../src/core/common/diagnostic';
 import { bundledSettings, fixture, libvirtSettings, openProject, writeProject } from './domainTestProject';
-import { remove } from '../helpers/tempProject';
+import { remove, repoRoot } from '../helpers/tempProject';
 import { testSchemas } from '../helpers/tempProject';
 
 /** code@line (1-based) for compact assertions. */
@@ -138,5 +138,31 @@ test('MAC rules: multicast, outside the network; off with DHCP addressing', asyn
     } finally {
       remove(dir);
     }
+  }
+});
+
+test("a CD-ROM on bus 'scsi' without a virtio-scsi controller gets domain-scsi-controller; the fix adds one (libvirt 9 would add an LSI one)", async () => {
+  const shipped = readFileSync(path.join(repoRoot, 'examples/nocloud-cluster/templates/web1.xml'), 'utf8');
+  const text = shipped.replace(/\n *<controller type='scsi' index='0' model='virtio-scsi'\/>/, '');
+  assert.notEqual(text, shipped);
+  const dir = writeProject({ 'web1.xml': text });
+  try {
+    const project = await openProject(dir);
+    const file = path.join(dir, 'templates/web1.xml');
+    const codes = (t: string) => validateDocument(project, file, t, bundledSettings, testSchemas).filter((d) => d.code === 'domain-scsi-controller');
+    assert.deepEqual(codes(shipped), []);
+    const [d] = codes(text);
+    assert.equal(d.severity, 'warning');
+    assert.match(d.message, /CD-ROM on bus 'scsi', and the template has no SCSI controller: .*LSI Logic/);
+    assert.equal(text.split('\n')[d.range.start.line].trim(), "<target dev='sda' bus='scsi'/>");
+    const fixed = applyFix(text, d);
+    assert.match(fixed, /<\/disk>\n    <controller type='scsi' index='0' model='virtio-scsi'\/>\n/);
+    assert.deepEqual(codes(fixed), []);
+    // Another model: said, and left to the user (no fix).
+    const lsi = codes(shipped.replace("model='virtio-scsi'", "model='lsilogic'"));
+    assert.match(lsi[0].message, /its SCSI controller is model 'lsilogic'/);
+    assert.equal(lsi[0].fixes?.length ?? 0, 0);
+  } finally {
+    remove(dir);
   }
 });

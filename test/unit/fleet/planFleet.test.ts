@@ -117,6 +117,12 @@ test('an IDE CD-ROM gets the pc machine (q35 has no IDE) and names are escaped',
   assert.deepEqual(t.disks.map((d) => [d.source?.value, d.targetDev?.value]), [['/a&b.qcow2', 'vda'], ['/context.iso', 'hdc']]);
 });
 
+test('a SCSI CD-ROM comes with a virtio-scsi controller (libvirt would pick an LSI one, which cloud kernels lack)', () => {
+  const xml = domainXml({ name: 'vm1', uuid: 'u', mac: '00:16:0a:00:00:01', ip: '10.0.0.1', memoryMiB: 64, vcpus: 1, bridge: 'br0', cdromBus: 'scsi', remoteDirectory: '/opt/cloud', isoName: 'vm1-seed.iso' });
+  assert.match(xml, /<target dev="sda" bus="scsi"\/>[\s\S]*<controller type="scsi" index="0" model="virtio-scsi"\/>/);
+  assert.doesNotMatch(domainXml({ name: 'vm1', uuid: 'u', mac: '00:16:0a:00:00:01', ip: '10.0.0.1', memoryMiB: 64, vcpus: 1, bridge: 'br0', cdromBus: 'sata', remoteDirectory: '/opt/cloud', isoName: 'context.iso' }), /<controller/);
+});
+
 test('a fleet in a NoCloud project: the subnet from vmcontext.json "network", each VM on its own seed, checks clean', async () => {
   const p = await loadProject(nodeFileSystem, path.join(exampleProject, '../nocloud-cluster'));
   assert.equal(p.flavor, 'nocloud');
@@ -133,6 +139,8 @@ test('a fleet in a NoCloud project: the subnet from vmcontext.json "network", ea
     ['disk', '/opt/cloud/app1.qcow2'],
     ['cdrom', '/opt/cloud/app1-seed.iso'],
   ]);
+  // The seed on virtio-scsi, as in the example: cloud images' kernels have no AHCI driver.
+  assert.deepEqual(t.disks.map((d) => d.bus?.value), ['virtio', 'scsi']);
   assert.deepEqual(checkPlan(p, plan, defaultSettings, testSchemas).filter((r) => r.diagnostics.some((d) => d.severity === 'error')), []);
   const outside = planFleet(p, { ...form, firstIp: '10.0.0.5' }, uuids);
   assert.match(outside.problems.find((x) => x.field === 'firstIp')!.message, /outside the project's network 192\.168\.122\.0\/24 \(vmcontext\.json "network"\)/);

@@ -6,7 +6,7 @@ import { parseXml, wellFormednessDiagnostics } from '../../xml/parse';
 import type { FileValidator } from '../validator';
 import { schemaDiagnostics } from './schemaDiagnostics';
 import type { DomainRule } from './rules/ruleInput';
-import { cdromBusRule, ideOnQ35Rule, targetDuplicateRule } from './rules/diskRules';
+import { cdromBusRule, ideOnQ35Rule, scsiControllerRule, targetDuplicateRule } from './rules/diskRules';
 import { macIpRule, macMulticastRule } from './rules/macRules';
 import { duplicateRule } from './rules/duplicateRules';
 import { bridgeMismatchRule, contextIsoPathRule, diskNotOverlayRule } from './rules/layoutRules';
@@ -20,6 +20,7 @@ export const domainRules: DomainRule[] = [
   domainNameRule,
   cdromBusRule,
   ideOnQ35Rule,
+  scsiControllerRule,
   targetDuplicateRule,
   macMulticastRule,
   macIpRule,

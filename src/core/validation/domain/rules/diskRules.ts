@@ -1,6 +1,8 @@
-// Disk rules the schema cannot see: a CD-ROM on virtio, and two disks with one target name.
+// Disk rules the schema cannot see: a CD-ROM on virtio, IDE on q35, SCSI without virtio-scsi,
+// and two disks with one target name.
 import { diagnostic, type Diagnostic, type Fix, type TextEdit } from '../../../common/diagnostic';
 import type { TemplateDisk } from '../../../project/template';
+import { attribute, findAll } from '../../../xml/parse';
 import { SOURCE, type DomainRuleInput } from './ruleInput';
 
 /** i440FX machines ('pc', 'pc-i440fx-*', and QEMU's x86 default) have IDE, not AHCI. */
@@ -72,6 +74,36 @@ export function ideOnQ35Rule({ info }: DomainRuleInput): Diagnostic[] {
         { source: SOURCE, fixes: [busFix(d, 'sata', used, true)] },
       ),
     );
+}
+
+/**
+ * A disk or CD-ROM on bus 'scsi' with no virtio-scsi controller: on x86 libvirt then adds an
+ * LSI Logic controller, for which cloud kernels (Debian's linux-image-cloud-amd64: no
+ * sym53c8xx, no mptspi) have no driver, so the guest never sees the disk.
+ */
+export function scsiControllerRule({ doc, info }: DomainRuleInput): Diagnostic[] {
+  const scsi = info.disks.filter((d) => d.bus?.value === 'scsi');
+  if (!scsi.length || !doc.root) return [];
+  const controllers = findAll(doc.root, ['devices', 'controller']).filter((c) => attribute(c, 'type')?.value === 'scsi');
+  if (controllers.some((c) => attribute(c, 'model')?.value === 'virtio-scsi')) return [];
+  const d = scsi[0];
+  const what = d.device === 'cdrom' ? 'CD-ROM' : 'disk';
+  const model = controllers.length ? `its SCSI controller is model '${attribute(controllers[0], 'model')?.value ?? 'default'}'` : 'the template has no SCSI controller';
+  // The fix adds one when there is none; a controller of another model is the user's choice to edit.
+  const last = info.disks[info.disks.length - 1].range.end;
+  const indent = ' '.repeat(Math.max(0, d.range.start.character));
+  const fixes = controllers.length
+    ? []
+    : [{ title: "Add <controller type='scsi' model='virtio-scsi'/>", edits: [{ range: { start: last, end: last }, newText: `\n${indent}<controller type='scsi' index='0' model='virtio-scsi'/>` }], preferred: true }];
+  return [
+    diagnostic(
+      'domain-scsi-controller',
+      'warning',
+      `a ${what} on bus 'scsi', and ${model}: libvirt then gives x86 guests an LSI Logic controller, which cloud kernels (Debian's linux-image-cloud-amd64) have no driver for; use model 'virtio-scsi'`,
+      d.bus!.range,
+      { source: SOURCE, fixes },
+    ),
+  ];
 }
 
 export function targetDuplicateRule({ file, info }: DomainRuleInput): Diagnostic[] {

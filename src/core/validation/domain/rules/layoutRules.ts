@@ -3,7 +3,7 @@
 // deliberate, but usually are a copied template that was not fully edited.
 import * as path from 'node:path';
 import { diagnostic, type Diagnostic } from '../../../common/diagnostic';
-import type { ContextProject } from '../../../project/project';
+import { seedHostFileName, type ContextProject } from '../../../project/project';
 import { SOURCE, type DomainRuleInput } from './ruleInput';
 
 export function remoteOverlayPath(project: ContextProject, vmName: string): string | undefined {
@@ -19,7 +19,7 @@ export function remoteIsoPath(project: ContextProject): string | undefined {
 /** A NoCloud VM's seed on the hosts: REMOTE/NAME-seed.iso (the build writes build/seeds/NAME.iso). */
 export function remoteSeedPath(project: ContextProject, vmName: string): string | undefined {
   const dir = project.remote.directory;
-  return dir ? path.posix.join(dir, `${vmName}-seed.iso`) : undefined;
+  return dir ? path.posix.join(dir, seedHostFileName(vmName)) : undefined;
 }
 
 export function diskNotOverlayRule({ project, info }: DomainRuleInput): Diagnostic[] {
