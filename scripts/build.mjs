@@ -31,6 +31,8 @@ const LAZY = {
   // External tools (builds with genisoimage/qemu-img, deploys with virsh).
   execa: ['execa'],
 };
+// Node's own modules that cost to load and serve builds, deploys and new files only.
+const LAZY_BUILTINS = ['node:crypto'];
 const root = process.cwd();
 const lazyGroupOf = new Map(Object.entries(LAZY).flatMap(([group, ids]) => ids.map((id) => [id, group])));
 
@@ -56,17 +58,22 @@ async function buildLazyGroups() {
  * (so esbuild's ES-module interop sees every name without loading it), each a getter.
  */
 function lazyStub(id) {
+  if (LAZY_BUILTINS.includes(id)) return getterStub(`require(${JSON.stringify(id)})`, createRequire(import.meta.url)(id));
   const group = lazyGroupOf.get(id);
   const file = path.join(root, 'dist/lazy', `${group}.js`);
   const require = createRequire(import.meta.url);
   delete require.cache[file];
-  const real = require(file)[id];
-  const load = `const load = () => (m ??= require(${JSON.stringify(`./lazy/${group}.js`)})[${JSON.stringify(id)}]);`;
+  const get = `require(${JSON.stringify(`./lazy/${group}.js`)})[${JSON.stringify(id)}]`;
   // A JSON schema is imported for its default export: the object itself.
-  if (id.endsWith('.json')) return ['let m;', load, 'module.exports = { __esModule: true, get default() { return load(); } };'].join('\n');
+  if (id.endsWith('.json')) return ['let m;', `const load = () => (m ??= ${get});`, 'module.exports = { __esModule: true, get default() { return load(); } };'].join('\n');
+  return getterStub(get, require(file)[id]);
+}
+
+/** A module whose every export (the names `real` has) is a getter loading `get` on first use. */
+function getterStub(get, real) {
   return [
     'let m;',
-    load,
+    `const load = () => (m ??= ${get});`,
     'module.exports = {',
     ...(real.__esModule ? ['  __esModule: true,'] : []),
     ...Object.keys(real)
@@ -83,7 +90,7 @@ const lazyPlugin = {
     build.onResolve({ filter: /.*/ }, (args) => {
       if (args.namespace === 'lazy') return undefined;
       const id = args.path.endsWith('.json') ? path.relative(root, path.resolve(args.resolveDir, args.path)).split(path.sep).join('/') : args.path;
-      return lazyGroupOf.has(id) ? { path: id, namespace: 'lazy' } : undefined;
+      return lazyGroupOf.has(id) || LAZY_BUILTINS.includes(id) ? { path: id, namespace: 'lazy' } : undefined;
     });
     build.onLoad({ filter: /.*/, namespace: 'lazy' }, (args) => ({ contents: lazyStub(args.path), loader: 'js' }));
   },
