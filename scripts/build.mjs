@@ -30,6 +30,8 @@ const LAZY = {
   cloudinit: ['yaml', 'ajv', 'ajv-draft-04', ...['cloud-config-v1', 'network-config-v1', 'network-config-v2'].map((s) => `schemas/cloud-init/schema-${s}.json`)],
   // External tools (builds with genisoimage/qemu-img, deploys with virsh).
   execa: ['execa'],
+  // The domain XML of the New VM / New Fleet form.
+  fleet: ['fast-xml-parser'],
 };
 // Node's own modules that cost to load and serve builds, deploys and new files only.
 const LAZY_BUILTINS = ['node:crypto'];
@@ -71,15 +73,15 @@ function lazyStub(id) {
 
 /** A module whose every export (the names `real` has) is a getter loading `get` on first use. */
 function getterStub(get, real) {
+  if (typeof real === 'function' && !real.__esModule) throw new Error(`build.mjs: ${get} exports a function; a lazy stub stands for an object of exports only`);
+  const names = Object.keys(real).filter((k) => k !== '__esModule');
   return [
     'let m;',
     `const load = () => (m ??= ${get});`,
-    'module.exports = {',
-    ...(real.__esModule ? ['  __esModule: true,'] : []),
-    ...Object.keys(real)
-      .filter((k) => k !== '__esModule')
-      .map((k) => `  get ${JSON.stringify(k)}() { return load()[${JSON.stringify(k)}]; },`),
-    '};',
+    'const stub = {};',
+    `for (const k of ${JSON.stringify(names)}) Object.defineProperty(stub, k, { get: () => load()[k], enumerable: true });`,
+    ...(real.__esModule ? ["Object.defineProperty(stub, '__esModule', { value: true });"] : []),
+    'module.exports = stub;',
   ].join('\n');
 }
 
