@@ -1,6 +1,8 @@
 // Bundles the three entries: the extension (CommonJS for VS Code 1.99), the CLI and the webview.
 import * as esbuild from 'esbuild';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import * as path from 'node:path';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -18,6 +20,84 @@ const common = {
   mainFields: ['module', 'main'],
 };
 
+// Loaded on first use, not with the bundle (issue #16: activation and `vmctx --help` paid for
+// reading and compiling all of them): each group is bundled into dist/lazy/<group>.js, and in the
+// extension and CLI bundles an import of one of its modules resolves to a small stub whose
+// exports are getters that require the group's file on first access. The source imports them as
+// usual (tests and tsx see the real modules); nothing may use them at module load.
+const LAZY = {
+  // The cloud-init checks and seeds: yaml, Ajv and cloud-init's JSON schemas (half the bundle).
+  cloudinit: ['yaml', 'ajv', 'ajv-draft-04', ...['cloud-config-v1', 'network-config-v1', 'network-config-v2'].map((s) => `schemas/cloud-init/schema-${s}.json`)],
+  // External tools (builds with genisoimage/qemu-img, deploys with virsh).
+  execa: ['execa'],
+  // The domain XML of the New VM / New Fleet form.
+  fleet: ['fast-xml-parser'],
+};
+// Node's own modules that cost to load and serve builds, deploys and new files only.
+const LAZY_BUILTINS = ['node:crypto'];
+const root = process.cwd();
+const lazyGroupOf = new Map(Object.entries(LAZY).flatMap(([group, ids]) => ids.map((id) => [id, group])));
+
+/** Builds dist/lazy/<group>.js: `module.exports = { [id]: require(id) }` for each of its modules. */
+async function buildLazyGroups() {
+  rmSync('dist/lazy', { recursive: true, force: true });
+  await Promise.all(
+    Object.entries(LAZY).map(([group, ids]) =>
+      esbuild.build({
+        ...common,
+        stdin: { contents: `module.exports = {\n${ids.map((id) => `  ${JSON.stringify(id)}: require(${JSON.stringify(id.endsWith('.json') ? `./${id}` : id)}),`).join('\n')}\n};\n`, resolveDir: root, sourcefile: `lazy-${group}.js` },
+        outfile: `dist/lazy/${group}.js`,
+        platform: 'node',
+        format: 'cjs',
+        target: 'node20',
+      }),
+    ),
+  );
+}
+
+/**
+ * The stub standing for `id` in a main bundle: its export names are read from the built group
+ * (so esbuild's ES-module interop sees every name without loading it), each a getter.
+ */
+function lazyStub(id) {
+  if (LAZY_BUILTINS.includes(id)) return getterStub(`require(${JSON.stringify(id)})`, createRequire(import.meta.url)(id));
+  const group = lazyGroupOf.get(id);
+  const file = path.join(root, 'dist/lazy', `${group}.js`);
+  const require = createRequire(import.meta.url);
+  delete require.cache[file];
+  const get = `require(${JSON.stringify(`./lazy/${group}.js`)})[${JSON.stringify(id)}]`;
+  // A JSON schema is imported for its default export: the object itself.
+  if (id.endsWith('.json')) return ['let m;', `const load = () => (m ??= ${get});`, 'module.exports = { __esModule: true, get default() { return load(); } };'].join('\n');
+  return getterStub(get, require(file)[id]);
+}
+
+/** A module whose every export (the names `real` has) is a getter loading `get` on first use. */
+function getterStub(get, real) {
+  if (typeof real === 'function' && !real.__esModule) throw new Error(`build.mjs: ${get} exports a function; a lazy stub stands for an object of exports only`);
+  const names = Object.keys(real).filter((k) => k !== '__esModule');
+  return [
+    'let m;',
+    `const load = () => (m ??= ${get});`,
+    'const stub = {};',
+    `for (const k of ${JSON.stringify(names)}) Object.defineProperty(stub, k, { get: () => load()[k], enumerable: true });`,
+    ...(real.__esModule ? ["Object.defineProperty(stub, '__esModule', { value: true });"] : []),
+    'module.exports = stub;',
+  ].join('\n');
+}
+
+const lazyPlugin = {
+  name: 'lazy-groups',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/lazy\// }, (args) => (args.namespace === 'lazy' ? { path: args.path, external: true } : undefined));
+    build.onResolve({ filter: /.*/ }, (args) => {
+      if (args.namespace === 'lazy') return undefined;
+      const id = args.path.endsWith('.json') ? path.relative(root, path.resolve(args.resolveDir, args.path)).split(path.sep).join('/') : args.path;
+      return lazyGroupOf.has(id) || LAZY_BUILTINS.includes(id) ? { path: id, namespace: 'lazy' } : undefined;
+    });
+    build.onLoad({ filter: /.*/, namespace: 'lazy' }, (args) => ({ contents: lazyStub(args.path), loader: 'js' }));
+  },
+};
+
 const allBuilds = [
   {
     ...common,
@@ -27,6 +107,7 @@ const allBuilds = [
     format: 'cjs',
     target: 'node20',
     external: ['vscode'],
+    plugins: [lazyPlugin],
   },
   {
     ...common,
@@ -37,6 +118,7 @@ const allBuilds = [
     target: 'node20',
     banner: { js: '#!/usr/bin/env node' },
     define: { VMCTX_VERSION: JSON.stringify(version) },
+    plugins: [lazyPlugin],
   },
   {
     ...common,
@@ -51,6 +133,7 @@ const allBuilds = [
 // The webview entry joins once the New VM form exists.
 const builds = allBuilds.filter((b) => Object.values(b.entryPoints).every((e) => existsSync(e)));
 mkdirSync('dist', { recursive: true });
+await buildLazyGroups();
 // The webview's icon font: @vscode-elements finds it by the <link id="vscode-codicon-stylesheet">.
 for (const f of ['codicon.css', 'codicon.ttf']) copyFileSync(`node_modules/@vscode/codicons/dist/${f}`, `dist/${f}`);
 if (watch) {

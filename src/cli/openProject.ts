@@ -6,9 +6,11 @@ import { nodeFileSystem } from '../core/io/nodeFileSystem';
 import { loadProject } from '../core/project/load';
 import { isContextProject } from '../core/project/discover';
 import { UserError } from '../core/common/errors';
+import { decodeText, type FileSystem } from '../core/common/fileSystem';
 import type { ContextProject } from '../core/project/project';
+import type { TextReader } from '../core/validation/checkProject';
 
-export async function openProject(command: string, positionals: string[], io: CliIO): Promise<{ dir: string; project: ContextProject }> {
+export async function openProject(command: string, positionals: string[], io: CliIO): Promise<{ dir: string; project: ContextProject; read: TextReader }> {
   if (positionals.length > 1) throw new UsageError(`expected at most one project folder, got ${positionals.length}`);
   const dir = path.resolve(io.cwd, positionals[0] ?? '.');
   const st = await nodeFileSystem.stat(dir);
@@ -19,5 +21,29 @@ export async function openProject(command: string, positionals: string[], io: Cl
       `Run vmctx ${command} in the project folder, or create context/post-install.`,
     );
   }
-  return { dir, project: await loadProject(nodeFileSystem, dir) };
+  const { fs, read } = readOnce(nodeFileSystem);
+  return { dir, project: await loadProject(fs, dir), read };
+}
+
+/**
+ * A file system that keeps what the loader read until the check asks for it, once: a fleet's
+ * templates are read from disk once per command, not twice (the check then sees the very bytes
+ * the project was described from).
+ */
+function readOnce(base: FileSystem): { fs: FileSystem; read: TextReader } {
+  const kept = new Map<string, Uint8Array>();
+  const fs: FileSystem = {
+    ...base,
+    readFile: async (file) => {
+      const bytes = await base.readFile(file);
+      kept.set(file, bytes);
+      return bytes;
+    },
+  };
+  const read: TextReader = async (file) => {
+    const bytes = kept.get(file);
+    kept.delete(file);
+    return decodeText(bytes ?? (await base.readFile(file)));
+  };
+  return { fs, read };
 }

@@ -4,8 +4,6 @@ import type { CliCommand } from './cliCommand';
 import { parseCommandArgs, oneOf } from '../args';
 import { EXIT_FAILED, EXIT_OK, UsageError, bundledSchemaFile } from '../cliIo';
 import { formatJson, formatText, toJsonDiagnostics } from '../../core/common/diagnosticFormat';
-import { nodeFileSystem } from '../../core/io/nodeFileSystem';
-import { decodeText } from '../../core/common/fileSystem';
 import { checkProject } from '../../core/validation/checkProject';
 import { createDomainSchemas } from '../../core/io/schemaFiles';
 import { defaultSettings, type Settings } from '../../core/settings';
@@ -36,7 +34,7 @@ Exit status: 1 when any error is reported, 0 otherwise, 2 on bad usage.
       'libvirt-schemas': { type: 'string' },
     });
     const format = oneOf(values.format, ['text', 'json'] as const, '--format', 'text');
-    const { dir, project } = await openProject('check', positionals, io);
+    const { dir, project, read } = await openProject('check', positionals, io);
     const schemaDirectory = values['libvirt-schemas'] === undefined ? undefined : path.resolve(io.cwd, values['libvirt-schemas']);
     // A folder asked for by name must exist: silently checking against another schema would hide it.
     if (schemaDirectory !== undefined && !statSync(schemaDirectory, { throwIfNoEntry: false })?.isDirectory()) {
@@ -48,7 +46,7 @@ Exit status: 1 when any error is reported, 0 otherwise, 2 on bad usage.
     const schemaProblems = schemas.onProblem((p) =>
       io.stderr(`vmctx check: cannot use the schema ${p.path}${p.fallback ? ` (using ${p.fallback} instead)` : ''}:\n${p.message}\n`),
     );
-    const results = await checkProject(project, async (f) => decodeText(await nodeFileSystem.readFile(f)), settings, schemas).finally(() => schemaProblems.dispose());
+    const results = await checkProject(project, read, settings, schemas).finally(() => schemaProblems.dispose());
     const diags = toJsonDiagnostics(results, dir);
     io.stdout(format === 'json' ? formatJson(diags) : formatText(diags) + checkSummaryLine(summarizeCheck(project, results)) + '\n');
     return diags.some((d) => d.severity === 'error') ? EXIT_FAILED : EXIT_OK;

@@ -1,5 +1,6 @@
-// cloud-init's own JSON schemas (vendored in schemas/cloud-init/, bundled by esbuild) compiled
-// with Ajv, each once and only when first needed. cloud-config is draft 4 (ajv-draft-04), the
+// cloud-init's own JSON schemas (vendored in schemas/cloud-init/; esbuild puts them with yaml and
+// Ajv in dist/lazy/cloudinit.js, loaded on first use) compiled with Ajv, each once and only when
+// first needed. cloud-config is draft 4 (ajv-draft-04), the
 // network-config schemas draft 7 (Ajv's default).
 import Ajv, { type ErrorObject, type Options, type ValidateFunction } from 'ajv';
 import AjvDraft04 from 'ajv-draft-04';
@@ -11,10 +12,17 @@ export type SchemaId = 'cloud-config' | 'network-config-v1' | 'network-config-v2
 
 export type JsonSchema = Record<string, unknown>;
 
-export const SCHEMAS: Record<SchemaId, JsonSchema> = {
-  'cloud-config': cloudConfigSchema as JsonSchema,
-  'network-config-v1': networkV1Schema as JsonSchema,
-  'network-config-v2': networkV2Schema as JsonSchema,
+// Getters: reading a schema here at module load would load them all with the extension.
+export const SCHEMAS: Readonly<Record<SchemaId, JsonSchema>> = {
+  get 'cloud-config'() {
+    return cloudConfigSchema as JsonSchema;
+  },
+  get 'network-config-v1'() {
+    return networkV1Schema as JsonSchema;
+  },
+  get 'network-config-v2'() {
+    return networkV2Schema as JsonSchema;
+  },
 };
 
 /**

@@ -22,15 +22,18 @@ export interface DomainSpec {
   isoName: string;
 }
 
-// fast-xml-parser's builder escapes text, attribute values and comments (`--`) for us.
-const builder = new XMLBuilder({
-  ignoreAttributes: false,
-  attributeNamePrefix: '@_',
-  commentPropName: '#comment',
-  format: true,
-  indentBy: '  ',
-  suppressEmptyNode: true,
-});
+// fast-xml-parser's builder escapes text, attribute values and comments (`--`) for us. Made on
+// first use: fast-xml-parser loads from dist/lazy/ only when a VM is planned.
+let builder: XMLBuilder | undefined;
+const xmlBuilder = () =>
+  (builder ??= new XMLBuilder({
+    ignoreAttributes: false,
+    attributeNamePrefix: '@_',
+    commentPropName: '#comment',
+    format: true,
+    indentBy: '  ',
+    suppressEmptyNode: true,
+  }));
 
 export function cdromTarget(bus: CdromBus): string {
   // IDE: the secondary master, as on a physical PC; SATA and SCSI: the first disk letter.
@@ -46,7 +49,7 @@ export function domainXml(spec: DomainSpec): string {
   const dir = spec.remoteDirectory.replace(/\/+$/, '') || '/';
   const at = (file: string) => (dir === '/' ? `/${file}` : `${dir}/${file}`);
   const empty = '';
-  return builder.build({
+  return xmlBuilder().build({
     '?xml': { '@_version': '1.0', '@_encoding': 'UTF-8' },
     '#comment': ` ${spec.name}: ${spec.ip}, encoded in the last 4 bytes of its MAC ${spec.mac}. Its disk is a qcow2 overlay over the shared base image; the CD-ROM is context.iso. `,
     domain: {

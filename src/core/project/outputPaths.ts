@@ -54,11 +54,40 @@ export function leavesFolder(folder: string, file: string): boolean {
   return !(isStrictlyInside(folder, file) && same(path.dirname(file), folder));
 }
 
+/** The key two paths share when `isInside` takes them for one (lexically; Windows ignores case). */
+const keyOf = (p: string) => (path.sep === '\\' ? path.resolve(p).toLowerCase() : path.resolve(p));
+
+/** The key of `p` and of every folder holding it, up to the root: `isInside(a, p)` iff key(a) is among them. */
+function chainOf(p: string): string[] {
+  const out = [keyOf(p)];
+  for (let d = path.dirname(out[0]); d !== out[out.length - 1]; d = path.dirname(d)) out.push(d);
+  return out;
+}
+
+/** Places by their own key (`at`) and by the key of every folder above them (`below`). */
+function indexPlaces(chains: string[][]): { at: Map<string, number[]>; below: Map<string, number[]> } {
+  const at = new Map<string, number[]>();
+  const below = new Map<string, number[]>();
+  const push = (m: Map<string, number[]>, k: string, i: number) => {
+    const list = m.get(k);
+    if (list) list.push(i);
+    else m.set(k, [i]);
+  };
+  chains.forEach(([self, ...above], i) => {
+    push(at, self, i);
+    for (const a of above) push(below, a, i);
+  });
+  return { at, below };
+}
+
 export function outputConflicts(out: OutputPaths, inp: InputPaths): OutputConflict[] {
   const show = (p: string) => displayPath(inp.projectDir, p);
   const conflicts: OutputConflict[] = [];
+  const seen = new Set<string>();
   const add = (setting: OutputSetting, message: string, vm?: string) => {
-    if (!conflicts.some((c) => c.message === message)) conflicts.push({ setting, vm, message });
+    if (seen.has(message)) return;
+    seen.add(message);
+    conflicts.push({ setting, vm, message });
   };
 
   const outputs: Place[] = [];
@@ -97,6 +126,13 @@ export function outputConflicts(out: OutputPaths, inp: InputPaths): OutputConfli
     if (isInside(inp.contextDir, f.path)) folderConflict(f, `${f.what} lies inside ${context}: the next ISO would pack what it holds; put it outside, e.g. "build/${f.setting}"`);
     if (inp.cloudInitDir && isInside(inp.cloudInitDir, f.path)) folderConflict(f, `${f.what} lies inside ${cloudInit}: the project would read what it holds as seed files; put it outside, e.g. "build/${f.setting}"`);
   }
+  // Each output looks its own path and the folders above it up in maps of the inputs and the
+  // outputs, instead of comparing every pair (1,000 VMs made that millions of path.relative calls
+  // per project load).
+  const outputChains = outputs.map((o) => chainOf(o.path));
+  const inputIndex = indexPlaces(inputs.map((p) => chainOf(p.path)));
+  const outputIndex = indexPlaces(outputChains);
+  const byOrder = (a: number, b: number) => a - b;
   for (const [i, o] of outputs.entries()) {
     if (badFolders.has(o.setting)) continue;
     if (isInside(inp.contextDir, o.path)) {
@@ -107,13 +143,20 @@ export function outputConflicts(out: OutputPaths, inp: InputPaths): OutputConfli
       else if (isInside(o.path, inp.cloudInitDir)) add(o.setting, `${o.what} is a folder holding ${cloudInit}`, o.vm);
     }
     if (isInside(o.path, inp.projectDir)) add(o.setting, `${o.what} is the project folder or a folder holding it`, o.vm);
-    for (const input of inputs) {
-      if (same(o.path, input.path)) add(o.setting, `${o.what} would overwrite ${input.what}`, o.vm);
-      else if (isInside(o.path, input.path)) add(o.setting, `${o.what} is a folder holding ${input.what}`, o.vm);
+    const [self, ...above] = outputChains[i];
+    // Inputs at this path, then inputs below it, in the inputs' order.
+    const sameInputs = new Set(inputIndex.at.get(self));
+    for (const j of [...sameInputs, ...(inputIndex.below.get(self) ?? [])].sort(byOrder)) {
+      if (sameInputs.has(j)) add(o.setting, `${o.what} would overwrite ${inputs[j].what}`, o.vm);
+      else add(o.setting, `${o.what} is a folder holding ${inputs[j].what}`, o.vm);
     }
-    for (const other of outputs.slice(i + 1)) {
-      if (same(o.path, other.path)) add(o.setting === 'iso' ? o.setting : other.setting, `${o.what} and ${other.what} are the same file: one would overwrite the other`, o.vm ?? other.vm);
-      else if (isInside(o.path, other.path) || isInside(other.path, o.path)) add(o.setting, `${o.what} and ${other.what} lie inside one another`, o.vm ?? other.vm);
+    // Later outputs at this path, below it or above it.
+    const sameOutputs = new Set(outputIndex.at.get(self));
+    const related = new Set([...sameOutputs, ...(outputIndex.below.get(self) ?? []), ...above.flatMap((a) => outputIndex.at.get(a) ?? [])]);
+    for (const j of [...related].filter((j) => j > i).sort(byOrder)) {
+      const other = outputs[j];
+      if (sameOutputs.has(j)) add(o.setting === 'iso' ? o.setting : other.setting, `${o.what} and ${other.what} are the same file: one would overwrite the other`, o.vm ?? other.vm);
+      else add(o.setting, `${o.what} and ${other.what} lie inside one another`, o.vm ?? other.vm);
     }
   }
   return conflicts;

@@ -1,0 +1,73 @@
+// Issue #16: the bundles load yaml, Ajv, cloud-init's schemas (dist/lazy/cloudinit.js) and execa
+// (dist/lazy/execa.js) on first use only. A preload records every require of a dist/lazy file.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { exampleProject, remove, repoRoot, tempDir } from '../helpers/tempProject';
+
+const cli = path.join(repoRoot, 'dist/cli.js');
+let dir: string;
+let preload: string;
+
+before(() => {
+  if (!existsSync(cli)) throw new Error('dist/cli.js is missing: run `npm run build` first (npm test does)');
+  dir = tempDir('vmctx-lazy-');
+  preload = path.join(dir, 'recordLazy.cjs');
+  writeFileSync(
+    preload,
+    `const Module = require('node:module');
+const load = Module._load;
+const seen = new Set();
+Module._load = function (request, ...rest) {
+  if (/(^|\\/)lazy\\//.test(request)) seen.add(request.replace(/^.*lazy\\//, ''));
+  return load.call(this, request, ...rest);
+};
+process.on('exit', () => process.stderr.write('\\nLAZY ' + JSON.stringify([...seen].sort()) + '\\n'));
+`,
+  );
+});
+after(() => remove(dir));
+
+/** Runs a script of the repo under the preload: its output and the lazy files it loaded. */
+function run(script: string, ...args: string[]) {
+  const r = spawnSync(process.execPath, ['-r', preload, script, ...args], { encoding: 'utf8' });
+  const m = /\nLAZY (\[.*\])\n$/.exec(r.stderr);
+  assert.ok(m, `no record of lazy loads in stderr:\n${r.stderr}`);
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr.slice(0, m.index), lazy: JSON.parse(m[1]) as string[] };
+}
+
+test('vmctx --help, --version and check of a Snooze project load no lazy bundle', () => {
+  for (const args of [['--help'], ['--version'], ['check', '--help'], ['check', exampleProject]]) {
+    const r = run(cli, ...args);
+    assert.equal(r.code, 0, `${args.join(' ')}: ${r.stderr}`);
+    assert.deepEqual(r.lazy, [], `vmctx ${args.join(' ')} loaded ${r.lazy.join(', ')}`);
+  }
+});
+
+test('vmctx check of a NoCloud project loads the cloud-init bundle and reports from it', () => {
+  const r = run(cli, 'check', path.join(repoRoot, 'examples/nocloud-cluster'), '--format', 'json');
+  assert.deepEqual(r.lazy, ['cloudinit.js']);
+  assert.equal(r.stderr, '');
+  // The example is clean: the check ran through the cloud-init validators (yaml, Ajv, schemas).
+  assert.deepEqual(JSON.parse(r.stdout).diagnostics, []);
+});
+
+test('vmctx check finds cloud-init schema errors through the lazy bundle', () => {
+  const project = path.join(dir, 'nocloud');
+  cpSync(path.join(repoRoot, 'examples/nocloud-cluster'), project, { recursive: true });
+  writeFileSync(path.join(project, 'cloud-init/user-data'), '#cloud-config\npackges: [htop]\n');
+  const r = run(cli, 'check', project);
+  assert.equal(r.code, 1, r.stdout);
+  assert.match(r.stdout, /^cloud-init\/user-data:2:1: error cloudinit-schema-unknown-key: unknown key 'packges'; did you mean 'packages'\?/m);
+  assert.deepEqual(r.lazy, ['cloudinit.js']);
+});
+
+test('the extension activates without loading a lazy bundle', () => {
+  const r = run(path.join(repoRoot, 'bench/activationProbe.cjs'));
+  const probe = JSON.parse(r.stdout.trim());
+  assert.equal(probe.error, undefined);
+  assert.ok(probe.disposables > 10, `activate registered ${probe.disposables} disposables`);
+  assert.deepEqual(r.lazy, []);
+});
