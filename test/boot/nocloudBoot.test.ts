@@ -1,7 +1,7 @@
 // The NoCloud flavor in a real Debian 12 guest: examples/nocloud-cluster built by `vmctx build`
-// (embedded writers) over the cached Debian image (debianImage.ts); web1 boots under QEMU TCG
-// from its overlay and its seed, then again through `vmctx deploy --start` to libvirt. A unit ordered after cloud-final prints the proof lines to the
-// serial port and powers off: the address and hostname the template and manifest give, the
+// (embedded writers) over the cached Debian image (debianImage.ts); web1 and web2 boot under QEMU
+// TCG from their overlays and seeds, web1 again through `vmctx deploy --start` to libvirt. A unit
+// ordered after cloud-final prints the proof lines to the serial port and powers off: the address and hostname the template and manifest give, the
 // nameserver, the runcmd's marker, and `cloud-init status` done.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -74,13 +74,14 @@ function proofLines(serialText: string): string[] {
   return serialText.split(/\r?\n/).filter((l) => l.includes(PROOF)).map((l) => l.slice(l.indexOf(PROOF)));
 }
 
-/** What web1's seed must have done: cloud-init done, its MAC's address, hostname, nameserver, runcmd. */
-function assertWeb1Proof(proof: string[]): void {
-  assert.ok(proof.includes(`${PROOF} status status: done`), `cloud-init status is not done:\n${proof.join('\n')}`);
-  assert.ok(proof.includes(`${PROOF} address 192.168.122.20/24`), `web1 lacks its MAC's address:\n${proof.join('\n')}`);
-  assert.ok(proof.includes(`${PROOF} hostname web1`), `web1's hostname is not web1:\n${proof.join('\n')}`);
-  assert.ok(proof.some((l) => l.startsWith(`${PROOF} resolv `) && l.includes('192.168.122.1')), `no nameserver 192.168.122.1:\n${proof.join('\n')}`);
-  assert.ok(proof.includes(`${PROOF} runcmd ran`), `the user-data's runcmd did not run:\n${proof.join('\n')}`);
+/** What a VM's seed must have done: cloud-init done, its MAC's address, hostname, nameserver, runcmd. */
+function assertSeedProof(vm: string, address: string, proof: string[]): void {
+  const lines = proof.join('\n');
+  assert.ok(proof.includes(`${PROOF} status status: done`), `${vm}: cloud-init status is not done:\n${lines}`);
+  assert.ok(proof.includes(`${PROOF} address ${address}`), `${vm} lacks its MAC's address ${address}:\n${lines}`);
+  assert.ok(proof.includes(`${PROOF} hostname ${vm}`), `${vm}'s hostname is not ${vm}:\n${lines}`);
+  assert.ok(proof.some((l) => l.startsWith(`${PROOF} resolv `) && l.includes('192.168.122.1')), `${vm}: no nameserver 192.168.122.1:\n${lines}`);
+  assert.ok(proof.includes(`${PROOF} runcmd ran`), `${vm}: the user-data's runcmd did not run:\n${lines}`);
 }
 
 /** Boots one VM from its overlay and seed under TCG; returns the proof lines and the seconds QEMU ran. */
@@ -108,13 +109,16 @@ async function bootVm(dir: string, built: Awaited<ReturnType<typeof buildProject
   return proof;
 }
 
-test('NoCloud: web1 of examples/nocloud-cluster configures itself from its seed in a real Debian 12 guest', { timeout: 1_800_000 }, async (t) => {
+// web1's network-config is generated from the manifest's network and its MAC; web2 has its own.
+test('NoCloud: web1 and web2 of examples/nocloud-cluster configure themselves from their seeds in a real Debian 12 guest', { timeout: 1_800_000 }, async (t) => {
   const missing = qemuMissing();
   assert.equal(missing, undefined, missing);
   const dir = mkdtempSync(path.join(os.tmpdir(), 'vmctx-nocloud-boot-'));
   try {
     const log = (s: string) => t.diagnostic(s);
-    assertWeb1Proof(await bootVm(dir, await buildProject(dir, log), 'web1', '52:54:c0:a8:7a:14', log));
+    const built = await buildProject(dir, log);
+    assertSeedProof('web1', '192.168.122.20/24', await bootVm(dir, built, 'web1', '52:54:c0:a8:7a:14', log));
+    assertSeedProof('web2', '192.168.122.21/24', await bootVm(dir, built, 'web2', '52:54:c0:a8:7a:15', log));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -210,7 +214,7 @@ test('NoCloud through libvirt: vmctx deploy --start sends web1\'s seed and its e
     const proof = proofLines(text);
     log(`web1 through libvirt: deploy + boot ${seconds.toFixed(0)} s (deploy start to power-off); proof lines:\n${proof.join('\n')}`);
     writeFileSync(path.join(os.tmpdir(), 'vmctx-nocloud-libvirt-web1.proof.txt'), `${seconds.toFixed(0)} s\n${proof.join('\n')}\n`);
-    assertWeb1Proof(proof);
+    assertSeedProof('web1', '192.168.122.20/24', proof);
     // libvirt kept the seed on virtio-scsi as the template says.
     const xml = (await virsh(['dumpxml', 'web1'])).out;
     assert.match(xml, /<controller type='scsi' index='0' model='virtio-scsi'/, xml);
