@@ -47,7 +47,7 @@ const GNU_TIME = '/usr/bin/time';
  * RSS from GNU time (Debian package `time`). On a busy machine the wall time says little;
  * the CPU time is the work done.
  */
-export function measureProcess(cmd: string, args: string[], options: { runs?: number; input?: string; cwd?: string } = {}): ProcessRuns {
+export function measureProcess(cmd: string, args: string[], options: { runs?: number; input?: string; cwd?: string; before?: () => void } = {}): ProcessRuns {
   if (!existsSync(GNU_TIME)) throw new Error(`${GNU_TIME} is missing: install the Debian package time`);
   const n = options.runs ?? 3;
   const wall: number[] = [];
@@ -55,6 +55,7 @@ export function measureProcess(cmd: string, args: string[], options: { runs?: nu
   const rss: number[] = [];
   let last: SpawnSyncReturns<string> | undefined;
   for (let i = 0; i <= n; i++) {
+    options.before?.();
     const t0 = performance.now();
     const r = spawnSync(GNU_TIME, ['-f', '@@time %U %S %M', cmd, ...args], { cwd: options.cwd, input: options.input, encoding: 'utf8', maxBuffer: 1 << 28 });
     const ms = performance.now() - t0;

@@ -12,58 +12,27 @@
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { largeContext } from './image.bench';
 import { writeProject } from './domain.bench';
-import { round } from './measure';
+import { measureProcess, round } from './measure';
 
 const ROOT = path.resolve(__dirname, '..');
 const CACHE = path.join(__dirname, '.cache');
 const CLI = path.join(ROOT, 'dist', 'cli.js');
-const TIME = '/usr/bin/time';
 
 interface Run {
   median_ms: number;
   runs_ms: number[];
-  /** User + system CPU of the median-CPU run (wall time suffers most from a loaded machine). */
-  median_cpu_ms?: number;
-  peak_rss_mib?: number;
+  /** Median user + system CPU (wall time suffers most from a loaded machine). */
+  median_cpu_ms: number;
+  peak_rss_mib: number;
   exit: number | null;
 }
 
-/** Runs `cmd` three times (after one warm-up for the file cache); median wall time, peak RSS. */
+/** Runs `cmd` three times after a warm-up (measureProcess), in this bench's field names. */
 function measure(cmd: string, args: string[], options: { cwd?: string; before?: () => void; runs?: number } = {}): Run {
-  const runs: number[] = [];
-  const cpu: number[] = [];
-  const rss: number[] = [];
-  let exit: number | null = null;
-  const n = options.runs ?? 3;
-  for (let i = 0; i <= n; i++) {
-    options.before?.();
-    const timed = existsSync(TIME);
-    const t0 = performance.now();
-    const r = timed
-      ? spawnSync(TIME, ['-f', '%U %S %M', cmd, ...args], { cwd: options.cwd, encoding: 'utf8', maxBuffer: 1 << 28 })
-      : spawnSync(cmd, args, { cwd: options.cwd, encoding: 'utf8', maxBuffer: 1 << 28 });
-    const ms = performance.now() - t0;
-    if (r.error) throw new Error(`${cmd}: ${r.error.message}`);
-    exit = r.status;
-    if (i === 0) continue; // warm-up
-    runs.push(ms);
-    const m = timed ? /([\d.]+) ([\d.]+) (\d+)\s*$/.exec(r.stderr) : null;
-    if (m) {
-      cpu.push((Number(m[1]) + Number(m[2])) * 1000);
-      rss.push(Number(m[3]) / 1024);
-    }
-  }
-  const median = [...runs.keys()].sort((a, b) => runs[a] - runs[b])[Math.floor(runs.length / 2)];
-  return {
-    median_ms: round(runs[median]),
-    runs_ms: runs.map((r) => Math.round(r)),
-    median_cpu_ms: cpu.length ? Math.round([...cpu].sort((a, b) => a - b)[Math.floor(cpu.length / 2)]) : undefined,
-    peak_rss_mib: rss.length ? Math.round(Math.max(...rss)) : undefined,
-    exit,
-  };
+  const r = measureProcess(cmd, args, options);
+  return { median_ms: r.wall_ms, runs_ms: r.wall_runs_ms, median_cpu_ms: r.cpu_ms, peak_rss_mib: r.peak_rss_mib, exit: r.exit };
 }
 
 const ratio = (a: Run, b: Run) => Math.round((a.median_ms / b.median_ms) * 100) / 100;
