@@ -1,7 +1,6 @@
 import type { CliCommand } from './cliCommand';
 import { parseCommandArgs, oneOf } from '../args';
 import { EXIT_FAILED, EXIT_OK, bundledSchemaFile } from '../cliIo';
-import { nodeFileSystem } from '../../core/io/nodeFileSystem';
 import { createDomainSchemas } from '../../core/io/schemaFiles';
 import { defaultSettings, ISO_BACKENDS, OVERLAY_BACKENDS } from '../../core/settings';
 import { CancelledError } from '../../core/common/errors';
@@ -11,9 +10,9 @@ import { displayPath } from '../../core/common/paths';
 import { buildReportLines } from '../../core/build/buildReport';
 import { openProject } from '../openProject';
 import { listenForStopSignals } from '../stopSignals';
-import { decodeText } from '../../core/common/fileSystem';
 import { checkBeforeBuild, type BuildScope, type GatedAction } from '../../core/validation/checkBeforeBuild';
 import type { ContextProject } from '../../core/project/project';
+import type { TextReader } from '../../core/validation/checkProject';
 import type { CliIO } from '../cliIo';
 
 
@@ -57,8 +56,8 @@ after removing its temporary files.
     const only = values.only === undefined ? undefined : oneOf(values.only, ['iso', 'overlays'] as const, '--only', 'iso');
     const isoBackend = oneOf(values['iso-backend'], ISO_BACKENDS, '--iso-backend', 'auto');
     const overlayBackend = oneOf(values['overlay-backend'], OVERLAY_BACKENDS, '--overlay-backend', 'auto');
-    const { dir, project } = await openProject('build', positionals, io);
-    if (!(await checkFirst(project, 'build', !!values['allow-errors'], io, only))) return EXIT_FAILED;
+    const { dir, project, read } = await openProject('build', positionals, io);
+    if (!(await checkFirst(project, read, 'build', !!values['allow-errors'], io, only))) return EXIT_FAILED;
     const inputs = buildInputsFromProject(project);
     const show = (p: string) => displayPath(dir, p);
     // A signal cancels the build: the temporary file goes, the previous outputs stay as they were.
@@ -91,9 +90,10 @@ after removing its temporary files.
  * Checks the project before a build or deploy and prints the verdict: the errors (stderr) and
  * one line with the counts. False when the command must stop.
  */
-export async function checkFirst(project: ContextProject, action: GatedAction, allowErrors: boolean, io: CliIO, scope: BuildScope = 'all'): Promise<boolean> {
+/** The check before a build or deploy, over the bytes openProject's loader read (each file read once). */
+export async function checkFirst(project: ContextProject, read: TextReader, action: GatedAction, allowErrors: boolean, io: CliIO, scope: BuildScope = 'all'): Promise<boolean> {
   const schemas = createDomainSchemas(bundledSchemaFile());
-  const pre = await checkBeforeBuild(project, async (f) => decodeText(await nodeFileSystem.readFile(f)), defaultSettings, schemas, {
+  const pre = await checkBeforeBuild(project, read, defaultSettings, schemas, {
     action,
     allowErrors,
     override: '--allow-errors',

@@ -50,8 +50,8 @@ by the next one.
       virsh: { type: 'string' },
       'allow-errors': { type: 'boolean' },
     });
-    const { dir, project } = await openProject('deploy', positionals, io);
-    if (!(await checkFirst(project, 'deploy', !!values['allow-errors'], io))) return EXIT_FAILED;
+    const { dir, project, read } = await openProject('deploy', positionals, io);
+    if (!(await checkFirst(project, read, 'deploy', !!values['allow-errors'], io))) return EXIT_FAILED;
     const manifestHosts = project.manifest.hosts ?? [];
     const virsh: VirshRunner = execaVirsh(values.virsh ?? defaultSettings.tools.virsh);
     const stop = listenForStopSignals();
