@@ -3,7 +3,8 @@
 // Node 20's --test takes no globs, so the files are listed here.
 //   node scripts/run-unit-tests.mjs [PATH-PART...] [--name PATTERN] [--no-build]
 //   npm run test:unit -- --name 'diagnostic codes'   (node's --test-name-pattern, a RegExp)
-import { readdirSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 
@@ -51,5 +52,11 @@ if (build) {
   }
 }
 const nameArgs = names.map((n) => `--test-name-pattern=${n}`);
-const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...nameArgs, ...files], { stdio: 'inherit' });
+// The compiled-schema cache of the tests goes to a folder of this run, not the user's cache.
+const cacheDir = mkdtempSync(join(tmpdir(), 'vmctx-unit-cache-'));
+const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...nameArgs, ...files], {
+  stdio: 'inherit',
+  env: { ...process.env, VMCTX_CACHE_DIR: cacheDir },
+});
+rmSync(cacheDir, { recursive: true, force: true });
 process.exit(r.status ?? 1);

@@ -6,7 +6,7 @@
 // written into the repository.
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync, copyFileSync } from 'node:fs';
-import * as os from 'node:os';
+import { userCacheDir } from '../../src/core/io/schemaFiles';
 import * as path from 'node:path';
 import { run } from './exec';
 
@@ -49,7 +49,9 @@ export function aptSourcesFile(): string {
 }
 
 export function cacheRoot(): string {
-  return process.env.VMCTX_CACHE_DIR ?? path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'vm-context');
+  const dir = userCacheDir();
+  if (!dir) throw new Error('no cache folder for the Debian image: set VMCTX_CACHE_DIR or HOME');
+  return dir;
 }
 
 export function recipeKey(sources: string): string {

@@ -37,6 +37,9 @@ function decodeSchemaBytes(bytes: Uint8Array): string {
  * there is no home to put it in.
  */
 export function userCacheDir(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform, home = homedir()): string | undefined {
+  // VMCTX_CACHE_DIR (absolute) moves every cache of ours: the unit tests point it at a temporary folder.
+  const own = env.VMCTX_CACHE_DIR;
+  if (own && (platform === 'win32' ? path.win32 : path.posix).isAbsolute(own)) return own;
   if (platform === 'win32') {
     const local = env.LOCALAPPDATA || (home ? path.win32.join(home, 'AppData', 'Local') : '');
     return local ? path.win32.join(local, 'vm-context') : undefined;

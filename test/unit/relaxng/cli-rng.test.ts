@@ -11,7 +11,7 @@ const FIX = join(__dirname, '../../fixtures/relaxng');
 function io(cwd = FIX) {
   let out = '';
   let err = '';
-  const x: CliIO = { stdout: (t) => void (out += t), stderr: (t) => void (err += t), cwd, env: {} };
+  const x: CliIO = { stdout: (t) => void (out += t), stderr: (t) => void (err += t), cwd, env: { VMCTX_CACHE_DIR: process.env.VMCTX_CACHE_DIR } };
   return { x, out: () => out, err: () => err };
 }
 

@@ -180,4 +180,7 @@ test('the user cache folder: XDG_CACHE_HOME, ~/.cache, %LOCALAPPDATA%, ~/Library
   assert.equal(userCacheDir({ LOCALAPPDATA: 'C:\\Users\\u\\AppData\\Local' }, 'win32', 'C:\\Users\\u'), 'C:\\Users\\u\\AppData\\Local\\vm-context');
   assert.equal(userCacheDir({}, 'win32', 'C:\\Users\\u'), 'C:\\Users\\u\\AppData\\Local\\vm-context');
   assert.equal(userCacheDir({}, 'darwin', '/Users/u'), '/Users/u/Library/Caches/vm-context');
+  assert.equal(userCacheDir({ VMCTX_CACHE_DIR: '/tmp/c', XDG_CACHE_HOME: '/x/cache' }, 'linux', '/home/u'), '/tmp/c');
+  assert.equal(userCacheDir({ VMCTX_CACHE_DIR: 'D:\\cache' }, 'win32', 'C:\\Users\\u'), 'D:\\cache');
+  assert.equal(userCacheDir({ VMCTX_CACHE_DIR: 'relative' }, 'linux', '/home/u'), '/home/u/.cache/vm-context');
 });
