@@ -2,7 +2,7 @@
 // same way for every command, with the same one-line errors.
 import * as path from 'node:path';
 import { UsageError, type CliIO } from './cliIo';
-import { nodeFileSystem } from '../core/io/nodeFileSystem';
+import { folderKind, nodeFileSystem } from '../core/io/nodeFileSystem';
 import { loadProject } from '../core/project/load';
 import { isContextProject } from '../core/project/discover';
 import { UserError } from '../core/common/errors';
@@ -13,8 +13,10 @@ import type { TextReader } from '../core/validation/checkProject';
 export async function openProject(command: string, positionals: string[], io: CliIO): Promise<{ dir: string; project: ContextProject; read: TextReader }> {
   if (positionals.length > 1) throw new UsageError(`expected at most one project folder, got ${positionals.length}`);
   const dir = path.resolve(io.cwd, positionals[0] ?? '.');
-  const st = await nodeFileSystem.stat(dir);
-  if (st?.type !== 'directory') throw new UserError(`${dir} is not a folder`, 'Give the folder of a context project (the one holding context/ or vmcontext.json).');
+  const kind = await folderKind(dir);
+  if (kind !== 'folder') {
+    throw new UserError(`${dir} ${kind === 'missing' ? 'does not exist' : 'is not a folder'}`, 'Give the folder of a context project (the one holding context/ or vmcontext.json).');
+  }
   if (!(await isContextProject(nodeFileSystem, dir))) {
     throw new UserError(
       `${dir} is not a context project: it has neither vmcontext.json nor a context/ folder with post-install or common/`,

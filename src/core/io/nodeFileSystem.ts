@@ -20,6 +20,12 @@ export async function readBytes(path: string, length: number, position: number):
   }
 }
 
+/** What a folder named by the user is, following symbolic links (a linked project folder is a folder). */
+export async function folderKind(path: string): Promise<'folder' | 'not-folder' | 'missing'> {
+  const s = await fsp.stat(path).catch(() => undefined);
+  return !s ? 'missing' : s.isDirectory() ? 'folder' : 'not-folder';
+}
+
 export const nodeFileSystem: FileSystem = {
   // Synchronous: the project loader makes thousands of these calls for a fleet, on small files
   // (templates, the manifest; templates over 8 MB are not read), each a few microseconds where a

@@ -1,7 +1,7 @@
 // The CLI as users run it: the bundled dist/cli.js in a child process (npm test builds it first).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync, rmSync } from 'node:fs';
+import { readFileSync, writeFileSync, rmSync, symlinkSync } from 'node:fs';
 import * as path from 'node:path';
 import { copyExample, exampleProject, remove, tempDir, writeTree } from '../helpers/tempProject';
 import { requireDistCli, vmctxProcess } from '../helpers/cli';
@@ -97,9 +97,33 @@ test('a folder that is not a project, or no folder, is a clear error naming it',
     assert.ok(r.stderr.includes(dir));
     const missing = vmctx('check', path.join(dir, 'nope'));
     assert.equal(missing.code, 1);
-    assert.match(missing.stderr, /is not a folder/);
+    assert.match(missing.stderr, /nope does not exist/);
+    writeFileSync(path.join(dir, 'file'), '');
+    const file = vmctx('check', path.join(dir, 'file'));
+    assert.equal(file.code, 1);
+    assert.match(file.stderr, /file is not a folder/);
   } finally {
     remove(dir);
+  }
+});
+
+test('a project folder reached through a symbolic link is checked like the folder itself', () => {
+  const project = copyExample();
+  const links = tempDir();
+  try {
+    writeFileSync(path.join(project, 'templates/debian3.xml'), '<domain>\n  <name>x</name>\n');
+    const link = path.join(links, 'linked');
+    symlinkSync(project, link);
+    const direct = vmctx('check', project, '--format', 'json');
+    const linked = vmctx('check', link, '--format', 'json');
+    assert.equal(direct.code, 1);
+    assert.equal(linked.code, 1, linked.stderr);
+    const codes = (r: { stdout: string }) => JSON.parse(r.stdout).diagnostics.map((d: { file: string; code: string }) => `${d.file} ${d.code}`);
+    assert.ok(codes(direct).length > 0);
+    assert.deepEqual(codes(linked), codes(direct));
+  } finally {
+    remove(project);
+    remove(links);
   }
 });
 
