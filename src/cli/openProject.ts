@@ -10,7 +10,16 @@ import { decodeText, type FileSystem } from '../core/common/fileSystem';
 import type { ContextProject } from '../core/project/project';
 import type { TextReader } from '../core/validation/checkProject';
 
-export async function openProject(command: string, positionals: string[], io: CliIO): Promise<{ dir: string; project: ContextProject; read: TextReader }> {
+export interface OpenedProject {
+  dir: string;
+  project: ContextProject;
+  /** The check's reader: the loader's bytes of a file, once, else the disk. */
+  read: TextReader;
+  /** Drops the loader's bytes the check did not take (a partial build's check skips files). */
+  releaseUnread(): void;
+}
+
+export async function openProject(command: string, positionals: string[], io: CliIO): Promise<OpenedProject> {
   if (positionals.length > 1) throw new UsageError(`expected at most one project folder, got ${positionals.length}`);
   const dir = path.resolve(io.cwd, positionals[0] ?? '.');
   const kind = await folderKind(dir);
@@ -23,16 +32,17 @@ export async function openProject(command: string, positionals: string[], io: Cl
       `Run vmctx ${command} in the project folder, or create context/post-install.`,
     );
   }
-  const { fs, read } = readOnce(nodeFileSystem);
-  return { dir, project: await loadProject(fs, dir), read };
+  const { fs, read, releaseUnread } = readOnce(nodeFileSystem);
+  return { dir, project: await loadProject(fs, dir), read, releaseUnread };
 }
 
 /**
  * A file system that keeps what the loader read until the check asks for it, once: a fleet's
  * templates are read from disk once per command, not twice (the check then sees the very bytes
- * the project was described from).
+ * the project was described from). What the check does not read (`build --only iso` skips the
+ * templates) is dropped by releaseUnread once the check is done, not kept until the command ends.
  */
-function readOnce(base: FileSystem): { fs: FileSystem; read: TextReader } {
+export function readOnce(base: FileSystem): { fs: FileSystem; read: TextReader; releaseUnread(): void } {
   const kept = new Map<string, Uint8Array>();
   const fs: FileSystem = {
     ...base,
@@ -47,5 +57,5 @@ function readOnce(base: FileSystem): { fs: FileSystem; read: TextReader } {
     kept.delete(file);
     return decodeText(bytes ?? (await base.readFile(file)));
   };
-  return { fs, read };
+  return { fs, read, releaseUnread: () => kept.clear() };
 }

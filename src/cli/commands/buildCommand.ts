@@ -56,8 +56,10 @@ after removing its temporary files.
     const only = values.only === undefined ? undefined : oneOf(values.only, ['iso', 'overlays'] as const, '--only', 'iso');
     const isoBackend = oneOf(values['iso-backend'], ISO_BACKENDS, '--iso-backend', 'auto');
     const overlayBackend = oneOf(values['overlay-backend'], OVERLAY_BACKENDS, '--overlay-backend', 'auto');
-    const { dir, project, read } = await openProject('build', positionals, io);
+    const { dir, project, read, releaseUnread } = await openProject('build', positionals, io);
     if (!(await checkFirst(project, read, 'build', !!values['allow-errors'], io, only))) return EXIT_FAILED;
+    // A partial build's check skips some files the loader read (--only iso: the templates).
+    releaseUnread();
     const inputs = buildInputsFromProject(project);
     const show = (p: string) => displayPath(dir, p);
     // A signal cancels the build: the temporary file goes, the previous outputs stay as they were.
