@@ -2,6 +2,7 @@
 // VMs, assign them to hosts, ask each host what it holds, plan, and (when asked) run the
 // plan. Progress goes to callbacks as it happens; an AbortSignal stops it between steps and
 // kills a running virsh.
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { UserError, errorMessage, throwIfAborted } from '../common/errors';
 import { formatBytes } from '../common/bytes';
@@ -52,6 +53,8 @@ export async function planProjectDeploy(req: DeployRequest): Promise<PreparedDep
   } catch (e) {
     throw new UserError(errorMessage(e));
   }
+  // The folders a killed deploy left in /tmp (virsh's define and vol-download files).
+  for (const folder of await removeStaleTemporaries(tmpdir(), undefined, 'folders')) progress(`removed ${folder}, left by an interrupted deploy whose process is gone`);
   const deployed = assigned.hosts.flatMap((h) => h.vms);
   progress(`reading the build of ${deployed.length} VM${deployed.length === 1 ? '' : 's'}`);
   const vms = await loadDeployInputs(project, deployed, signal);

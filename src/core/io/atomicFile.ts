@@ -3,6 +3,7 @@
 import { close, open, link, rename, renameSync, unlink, unlinkSync, write, writeFileSync, writeSync, constants, promises as fsp } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
 import { promisify } from 'node:util';
 
 const openP = promisify(open);
@@ -54,20 +55,44 @@ function processAlive(pid: number): boolean {
 }
 
 /**
- * Removes the temporaries in `dir` whose writer is gone (killed, or the machine went down):
- * an interrupted build must not leave a 285 MB `.context.iso.tmp-…` behind for good. Those of
- * live processes (a build running now) stay. Returns the paths removed.
+ * A private temporary folder `$TMPDIR/PREFIX-PID-xxxxxx` (the file a virsh command reads or
+ * writes): with this process's id in its name, one a killed deploy leaves behind is removed by
+ * the next (removeStaleTemporaries(tmpdir(), …, 'folders')), one of a deploy running now is not.
  */
-export async function removeStaleTemporaries(dir: string, alive: (pid: number) => boolean = processAlive): Promise<string[]> {
+export function makeTempFolder(prefix: 'vmctx-define' | 'vmctx-vol'): Promise<string> {
+  return fsp.mkdtemp(join(tmpdir(), `${prefix}-${process.pid}-`));
+}
+
+/** makeTempFolder's names: mkdtemp adds 6 letters or digits. */
+const TEMP_FOLDER_NAME = /^vmctx-(?:define|vol)-(\d+)-[A-Za-z0-9]{6}$/;
+
+/**
+ * Removes the temporaries in `dir` whose writer is gone (killed, or the machine went down):
+ * an interrupted build must not leave a 285 MB `.context.iso.tmp-…` behind for good, nor a
+ * killed deploy its `/tmp/vmctx-define-…` folders. Those of live processes (a build running
+ * now) stay. `kind`: the temporary siblings of atomic writes (files), or makeTempFolder's
+ * folders (only this user's). Returns the paths removed.
+ */
+export async function removeStaleTemporaries(dir: string, alive: (pid: number) => boolean = processAlive, kind: 'files' | 'folders' = 'files'): Promise<string[]> {
   const names = await fsp.readdir(dir).catch(() => [] as string[]);
+  const pattern = kind === 'files' ? TEMP_NAME : TEMP_FOLDER_NAME;
   const removed: string[] = [];
   for (const name of names) {
-    const pid = Number(TEMP_NAME.exec(name)?.[1]);
+    const pid = Number(pattern.exec(name)?.[1]);
     if (!pid || pid === process.pid || alive(pid)) continue;
     const file = join(dir, name);
     const st = await fsp.lstat(file).catch(() => undefined);
-    if (!st?.isFile()) continue;
-    if (await fsp.unlink(file).then(() => true, () => false)) removed.push(file);
+    if (!st) continue;
+    let gone: Promise<void>;
+    if (kind === 'files') {
+      if (!st.isFile()) continue;
+      gone = fsp.unlink(file);
+    } else {
+      // The shared /tmp holds other users' folders too: never ours to remove.
+      if (!st.isDirectory() || (process.getuid && st.uid !== process.getuid())) continue;
+      gone = fsp.rm(file, { recursive: true, force: true });
+    }
+    if (await gone.then(() => true, () => false)) removed.push(file);
   }
   return removed;
 }

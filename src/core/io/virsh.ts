@@ -3,14 +3,14 @@
 // explorer (start, shut down, undefine). Parsing and planning are pure (core/deploy).
 import { randomBytes } from 'node:crypto';
 import { statSync } from 'node:fs';
-import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
-import * as os from 'node:os';
+import { rm, stat, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { CancelledError, UserError } from '../common/errors';
 import { parseDeployMetadataHash, parseDomainState, parseListAll, parsePoolTargetPath, parseUuidNameList, parseVolInfo, virshQuote, type DomainListEntry, type DomainState } from '../deploy/virshOutput';
 import { placeFiles, type DeployStep, type HostDomainState, type HostFileState, type HostPlan, type HostState, type Placement, type TargetHost, type VmSpec } from '../deploy/deployPlan';
 import { FileHashCache, sha256File } from './fileHashCache';
 import { copySparse } from './sparseCopy';
+import { makeTempFolder } from './atomicFile';
 
 export interface VirshResult {
   exitCode: number;
@@ -180,7 +180,7 @@ async function volumeStates(run: VirshRunner, uri: string, pool: string, placeme
       continue;
     }
     // Small volumes (context.iso, fresh overlays) are fetched and hashed: sizes alone miss edits.
-    const dir = await mkdtemp(path.join(os.tmpdir(), 'vmctx-vol-'));
+    const dir = await makeTempFolder('vmctx-vol');
     try {
       const file = path.join(dir, 'volume');
       await virshOk(run, uri, ['vol-download', '--pool', pool, '--vol', p.volume!, '--file', file], o.signal);
@@ -259,7 +259,7 @@ async function runStep(run: VirshRunner, uri: string, step: DeployStep, options:
       }
       return;
     case 'define': {
-      const dir = await mkdtemp(path.join(os.tmpdir(), 'vmctx-define-'));
+      const dir = await makeTempFolder('vmctx-define');
       try {
         const file = path.join(dir, 'domain.xml');
         await writeFile(file, step.xml);

@@ -3,9 +3,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readFileSync, readdirSync, writeFileSync, openSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, writeFileSync, openSync } from 'node:fs';
 import { join } from 'node:path';
-import { removeStaleTemporaries, writeFileAtomically } from '../../../src/core/io/atomicFile';
+import { makeTempFolder, removeStaleTemporaries, writeFileAtomically } from '../../../src/core/io/atomicFile';
 import { ioErrorMessage } from '../../../src/core/common/errors';
 import { removeDir, tempDir } from '../image/helpers';
 
@@ -36,6 +36,33 @@ test('removeStaleTemporaries removes the temporaries of gone processes only', as
     assert.deepEqual(readdirSync(dir).sort(), names.slice(1).sort());
     assert.deepEqual(await removeStaleTemporaries(join(dir, 'missing')), []);
   } finally {
+    removeDir(dir);
+  }
+});
+
+test("removeStaleTemporaries 'folders': a gone process's makeTempFolder folders, whole, and nothing else", async () => {
+  const dir = tempDir('vmctx-atomic-');
+  const saved = process.env.TMPDIR;
+  try {
+    process.env.TMPDIR = dir;
+    const mine = await makeTempFolder('vmctx-define');
+    assert.match(mine, new RegExp(`^${dir.replace(/[.]/g, '\\.')}/vmctx-define-${process.pid}-[A-Za-z0-9]{6}$`));
+    const gone = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout;
+    const dead = [`vmctx-define-${gone}-Ab12cD`, `vmctx-vol-${gone}-x1Y2z3`];
+    for (const n of dead) {
+      mkdirSync(join(dir, n, 'sub'), { recursive: true });
+      writeFileSync(join(dir, n, 'sub', 'domain.xml'), '<domain/>');
+    }
+    // Not ours to remove: a live process's, a file of that name, other names, another program's folder.
+    const kept = [`vmctx-vol-1-abcdef`, `vmctx-other-${gone}-abcdef`, `vmctx-define-${gone}-abc`, `.domain.xml.tmp-${gone}-a1b2c3`, `vmctx-vol-${gone}-fileXY`];
+    for (const n of kept.slice(0, 3)) mkdirSync(join(dir, n));
+    for (const n of kept.slice(3)) writeFileSync(join(dir, n), n);
+    const removed = await removeStaleTemporaries(dir, (pid) => pid === 1, 'folders');
+    assert.deepEqual(removed.sort(), dead.map((n) => join(dir, n)).sort());
+    assert.deepEqual(readdirSync(dir).sort(), [...kept, mine.slice(dir.length + 1)].sort());
+  } finally {
+    if (saved === undefined) delete process.env.TMPDIR;
+    else process.env.TMPDIR = saved;
     removeDir(dir);
   }
 });

@@ -122,3 +122,38 @@ test('a dry run stopped by SIGTERM while virsh lists the host: exit 143, one lin
   assert.ok(!existsSync(host()));
   await until('the stopped virsh to exit', () => !alive(virshPid), 10_000);
 });
+
+test('SIGKILL while virsh defines: its /tmp folder stays; the next deploy removes it (its process is gone), not a live one', async () => {
+  rmSync(host(), { recursive: true, force: true });
+  rmSync(mark(), { force: true });
+  // A temporary folder of the test's own as TMPDIR: the machine's /tmp is left alone.
+  const tmp = join(project, 'tmp');
+  rmSync(tmp, { recursive: true, force: true });
+  mkdirSync(tmp);
+  const env = { ...process.env, TMPDIR: tmp };
+  // The real virsh, except `define`, which says so (its PID and the file it was given) and waits.
+  const virsh = join(project, 'define-waits');
+  writeFileSync(virsh, `#!/bin/sh\nfor a in "$@"; do [ "$a" = define ] && { echo "$$ $*" > '${mark()}'; exec sleep 60; }; done\nexec virsh "$@"\n`);
+  chmodSync(virsh, 0o755);
+  const child = spawn(process.execPath, [cli, 'deploy', project, '--virsh', virsh], { env, stdio: ['ignore', 'ignore', 'ignore'] });
+  const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
+  await until('virsh define', () => existsSync(mark()) && readFileSync(mark(), 'utf8').endsWith('\n'));
+  const [virshPid, ...args] = readFileSync(mark(), 'utf8').trim().split(' ');
+  const file = args[args.indexOf('--file') + 1];
+  const folder = readdirSync(tmp);
+  assert.equal(folder.length, 1);
+  assert.match(folder[0], new RegExp(`^vmctx-define-${child.pid}-[A-Za-z0-9]{6}$`));
+  assert.equal(file, join(tmp, folder[0], 'domain.xml'));
+  assert.match(readFileSync(file, 'utf8'), /<domain/);
+  child.kill('SIGKILL');
+  assert.equal(await exited, 'SIGKILL');
+  process.kill(Number(virshPid), 'SIGTERM'); // the orphaned wrapper
+  assert.deepEqual(readdirSync(tmp), folder, 'SIGKILL leaves the folder behind');
+  // A live process's folder is never touched: a deploy running now is using it.
+  const live = `vmctx-vol-${process.pid}-abcDEF`;
+  mkdirSync(join(tmp, live));
+  const next = spawnSync(process.execPath, [cli, 'deploy', project, '--dry-run'], { encoding: 'utf8', env });
+  assert.equal(next.status, 0, next.stderr);
+  assert.match(next.stderr, new RegExp(`^removed ${join(tmp, folder[0]).replace(/[.]/g, '\\.')}, left by an interrupted deploy whose process is gone$`, 'm'));
+  assert.deepEqual(readdirSync(tmp), [live]);
+});
