@@ -18,6 +18,7 @@ import { DomainSchemas } from '../validation/domain/domainSchema';
 import { decodeXml } from '../xml/encoding';
 import { nodeSyncFileReader } from './nodeFileSystem';
 import { writeFileAtomicallySync } from './atomicFile';
+import { noteSchemaCacheUse } from './schemaCachePrune';
 
 /** Compiles a schema file, following its includes on disk (no cache). */
 export function compileRngSchemaFile(file: string): RngSchema {
@@ -108,6 +109,7 @@ export function loadRngSchemaFile(file: string, cacheDir: string | null = userCa
   const abs = path.resolve(file);
   if (cacheDir === null) return { schema: compileRngSchemaFile(abs), from: 'compiled' };
   const entry = schemaCacheEntry(cacheDir, abs);
+  noteSchemaCacheUse(entry);
   const cached = readEntry(entry, abs);
   if (cached) return { schema: cached, from: 'hit' };
   const files: Array<[string, string]> = [];
