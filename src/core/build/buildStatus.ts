@@ -13,6 +13,9 @@ import { nodeFileSystem } from '../io/nodeFileSystem';
 export async function readBuildStatus(project: ContextProject, options: Pick<BuildOptions, 'isoBackend' | 'env' | 'signal'> = {}): Promise<BuildStatus> {
   const plan = await planBuild(buildInputsFromProject(project), options);
   const iso = plan.status.iso;
-  if (iso && iso.state !== 'missing') iso.label = await nodeFileSystem.readHead(project.output.iso, LABEL_HEAD_BYTES).then(readLabel, () => undefined);
+  // The labels the images really carry, read back from their primary volume descriptors.
+  const labelOf = (file: string) => nodeFileSystem.readHead(file, LABEL_HEAD_BYTES).then(readLabel, () => undefined);
+  if (iso && iso.state !== 'missing') iso.label = await labelOf(project.output.iso);
+  await Promise.all((plan.status.seeds ?? []).filter((s) => s.status.state !== 'missing').map(async (s) => (s.status.label = await labelOf(s.output))));
   return plan.status;
 }

@@ -9,6 +9,14 @@ export type CloudInitKind = 'user-data' | 'network-config' | 'meta-data';
 
 export const CLOUD_INIT_KINDS: readonly CloudInitKind[] = ['user-data', 'network-config', 'meta-data'];
 
+/**
+ * Whether cloud-init's NoCloud finds a seed volume with this label: it asks blkid for
+ * `LABEL=CIDATA` and `LABEL=cidata`, and blkid compares the case.
+ */
+export function isNoCloudLabel(label: string): boolean {
+  return label === 'CIDATA' || label === 'cidata';
+}
+
 /** What a check knows beyond the file's text; every field is optional (a lone file has none). */
 export interface CloudInitContext {
   project?: ContextProject;

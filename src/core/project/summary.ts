@@ -3,10 +3,11 @@
 // decided here, from the project model, the build state and the problem counts.
 import * as path from 'node:path';
 import { formatBytes } from '../common/bytes';
+import { printable } from '../common/text';
 import { formatIPv4, ipFromMac, netmaskPrefix } from '../network/ipv4';
 import type { BuildStatus, IsoStatus } from '../build/buildPlan';
 import type { OverlayStatus } from '../build/overlayDecision';
-import { CLOUD_INIT_KINDS } from '../cloudinit/cloudInitTypes';
+import { CLOUD_INIT_KINDS, isNoCloudLabel } from '../cloudinit/cloudInitTypes';
 import { vmNameOf } from '../validation/cloudinit/cloudInitValidator';
 import { overlayPath, seedPath, type CloudInitFile, type ContextFile, type ContextProject } from './project';
 import type { TemplateInfo } from './template';
@@ -186,20 +187,28 @@ function seedOf(build: BuildStatus | undefined, vm: string): IsoStatus | undefin
   return build?.seeds?.find((x) => x.vm === vm)?.status;
 }
 
-/** A NoCloud VM's seed build/seeds/<vm>.iso, as the build's plan judges it (the same decision a build makes). */
+/** Why cloud-init would not read a built seed, from the label read back from it; undefined when it would. */
+function seedLabelWarning(s: IsoStatus | undefined): string | undefined {
+  if (!s || s.state === 'missing') return undefined;
+  if (s.label === undefined) return 'no ISO 9660 label: cloud-init would not find it';
+  return isNoCloudLabel(s.label) ? undefined : `label "${printable(s.label)}": cloud-init reads only CIDATA`;
+}
+
+/** A NoCloud VM's seed build/seeds/<vm>.iso, as the build's plan judges it (the same decision a build makes), with the label it carries. */
 function seedNode(project: ContextProject, id: string, vm: string, build: BuildStatus | undefined): SummaryNode {
   const s = seedOf(build, vm);
   const output = seedPath(project, vm);
   const exists = !!s && s.state !== 'missing';
+  const warning = seedLabelWarning(s);
   return {
     id,
     kind: 'seed',
     section: 'build',
     label: path.basename(output),
-    description: join(isoWords(s), s?.size !== undefined ? formatBytes(s.size) : undefined),
-    tooltip: join(output, s?.state !== 'fresh' && s?.reason !== 'new' ? s?.reason : undefined, `cloud-init seed of ${vm} (label ${project.isoLabel})`),
-    icon: 'target',
-    tone: isoTone(s),
+    description: join(isoWords(s), s?.size !== undefined ? formatBytes(s.size) : undefined, warning ?? (exists ? s?.label : undefined)),
+    tooltip: join(output, s?.state !== 'fresh' && s?.reason !== 'new' ? s?.reason : undefined, warning, `cloud-init seed of ${vm} (label ${(exists ? s?.label : undefined) ?? project.isoLabel})`),
+    icon: warning ? 'warning' : 'target',
+    tone: warning ? 'warning' : isoTone(s),
     file: exists ? output : undefined,
     root: project.root,
     vm,
@@ -211,15 +220,16 @@ function seedsNode(project: ContextProject, build: BuildStatus | undefined): Sum
   const states = vms.map((vm) => seedOf(build, vm));
   const built = states.filter((s) => s && s.state !== 'missing').length;
   const stale = states.filter((s) => s?.state === 'stale').length;
+  const unread = states.filter((s) => seedLabelWarning(s)).length;
   return {
     id: `${project.root}#seeds`,
     kind: 'seeds',
     section: 'build',
     label: 'seeds',
-    description: join(`${built} of ${vms.length} built`, stale ? `${stale} stale` : undefined),
+    description: join(`${built} of ${vms.length} built`, stale ? `${stale} stale` : undefined, unread ? `${unread} not read by cloud-init` : undefined),
     tooltip: project.output.seedsDir,
     icon: 'target',
-    tone: stale ? 'warning' : built === vms.length && vms.length > 0 ? 'ok' : 'muted',
+    tone: stale || unread ? 'warning' : built === vms.length && vms.length > 0 ? 'ok' : 'muted',
     file: built ? project.output.seedsDir : undefined,
     root: project.root,
     children: vms.map((vm) => seedNode(project, `${project.root}#seed:${vm}`, vm, build)),

@@ -1,5 +1,5 @@
 // NoCloud seeds in a real VS Code (the nocloud session, a copy of examples/nocloud-cluster): the
-// explorer shows each VM's seed as the build's plan judges it (not built, up to date, stale),
+// explorer shows each VM's seed as the build's plan judges it (not built, up to date, stale) and its label,
 // Build Seeds and the "Build seeds" task write build/seeds/<vm>.iso, and Show ISO Contents lists
 // a seed from its explorer node.
 import * as assert from 'node:assert/strict';
@@ -71,7 +71,8 @@ describe('NoCloud seeds: explorer, Build Seeds, the task, Show ISO Contents', ()
       assert.equal(pvd.subarray(1, 6).toString('latin1'), 'CD001');
       assert.equal(pvd.subarray(40, 72).toString('latin1').trim(), 'CIDATA');
     }
-    const built = await seedsShow('both seeds "up to date"', [['web1.iso', /^up to date · \d+ KiB$/], ['web2.iso', /^up to date · \d+ KiB$/]]);
+    // The label each seed carries, read back from its primary volume descriptor.
+    const built = await seedsShow('both seeds "up to date", labelled CIDATA', [['web1.iso', /^up to date · \d+ KiB · CIDATA$/], ['web2.iso', /^up to date · \d+ KiB · CIDATA$/]]);
     assert.equal(built.description, '2 of 2 built');
     const web1 = find(project()!, (n) => n.kind === 'vm' && n.label === 'web1')!;
     assert.match(web1.children!.find((c) => c.kind === 'seed')!.description!, /^up to date/);

@@ -146,6 +146,11 @@ test('a NoCloud project without cloud-init/ or network gets layout warnings, not
   try {
     writeFileSync(path.join(dir, 'vmcontext.json'), '{"flavor": "nocloud", "isoLabel": "CONTEXT", "contextDir": "ctx"}');
     assert.deepEqual((await check(dir)).map((d) => d.code).sort(), ['cloudinit-iso-label', 'cloudinit-missing', 'manifest-field-unused']);
+    // blkid compares the case: cloud-init finds CIDATA or cidata, not CiData.
+    for (const [label, codes] of [['cidata', []], ['CiData', ['cloudinit-iso-label']]] as const) {
+      writeFileSync(path.join(dir, 'vmcontext.json'), JSON.stringify({ flavor: 'nocloud', isoLabel: label }));
+      assert.deepEqual((await check(dir)).map((d) => d.code).filter((c) => c !== 'cloudinit-missing'), codes, label);
+    }
     writeFileSync(path.join(dir, 'vmcontext.json'), '{"flavor": "nocloud"}');
     assert.equal((await loadProject(nodeFileSystem, dir)).isoLabel, 'CIDATA');
     const ds = await check(dir);

@@ -3,7 +3,7 @@
 // date, stale), and no context.iso or post-install.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { appendFileSync, cpSync, renameSync, statSync } from 'node:fs';
+import { appendFileSync, cpSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { formatBytes } from '../../../src/core/common/bytes';
 import * as path from 'node:path';
 import { nodeFileSystem } from '../../../src/core/io/nodeFileSystem';
@@ -84,10 +84,11 @@ test('seeds follow the build: up to date with their size after a build, stale on
     assert.equal(node.description, '2 of 2 built');
     assert.equal(node.tone, 'ok');
     assert.deepEqual(labels(node), [
-      ['web1.iso', `up to date · ${size('web1')}`],
-      ['web2.iso', `up to date · ${size('web2')}`],
+      ['web1.iso', `up to date · ${size('web1')} · CIDATA`],
+      ['web2.iso', `up to date · ${size('web2')} · CIDATA`],
     ]);
     assert.equal(node.children![0].file, seedPath(project, 'web1'));
+    assert.equal(node.children![0].icon, 'target');
 
     // web2 has its own network-config: changing it makes web2's seed stale, not web1's.
     appendFileSync(path.join(dir, 'cloud-init/web2/network-config'), '# changed\n');
@@ -97,13 +98,58 @@ test('seeds follow the build: up to date with their size after a build, stale on
     assert.equal(node.description, '2 of 2 built · 1 stale');
     assert.equal(node.tone, 'warning');
     assert.deepEqual(labels(node), [
-      ['web1.iso', `up to date · ${size('web1')}`],
-      ['web2.iso', `stale · ${size('web2')}`],
+      ['web1.iso', `up to date · ${size('web1')} · CIDATA`],
+      ['web2.iso', `stale · ${size('web2')} · CIDATA`],
     ]);
     assert.match(node.children![1].tooltip!, /the context or the options changed/);
     // The same decision as the build's: it rewrites web2's seed only.
     const again = await build(buildInputsFromProject(project), { only: 'iso' });
     assert.deepEqual(again.outcomes.map((o) => path.basename(o.output)), ['web2.iso']);
+  } finally {
+    remove(dir);
+  }
+});
+
+test('a seed shows the label read back from it; one cloud-init would not read (another label, not an ISO) is a warning', async () => {
+  const dir = copy();
+  try {
+    // A seed built with another label (the check flags cloudinit-iso-label; a build with
+    // --allow-errors, or an older build, still writes it).
+    const manifestFile = path.join(dir, 'vmcontext.json');
+    const manifest = JSON.parse(readFileSync(manifestFile, 'utf8'));
+    writeFileSync(manifestFile, JSON.stringify({ ...manifest, isoLabel: 'cidata2' }, null, 2));
+    let project = await loadProject(nodeFileSystem, dir);
+    assert.ok((await build(buildInputsFromProject(project), { only: 'iso' })).ok);
+    assert.equal(tool('isoinfo', ['-d', '-i', seedPath(project, 'web1')]).match(/^Volume id: (.*)$/m)?.[1], 'cidata2', 'isoinfo reads the same label');
+    const status = await readBuildStatus(project);
+    assert.deepEqual(status.seeds!.map((s) => [s.vm, s.status.state, s.status.label]), [
+      ['web1', 'fresh', 'cidata2'],
+      ['web2', 'fresh', 'cidata2'],
+    ]);
+    // web2's seed is not an ISO image at all.
+    writeFileSync(seedPath(project, 'web2'), Buffer.alloc(40_000, 0x41));
+    const tree = summarizeProject(project, await readBuildStatus(project));
+    const node = find(tree, `${dir}#seeds`)!;
+    const size = (vm: string) => formatBytes(statSync(seedPath(project, vm)).size);
+    assert.deepEqual(labels(node), [
+      ['web1.iso', `up to date · ${size('web1')} · label "cidata2": cloud-init reads only CIDATA`],
+      ['web2.iso', `stale · ${size('web2')} · no ISO 9660 label: cloud-init would not find it`],
+    ]);
+    assert.deepEqual(node.children!.map((c) => [c.icon, c.tone]), [['warning', 'warning'], ['warning', 'warning']]);
+    assert.equal(node.description, '2 of 2 built · 1 stale · 2 not read by cloud-init');
+    assert.equal(node.tone, 'warning');
+    assert.match(node.children![0].tooltip!, /cloud-init seed of web1 \(label cidata2\)/);
+
+    // Back to CIDATA, built again: the label shows and the warnings are gone.
+    writeFileSync(manifestFile, JSON.stringify(manifest, null, 2));
+    project = await loadProject(nodeFileSystem, dir);
+    assert.ok((await build(buildInputsFromProject(project), { only: 'iso' })).ok);
+    const fixed = find(summarizeProject(project, await readBuildStatus(project)), `${dir}#seeds`)!;
+    assert.deepEqual(fixed.children!.map((c) => [c.description, c.tone]), [
+      [`up to date · ${size('web1')} · CIDATA`, 'ok'],
+      [`up to date · ${size('web2')} · CIDATA`, 'ok'],
+    ]);
+    assert.equal(fixed.description, '2 of 2 built');
   } finally {
     remove(dir);
   }

@@ -4,7 +4,7 @@
 import * as path from 'node:path';
 import { diagnostic, zeroRange, type Diagnostic } from '../../common/diagnostic';
 import { closestMatch } from '../../common/suggest';
-import { CLOUD_INIT_KINDS } from '../../cloudinit/cloudInitTypes';
+import { CLOUD_INIT_KINDS, isNoCloudLabel } from '../../cloudinit/cloudInitTypes';
 import type { ContextProject } from '../../project/project';
 import { vmNameOf } from './cloudInitValidator';
 
@@ -16,7 +16,7 @@ export function cloudInitLayoutChecks(project: ContextProject): Array<[string, D
   if (!layout) return out;
   const manifestFile = project.manifestPath ?? project.root;
   const rel = (f: string) => path.relative(project.root, f).split(path.sep).join('/');
-  if (project.isoLabel.toLowerCase() !== 'cidata') {
+  if (!isNoCloudLabel(project.isoLabel)) {
     out.push([
       manifestFile,
       diagnostic('cloudinit-iso-label', 'error', `"isoLabel": "${project.isoLabel}": cloud-init's NoCloud only reads a seed volume labelled CIDATA (or cidata), so the VMs would boot unconfigured`, zeroRange, { source: SOURCE }),
