@@ -12,9 +12,9 @@ import { prepareDebianImage } from './debianImage';
 import { run } from './exec';
 import { ensureLibvirt } from './libvirt-daemons';
 import { adaptTemplateForBoot } from './test-template';
+import { PROOF, proofLines, reportUnit } from './guestReport';
 
 const repo = path.resolve(__dirname, '../..');
-const PROOF = 'VMCTX-PROOF';
 
 // write_files runs before runcmd; the report unit waits for cloud-final (runcmd runs inside it).
 const USER_DATA = `#cloud-config
@@ -32,14 +32,7 @@ write_files:
       echo "$P end"
   - path: /etc/systemd/system/vmctx-report.service
     content: |
-      [Unit]
-      After=cloud-final.service
-      [Service]
-      Type=oneshot
-      StandardOutput=tty
-      TTYPath=/dev/ttyS0
-      ExecStart=/usr/local/bin/vmctx-report
-      ExecStartPost=/bin/systemctl poweroff --no-block
+${reportUnit('cloud-final.service').trimEnd().replace(/^/gm, '      ')}
 runcmd:
   - [sh, -c, 'echo ran > /run/vmctx-runcmd']
   - [systemctl, daemon-reload]
@@ -67,11 +60,6 @@ async function buildProject(dir: string, log: (s: string) => void, edit: (projec
   log((await run(process.execPath, [path.join(repo, 'dist/cli.js'), 'build', project, ...buildArgs])).trim());
   symlinkSync(image.image, path.join(project, 'build/overlays/root.raw'));
   return { image, project };
-}
-
-/** The guest's report lines in a serial log. */
-function proofLines(serialText: string): string[] {
-  return serialText.split(/\r?\n/).filter((l) => l.includes(PROOF)).map((l) => l.slice(l.indexOf(PROOF)));
 }
 
 /** What a VM's seed must have done: cloud-init done, its MAC's address, hostname, nameserver, runcmd. */

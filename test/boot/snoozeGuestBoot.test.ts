@@ -12,10 +12,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { prepareDebianImage } from './debianImage';
 import { run } from './exec';
+import { PROOF, proofLines, reportUnit } from './guestReport';
 
 const repo = path.resolve(__dirname, '../..');
 const EXAMPLE = path.join(repo, 'examples/snooze-cluster');
-const PROOF = 'VMCTX-PROOF';
 
 const REPORT = `#!/bin/sh
 P=${PROOF}
@@ -26,18 +26,6 @@ ip route show | sed "s/^/$P route /"
 # Not \`cloud-init status\`: once, under TCG, it never returned. cloud-init writes status.json when it runs.
 if [ -e /run/cloud-init/status.json ]; then echo "$P cloud-init ran"; else echo "$P cloud-init did not run"; fi
 echo "$P end"
-`;
-
-const REPORT_UNIT = `[Unit]
-After=rc-local.service
-[Service]
-Type=oneshot
-StandardOutput=tty
-TTYPath=/dev/ttyS0
-ExecStart=/usr/local/bin/vmctx-report
-ExecStartPost=/bin/systemctl poweroff --no-block
-[Install]
-WantedBy=multi-user.target
 `;
 
 /** Writes the files of a Snooze base image into a copy of the Debian image, with debugfs (no mount). */
@@ -54,7 +42,7 @@ async function makeSnoozeBase(base: string, dir: string): Promise<void> {
   // cloud-init would read the CONTEXT CD-ROM as an OpenNebula source and add DHCP beside it.
   files.push([write('cloud-init.disabled', ''), '/etc/cloud/cloud-init.disabled', 0o644]);
   files.push([write('vmctx-report', REPORT), '/usr/local/bin/vmctx-report', 0o755]);
-  files.push([write('vmctx-report.service', REPORT_UNIT), '/etc/systemd/system/vmctx-report.service', 0o644]);
+  files.push([write('vmctx-report.service', reportUnit('rc-local.service')), '/etc/systemd/system/vmctx-report.service', 0o644]);
   const commands = files.flatMap(([from, to, mode]) => [`write ${from} ${to}`, `sif ${to} mode 0${(0o100000 | mode).toString(8)}`]);
   // What `systemctl enable` would do.
   commands.push('symlink /etc/systemd/system/multi-user.target.wants/vmctx-report.service /etc/systemd/system/vmctx-report.service');
@@ -101,7 +89,7 @@ test('Snooze: debian1 of examples/snooze-cluster configures itself from context.
     ], { timeout: 900_000 });
     const seconds = (Date.now() - t0) / 1000;
     const text = readFileSync(serial, 'utf8');
-    const proof = text.split(/\r?\n/).filter((l) => l.includes(PROOF)).map((l) => l.slice(l.indexOf(PROOF)));
+    const proof = proofLines(text);
     log(`debian1 (Snooze): QEMU ran ${seconds.toFixed(0)} s (start to power-off); proof lines:\n${proof.join('\n')}`);
     writeFileSync(path.join(os.tmpdir(), 'vmctx-snooze-debian1.proof.txt'), `${seconds.toFixed(0)} s\n${proof.join('\n')}\n`);
     const all = proof.join('\n');
