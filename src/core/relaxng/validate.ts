@@ -1,7 +1,7 @@
 // Walks a parsed document through the derivative algorithm, iteratively (no recursion on the
 // document's depth), reporting each fault at the offending element, attribute or text and then
 // recovering so the siblings are still checked. Hooks let expectAt.ts stop at a position.
-import type { XmlAttribute, XmlDocument, XmlElement, Span } from '../xml/parse';
+import type { XmlAttribute, XmlDocument, XmlElement, XmlNode, XmlText, Span } from '../xml/parse';
 import type { ValueContext } from './datatypes';
 import { K, type Pattern } from './patterns';
 import type { RngSchema } from './schema';
@@ -256,13 +256,19 @@ export class Walker {
       this.fault(el.nameSpan, `element "${el.name}" missing required ${what}`);
       closed = this.d.startTagClose(p, true);
     }
-    const hasElements = el.children.some((c) => c.kind === 'element');
+    let hasElements = false;
+    for (const c of el.children) {
+      if (c.kind === 'element') {
+        hasElements = true;
+        break;
+      }
+    }
     let lenientEnd = restore !== undefined;
     let textOnly = false;
     if (!hasElements) {
       // Element with text only (or nothing): the whole text is one value.
       textOnly = true;
-      const s = el.children.map((c) => (c.kind === 'text' ? c.value : '')).join('');
+      const s = textOf(el.children);
       if (this.hooks.beforeChild?.(el, 0, view(closed), scope)) return undefined;
       const next = this.d.elementText(closed, s, scope);
       if (next === pool.notAllowed && closed !== pool.notAllowed) {
@@ -363,6 +369,14 @@ function contentOf(p: Pattern): Pattern {
     return inner.length === 1 ? inner[0] : { ...p, alts: inner, id: -1 } as Pattern;
   }
   return p;
+}
+
+/** The text of an element without child elements (usually one piece, taken as it is). */
+function textOf(children: readonly XmlNode[]): string {
+  if (children.length === 1) return (children[0] as XmlText).value;
+  let s = '';
+  for (const c of children) s += (c as XmlText).value;
+  return s;
 }
 
 function clip(s: string): string {
