@@ -54,6 +54,8 @@ export interface Pattern {
   txt?: Map<string, Pattern>;
   stc?: Pattern;
   stcR?: Pattern;
+  /** A start-tag derivative as one content and one rest (validate.ts), null when it does not separate. */
+  det?: readonly [Pattern, Pattern] | null;
 }
 
 type Fields = Pick<Pattern, 'k' | 'nullable' | 'a' | 'b' | 'alts' | 'nc' | 'el' | 'dt' | 'val' | 'raw'>;
@@ -78,6 +80,7 @@ class PatternObject implements Pattern {
   txt: Map<string, Pattern> | undefined = undefined;
   stc: Pattern | undefined = undefined;
   stcR: Pattern | undefined = undefined;
+  det: readonly [Pattern, Pattern] | null | undefined = undefined;
   constructor(
     readonly id: number,
     readonly attrs: boolean,
@@ -187,7 +190,8 @@ export class PatternPool {
     // Most calls come from derivatives where nearly every alternative became notAllowed.
     let only: Pattern | undefined;
     let many = false;
-    for (const p of ps) {
+    for (let i = 0; i < ps.length; i++) {
+      const p = ps[i];
       if (p === this.notAllowed || p === only) continue;
       if (only === undefined) only = p;
       else {
@@ -197,15 +201,19 @@ export class PatternPool {
     }
     if (!many) return only ?? this.notAllowed;
     const flat: Pattern[] = [];
-    for (const p of ps) {
-      if (p.k === K.Choice) for (const q of p.alts!) flat.push(q);
-      else if (p !== this.notAllowed) flat.push(p);
+    for (let i = 0; i < ps.length; i++) {
+      const p = ps[i];
+      if (p.k === K.Choice) {
+        const alts = p.alts!;
+        for (let j = 0; j < alts.length; j++) flat.push(alts[j]);
+      } else if (p !== this.notAllowed) flat.push(p);
     }
     flat.sort((x, y) => x.id - y.id);
     const alts: Pattern[] = [];
     let nullable = false;
     let h = 0;
-    for (const p of flat) {
+    for (let i = 0; i < flat.length; i++) {
+      const p = flat[i];
       if (alts.length && alts[alts.length - 1] === p) continue;
       alts.push(p);
       h = (Math.imul(h, 31) + p.id) | 0;
@@ -226,7 +234,7 @@ export class PatternPool {
     }
     let bucket = this.choiceN.get(h);
     if (!bucket) this.choiceN.set(h, (bucket = []));
-    for (const q of bucket) if (sameAlternatives(q.alts!, alts)) return q;
+    for (let i = 0; i < bucket.length; i++) if (sameAlternatives(bucket[i].alts!, alts)) return bucket[i];
     const r = this.create({ k: K.Choice, nullable, alts });
     bucket.push(r);
     return r;

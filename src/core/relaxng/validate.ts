@@ -38,7 +38,9 @@ export class Scope implements ValueContext {
   }
   static of(el: XmlElement, parent: Scope): Scope {
     let map: Map<string, string> | undefined;
-    for (const a of el.attributes) {
+    const attributes = el.attributes;
+    for (let i = 0; i < attributes.length; i++) {
+      const a = attributes[i];
       if (a.prefix === 'xmlns' || a.name === 'xmlns') {
         map ??= new Map(parent.prefixes);
         map.set(a.prefix === 'xmlns' ? a.local : '', a.value);
@@ -126,13 +128,13 @@ export class Walker {
         let end = f.index;
         let s = '';
         while (end < children.length && children[end].kind === 'text') s += (children[end++] as { value: string }).value;
-        const first = children[f.index].span.start;
-        const last = children[end - 1].span.end;
+        const first = f.index;
         f.index = end;
         if (!isWhitespace(s)) {
           const next = this.d.text(f.state, s, f.scope);
           if (next === pool.notAllowed) {
-            this.fault(trimSpan(this.text, first, last), `text "${clip(s.trim())}" not allowed here; expected ${this.expectedContent(this.view(f), f.scope)}`);
+            const span = trimSpan(this.text, children[first].span.start, children[end - 1].span.end);
+            this.fault(span, `text "${clip(s.trim())}" not allowed here; expected ${this.expectedContent(this.view(f), f.scope)}`);
           } else f.state = next;
         }
         if (hooks.beforeChild?.(f.el, f.index, this.view(f), f.scope)) return false;
@@ -167,7 +169,11 @@ export class Walker {
 
   /** A frame's state as Clark's algorithm has it (After(content, rest) when detached): for hooks and messages. */
   private view(f: Frame): Pattern {
-    return f.cont === undefined ? f.state : this.schema.pool.after(f.state, f.cont);
+    return this.attach(f.state, f.cont);
+  }
+
+  private attach(state: Pattern, cont: Pattern | undefined): Pattern {
+    return cont === undefined ? state : this.schema.pool.after(state, cont);
   }
 
   /**
@@ -175,23 +181,27 @@ export class Walker {
    * separates: all contents equal (the rest is the choice of the rests), or all rests equal
    * (the content is the choice of the contents). Undefined otherwise.
    */
-  private detach(p: Pattern): [content: Pattern, rest: Pattern] | undefined {
-    if (p.k === K.After) return [p.a!, p.b!];
+  private detach(p: Pattern): readonly [content: Pattern, rest: Pattern] | undefined {
     if (p.k !== K.Choice) return undefined;
+    // Memoized on the (interned) pattern: the choices come back with every such element.
+    if (p.det !== undefined) return p.det ?? undefined;
     const alts = p.alts!;
     const a = alts[0].a!;
     const b = alts[0].b!;
     let sameA = true;
     let sameB = true;
-    for (const q of alts) {
-      if (q.k !== K.After) return undefined;
+    for (let i = 0; i < alts.length; i++) {
+      const q = alts[i];
+      if (q.k !== K.After) {
+        p.det = null;
+        return undefined;
+      }
       if (q.a !== a) sameA = false;
       if (q.b !== b) sameB = false;
     }
     const pool = this.schema.pool;
-    if (sameA) return [a, pool.choiceOf(alts.map((q) => q.b!))];
-    if (sameB) return [pool.choiceOf(alts.map((q) => q.a!)), b];
-    return undefined;
+    p.det = sameA ? [a, pool.choiceOf(alts.map((q) => q.b!))] : sameB ? [pool.choiceOf(alts.map((q) => q.a!)), b] : null;
+    return p.det ?? undefined;
   }
 
   private open(el: XmlElement, parent: Frame | undefined): Frame | undefined {
@@ -225,12 +235,21 @@ export class Walker {
         return { el, scope, state: pool.after(pool.text, pool.empty), cont: undefined, index: el.children.length, restore, lenientEnd: true, textOnly: true };
       }
     }
-    const parts = this.detach(p);
     let cont: Pattern | undefined;
-    if (parts) [p, cont] = parts;
-    const view = (q: Pattern) => (cont === undefined ? q : pool.after(q, cont));
-    if (this.hooks.afterStartTagOpen?.(el, view(p), scope)) return undefined;
-    for (const a of el.attributes) {
+    if (p.k === K.After) {
+      cont = p.b!;
+      p = p.a!;
+    } else {
+      const parts = this.detach(p);
+      if (parts) {
+        cont = parts[1];
+        p = parts[0];
+      }
+    }
+    if (this.hooks.afterStartTagOpen?.(el, this.attach(p, cont), scope)) return undefined;
+    const attributes = el.attributes;
+    for (let i = 0; i < attributes.length; i++) {
+      const a = attributes[i];
       if (isNsDecl(a)) continue;
       const next = this.d.attribute(p, a.uri, a.local, a.value, scope);
       if (next !== pool.notAllowed) {
@@ -257,8 +276,9 @@ export class Walker {
       closed = this.d.startTagClose(p, true);
     }
     let hasElements = false;
-    for (const c of el.children) {
-      if (c.kind === 'element') {
+    const children = el.children;
+    for (let i = 0; i < children.length; i++) {
+      if (children[i].kind === 'element') {
         hasElements = true;
         break;
       }
@@ -269,13 +289,13 @@ export class Walker {
       // Element with text only (or nothing): the whole text is one value.
       textOnly = true;
       const s = textOf(el.children);
-      if (this.hooks.beforeChild?.(el, 0, view(closed), scope)) return undefined;
+      if (this.hooks.beforeChild?.(el, 0, this.attach(closed, cont), scope)) return undefined;
       const next = this.d.elementText(closed, s, scope);
       if (next === pool.notAllowed && closed !== pool.notAllowed) {
         const span = el.children.length ? trimSpan(this.text, el.children[0].span.start, el.children[el.children.length - 1].span.end) : endSpan(el);
         const exp = expectedText(contentOf(closed));
         if (!isWhitespace(s) && !exp.values.length && !exp.data.length && !exp.list) {
-          this.fault(span, `text "${clip(s.trim())}" not allowed here; expected ${this.expectedContent(view(closed), scope)}`);
+          this.fault(span, `text "${clip(s.trim())}" not allowed here; expected ${this.expectedContent(this.attach(closed, cont), scope)}`);
         } else if (isWhitespace(s) && missingContent(contentOf(closed)).elements.length) {
           // Empty where elements are required: reported as incomplete at the end tag.
           return { el, scope, state: closed, cont, index: el.children.length, restore, lenientEnd, textOnly };
@@ -375,7 +395,7 @@ function contentOf(p: Pattern): Pattern {
 function textOf(children: readonly XmlNode[]): string {
   if (children.length === 1) return (children[0] as XmlText).value;
   let s = '';
-  for (const c of children) s += (c as XmlText).value;
+  for (let i = 0; i < children.length; i++) s += (children[i] as XmlText).value;
   return s;
 }
 
