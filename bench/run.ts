@@ -11,6 +11,8 @@ const modules: Array<[string, () => Promise<{ run(): Promise<Record<string, unkn
   ['whole-process-iso', async () => ({ run: async () => ({ iso: (await import('./wholeProcess.bench')).isoBuild() }) })],
   // The start-up, check and activation rows of whole-process alone (only when named).
   ['startup', () => import('./wholeProcess.bench').then((m) => ({ run: m.runStartup }))],
+  // The `vmctx rng` row and the example's check of whole-process alone (only when named).
+  ['rng-process', () => import('./wholeProcess.bench').then((m) => ({ run: m.runRng }))],
   ['cloudinit', () => import('./cloudinit.bench')],
   ['deploy', () => import('./deploy.bench')],
 ];
@@ -23,7 +25,7 @@ async function main() {
     date: new Date().toISOString(),
   };
   for (const [name, load] of modules) {
-    if (only.length ? !only.includes(name) : name === 'startup') continue;
+    if (only.length ? !only.includes(name) : name === 'startup' || name === 'rng-process') continue;
     results[name] = await (await load()).run();
   }
   process.stdout.write(JSON.stringify(results, null, 2) + '\n');

@@ -183,6 +183,15 @@ function activation() {
   return { require_ms: med('require_ms'), activate_ms: med('activate_ms'), total_ms: med('total_ms'), error: samples.find((s) => s.error)?.error, goal: '≤ 50 ms' };
 }
 
+/**
+ * `npm run bench rng-process`: the RELAX NG engine's whole-process rows alone (well under three
+ * minutes): `vmctx rng` over libvirt's test suite beside Jing and xmllint, and `vmctx check` of
+ * the example, both with a warm compiled-schema cache.
+ */
+export async function runRng() {
+  return { rng_libvirt_test_suite: rngCorpus(), check_example_3_templates: { ...measure(process.execPath, [CLI, 'check', path.join(ROOT, 'examples', 'snooze-cluster')]), schema_cache: 'warm', goal: '≤ 250 ms' } };
+}
+
 /** `npm run bench startup`: the start-up, check and activation rows alone (a minute or two). */
 export async function runStartup() {
   return { ...checks(), cli_startup: cliStartup(), extension_activation: activation() };

@@ -147,7 +147,8 @@ export class Deriver {
     // (a pattern's id when there is one, the common case).
     let key: number | string = -1;
     let accepted: Pattern[] | undefined;
-    for (const leaf of leaves) {
+    for (let i = 0; i < leaves.length; i++) {
+      const leaf = leaves[i];
       if (anyValue || this.valueMatches(leaf.a!, value, ctx)) {
         if (!accepted) {
           accepted = [leaf];
@@ -333,7 +334,7 @@ function attributeLeaves(p: Pattern, ns: string, local: string): Pattern[] {
         stack.push(q.a!, q.b!);
         break;
       case K.Choice:
-        for (const x of q.alts!) stack.push(x);
+        for (let i = 0; i < q.alts!.length; i++) stack.push(q.alts![i]);
         break;
       case K.Attribute:
         if (contains(q.nc!, ns, local)) out.push(q);

@@ -12,24 +12,32 @@ export type NameClass =
   | { kind: 'nsName'; ns: string; except?: NameClass; key: string }
   | { kind: 'choice'; a: NameClass; b: NameClass; key: string };
 
+/** Every name class has the same fields in the same order (unused ones undefined): one object
+ *  shape, so `contains` (run on each start tag and attribute) stays monomorphic. */
+function nameClass(kind: NameClass['kind'], ns: string | undefined, local: string | undefined, except: NameClass | undefined, a: NameClass | undefined, b: NameClass | undefined, key: string): NameClass {
+  return { kind, ns, local, except, a, b, key } as NameClass;
+}
+
 export function ncName(ns: string, local: string): NameClass {
-  return { kind: 'name', ns, local, key: `{${ns}}${local}` };
+  return nameClass('name', ns, local, undefined, undefined, undefined, `{${ns}}${local}`);
 }
 
 export function ncAnyName(except?: NameClass): NameClass {
-  return { kind: 'anyName', except, key: except ? `*-(${except.key})` : '*' };
+  return nameClass('anyName', undefined, undefined, except, undefined, undefined, except ? `*-(${except.key})` : '*');
 }
 
 export function ncNsName(ns: string, except?: NameClass): NameClass {
-  return { kind: 'nsName', ns, except, key: `{${ns}}*${except ? `-(${except.key})` : ''}` };
+  return nameClass('nsName', ns, undefined, except, undefined, undefined, `{${ns}}*${except ? `-(${except.key})` : ''}`);
 }
 
 export function ncChoice(a: NameClass, b: NameClass): NameClass {
-  return { kind: 'choice', a, b, key: `(${a.key}|${b.key})` };
+  return nameClass('choice', undefined, undefined, undefined, a, b, `(${a.key}|${b.key})`);
 }
 
 /** Whether the name class matches a name. Iterative over choices: they can be long. */
 export function contains(nc: NameClass, ns: string, local: string): boolean {
+  // Most name classes are one name.
+  if (nc.kind === 'name') return nc.local === local && nc.ns === ns;
   const stack: NameClass[] = [nc];
   while (stack.length) {
     const c = stack.pop()!;

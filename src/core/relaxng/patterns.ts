@@ -54,6 +54,8 @@ export interface Pattern {
   txt?: Map<string, Pattern>;
   stc?: Pattern;
   stcR?: Pattern;
+  /** A start-tag derivative as one content and one rest (validate.ts), null when it does not separate. */
+  det?: readonly [Pattern, Pattern] | null;
 }
 
 type Fields = Pick<Pattern, 'k' | 'nullable' | 'a' | 'b' | 'alts' | 'nc' | 'el' | 'dt' | 'val' | 'raw'>;
@@ -78,6 +80,7 @@ class PatternObject implements Pattern {
   txt: Map<string, Pattern> | undefined = undefined;
   stc: Pattern | undefined = undefined;
   stcR: Pattern | undefined = undefined;
+  det: readonly [Pattern, Pattern] | null | undefined = undefined;
   constructor(
     readonly id: number,
     readonly attrs: boolean,
@@ -100,6 +103,10 @@ export class PatternPool {
   private readonly table = new Map<string, Pattern>();
   private readonly choiceMemo = new Map<number, Map<number, Pattern>>();
   private readonly choice2 = new Map<number, Map<number, Pattern>>();
+  /** Choices of three or more alternatives, by a hash of their ids (no string keys to build). */
+  private readonly choiceN = new Map<number, Pattern[]>();
+  /** Patterns of one operand (oneOrMore, list, element), by kind and the operand's (or declaration's) id. */
+  private readonly unary: Array<Map<number, Pattern>> = [];
   private nextId = 0;
   private nextDecl = 0;
   /** True once a QName-like datatype is used: text memos must then take the context into account. */
@@ -111,10 +118,10 @@ export class PatternPool {
 
   /** Binary patterns are interned by their operands' ids in nested maps: no string keys. */
   private readonly pairs: Array<Map<number, Map<number, Pattern>>> = [];
-  private pairCount = 0;
 
+  /** How many patterns were made. */
   get size(): number {
-    return this.table.size + this.pairCount;
+    return this.nextId;
   }
 
   private pair(k: number, a: Pattern, b: Pattern, nullable: boolean): Pattern {
@@ -125,8 +132,14 @@ export class PatternPool {
     if (!p) {
       p = this.create({ k, nullable, a, b });
       byB.set(b.id, p);
-      this.pairCount++;
     }
+    return p;
+  }
+
+  private one(k: number, id: number, fields: Fields): Pattern {
+    const byId = (this.unary[k] ??= new Map());
+    let p = byId.get(id);
+    if (!p) byId.set(id, (p = this.create(fields)));
     return p;
   }
 
@@ -151,7 +164,7 @@ export class PatternPool {
   }
 
   element(decl: ElementDecl): Pattern {
-    return this.make(`E${decl.id}`, { k: K.Element, nullable: false, el: decl, nc: decl.nc });
+    return this.one(K.Element, decl.id, { k: K.Element, nullable: false, el: decl, nc: decl.nc });
   }
 
   attribute(nc: NameClass, content: Pattern): Pattern {
@@ -177,7 +190,8 @@ export class PatternPool {
     // Most calls come from derivatives where nearly every alternative became notAllowed.
     let only: Pattern | undefined;
     let many = false;
-    for (const p of ps) {
+    for (let i = 0; i < ps.length; i++) {
+      const p = ps[i];
       if (p === this.notAllowed || p === only) continue;
       if (only === undefined) only = p;
       else {
@@ -187,23 +201,27 @@ export class PatternPool {
     }
     if (!many) return only ?? this.notAllowed;
     const flat: Pattern[] = [];
-    for (const p of ps) {
-      if (p.k === K.Choice) for (const q of p.alts!) flat.push(q);
-      else if (p !== this.notAllowed) flat.push(p);
+    for (let i = 0; i < ps.length; i++) {
+      const p = ps[i];
+      if (p.k === K.Choice) {
+        const alts = p.alts!;
+        for (let j = 0; j < alts.length; j++) flat.push(alts[j]);
+      } else if (p !== this.notAllowed) flat.push(p);
     }
     flat.sort((x, y) => x.id - y.id);
     const alts: Pattern[] = [];
-    let key = 'C';
     let nullable = false;
-    for (const p of flat) {
+    let h = 0;
+    for (let i = 0; i < flat.length; i++) {
+      const p = flat[i];
       if (alts.length && alts[alts.length - 1] === p) continue;
       alts.push(p);
-      key += `${p.id},`;
+      h = (Math.imul(h, 31) + p.id) | 0;
       nullable ||= p.nullable;
     }
     if (alts.length === 1) return alts[0];
     if (alts.length === 2) {
-      // Two-way choices are the common case: intern them without a string key.
+      // Two-way choices are the common case: interned by the two ids.
       const [a, b] = alts;
       let byB = this.choice2.get(a.id);
       if (!byB) this.choice2.set(a.id, (byB = new Map()));
@@ -211,11 +229,15 @@ export class PatternPool {
       if (!r) {
         r = this.create({ k: K.Choice, nullable, alts });
         byB.set(b.id, r);
-        this.pairCount++;
       }
       return r;
     }
-    return this.make(key, { k: K.Choice, nullable, alts });
+    let bucket = this.choiceN.get(h);
+    if (!bucket) this.choiceN.set(h, (bucket = []));
+    for (let i = 0; i < bucket.length; i++) if (sameAlternatives(bucket[i].alts!, alts)) return bucket[i];
+    const r = this.create({ k: K.Choice, nullable, alts });
+    bucket.push(r);
+    return r;
   }
 
   group(a: Pattern, b: Pattern): Pattern {
@@ -237,7 +259,7 @@ export class PatternPool {
   oneOrMore(p: Pattern): Pattern {
     if (p === this.notAllowed || p === this.empty) return p;
     if (p.k === K.OneOrMore) return p;
-    return this.make(`O${p.id}`, { k: K.OneOrMore, nullable: p.nullable, a: p });
+    return this.one(K.OneOrMore, p.id, { k: K.OneOrMore, nullable: p.nullable, a: p });
   }
 
   after(a: Pattern, b: Pattern): Pattern {
@@ -247,7 +269,7 @@ export class PatternPool {
 
   list(p: Pattern): Pattern {
     if (p === this.notAllowed) return p;
-    return this.make(`L${p.id}`, { k: K.List, nullable: false, a: p });
+    return this.one(K.List, p.id, { k: K.List, nullable: false, a: p });
   }
 
   data(dt: Datatype, except?: Pattern): Pattern {
@@ -260,4 +282,10 @@ export class PatternPool {
     if (dt.contextDependent) this.contextDependent = true;
     return this.make(`V${dt.key}\u0000${val}`, { k: K.Value, nullable: false, dt, val, raw });
   }
+}
+
+function sameAlternatives(x: readonly Pattern[], y: readonly Pattern[]): boolean {
+  if (x.length !== y.length) return false;
+  for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return false;
+  return true;
 }

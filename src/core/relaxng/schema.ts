@@ -44,7 +44,7 @@ export class RngSchema {
     const key = `{${ns}}${local}`;
     let r = this.byName.get(key);
     if (!r) {
-      r = this.decls.filter((d) => d.content.k !== K.NotAllowed && contains(d.nc, ns, local));
+      r = this.decls.filter((d) => contains(d.nc, ns, local) && d.content.k !== K.NotAllowed);
       this.byName.set(key, r);
     }
     return r;

@@ -1,7 +1,7 @@
 // Walks a parsed document through the derivative algorithm, iteratively (no recursion on the
 // document's depth), reporting each fault at the offending element, attribute or text and then
 // recovering so the siblings are still checked. Hooks let expectAt.ts stop at a position.
-import type { XmlAttribute, XmlDocument, XmlElement, Span } from '../xml/parse';
+import type { XmlAttribute, XmlDocument, XmlElement, XmlNode, XmlText, Span } from '../xml/parse';
 import type { ValueContext } from './datatypes';
 import { K, type Pattern } from './patterns';
 import type { RngSchema } from './schema';
@@ -38,7 +38,9 @@ export class Scope implements ValueContext {
   }
   static of(el: XmlElement, parent: Scope): Scope {
     let map: Map<string, string> | undefined;
-    for (const a of el.attributes) {
+    const attributes = el.attributes;
+    for (let i = 0; i < attributes.length; i++) {
+      const a = attributes[i];
       if (a.prefix === 'xmlns' || a.name === 'xmlns') {
         map ??= new Map(parent.prefixes);
         map.set(a.prefix === 'xmlns' ? a.local : '', a.value);
@@ -56,10 +58,22 @@ export class Scope implements ValueContext {
 
 const isNsDecl = (a: XmlAttribute) => a.prefix === 'xmlns' || a.name === 'xmlns';
 
+/** No prefixes declared (the root's parent scope). */
+const TOP = new Scope(new Map());
+
 interface Frame {
   el: XmlElement;
   scope: Scope;
   state: Pattern;
+  /**
+   * Detached (the common case): `state` is the element's content alone and `cont` the parent's
+   * state once the element ends. The content states are then the same wherever the element
+   * stands, so their derivatives are shared by every context instead of being derived again
+   * under each parent state (After(content, rest) differs with each rest). Undefined when the
+   * possible contents and rests do not separate: `state` is then After(content, rest) as in
+   * Clark's algorithm, and the end tag derives the rest from it.
+   */
+  cont: Pattern | undefined;
   index: number;
   /** Where the parent's state goes back to when this element was itself in error. */
   restore?: Pattern;
@@ -92,14 +106,12 @@ export class Walker {
     const root = doc.root;
     if (!root) return true;
     const pool = this.schema.pool;
-    const top = new Scope(new Map());
+    const hooks = this.hooks;
     const stack: Frame[] = [];
-    let state = this.schema.start;
     let el: XmlElement | undefined = root;
-    let parentScope = top;
     for (;;) {
       if (el) {
-        const frame = this.open(el, state, parentScope);
+        const frame = this.open(el, stack[stack.length - 1]);
         if (!frame) return false;
         stack.push(frame);
         el = undefined;
@@ -107,7 +119,7 @@ export class Walker {
       const f = stack[stack.length - 1];
       if (!f) break;
       // Next child of f.
-      if (this.hooks.beforeChild?.(f.el, f.index, f.state, f.scope)) return false;
+      if (hooks.beforeChild?.(f.el, f.index, this.view(f), f.scope)) return false;
       const children = f.el.children;
       if (f.textOnly) f.index = children.length;
       let child = children[f.index];
@@ -116,31 +128,37 @@ export class Walker {
         let end = f.index;
         let s = '';
         while (end < children.length && children[end].kind === 'text') s += (children[end++] as { value: string }).value;
-        const first = children[f.index].span.start;
-        const last = children[end - 1].span.end;
+        const first = f.index;
         f.index = end;
         if (!isWhitespace(s)) {
           const next = this.d.text(f.state, s, f.scope);
           if (next === pool.notAllowed) {
-            this.fault(trimSpan(this.text, first, last), `text "${clip(s.trim())}" not allowed here; expected ${this.expectedContent(f.state, f.scope)}`);
+            const span = trimSpan(this.text, children[first].span.start, children[end - 1].span.end);
+            this.fault(span, `text "${clip(s.trim())}" not allowed here; expected ${this.expectedContent(this.view(f), f.scope)}`);
           } else f.state = next;
         }
-        if (this.hooks.beforeChild?.(f.el, f.index, f.state, f.scope)) return false;
+        if (hooks.beforeChild?.(f.el, f.index, this.view(f), f.scope)) return false;
         child = children[f.index];
       }
       if (child) {
         f.index++;
         el = child as XmlElement;
-        state = f.state;
-        parentScope = f.scope;
         continue;
       }
       // End tag.
       stack.pop();
-      let after = this.d.endTag(f.state);
-      if (after === pool.notAllowed) {
-        if (!f.lenientEnd) this.incomplete(f);
-        after = this.d.endTag(f.state, true);
+      let after: Pattern;
+      if (f.cont !== undefined) {
+        // As the end tag of After(state, cont) would: the rest when the content is complete,
+        // and the rest anyway (after saying so) when it is not.
+        if (!f.state.nullable && !f.lenientEnd) this.incomplete(f);
+        after = f.state === pool.notAllowed ? pool.notAllowed : f.cont;
+      } else {
+        after = this.d.endTag(f.state);
+        if (after === pool.notAllowed) {
+          if (!f.lenientEnd) this.incomplete(f);
+          after = this.d.endTag(f.state, true);
+        }
       }
       const parent = stack[stack.length - 1];
       if (!parent) break;
@@ -149,22 +167,61 @@ export class Walker {
     return true;
   }
 
-  private open(el: XmlElement, state: Pattern, parentScope: Scope): Frame | undefined {
+  /** A frame's state as Clark's algorithm has it (After(content, rest) when detached): for hooks and messages. */
+  private view(f: Frame): Pattern {
+    return this.attach(f.state, f.cont);
+  }
+
+  private attach(state: Pattern, cont: Pattern | undefined): Pattern {
+    return cont === undefined ? state : this.schema.pool.after(state, cont);
+  }
+
+  /**
+   * A start-tag derivative Choice(After(content_i, rest_i)) as one content and one rest, when it
+   * separates: all contents equal (the rest is the choice of the rests), or all rests equal
+   * (the content is the choice of the contents). Undefined otherwise.
+   */
+  private detach(p: Pattern): readonly [content: Pattern, rest: Pattern] | undefined {
+    if (p.k !== K.Choice) return undefined;
+    // Memoized on the (interned) pattern: the choices come back with every such element.
+    if (p.det !== undefined) return p.det ?? undefined;
+    const alts = p.alts!;
+    const a = alts[0].a!;
+    const b = alts[0].b!;
+    let sameA = true;
+    let sameB = true;
+    for (let i = 0; i < alts.length; i++) {
+      const q = alts[i];
+      if (q.k !== K.After) {
+        p.det = null;
+        return undefined;
+      }
+      if (q.a !== a) sameA = false;
+      if (q.b !== b) sameB = false;
+    }
     const pool = this.schema.pool;
-    const scope = Scope.of(el, parentScope);
+    p.det = sameA ? [a, pool.choiceOf(alts.map((q) => q.b!))] : sameB ? [pool.choiceOf(alts.map((q) => q.a!)), b] : null;
+    return p.det ?? undefined;
+  }
+
+  private open(el: XmlElement, parent: Frame | undefined): Frame | undefined {
+    const pool = this.schema.pool;
+    const state = parent ? parent.state : this.schema.start;
+    const scope = Scope.of(el, parent ? parent.scope : TOP);
     let restore: Pattern | undefined;
     let p = this.d.startTagOpen(state, el.uri, el.local);
     if (p === pool.notAllowed) {
       const decls = this.schema.declsFor(el.uri, el.local);
+      const view = parent ? this.view(parent) : state;
       // Perhaps required content before it is missing: check it where it would fit.
       p = this.d.startTagOpenRecover(state, el.uri, el.local);
       if (p !== pool.notAllowed) {
-        const missing = this.d.endTag(state) === pool.notAllowed ? namesOf(missingContent(contentOf(state)).elements).names : [];
-        const expected = missing.length ? `missing required element ${quoteList(missing.map((n) => scope.format(n)).sort())}` : `expected ${this.expectedContent(state, scope)}`;
+        const missing = this.d.endTag(view) === pool.notAllowed ? namesOf(missingContent(contentOf(view)).elements).names : [];
+        const expected = missing.length ? `missing required element ${quoteList(missing.map((n) => scope.format(n)).sort())}` : `expected ${this.expectedContent(view, scope)}`;
         this.fault(el.nameSpan, `element "${el.name}" not allowed yet; ${expected}`);
       } else {
         const where = !decls.some((d) => isFinite(d.nc)) ? 'anywhere' : el.parent ? `in element "${el.parent.name}"` : 'as the root element';
-        this.fault(el.nameSpan, `element "${el.name}" not allowed ${where}; expected ${this.expectedContent(state, scope)}`);
+        this.fault(el.nameSpan, `element "${el.name}" not allowed ${where}; expected ${this.expectedContent(view, scope)}`);
       }
       if (p === pool.notAllowed) {
         // Else keep checking inside with the declarations of elements of that name, if any.
@@ -175,11 +232,24 @@ export class Walker {
       }
       if (p === pool.notAllowed) {
         // Nothing to check it against: skip the element (state stays as before it).
-        return { el, scope, state: pool.after(pool.text, pool.empty), index: el.children.length, restore, lenientEnd: true, textOnly: true };
+        return { el, scope, state: pool.after(pool.text, pool.empty), cont: undefined, index: el.children.length, restore, lenientEnd: true, textOnly: true };
       }
     }
-    if (this.hooks.afterStartTagOpen?.(el, p, scope)) return undefined;
-    for (const a of el.attributes) {
+    let cont: Pattern | undefined;
+    if (p.k === K.After) {
+      cont = p.b!;
+      p = p.a!;
+    } else {
+      const parts = this.detach(p);
+      if (parts) {
+        cont = parts[1];
+        p = parts[0];
+      }
+    }
+    if (this.hooks.afterStartTagOpen?.(el, this.attach(p, cont), scope)) return undefined;
+    const attributes = el.attributes;
+    for (let i = 0; i < attributes.length; i++) {
+      const a = attributes[i];
       if (isNsDecl(a)) continue;
       const next = this.d.attribute(p, a.uri, a.local, a.value, scope);
       if (next !== pool.notAllowed) {
@@ -205,30 +275,37 @@ export class Walker {
       this.fault(el.nameSpan, `element "${el.name}" missing required ${what}`);
       closed = this.d.startTagClose(p, true);
     }
-    const hasElements = el.children.some((c) => c.kind === 'element');
+    let hasElements = false;
+    const children = el.children;
+    for (let i = 0; i < children.length; i++) {
+      if (children[i].kind === 'element') {
+        hasElements = true;
+        break;
+      }
+    }
     let lenientEnd = restore !== undefined;
     let textOnly = false;
     if (!hasElements) {
       // Element with text only (or nothing): the whole text is one value.
       textOnly = true;
-      const s = el.children.map((c) => (c.kind === 'text' ? c.value : '')).join('');
-      if (this.hooks.beforeChild?.(el, 0, closed, scope)) return undefined;
+      const s = textOf(el.children);
+      if (this.hooks.beforeChild?.(el, 0, this.attach(closed, cont), scope)) return undefined;
       const next = this.d.elementText(closed, s, scope);
       if (next === pool.notAllowed && closed !== pool.notAllowed) {
         const span = el.children.length ? trimSpan(this.text, el.children[0].span.start, el.children[el.children.length - 1].span.end) : endSpan(el);
         const exp = expectedText(contentOf(closed));
         if (!isWhitespace(s) && !exp.values.length && !exp.data.length && !exp.list) {
-          this.fault(span, `text "${clip(s.trim())}" not allowed here; expected ${this.expectedContent(closed, scope)}`);
+          this.fault(span, `text "${clip(s.trim())}" not allowed here; expected ${this.expectedContent(this.attach(closed, cont), scope)}`);
         } else if (isWhitespace(s) && missingContent(contentOf(closed)).elements.length) {
           // Empty where elements are required: reported as incomplete at the end tag.
-          return { el, scope, state: closed, index: el.children.length, restore, lenientEnd, textOnly };
+          return { el, scope, state: closed, cont, index: el.children.length, restore, lenientEnd, textOnly };
         } else {
           this.fault(span, `character content ${isWhitespace(s) ? '' : `"${clip(s.trim())}" `}of element "${el.name}" is invalid; ${this.mustBe([contentOf(closed)], s, scope)}`);
         }
         lenientEnd = true;
       } else closed = next;
     }
-    return { el, scope, state: closed, index: textOnly ? el.children.length : 0, restore, lenientEnd, textOnly };
+    return { el, scope, state: closed, cont, index: textOnly ? el.children.length : 0, restore, lenientEnd, textOnly };
   }
 
   private incomplete(f: Frame): void {
@@ -312,6 +389,14 @@ function contentOf(p: Pattern): Pattern {
     return inner.length === 1 ? inner[0] : { ...p, alts: inner, id: -1 } as Pattern;
   }
   return p;
+}
+
+/** The text of an element without child elements (usually one piece, taken as it is). */
+function textOf(children: readonly XmlNode[]): string {
+  if (children.length === 1) return (children[0] as XmlText).value;
+  let s = '';
+  for (let i = 0; i < children.length; i++) s += (children[i] as XmlText).value;
+  return s;
 }
 
 function clip(s: string): string {

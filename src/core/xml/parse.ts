@@ -170,6 +170,10 @@ class Parser {
    * ones when the element ends (an array grown by push keeps room for 17 and more).
    */
   private readonly kids: XmlNode[][] = [];
+  /** How many children each open element has so far (in kids[depth]; the arrays are never
+   *  shortened: setting an array's length to 0 makes V8 drop its storage, to grow it again). */
+  private readonly kidCount: number[] = [];
+  /** The attributes of the start tag being read (reused like kids). */
   private readonly attributes: AttributeNode[] = [];
   private readonly marks: number[] = [];
   private readonly ns = new NamespaceScope();
@@ -193,8 +197,14 @@ class Parser {
 
   /** Gives the elements left open (by an error or the end of the input) their children. */
   finish(): void {
-    const { stack, kids } = this;
-    for (let d = stack.length - 1; d >= 0; d--) stack[d].children = kids[d].slice();
+    const { stack, kids, kidCount } = this;
+    for (let d = stack.length - 1; d >= 0; d--) stack[d].children = kids[d].slice(0, kidCount[d]);
+  }
+
+  /** Adds a child to the innermost open element. */
+  private addKid(node: XmlNode): void {
+    const depth = this.stack.length - 1;
+    this.kids[depth][this.kidCount[depth]++] = node;
   }
 
   parse(): void {
@@ -265,7 +275,7 @@ class Parser {
     }
     const value = plain ? slice(s, start, end) : decodeText(s, start, end, this.ents);
     // Text running into the end of the input is not kept (the element is unfinished anyway).
-    if (complete) this.kids[this.stack.length - 1].push(new TextNode(value, parent, start, end));
+    if (complete) this.addKid(new TextNode(value, parent, start, end));
   }
 
   // ---- tags
@@ -280,8 +290,8 @@ class Parser {
     if (this.where === Where.AfterRoot) {
       this.fail(`only one root element is allowed: <${name}> comes after the root element ended`, nameStart, nameEnd);
     }
-    const attributes = this.attributes;
-    attributes.length = 0;
+    const reused = this.attributes;
+    let count = 0;
     let hasXmlns = false;
     let prefixed = 0;
     let selfClosing = false;
@@ -325,8 +335,8 @@ class Parser {
         }
       }
       if (!found) this.failAtEnd(`the value of attribute ${aname} is not closed: add ${s[j]}`);
-      for (let k = 0; k < attributes.length; k++) {
-        if (attributes[k].name === aname) this.fail(`duplicate attribute ${aname}`, i, an);
+      for (let k = 0; k < count; k++) {
+        if (reused[k].name === aname) this.fail(`duplicate attribute ${aname}`, i, an);
       }
       const value = plain ? slice(s, vs, ve) : decodeAttribute(s, vs, ve, this.ents);
       const colon = qnameColon(aname);
@@ -339,15 +349,17 @@ class Parser {
         prefixed++;
         if (prefix === 'xmlns') hasXmlns = true;
       } else if (aname === 'xmlns') hasXmlns = true;
-      attributes.push(new AttributeNode(aname, local, prefix, value, i, an, vs, ve));
+      reused[count++] = new AttributeNode(aname, local, prefix, value, i, an, vs, ve);
       i = ve + 1;
     }
+    const attributes = count === 0 ? [] : reused.slice(0, count);
 
     // Namespaces: the declarations on this tag are in scope for its own name and attributes.
     const ns = this.ns;
     const mark = ns.mark;
     if (hasXmlns) {
-      for (const a of attributes) {
+      for (let x = 0; x < count; x++) {
+        const a = attributes[x];
         const p = a.name === 'xmlns' ? '' : a.prefix === 'xmlns' ? a.local : undefined;
         if (p === undefined) continue;
         const problem = bindingError(p, a.value);
@@ -363,7 +375,8 @@ class Parser {
     if (prefix === 'xmlns') this.fail(`an element name may not have the prefix xmlns`, nameStart, nameEnd);
     if (uri === undefined) this.fail(unboundMessage(prefix), nameStart, nameStart + prefix.length);
     if (prefixed > 0) {
-      for (const a of attributes) {
+      for (let x = 0; x < count; x++) {
+        const a = attributes[x];
         if (a.prefix === '') {
           if (a.name === 'xmlns') a.uri = XMLNS_NAMESPACE;
           continue;
@@ -373,7 +386,7 @@ class Parser {
         a.uri = u;
       }
       if (prefixed > 1) {
-        for (let x = 0; x < attributes.length; x++) {
+        for (let x = 0; x < count; x++) {
           const a = attributes[x];
           if (a.prefix === '') continue;
           for (let y = 0; y < x; y++) {
@@ -385,7 +398,7 @@ class Parser {
         }
       }
     } else if (hasXmlns) {
-      for (const a of attributes) if (a.name === 'xmlns') a.uri = XMLNS_NAMESPACE;
+      for (let x = 0; x < count; x++) if (attributes[x].name === 'xmlns') attributes[x].uri = XMLNS_NAMESPACE;
     }
 
     const parent = this.stack[this.stack.length - 1];
@@ -394,7 +407,7 @@ class Parser {
       local,
       prefix,
       uri,
-      attributes.length === 0 ? [] : attributes.slice(),
+      attributes,
       selfClosing ? [] : PENDING,
       parent,
       lt,
@@ -403,7 +416,7 @@ class Parser {
       selfClosing ? i : this.docEnd,
       selfClosing,
     );
-    if (parent) this.kids[this.stack.length - 1].push(el);
+    if (parent) this.addKid(el);
     else {
       this.root = el;
       this.where = Where.InRoot;
@@ -416,7 +429,10 @@ class Parser {
       this.stack.push(el);
       this.marks.push(mark);
       const depth = this.stack.length - 1;
-      if (this.kids.length === depth) this.kids.push([]);
+      if (this.kids.length === depth) {
+        this.kids.push([]);
+        this.kidCount.push(0);
+      }
     }
     return i;
   }
@@ -441,9 +457,10 @@ class Parser {
     el.o3 = lt;
     el.o4 = end;
     el.closed = true;
-    const kids = this.kids[stack.length - 1];
-    el.children = kids.length === 0 ? [] : kids.slice();
-    kids.length = 0;
+    const depth = stack.length - 1;
+    const count = this.kidCount[depth];
+    el.children = count === 0 ? [] : this.kids[depth].slice(0, count);
+    this.kidCount[depth] = 0;
     stack.pop();
     this.ns.popTo(this.marks.pop()!);
     if (stack.length === 0) this.where = Where.AfterRoot;
@@ -461,7 +478,7 @@ class Parser {
       const close = s.indexOf(']]>', lt + 9);
       if (close < 0) this.failAtEnd('the CDATA section is not closed: add ]]>');
       const value = normalizeLineEnds(s, lt + 9, close);
-      this.kids[this.stack.length - 1].push(new TextNode(value, parent, lt, close + 3));
+      this.addKid(new TextNode(value, parent, lt, close + 3));
       return close + 3;
     }
     if (s.startsWith('<!DOCTYPE', lt)) {

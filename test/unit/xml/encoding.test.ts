@@ -53,4 +53,10 @@ test('bytes that are not what the file declares, unknown encodings and contradic
   // Overlong forms and surrogates are not UTF-8.
   assert.match(error(Uint8Array.from([0x3c, 0x61, 0x3e, 0xc0, 0xaf])), /byte 0xC0 is not valid UTF-8/);
   assert.match(error(Uint8Array.from([0x3c, 0x61, 0x3e, 0xed, 0xa0, 0x80])), /byte 0xED is not valid UTF-8/);
+  // Beyond U+10FFFF, a sequence cut by the end of the file, a stray continuation byte: refused
+  // where they start; the largest code point is read.
+  assert.match(error(Uint8Array.from([0x3c, 0x61, 0x3e, 0xf4, 0x90, 0x80, 0x80])), /byte 0xF4 is not valid UTF-8/);
+  assert.match(error(Uint8Array.from([0x3c, 0x61, 0x3e, 0x78, 0xe2, 0x82])), /byte 0xE2 is not valid UTF-8/);
+  assert.match(error(Uint8Array.from([0x3c, 0x61, 0x3e, 0x78, 0x80, 0x3c])), /byte 0x80 is not valid UTF-8/);
+  assert.equal(text(Uint8Array.from([0x3c, 0x61, 0x3e, 0xf4, 0x8f, 0xbf, 0xbf])), '<a>\u{10ffff}');
 });
