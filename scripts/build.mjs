@@ -111,7 +111,7 @@ const allBuilds = [
   },
   {
     ...common,
-    entryPoints: { cli: 'src/cli/main.ts' },
+    entryPoints: { cli: 'src/cli/main.ts', validationWorker: 'src/core/io/validationWorker.ts' },
     outdir: 'dist',
     platform: 'node',
     format: 'cjs',

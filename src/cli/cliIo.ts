@@ -28,3 +28,14 @@ export function bundledSchemaFile(): string {
   const root = path.basename(__dirname) === 'dist' ? path.dirname(__dirname) : path.resolve(__dirname, '..', '..');
   return path.join(root, 'schemas', BUNDLED_SCHEMA_NAME);
 }
+
+/**
+ * VMCTX_THREADS: how many threads `vmctx rng` and `vmctx check` validate on (1: the main thread
+ * alone); unset, they choose by the number of files and the machine's cores.
+ */
+export function requestedThreads(env: NodeJS.ProcessEnv): number | undefined {
+  const v = env.VMCTX_THREADS;
+  if (v === undefined || v === '') return undefined;
+  if (!/^[1-9]\d?$/.test(v) || Number(v) > 64) throw new UsageError(`VMCTX_THREADS=${v}: expected a number of threads from 1 to 64`);
+  return Number(v);
+}

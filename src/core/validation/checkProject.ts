@@ -49,6 +49,18 @@ export interface CheckOptions {
   pause?: () => Promise<void>;
   /** Only these files' diagnostics (a build checks just the inputs of what it makes). */
   include?: (file: string) => boolean;
+  /**
+   * Validates the documents all at once (the CLI spreads them over worker threads) instead of
+   * one by one with validateDocument; answers in the jobs' order. The project is the one with
+   * its overlays.
+   */
+  validateMany?: (project: ContextProject, jobs: DocumentJob[]) => Promise<Diagnostic[][]>;
+}
+
+/** One file's text to validate. */
+export interface DocumentJob {
+  file: string;
+  text: string;
 }
 
 /**
@@ -75,13 +87,14 @@ export function withOverlays(project: ContextProject, overlays: ReadonlyMap<stri
 }
 
 export async function checkProject(project: ContextProject, read: TextReader, settings: Settings, schemas: DomainSchemas, options: CheckOptions = {}): Promise<FileDiagnostics[]> {
-  const { overlays, signal, pause, include = () => true } = options;
+  const { overlays, signal, pause, include = () => true, validateMany } = options;
   project = withOverlays(project, overlays);
   const byFile = new Map<string, Diagnostic[]>();
   const push = (file: string, ds: Diagnostic[]) => {
     if (ds.length) byFile.set(file, [...(byFile.get(file) ?? []), ...ds]);
   };
   for (const fd of projectChecks(project)) if (include(fd.file)) push(fd.file, fd.diagnostics);
+  const jobs: DocumentJob[] = [];
   for (const file of checkedFiles(project)) {
     if (!include(file)) continue;
     signal?.throwIfAborted();
@@ -92,8 +105,15 @@ export async function checkProject(project: ContextProject, read: TextReader, se
       push(file, [diagnostic('project-unreadable', 'error', `cannot read ${file}: ${errorMessage(e)}`, zeroRange, { source: 'vm-context' })]);
       continue;
     }
-    if (text !== undefined) push(file, validateDocument(project, file, text, settings, schemas));
+    if (text !== undefined) {
+      if (validateMany) jobs.push({ file, text });
+      else push(file, validateDocument(project, file, text, settings, schemas));
+    }
     if (pause) await pause();
+  }
+  if (validateMany) {
+    const found = await validateMany(project, jobs);
+    jobs.forEach((job, i) => push(job.file, found[i]));
   }
   signal?.throwIfAborted();
   return [...byFile.entries()]
