@@ -64,6 +64,7 @@ Exit status: 1 when any error is reported, 0 otherwise, 2 on bad usage.
           threads,
           signal: stop.signal,
           onProblem: (m) => io.stderr(`vmctx check: ${m}; the main thread checks its files\n`),
+          onDone: (n) => io.env.VMCTX_DEBUG && io.stderr(`vmctx check: files per thread: ${n.join(' ')}\n`),
         }),
       });
     } catch (e) {

@@ -13,7 +13,7 @@ import type { Settings } from '../settings';
 import { validateDocument, type DocumentJob } from '../validation/checkProject';
 import type { DomainSchemas } from '../validation/domain/domainSchema';
 import { createDomainSchemas, loadRngSchemaFile } from './schemaFiles';
-import { runPool, threadCount } from './workerPool';
+import { runPool, threadCount, type PoolOptions } from './workerPool';
 import { validateXmlFile } from './xmlFiles';
 
 /** Files per thread below which a worker does not pay for its start (measured: bench whole-process). */
@@ -24,11 +24,9 @@ export type ValidationSetup =
   | { kind: 'rng'; schemaFile: string; cacheDir: string | null }
   | { kind: 'check'; project: ContextProject; settings: Settings; bundledSchema: string; cacheDir: string | null };
 
-export interface ThreadOptions {
+export interface ThreadOptions extends Pick<PoolOptions<unknown, unknown>, 'signal' | 'onProblem' | 'onDone'> {
   /** Threads in all, the main one included (VMCTX_THREADS); default by the number of files. */
   threads?: number;
-  signal?: AbortSignal;
-  onProblem?(message: string): void;
 }
 
 // Bundled, the worker is dist/validationWorker.js beside dist/cli.js; from the sources (tests,
@@ -47,6 +45,7 @@ export function validateXmlFiles(schemaFile: string, schema: RngSchema, files: s
     failed: (_file, reason) => failedHere(reason),
     signal: o.signal,
     onProblem: o.onProblem,
+    onDone: o.onDone,
   });
 }
 
@@ -65,6 +64,7 @@ export function validateDocumentsOnThreads(settings: Settings, schemas: DomainSc
       failed: (_job, reason) => failedHere(reason),
       signal: o.signal,
       onProblem: o.onProblem,
+      onDone: o.onDone,
     });
   };
 }

@@ -27,6 +27,8 @@ export interface PoolOptions<J, R> {
   signal?: AbortSignal;
   /** A worker that could not start (its jobs are done by the others). */
   onProblem?(message: string): void;
+  /** Jobs done by each thread, the main one first (VMCTX_DEBUG prints them). */
+  onDone?(jobsPerThread: number[]): void;
 }
 
 /** Messages from a worker. */
@@ -40,6 +42,7 @@ interface PoolWorker {
   inFlight: Map<number, [number, number]>;
   /** Why it stopped, from its 'error' event or its setup. */
   reason?: string;
+  done: number;
 }
 
 /** Batches a worker holds at once: the next is there when it finishes one. */
@@ -68,6 +71,8 @@ export async function runPool<J, R>(jobs: readonly J[], o: PoolOptions<J, R>): P
     w?.();
   };
   const workers: PoolWorker[] = [];
+  /** Set once the pool ends its workers itself: their exits are no news. */
+  let closing = false;
 
   const fail = (range: [number, number], reason: string) => {
     for (let i = range[0]; i < range[1]; i++) results[i] = o.failed(jobs[i], reason);
@@ -90,7 +95,7 @@ export async function runPool<J, R>(jobs: readonly J[], o: PoolOptions<J, R>): P
       o.onProblem?.(`a worker thread could not start: ${errorMessage(e)}`);
       break;
     }
-    const w: PoolWorker = { worker, ready: false, alive: true, inFlight: new Map() };
+    const w: PoolWorker = { worker, ready: false, alive: true, inFlight: new Map(), done: 0 };
     workers.push(w);
     worker.on('message', (m: FromWorker<R>) => {
       if ('ready' in m) {
@@ -102,6 +107,7 @@ export async function runPool<J, R>(jobs: readonly J[], o: PoolOptions<J, R>): P
         const range = w.inFlight.get(m.batch);
         if (!range) return;
         w.inFlight.delete(m.batch);
+        w.done += m.results.length;
         m.results.forEach((r, k) => {
           const i = range[0] + k;
           results[i] = 'ok' in r ? r.ok : o.failed(jobs[i], r.error);
@@ -115,6 +121,7 @@ export async function runPool<J, R>(jobs: readonly J[], o: PoolOptions<J, R>): P
     });
     worker.on('exit', (code) => {
       w.alive = false;
+      if (closing) return;
       if (!w.ready) {
         // It never took a job: the others do its share.
         o.onProblem?.(`a worker thread could not start: ${w.reason ?? `it exited with code ${code}`}`);
@@ -126,6 +133,7 @@ export async function runPool<J, R>(jobs: readonly J[], o: PoolOptions<J, R>): P
     });
   }
 
+  let doneHere = 0;
   const onAbort = () => notify();
   o.signal?.addEventListener('abort', onAbort);
   try {
@@ -135,6 +143,7 @@ export async function runPool<J, R>(jobs: readonly J[], o: PoolOptions<J, R>): P
       const range = queue.shift();
       if (range) {
         for (let i = range[0]; i < range[1]; i++) results[i] = o.runHere(jobs[i]);
+        doneHere += range[1] - range[0];
         // Let the workers' answers and requests, and a stop signal, in between two batches of ours.
         if (workers.length || o.signal) await new Promise<void>((resolve) => setImmediate(resolve));
         continue;
@@ -144,8 +153,10 @@ export async function runPool<J, R>(jobs: readonly J[], o: PoolOptions<J, R>): P
     }
   } finally {
     o.signal?.removeEventListener('abort', onAbort);
+    closing = true;
     await Promise.all(workers.map((w) => w.worker.terminate()));
   }
+  o.onDone?.([doneHere, ...workers.map((w) => w.done)]);
   return results;
 }
 
