@@ -32,7 +32,7 @@ export default tseslint.config(
       'no-restricted-imports': ['error', {
         paths: [
           { name: 'vscode', message: 'Only src/extension/ may import vscode; keep src/core free of it.' },
-          ...['fs', 'node:fs', 'fs/promises', 'node:fs/promises', 'child_process', 'node:child_process', 'execa'].map((name) => ({
+          ...['fs', 'node:fs', 'fs/promises', 'node:fs/promises', 'child_process', 'node:child_process', 'execa', 'worker_threads', 'node:worker_threads'].map((name) => ({
             name, message: 'File-system and process access belongs in src/core/io (the I/O adapters).',
           })),
         ],

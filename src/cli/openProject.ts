@@ -19,7 +19,8 @@ export interface OpenedProject {
   releaseUnread(): void;
 }
 
-export async function openProject(command: string, positionals: string[], io: CliIO): Promise<OpenedProject> {
+/** `onRead`: called for each file the loader reads (`vmctx check` starts its worker threads by their number). */
+export async function openProject(command: string, positionals: string[], io: CliIO, onRead?: () => void): Promise<OpenedProject> {
   if (positionals.length > 1) throw new UsageError(`expected at most one project folder, got ${positionals.length}`);
   const dir = path.resolve(io.cwd, positionals[0] ?? '.');
   const kind = await folderKind(dir);
@@ -32,7 +33,7 @@ export async function openProject(command: string, positionals: string[], io: Cl
       `Run vmctx ${command} in the project folder, or create context/post-install.`,
     );
   }
-  const { fs, read, releaseUnread } = readOnce(nodeFileSystem);
+  const { fs, read, releaseUnread } = readOnce(nodeFileSystem, onRead);
   return { dir, project: await loadProject(fs, dir), read, releaseUnread };
 }
 
@@ -42,13 +43,14 @@ export async function openProject(command: string, positionals: string[], io: Cl
  * the project was described from). What the check does not read (`build --only iso` skips the
  * templates) is dropped by releaseUnread once the check is done, not kept until the command ends.
  */
-export function readOnce(base: FileSystem): { fs: FileSystem; read: TextReader; releaseUnread(): void } {
+export function readOnce(base: FileSystem, onRead?: () => void): { fs: FileSystem; read: TextReader; releaseUnread(): void } {
   const kept = new Map<string, Uint8Array>();
   const fs: FileSystem = {
     ...base,
     readFile: async (file) => {
       const bytes = await base.readFile(file);
       kept.set(file, bytes);
+      onRead?.();
       return bytes;
     },
   };

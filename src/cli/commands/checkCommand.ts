@@ -6,7 +6,7 @@ import { EXIT_FAILED, EXIT_OK, UsageError, bundledSchemaFile, requestedThreads }
 import { formatJson, formatText, toJsonDiagnostics } from '../../core/common/diagnosticFormat';
 import { checkProject } from '../../core/validation/checkProject';
 import { createDomainSchemas, userCacheDir } from '../../core/io/schemaFiles';
-import { validateDocumentsOnThreads } from '../../core/io/validationThreads';
+import { CheckThreads } from '../../core/io/validationThreads';
 import { CancelledError } from '../../core/common/errors';
 import { listenForStopSignals } from '../stopSignals';
 import { defaultSettings, type Settings } from '../../core/settings';
@@ -41,41 +41,48 @@ Exit status: 1 when any error is reported, 0 otherwise, 2 on bad usage.
     });
     const format = oneOf(values.format, ['text', 'json'] as const, '--format', 'text');
     const threads = requestedThreads(io.env);
-    const { dir, project, read } = await openProject('check', positionals, io);
     const schemaDirectory = values['libvirt-schemas'] === undefined ? undefined : path.resolve(io.cwd, values['libvirt-schemas']);
     // A folder asked for by name must exist: silently checking against another schema would hide it.
     if (schemaDirectory !== undefined && !statSync(schemaDirectory, { throwIfNoEntry: false })?.isDirectory()) {
       throw new UsageError(`--libvirt-schemas ${values['libvirt-schemas']}: no such folder`);
     }
     const settings: Settings = { ...defaultSettings, libvirt: { schemaDirectory } };
-    // A libvirt schema that cannot be used is said once, not per template.
     const cacheDir = userCacheDir() ?? null;
     const schemas = createDomainSchemas(bundledSchemaFile(), cacheDir);
+    // A libvirt schema that cannot be used is said once, not per template.
     const schemaProblems = schemas.onProblem((p) =>
       io.stderr(`vmctx check: cannot use the schema ${p.path}${p.fallback ? ` (using ${p.fallback} instead)` : ''}:\n${p.message}\n`),
     );
-    // A signal stops the worker threads too: one line, exit 128+N.
+    // Worker threads start while a big project loads.
+    const workers = new CheckThreads(settings, schemas, cacheDir, {
+      threads,
+      onProblem: (m) => io.stderr(`vmctx check: ${m}; the main thread checks its files\n`),
+      onDone: (n) => io.env.VMCTX_DEBUG && io.stderr(`vmctx check: files per thread: ${n.join(' ')}\n`),
+    });
+    let opened;
+    try {
+      opened = await openProject('check', positionals, io, workers.fileRead);
+    } catch (e) {
+      workers.close();
+      schemaProblems.dispose();
+      throw e;
+    }
+    // A signal stops the check and its worker threads: one line, exit 128+N.
     const stop = listenForStopSignals();
     let results;
     try {
-      results = await checkProject(project, read, settings, schemas, {
-        signal: stop.signal,
-        validateMany: validateDocumentsOnThreads(settings, schemas, cacheDir, {
-          threads,
-          signal: stop.signal,
-          onProblem: (m) => io.stderr(`vmctx check: ${m}; the main thread checks its files\n`),
-          onDone: (n) => io.env.VMCTX_DEBUG && io.stderr(`vmctx check: files per thread: ${n.join(' ')}\n`),
-        }),
-      });
+      results = await checkProject(opened.project, opened.read, settings, schemas, { signal: stop.signal, validateMany: workers.validateMany(stop.signal) });
     } catch (e) {
       const stoppedBy = stop.stoppedBy();
       if (!(e instanceof CancelledError || (e instanceof DOMException && e.name === 'AbortError')) || !stoppedBy) throw e;
       io.stderr(`vmctx check: stopped by ${stoppedBy}\n`);
       return stop.exitCode(stoppedBy);
     } finally {
+      workers.close();
       stop.dispose();
       schemaProblems.dispose();
     }
+    const { dir, project } = opened;
     const diags = toJsonDiagnostics(results, dir);
     io.stdout(format === 'json' ? formatJson(diags) : formatText(diags) + checkSummaryLine(summarizeCheck(project, results)) + '\n');
     return diags.some((d) => d.severity === 'error') ? EXIT_FAILED : EXIT_OK;

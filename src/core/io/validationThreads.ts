@@ -13,7 +13,7 @@ import type { Settings } from '../settings';
 import { validateDocument, type DocumentJob } from '../validation/checkProject';
 import type { DomainSchemas } from '../validation/domain/domainSchema';
 import { createDomainSchemas, loadRngSchemaFile } from './schemaFiles';
-import { runPool, threadCount, type PoolOptions } from './workerPool';
+import { WorkerGroup, runPool, threadCount, type PoolOptions } from './workerPool';
 import { validateXmlFile } from './xmlFiles';
 
 /** Files per thread below which a worker does not pay for its start (measured: bench whole-process). */
@@ -22,7 +22,7 @@ export const CHECK_FILES_PER_THREAD = 300;
 
 export type ValidationSetup =
   | { kind: 'rng'; schemaFile: string; cacheDir: string | null }
-  | { kind: 'check'; project: ContextProject; settings: Settings; bundledSchema: string; cacheDir: string | null };
+  | { kind: 'check'; settings: Settings; bundledSchema: string; cacheDir: string | null };
 
 export interface ThreadOptions extends Pick<PoolOptions<unknown, unknown>, 'signal' | 'onProblem' | 'onDone'> {
   /** Threads in all, the main one included (VMCTX_THREADS); default by the number of files. */
@@ -49,33 +49,76 @@ export function validateXmlFiles(schemaFile: string, schema: RngSchema, files: s
   });
 }
 
-/** checkProject's validateMany for the CLI: the documents of a project over worker threads. */
-export function validateDocumentsOnThreads(settings: Settings, schemas: DomainSchemas, cacheDir: string | null, o: ThreadOptions = {}) {
-  return (project: ContextProject, jobs: DocumentJob[]): Promise<Diagnostic[][]> => {
-    const workers = threadCount(jobs.length, CHECK_FILES_PER_THREAD, o.threads) - 1;
-    // Compiled (and its cache entry written) before the workers look for it; a schema that
-    // cannot be used is reported here, once.
-    if (workers > 0) schemas.load(settings);
+/**
+ * The threads of `vmctx check`: workers start while the project loads, as soon as the files it
+ * has read call for them (each loads the domain schema meanwhile), and then take their share
+ * of the documents (checkProject's validateMany) with the loaded project as their context.
+ */
+export class CheckThreads {
+  private group?: WorkerGroup;
+  private reads = 0;
+  private readonly setup: ValidationSetup;
+
+  constructor(
+    private readonly settings: Settings,
+    private readonly schemas: DomainSchemas,
+    cacheDir: string | null,
+    private readonly o: ThreadOptions = {},
+  ) {
+    this.setup = { kind: 'check', settings, bundledSchema: schemas.bundledPath, cacheDir };
+  }
+
+  /** The project loader read one more file. */
+  readonly fileRead = (): void => {
+    this.reads++;
+    this.startWorkers(threadCount(this.reads, CHECK_FILES_PER_THREAD, this.o.threads) - 1);
+  };
+
+  /** checkProject's validateMany; `signal` stops the run and its workers. */
+  validateMany = (signal?: AbortSignal) => (project: ContextProject, jobs: DocumentJob[]): Promise<Diagnostic[][]> => {
+    const workers = threadCount(jobs.length, CHECK_FILES_PER_THREAD, this.o.threads) - 1;
+    if (workers === 0) this.close();
+    else {
+      // Compiled (and its cache entry written) here, once, if no worker has done it yet; a
+      // schema that cannot be used is reported by this thread.
+      this.schemas.load(this.settings);
+      this.startWorkers(workers);
+    }
     return runPool(jobs, {
       entry: WORKER_ENTRY,
-      setup: { kind: 'check', project, settings, bundledSchema: schemas.bundledPath, cacheDir } satisfies ValidationSetup,
-      workers,
-      runHere: (job) => validateDocument(project, job.file, job.text, settings, schemas),
+      setup: this.setup,
+      workers: this.group ?? 0,
+      context: project,
+      runHere: (job) => validateDocument(project, job.file, job.text, this.settings, this.schemas),
       failed: (_job, reason) => failedHere(reason),
-      signal: o.signal,
-      onProblem: o.onProblem,
-      onDone: o.onDone,
+      signal,
+      onProblem: this.o.onProblem,
+      onDone: this.o.onDone,
     });
   };
+
+  /** Ends workers no run took (a check that stopped early). */
+  close(): void {
+    this.group?.close();
+    this.group = undefined;
+  }
+
+  private startWorkers(count: number): void {
+    if (count <= (this.group?.workers.length ?? 0)) return;
+    if (!this.group) this.group = new WorkerGroup(WORKER_ENTRY, this.setup, count, this.o.onProblem);
+    else this.group.grow(this.setup, count);
+  }
 }
 
 /** A worker's job runner for its setup (validationWorker.ts). */
-export function startValidationWorker(setup: ValidationSetup): (job: never) => Diagnostic[] {
+export function startValidationWorker(setup: ValidationSetup): (job: never, context: never) => Diagnostic[] {
   if (setup.kind === 'rng') {
     const { schema } = loadRngSchemaFile(setup.schemaFile, setup.cacheDir);
     return (file: string) => validateXmlFile(schema, file);
   }
-  const { project, settings } = setup;
+  const { settings } = setup;
   const schemas = createDomainSchemas(setup.bundledSchema, setup.cacheDir);
-  return (job: DocumentJob) => validateDocument(project, job.file, job.text, settings, schemas);
+  // Loaded now, while the main thread still loads the project.
+  schemas.load(settings);
+  return (job: DocumentJob, project: ContextProject) => validateDocument(project, job.file, job.text, settings, schemas);
 }

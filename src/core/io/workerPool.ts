@@ -16,8 +16,10 @@ export interface PoolOptions<J, R> {
   entry: string;
   /** Handed to each worker's `start` (structured-cloneable plain data). */
   setup: unknown;
-  /** Extra threads beside the main one (0: everything here). */
-  workers: number;
+  /** Extra threads beside the main one (0: everything here), or a group started earlier with this entry and setup. */
+  workers: number | WorkerGroup;
+  /** Sent once to each worker before its first job, the second argument of its job runner (the project being checked). */
+  context?: unknown;
   /** One job on the main thread. */
   runHere(job: J): R;
   /** What a job becomes when its worker threw on it or died holding it (the reason is one line). */
@@ -33,6 +35,8 @@ export interface PoolOptions<J, R> {
 
 /** Messages from a worker. */
 type FromWorker<R> = { ready: true } | { setupFailed: string } | { batch: number; results: Array<{ ok: R } | { error: string }> };
+/** Messages to a worker. */
+type ToWorker<J> = { context: unknown } | { batch: number; jobs: J[] };
 
 interface PoolWorker {
   worker: Worker;
@@ -42,7 +46,85 @@ interface PoolWorker {
   inFlight: Map<number, [number, number]>;
   /** Why it stopped, from its 'error' event or its setup. */
   reason?: string;
+  exitCode?: number;
   done: number;
+  /** The run's context went out to it. */
+  hasContext: boolean;
+}
+
+interface GroupListener {
+  message(w: PoolWorker, m: FromWorker<unknown>): void;
+  exit(w: PoolWorker): void;
+}
+
+/**
+ * Worker threads starting now, for a run to come (runPool's `workers`): `vmctx check` starts
+ * them while the project loads, so they are ready when its templates are. A group serves one
+ * run, which ends it; `close` ends one that no run took.
+ */
+export class WorkerGroup {
+  readonly workers: PoolWorker[] = [];
+  private listener?: GroupListener;
+  private closed = false;
+
+  constructor(
+    readonly entry: string,
+    setup: unknown,
+    count: number,
+    private readonly onProblem?: (message: string) => void,
+  ) {
+    this.add(setup, count);
+  }
+
+  /** More workers (up to `count` in all), as a run turns out bigger. */
+  grow(setup: unknown, count: number): void {
+    this.add(setup, count - this.workers.length);
+  }
+
+  private add(setup: unknown, more: number): void {
+    for (let k = 0; k < more && !this.closed; k++) {
+      let worker: Worker;
+      try {
+        worker = startWorker(this.entry, setup);
+      } catch (e) {
+        this.onProblem?.(`a worker thread could not start: ${errorMessage(e)}`);
+        return;
+      }
+      const w: PoolWorker = { worker, ready: false, alive: true, inFlight: new Map(), done: 0, hasContext: false };
+      this.workers.push(w);
+      worker.on('message', (m: FromWorker<unknown>) => {
+        if ('ready' in m) w.ready = true;
+        else if ('setupFailed' in m) w.reason = m.setupFailed;
+        this.listener?.message(w, m);
+      });
+      worker.on('error', (e) => {
+        w.reason ??= errorMessage(e);
+      });
+      worker.on('exit', (code) => {
+        w.alive = false;
+        w.exitCode = code;
+        if (this.closed) return;
+        // It never took a job: the others do its share.
+        if (!w.ready) this.onProblem?.(`a worker thread could not start: ${w.reason ?? `it exited with code ${code}`}`);
+        this.listener?.exit(w);
+      });
+    }
+  }
+
+  /** The run's handlers (one run at a time). */
+  listen(listener: GroupListener | undefined): void {
+    this.listener = listener;
+  }
+
+  /** Ends every worker; the process does not wait for them to be gone. */
+  close(): void {
+    this.closed = true;
+    this.listener = undefined;
+    for (const w of this.workers) {
+      w.worker.unref();
+      void w.worker.terminate();
+    }
+  }
 }
 
 /** Batches a worker holds at once: the next is there when it finishes one. */
@@ -60,7 +142,6 @@ export function threadCount(jobs: number, perThread: number, requested?: number)
 export async function runPool<J, R>(jobs: readonly J[], o: PoolOptions<J, R>): Promise<R[]> {
   const results = new Array<R>(jobs.length);
   const size = Math.max(1, o.batchSize ?? 16);
-  // Ranges not yet done; a range given back by a worker that never started goes first.
   const queue: Array<[number, number]> = [];
   for (let i = 0; i < jobs.length; i += size) queue.push([i, Math.min(jobs.length, i + size)]);
   let nextBatch = 0;
@@ -70,68 +151,45 @@ export async function runPool<J, R>(jobs: readonly J[], o: PoolOptions<J, R>): P
     wake = undefined;
     w?.();
   };
-  const workers: PoolWorker[] = [];
-  /** Set once the pool ends its workers itself: their exits are no news. */
-  let closing = false;
+  const group = o.workers instanceof WorkerGroup ? o.workers : new WorkerGroup(o.entry, o.setup, jobs.length === 0 ? 0 : o.workers, o.onProblem);
+  const workers = group.workers;
 
   const fail = (range: [number, number], reason: string) => {
     for (let i = range[0]; i < range[1]; i++) results[i] = o.failed(jobs[i], reason);
   };
+  const send = (w: PoolWorker, m: ToWorker<J>) => w.worker.postMessage(m);
   const feed = (w: PoolWorker) => {
     while (w.alive && w.ready && w.inFlight.size < IN_FLIGHT && queue.length) {
+      if (!w.hasContext && o.context !== undefined) send(w, { context: o.context });
+      w.hasContext = true;
       const range = queue.shift()!;
       const id = nextBatch++;
       w.inFlight.set(id, range);
-      w.worker.postMessage({ batch: id, jobs: jobs.slice(range[0], range[1]) });
+      send(w, { batch: id, jobs: jobs.slice(range[0], range[1]) });
     }
   };
-
-  const count = jobs.length === 0 ? 0 : Math.max(0, o.workers);
-  for (let k = 0; k < count; k++) {
-    let worker: Worker;
-    try {
-      worker = startWorker(o.entry, o.setup);
-    } catch (e) {
-      o.onProblem?.(`a worker thread could not start: ${errorMessage(e)}`);
-      break;
-    }
-    const w: PoolWorker = { worker, ready: false, alive: true, inFlight: new Map(), done: 0 };
-    workers.push(w);
-    worker.on('message', (m: FromWorker<R>) => {
-      if ('ready' in m) {
-        w.ready = true;
-        feed(w);
-      } else if ('setupFailed' in m) {
-        w.reason = m.setupFailed;
-      } else {
+  group.listen({
+    message(w, m) {
+      if ('batch' in m) {
         const range = w.inFlight.get(m.batch);
         if (!range) return;
         w.inFlight.delete(m.batch);
         w.done += m.results.length;
         m.results.forEach((r, k) => {
           const i = range[0] + k;
-          results[i] = 'ok' in r ? r.ok : o.failed(jobs[i], r.error);
+          results[i] = 'ok' in r ? (r.ok as R) : o.failed(jobs[i], r.error);
         });
-        feed(w);
       }
+      feed(w);
       notify();
-    });
-    worker.on('error', (e) => {
-      w.reason ??= errorMessage(e);
-    });
-    worker.on('exit', (code) => {
-      w.alive = false;
-      if (closing) return;
-      if (!w.ready) {
-        // It never took a job: the others do its share.
-        o.onProblem?.(`a worker thread could not start: ${w.reason ?? `it exited with code ${code}`}`);
-      }
-      const reason = `the worker thread checking it stopped: ${w.reason ?? `it exited with code ${code}`}`;
+    },
+    exit(w) {
+      const reason = `the worker thread checking it stopped: ${w.reason ?? `it exited with code ${w.exitCode}`}`;
       for (const range of w.inFlight.values()) fail(range, reason);
       w.inFlight.clear();
       notify();
-    });
-  }
+    },
+  });
 
   let doneHere = 0;
   const onAbort = () => notify();
@@ -153,8 +211,7 @@ export async function runPool<J, R>(jobs: readonly J[], o: PoolOptions<J, R>): P
     }
   } finally {
     o.signal?.removeEventListener('abort', onAbort);
-    closing = true;
-    await Promise.all(workers.map((w) => w.worker.terminate()));
+    group.close();
   }
   o.onDone?.([doneHere, ...workers.map((w) => w.done)]);
   return results;
@@ -169,22 +226,28 @@ function startWorker(entry: string, setup: unknown): Worker {
 
 /**
  * The worker's side: `start(setup)` once (a failure is reported and ends the worker), then
- * answers each batch with each job's result or the one-line message of what it threw.
+ * answers each batch with each job's result or the one-line message of what it threw; the
+ * run's context, when it sends one, is the runner's second argument.
  */
-export function serveJobs<S, J, R>(start: (setup: S) => (job: J) => R): void {
+export function serveJobs<S, J, R, C = unknown>(start: (setup: S) => (job: J, context: C) => R): void {
   const port = parentPort;
   if (!port) throw new Error('serveJobs runs in a worker thread only');
-  let run: (job: J) => R;
+  let run: (job: J, context: C) => R;
   try {
     run = start(workerData as S);
   } catch (e) {
     port.postMessage({ setupFailed: errorMessage(e) } satisfies FromWorker<R>);
     return;
   }
-  port.on('message', (m: { batch: number; jobs: J[] }) => {
+  let context: C;
+  port.on('message', (m: ToWorker<J>) => {
+    if ('context' in m) {
+      context = m.context as C;
+      return;
+    }
     const results = m.jobs.map((job) => {
       try {
-        return { ok: run(job) };
+        return { ok: run(job, context) };
       } catch (e) {
         return { error: errorMessage(e).split('\n')[0] };
       }

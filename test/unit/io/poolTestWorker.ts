@@ -10,10 +10,10 @@ export interface TestJob {
 
 serveJobs((setup: { failSetup?: boolean }) => {
   if (setup.failSetup) throw new Error('no schema here');
-  return (job: TestJob) => {
+  return (job: TestJob, context?: { add: number }) => {
     if (job.fault === 'throw') throw new Error(`job ${job.n} is bad\nsecond line`);
     if (job.fault === 'exit') process.exit(7);
     if (job.fault === 'async-throw') setTimeout(() => { throw new Error('lost in a timer'); }, 0);
-    return { n: job.n * 2, thread: threadId };
+    return { n: job.n * 2 + (context?.add ?? 0), thread: threadId };
   };
 });

@@ -1,16 +1,18 @@
 // The worker pool of `vmctx rng` and `vmctx check`: order, faults of a worker, stop.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { availableParallelism } from 'node:os';
 import * as path from 'node:path';
-import { runPool, threadCount, type PoolOptions } from '../../../src/core/io/workerPool';
+import { WorkerGroup, runPool, threadCount, type PoolOptions } from '../../../src/core/io/workerPool';
 import { CancelledError } from '../../../src/core/common/errors';
 import type { TestJob } from './poolTestWorker';
 
 const ENTRY = path.join(__dirname, 'poolTestWorker.ts');
 type Result = { n: number; thread: number } | { failed: string };
 
-// The main thread sleeps a little per job (no CPU), so the workers get a share of the jobs
-// even on a loaded machine; the jobs a worker did are told by its thread id.
+// The workers are ready before the run and the main thread sleeps a little per job (no CPU),
+// so the workers get a share of the jobs even on a loaded machine; the jobs a worker did are
+// told by its thread id.
 const nap = new Int32Array(new SharedArrayBuffer(4));
 const options = (over: Partial<PoolOptions<TestJob, Result>> = {}): PoolOptions<TestJob, Result> => ({
   entry: ENTRY,
@@ -27,7 +29,7 @@ const options = (over: Partial<PoolOptions<TestJob, Result>> = {}): PoolOptions<
 const jobs = (count: number, fault?: (n: number) => TestJob['fault']): TestJob[] => Array.from({ length: count }, (_, n) => ({ n, fault: fault?.(n) }));
 
 test('results come back in the jobs order, each job once, from the main thread and the workers', async () => {
-  const out = await runPool(jobs(600), options());
+  const out = await runPool(jobs(600), options({ workers: await readyGroup(2) }));
   assert.equal(out.length, 600);
   out.forEach((r, i) => assert.deepEqual('n' in r && r.n, i * 2, `job ${i}: ${JSON.stringify(r)}`));
   const threads = new Set(out.map((r) => 'thread' in r && r.thread));
@@ -36,7 +38,7 @@ test('results come back in the jobs order, each job once, from the main thread a
 });
 
 test('a job that throws in a worker becomes failed(job) with the first line of the error; the others are done', async () => {
-  const out = await runPool(jobs(600, (n) => (n % 10 === 3 ? 'throw' : undefined)), options());
+  const out = await runPool(jobs(600, (n) => (n % 10 === 3 ? 'throw' : undefined)), options({ workers: await readyGroup(2) }));
   let failed = 0;
   out.forEach((r, i) => {
     if ('failed' in r) {
@@ -50,7 +52,7 @@ test('a job that throws in a worker becomes failed(job) with the first line of t
 
 test('a worker that dies turns the jobs it held into failed, one line each; no job is lost and nothing hangs', async () => {
   // Every 50th job ends the worker that takes it; the main thread does them without harm.
-  const out = await runPool(jobs(600, (n) => (n % 50 === 25 ? 'exit' : undefined)), options({ workers: 1 }));
+  const out = await runPool(jobs(600, (n) => (n % 50 === 25 ? 'exit' : undefined)), options({ workers: await readyGroup(1) }));
   const failed = out.flatMap((r, i) => ('failed' in r ? [[i, r.failed] as const] : []));
   assert.ok(failed.length > 0, 'the worker took a job that ends it');
   // What it held: at most two batches of 5.
@@ -61,7 +63,7 @@ test('a worker that dies turns the jobs it held into failed, one line each; no j
 });
 
 test('an uncaught error in a worker: its reason is the error message', async () => {
-  const out = await runPool(jobs(400, (n) => (n % 40 === 20 ? 'async-throw' : undefined)), options({ workers: 1 }));
+  const out = await runPool(jobs(400, (n) => (n % 40 === 20 ? 'async-throw' : undefined)), options({ workers: await readyGroup(1) }));
   const failed = out.filter((r): r is { failed: string } => 'failed' in r);
   assert.ok(failed.length > 0, 'the worker died holding a batch');
   for (const f of failed) assert.match(f.failed, /: the worker thread checking it stopped: lost in a timer$/);
@@ -70,16 +72,43 @@ test('an uncaught error in a worker: its reason is the error message', async () 
 });
 
 test('a worker that cannot start leaves its share to the main thread and says so', async () => {
+  // Started ahead (as vmctx check does) and given time to fail before the run.
   const problems: string[] = [];
-  const out = await runPool(jobs(100), options({ setup: { failSetup: true }, onProblem: (m) => problems.push(m) }));
+  const group = new WorkerGroup(ENTRY, { failSetup: true }, 2, (m) => problems.push(m));
+  await until(() => group.workers.every((w) => !w.alive));
+  const out = await runPool(jobs(100), options({ workers: group }));
   out.forEach((r, i) => assert.deepEqual(r, { n: i * 2, thread: 0 }));
   assert.deepEqual(problems, ['a worker thread could not start: no schema here', 'a worker thread could not start: no schema here']);
   const missing: string[] = [];
-  const out2 = await runPool(jobs(500), options({ entry: path.join(__dirname, 'noSuchWorker.js'), workers: 1, onProblem: (m) => missing.push(m) }));
+  const none = new WorkerGroup(path.join(__dirname, 'noSuchWorker.js'), {}, 1, (m) => missing.push(m));
+  await until(() => !none.workers[0].alive);
+  const out2 = await runPool(jobs(20), options({ workers: none }));
   out2.forEach((r, i) => assert.deepEqual(r, { n: i * 2, thread: 0 }));
   assert.equal(missing.length, 1);
   assert.match(missing[0], /^a worker thread could not start: .*noSuchWorker\.js/);
 });
+
+test('workers started ahead get the run\'s context before their first job', async () => {
+  const out = await runPool(jobs(200), options({ workers: await readyGroup(1), context: { add: 1000 } }));
+  const byWorker = out.filter((r) => 'thread' in r && r.thread !== 0);
+  assert.ok(byWorker.length > 0, 'the ready worker took jobs');
+  out.forEach((r, i) => assert.equal('n' in r && r.n, i * 2 + ('thread' in r && r.thread !== 0 ? 1000 : 0)));
+});
+
+/** `count` workers, ready for jobs (their start is slow on a loaded machine). */
+async function readyGroup(count: number): Promise<WorkerGroup> {
+  const group = new WorkerGroup(ENTRY, {}, count);
+  await until(() => group.workers.every((w) => w.ready));
+  return group;
+}
+
+/** Waits (up to 20 s) for a worker's state to change. */
+async function until(done: () => boolean): Promise<void> {
+  for (let t = 0; !done(); t += 10) {
+    if (t > 20_000) assert.fail('the workers never got there');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
 
 test('the signal stops the pool and its workers: CancelledError, at once', async () => {
   const controller = new AbortController();
@@ -102,7 +131,7 @@ test('threadCount: one thread per share of jobs, at most the cores; a request wi
   assert.equal(threadCount(10, 400), 1);
   assert.equal(threadCount(0, 400), 1);
   assert.ok(threadCount(100_000, 400) >= 1);
-  assert.equal(threadCount(100_000, 400), Math.min(require('node:os').availableParallelism(), 250));
+  assert.equal(threadCount(100_000, 400), Math.min(availableParallelism(), 250));
   assert.equal(threadCount(10, 400, 4), 4);
   assert.equal(threadCount(2, 400, 4), 2);
   assert.equal(threadCount(5, 400, 1), 1);
