@@ -13,6 +13,8 @@ const modules: Array<[string, () => Promise<{ run(): Promise<Record<string, unkn
   ['startup', () => import('./wholeProcess.bench').then((m) => ({ run: m.runStartup }))],
   // The `vmctx rng` row and the example's check of whole-process alone (only when named).
   ['rng-process', () => import('./wholeProcess.bench').then((m) => ({ run: m.runRng }))],
+  // The rows of many files on worker threads (rng over libvirt's test suite, check of 1,000 templates) alone.
+  ['parallel', () => import('./wholeProcess.bench').then((m) => ({ run: m.runParallel }))],
   ['cloudinit', () => import('./cloudinit.bench')],
   ['deploy', () => import('./deploy.bench')],
 ];
@@ -25,7 +27,7 @@ async function main() {
     date: new Date().toISOString(),
   };
   for (const [name, load] of modules) {
-    if (only.length ? !only.includes(name) : name === 'startup' || name === 'rng-process') continue;
+    if (only.length ? !only.includes(name) : name === 'startup' || name === 'rng-process' || name === 'parallel') continue;
     results[name] = await (await load()).run();
   }
   process.stdout.write(JSON.stringify(results, null, 2) + '\n');

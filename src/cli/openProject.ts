@@ -19,8 +19,14 @@ export interface OpenedProject {
   releaseUnread(): void;
 }
 
-/** `onRead`: called for each file the loader reads (`vmctx check` starts its worker threads by their number). */
-export async function openProject(command: string, positionals: string[], io: CliIO, onRead?: () => void): Promise<OpenedProject> {
+export interface OpenOptions {
+  /** Called for each file the loader reads (`vmctx check` starts its worker threads by their number). */
+  onRead?: () => void;
+  /** False: the loader keeps no parsed template (`vmctx check` parses each once more, keeping none alive). */
+  keepDocuments?: boolean;
+}
+
+export async function openProject(command: string, positionals: string[], io: CliIO, options: OpenOptions = {}): Promise<OpenedProject> {
   if (positionals.length > 1) throw new UsageError(`expected at most one project folder, got ${positionals.length}`);
   const dir = path.resolve(io.cwd, positionals[0] ?? '.');
   const kind = await folderKind(dir);
@@ -33,8 +39,8 @@ export async function openProject(command: string, positionals: string[], io: Cl
       `Run vmctx ${command} in the project folder, or create context/post-install.`,
     );
   }
-  const { fs, read, releaseUnread } = readOnce(nodeFileSystem, onRead);
-  return { dir, project: await loadProject(fs, dir), read, releaseUnread };
+  const { fs, read, releaseUnread } = readOnce(nodeFileSystem, options.onRead);
+  return { dir, project: await loadProject(fs, dir, { keepDocuments: options.keepDocuments }), read, releaseUnread };
 }
 
 /**

@@ -61,7 +61,7 @@ Exit status: 1 when any error is reported, 0 otherwise, 2 on bad usage.
     });
     let opened;
     try {
-      opened = await openProject('check', positionals, io, workers.fileRead);
+      opened = await openProject('check', positionals, io, { onRead: workers.fileRead, keepDocuments: false });
     } catch (e) {
       workers.close();
       schemaProblems.dispose();

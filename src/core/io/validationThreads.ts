@@ -53,6 +53,9 @@ export function validateXmlFiles(schemaFile: string, schema: RngSchema, files: s
  * The threads of `vmctx check`: workers start while the project loads, as soon as the files it
  * has read call for them (each loads the domain schema meanwhile), and then take their share
  * of the documents (checkProject's validateMany) with the loaded project as their context.
+ * The texts are those the project was loaded from (the CLI reads each file once): the project's
+ * TemplateInfo stands for each template, and no parsed document is kept (validateDocument's
+ * loadedText).
  */
 export class CheckThreads {
   private group?: WorkerGroup;
@@ -89,7 +92,7 @@ export class CheckThreads {
       setup: this.setup,
       workers: this.group ?? 0,
       context: project,
-      runHere: (job) => validateDocument(project, job.file, job.text, this.settings, this.schemas),
+      runHere: (job) => validateDocument(project, job.file, job.text, this.settings, this.schemas, true),
       failed: (_job, reason) => failedHere(reason),
       signal,
       onProblem: this.o.onProblem,
@@ -120,5 +123,5 @@ export function startValidationWorker(setup: ValidationSetup): (job: never, cont
   const schemas = createDomainSchemas(setup.bundledSchema, setup.cacheDir);
   // Loaded now, while the main thread still loads the project.
   schemas.load(settings);
-  return (job: DocumentJob, project: ContextProject) => validateDocument(project, job.file, job.text, settings, schemas);
+  return (job: DocumentJob, project: ContextProject) => validateDocument(project, job.file, job.text, settings, schemas, true);
 }

@@ -56,7 +56,14 @@ interface CacheEntry {
 export class ProjectLoader {
   private readonly cache = new Map<string, CacheEntry>();
 
-  constructor(private readonly fs: FileSystem) {}
+  /**
+   * `keepDocuments` false: the templates' parsed documents are not kept for later readers (a
+   * `vmctx check` parses each again once, which costs less than keeping a fleet's alive).
+   */
+  constructor(
+    private readonly fs: FileSystem,
+    private readonly options: { keepDocuments?: boolean } = {},
+  ) {}
 
   /** Forget a file so the next load reads it again (for changes without an mtime change). */
   invalidate(file: string): void {
@@ -304,7 +311,7 @@ export class ProjectLoader {
       const what = root ? `its root element is <${root}>, not <domain>` : 'it holds no XML element';
       return { template: undefined, problems: why('template-not-domain', `not checked, built or deployed: ${what}${glob}`) };
     }
-    const template = describeTemplate(file, parseXml(text));
+    const template = describeTemplate(file, parseXml(text, { cache: this.options.keepDocuments ?? true }));
     const bad = firstInvalidUtf8(bytes);
     if (bad === undefined) return { template, problems: [] };
     // Where the byte shows in the editor: the decoded text up to it (U+FFFD stands for it there).
@@ -445,6 +452,6 @@ function unreadable(file: string, e: unknown): Diagnostic {
 }
 
 /** Convenience for one-shot callers (the CLI). */
-export async function loadProject(fs: FileSystem, root: string): Promise<ContextProject> {
-  return new ProjectLoader(fs).load(root);
+export async function loadProject(fs: FileSystem, root: string, options: { keepDocuments?: boolean } = {}): Promise<ContextProject> {
+  return new ProjectLoader(fs, options).load(root);
 }

@@ -27,12 +27,12 @@ export function checkedFiles(project: ContextProject): string[] {
 }
 
 /** Diagnostics for one file's text. A validator that throws becomes a diagnostic, not a crash. */
-export function validateDocument(project: ContextProject, file: string, text: string, settings: Settings, schemas: DomainSchemas): Diagnostic[] {
+export function validateDocument(project: ContextProject, file: string, text: string, settings: Settings, schemas: DomainSchemas, loadedText = false): Diagnostic[] {
   const out: Diagnostic[] = [];
   for (const v of fileValidators) {
     if (!v.appliesTo(project, file)) continue;
     try {
-      out.push(...v.validate({ project, file, text, settings, schemas }));
+      out.push(...v.validate({ project, file, text, settings, schemas, loadedText }));
     } catch (e) {
       out.push(diagnostic('internal-error', 'error', `the ${v.id} validator failed: ${errorMessage(e)} (please report this)`, zeroRange, { source: 'vm-context' }));
     }

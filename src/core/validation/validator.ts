@@ -14,6 +14,11 @@ export interface ValidationInput {
   settings: Settings;
   /** The process's domain schemas (created once by the CLI or the extension). */
   schemas: DomainSchemas;
+  /**
+   * The text is the one the project was loaded from, checked once (`vmctx check`): a template's
+   * TemplateInfo in the project stands for it, and its parsed document is not kept.
+   */
+  loadedText?: boolean;
 }
 
 export interface FileValidator {

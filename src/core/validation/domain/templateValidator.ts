@@ -31,25 +31,27 @@ export const domainRules: DomainRule[] = [
   legacyFormsRule,
 ];
 
-// The files of a project's templates, once per templates list (never mutated): a check of 1,000
+// A project's templates by file, once per templates list (never mutated): a check of 1,000
 // templates asked the list for each file, 2M comparisons.
-const templateFiles = new WeakMap<readonly TemplateInfo[], Set<string>>();
+const byFile = new WeakMap<readonly TemplateInfo[], Map<string, TemplateInfo>>();
+function templateByFile(templates: readonly TemplateInfo[]): Map<string, TemplateInfo> {
+  let m = byFile.get(templates);
+  if (!m) byFile.set(templates, (m = new Map(templates.map((t) => [t.file, t]))));
+  return m;
+}
 
 export const templateValidator: FileValidator = {
   id: 'domain',
-  appliesTo: ({ templates }, file) => {
-    let files = templateFiles.get(templates);
-    if (!files) templateFiles.set(templates, (files = new Set(templates.map((t) => t.file))));
-    return files.has(file);
-  },
-  validate: ({ project, file, text, settings, schemas }) => {
+  appliesTo: ({ templates }, file) => templateByFile(templates).has(file),
+  validate: ({ project, file, text, settings, schemas, loadedText }) => {
     const refused = refuseInput(text);
     if (refused) return [refused];
-    const doc = parseXml(text);
+    const doc = parseXml(text, { cache: !loadedText });
     const out = wellFormednessDiagnostics(doc);
     if (doc.error || doc.root?.local !== 'domain') return out;
     out.push(...schemaDiagnostics(doc, settings, schemas));
-    const info = describeTemplate(file, doc);
+    // The project's own info (the cross-template rules know it by identity), else this text's.
+    const info = (loadedText && templateByFile(project.templates).get(file)) || describeTemplate(file, doc);
     for (const rule of domainRules) out.push(...rule({ project, file, doc, info }));
     return out;
   },
