@@ -29,8 +29,9 @@ Options:
                            when present, else the bundled template schema)
   -h, --help               show this help
 
-A project of many templates is checked on several threads (one per 300 files, at most one
-per core; VMCTX_THREADS=N sets the number, 1 for none); the output is the same.
+A project of many templates is checked on several threads (one per 500 files, at most one
+per core beyond the first; VMCTX_THREADS=N sets the number, 1 for none); the output is the
+same.
 
 Exit status: 1 when any error is reported, 0 otherwise, 2 on bad usage.
 `,

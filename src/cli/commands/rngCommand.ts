@@ -29,8 +29,8 @@ Options:
 
 The compiled schema is kept in the user's cache folder (~/.cache/vm-context) and used again
 while the schema files stay the same. Many files are validated on several threads (one per
-400 files, at most one per core; VMCTX_THREADS=N sets the number, 1 for none); the output is
-the same, in the order of the files given.
+1,000 files, at most one per core beyond the first; VMCTX_THREADS=N sets the number, 1 for
+none); the output is the same, in the order of the files given.
 
 Exit status: 1 when the schema is wrong or any file is invalid, 0 otherwise, 2 on bad usage.
 `,

@@ -131,12 +131,14 @@ export class WorkerGroup {
 const IN_FLIGHT = 2;
 
 /**
- * The threads for `jobs` jobs (main thread included): one per `perThread` jobs, at most the
- * machine's parallelism; `requested` (VMCTX_THREADS) wins, at most one per job.
+ * The threads for `jobs` jobs (main thread included): one per `perThread` jobs, leaving one core
+ * to V8's own threads (a single-thread `vmctx rng` already keeps 1.5 cores busy with its garbage
+ * collector and compiler: on 2 cores a worker only added CPU, measured in bench parallel);
+ * `requested` (VMCTX_THREADS) wins, at most one per job.
  */
-export function threadCount(jobs: number, perThread: number, requested?: number): number {
+export function threadCount(jobs: number, perThread: number, requested?: number, cores = availableParallelism()): number {
   if (requested !== undefined) return Math.max(1, Math.min(requested, jobs));
-  return Math.max(1, Math.min(availableParallelism(), Math.floor(jobs / perThread)));
+  return Math.max(1, Math.min(cores - 1, Math.floor(jobs / perThread)));
 }
 
 export async function runPool<J, R>(jobs: readonly J[], o: PoolOptions<J, R>): Promise<R[]> {

@@ -127,11 +127,14 @@ test('no jobs: no worker, an empty answer', async () => {
   assert.deepEqual(await runPool([], options({ entry: path.join(__dirname, 'noSuchWorker.js'), onProblem: () => assert.fail('no worker should start') })), []);
 });
 
-test('threadCount: one thread per share of jobs, at most the cores; a request wins up to one per job', () => {
+test('threadCount: one thread per share of jobs, one core left to V8; a request wins up to one per job', () => {
   assert.equal(threadCount(10, 400), 1);
   assert.equal(threadCount(0, 400), 1);
-  assert.ok(threadCount(100_000, 400) >= 1);
-  assert.equal(threadCount(100_000, 400), Math.min(availableParallelism(), 250));
+  assert.equal(threadCount(100_000, 400), Math.max(1, availableParallelism() - 1));
+  assert.equal(threadCount(100_000, 400, undefined, 2), 1);
+  assert.equal(threadCount(100_000, 400, undefined, 1), 1);
+  assert.equal(threadCount(1_000, 400, undefined, 8), 2);
+  assert.equal(threadCount(100_000, 400, undefined, 8), 7);
   assert.equal(threadCount(10, 400, 4), 4);
   assert.equal(threadCount(2, 400, 4), 2);
   assert.equal(threadCount(5, 400, 1), 1);
