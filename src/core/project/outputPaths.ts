@@ -42,7 +42,8 @@ export const OUTPUT_CONFLICT_CODE = 'output-path-conflict';
 
 interface Place {
   path: string;
-  what: string;
+  /** For messages: a getter, made only when a conflict names it (a fleet has thousands of places). */
+  readonly what: string;
   setting: OutputSetting;
   vm?: string;
 }
@@ -101,7 +102,7 @@ export function outputConflicts(out: OutputPaths, inp: InputPaths): OutputConfli
         add('name', `the VM name "${o.vm}" makes its ${kind} ${o.path} leave the ${kind}s folder ${show(dir)}/: a VM name must not contain "/"`, o.vm);
         continue;
       }
-      outputs.push({ path: o.path, what: `the ${kind} of ${o.vm} (${show(o.path)})`, setting: dir ? setting : 'name', vm: o.vm });
+      outputs.push({ path: o.path, get what() { return `the ${kind} of ${o.vm} (${show(o.path)})`; }, setting: dir ? setting : 'name', vm: o.vm });
     }
   };
   perVm(out.overlays, out.overlaysDir, 'overlay', 'overlays');
@@ -115,7 +116,7 @@ export function outputConflicts(out: OutputPaths, inp: InputPaths): OutputConfli
   ];
   const inputs: Place[] = [
     ...(inp.baseImage ? [{ path: inp.baseImage, what: `the base image ${show(inp.baseImage)}`, setting: 'iso' as const }] : []),
-    ...inp.files.map((f) => ({ path: f, what: show(f), setting: 'iso' as const })),
+    ...inp.files.map((f) => ({ path: f, get what() { return show(f); }, setting: 'iso' as const })),
   ];
   // A folder in the wrong place is one conflict, not one more per file it would hold.
   const badFolders = new Set<OutputSetting>();
@@ -130,20 +131,27 @@ export function outputConflicts(out: OutputPaths, inp: InputPaths): OutputConfli
   // outputs, instead of comparing every pair (1,000 VMs made that millions of path.relative calls
   // per project load).
   const outputChains = outputs.map((o) => chainOf(o.path));
+  // isInside(a, o) is key(a) in o's chain; isInside(o, a) is key(o) in a's chain.
+  const contextKey = keyOf(inp.contextDir);
+  const contextChain = new Set(chainOf(inp.contextDir));
+  const cloudInitKey = inp.cloudInitDir && keyOf(inp.cloudInitDir);
+  const cloudInitChain = new Set(inp.cloudInitDir ? chainOf(inp.cloudInitDir) : []);
+  const projectChain = new Set(chainOf(inp.projectDir));
   const inputIndex = indexPlaces(inputs.map((p) => chainOf(p.path)));
   const outputIndex = indexPlaces(outputChains);
   const byOrder = (a: number, b: number) => a - b;
   for (const [i, o] of outputs.entries()) {
     if (badFolders.has(o.setting)) continue;
-    if (isInside(inp.contextDir, o.path)) {
+    const chain = outputChains[i];
+    const [self, ...above] = chain;
+    if (chain.includes(contextKey)) {
       add(o.setting, `${o.what} lies inside ${context}: it would overwrite an input or be packed into the next ISO; put outputs outside it, e.g. "build/context.iso"`, o.vm);
-    } else if (isInside(o.path, inp.contextDir)) add(o.setting, `${o.what} is a folder holding ${context}`, o.vm);
-    if (inp.cloudInitDir) {
-      if (isInside(inp.cloudInitDir, o.path)) add(o.setting, `${o.what} lies inside ${cloudInit}: it would overwrite a seed file or be read as one; put outputs outside it, e.g. "build/seeds"`, o.vm);
-      else if (isInside(o.path, inp.cloudInitDir)) add(o.setting, `${o.what} is a folder holding ${cloudInit}`, o.vm);
+    } else if (contextChain.has(self)) add(o.setting, `${o.what} is a folder holding ${context}`, o.vm);
+    if (cloudInitKey) {
+      if (chain.includes(cloudInitKey)) add(o.setting, `${o.what} lies inside ${cloudInit}: it would overwrite a seed file or be read as one; put outputs outside it, e.g. "build/seeds"`, o.vm);
+      else if (cloudInitChain.has(self)) add(o.setting, `${o.what} is a folder holding ${cloudInit}`, o.vm);
     }
-    if (isInside(o.path, inp.projectDir)) add(o.setting, `${o.what} is the project folder or a folder holding it`, o.vm);
-    const [self, ...above] = outputChains[i];
+    if (projectChain.has(self)) add(o.setting, `${o.what} is the project folder or a folder holding it`, o.vm);
     // Inputs at this path, then inputs below it, in the inputs' order.
     const sameInputs = new Set(inputIndex.at.get(self));
     for (const j of [...sameInputs, ...(inputIndex.below.get(self) ?? [])].sort(byOrder)) {
