@@ -122,3 +122,24 @@ test('VMCTX_THREADS must be a number of threads', async () => {
     assert.match(r.err, new RegExp(`^vmctx rng: VMCTX_THREADS=${bad}: expected a number of threads from 1 to 64\\n`));
   }
 });
+
+test('SIGINT during vmctx rng on threads: the workers stop, one line, exit 130, nothing printed', async () => {
+  const files = readdirSync(CORPUS).filter((f) => f.endsWith('.xml')).sort();
+  const many = Array.from({ length: 20 }, () => files).flat();
+  const t0 = Date.now();
+  // The process's own SIGINT, every 200 ms until the run ends (the command listens once its
+  // schema is loaded); this test's own listener keeps a signal before or after from ending the process.
+  const guard = () => undefined;
+  process.on('SIGINT', guard);
+  const timer = setInterval(() => process.kill(process.pid, 'SIGINT'), 200);
+  try {
+    const r = await vmctxInProcess(['rng', SCHEMA, ...many], CORPUS, { ...cache, VMCTX_THREADS: '2' });
+    assert.equal(r.err, 'vmctx rng: stopped by SIGINT\n');
+    assert.equal(r.code, 130);
+    assert.equal(r.out, '');
+    assert.ok(Date.now() - t0 < 60_000);
+  } finally {
+    clearInterval(timer);
+    process.off('SIGINT', guard);
+  }
+});
