@@ -7,6 +7,7 @@ import { formatJson, formatText, toJsonDiagnostics } from '../../core/common/dia
 import { checkProject } from '../../core/validation/checkProject';
 import { createDomainSchemas, userCacheDir } from '../../core/io/schemaFiles';
 import { CheckThreads } from '../../core/io/validationThreads';
+import { oneRunFileReader } from '../../core/io/nodeFileSystem';
 import { CancelledError } from '../../core/common/errors';
 import { listenForStopSignals } from '../stopSignals';
 import { defaultSettings, type Settings } from '../../core/settings';
@@ -49,7 +50,7 @@ Exit status: 1 when any error is reported, 0 otherwise, 2 on bad usage.
     }
     const settings: Settings = { ...defaultSettings, libvirt: { schemaDirectory } };
     const cacheDir = userCacheDir() ?? null;
-    const schemas = createDomainSchemas(bundledSchemaFile(), cacheDir);
+    const schemas = createDomainSchemas(bundledSchemaFile(), cacheDir, oneRunFileReader());
     // A libvirt schema that cannot be used is said once, not per template.
     const schemaProblems = schemas.onProblem((p) =>
       io.stderr(`vmctx check: cannot use the schema ${p.path}${p.fallback ? ` (using ${p.fallback} instead)` : ''}:\n${p.message}\n`),

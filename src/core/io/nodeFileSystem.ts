@@ -61,3 +61,19 @@ export const nodeSyncFileReader: SyncFileReader = {
   readText: (path) => readFileSync(path, 'utf8'),
   mtimeMs: (path) => statSync(path, { throwIfNoEntry: false })?.mtimeMs,
 };
+
+/**
+ * `nodeSyncFileReader` for one command run (`vmctx check`): each path's mtime is read once. The
+ * domain schemas ask for it twice per template to notice a schema edited under a long-lived
+ * extension; a fleet's check made thousands of stat calls for the same two files.
+ */
+export function oneRunFileReader(): SyncFileReader {
+  const mtimes = new Map<string, number | undefined>();
+  return {
+    readText: nodeSyncFileReader.readText,
+    mtimeMs: (path) => {
+      if (!mtimes.has(path)) mtimes.set(path, nodeSyncFileReader.mtimeMs(path));
+      return mtimes.get(path);
+    },
+  };
+}

@@ -17,6 +17,7 @@ import { COMPILED_SCHEMA_FORMAT, deserializeSchema, serializeSchema } from '../r
 import { DomainSchemas } from '../validation/domain/domainSchema';
 import { decodeXml } from '../xml/encoding';
 import { nodeSyncFileReader } from './nodeFileSystem';
+import type { SyncFileReader } from '../common/fileSystem';
 import { writeFileAtomicallySync } from './atomicFile';
 import { noteSchemaCacheUse } from './schemaCachePrune';
 
@@ -150,6 +151,6 @@ function readEntry(entry: string, abs: string): RngSchema | undefined {
 }
 
 /** The process's DomainSchemas; `bundledPath` is schemas/domain-template.rng as installed. Compiled schemas go through the cache in `cacheDir`. */
-export function createDomainSchemas(bundledPath: string, cacheDir: string | null = userCacheDir() ?? null): DomainSchemas {
-  return new DomainSchemas(nodeSyncFileReader, bundledPath, (file) => loadRngSchemaFile(file, cacheDir).schema);
+export function createDomainSchemas(bundledPath: string, cacheDir: string | null = userCacheDir() ?? null, files: SyncFileReader = nodeSyncFileReader): DomainSchemas {
+  return new DomainSchemas(files, bundledPath, (file) => loadRngSchemaFile(file, cacheDir).schema);
 }

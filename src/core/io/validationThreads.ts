@@ -14,6 +14,7 @@ import type { DomainSchemas } from '../validation/domain/domainSchema';
 import { createDomainSchemas, loadRngSchemaFile } from './schemaFiles';
 import { WorkerGroup, runPool, threadCount, type PoolOptions } from './workerPool';
 import { validateXmlFile } from './xmlFiles';
+import { oneRunFileReader } from './nodeFileSystem';
 
 /**
  * Files per thread below which a worker does not pay for itself. A fresh thread warms up (JIT,
@@ -123,7 +124,7 @@ export function startValidationWorker(setup: ValidationSetup): (job: never, cont
     return (file: string) => validateXmlFile(schema, file);
   }
   const { settings } = setup;
-  const schemas = createDomainSchemas(setup.bundledSchema, setup.cacheDir);
+  const schemas = createDomainSchemas(setup.bundledSchema, setup.cacheDir, oneRunFileReader());
   // Loaded now, while the main thread still loads the project.
   schemas.load(settings);
   return (job: DocumentJob, project: ContextProject) => validateDocument(project, job.file, job.text, settings, schemas, true);
