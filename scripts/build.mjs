@@ -1,4 +1,7 @@
 // Bundles the three entries: the extension (CommonJS for VS Code 1.99), the CLI and the webview.
+// The extension and the CLI are each a small launcher (dist/extension.js, dist/cli.js) that loads
+// its bundle (dist/bundle/*.js) and the lazy groups through V8's code cache (issue #16,
+// src/core/io/codeCache.ts).
 import * as esbuild from 'esbuild';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -65,7 +68,8 @@ function lazyStub(id) {
   const file = path.join(root, 'dist/lazy', `${group}.js`);
   const require = createRequire(import.meta.url);
   delete require.cache[file];
-  const get = `require(${JSON.stringify(`./lazy/${group}.js`)})[${JSON.stringify(id)}]`;
+  // Relative to the bundle in dist/bundle/.
+  const get = `require(${JSON.stringify(`../lazy/${group}.js`)})[${JSON.stringify(id)}]`;
   // A JSON schema is imported for its default export: the object itself.
   if (id.endsWith('.json')) return ['let m;', `const load = () => (m ??= ${get});`, 'module.exports = { __esModule: true, get default() { return load(); } };'].join('\n');
   return getterStub(get, require(file)[id]);
@@ -88,7 +92,7 @@ function getterStub(get, real) {
 const lazyPlugin = {
   name: 'lazy-groups',
   setup(build) {
-    build.onResolve({ filter: /^\.\/lazy\// }, (args) => (args.namespace === 'lazy' ? { path: args.path, external: true } : undefined));
+    build.onResolve({ filter: /^\.\.\/lazy\// }, (args) => (args.namespace === 'lazy' ? { path: args.path, external: true } : undefined));
     build.onResolve({ filter: /.*/ }, (args) => {
       if (args.namespace === 'lazy') return undefined;
       const id = args.path.endsWith('.json') ? path.relative(root, path.resolve(args.resolveDir, args.path)).split(path.sep).join('/') : args.path;
@@ -102,7 +106,7 @@ const allBuilds = [
   {
     ...common,
     entryPoints: { extension: 'src/extension/extension.ts' },
-    outdir: 'dist',
+    outdir: 'dist/bundle',
     platform: 'node',
     format: 'cjs',
     target: 'node20',
@@ -112,12 +116,32 @@ const allBuilds = [
   {
     ...common,
     entryPoints: { cli: 'src/cli/main.ts' },
+    outdir: 'dist/bundle',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    define: { VMCTX_VERSION: JSON.stringify(version) },
+    plugins: [lazyPlugin],
+  },
+  // The launchers: package.json's `main` and `bin`.
+  {
+    ...common,
+    entryPoints: { extension: 'src/extension/extensionLauncher.ts' },
+    outdir: 'dist',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: ['vscode'],
+    plugins: [lazyPlugin],
+  },
+  {
+    ...common,
+    entryPoints: { cli: 'src/cli/cliLauncher.ts' },
     outdir: 'dist',
     platform: 'node',
     format: 'cjs',
     target: 'node20',
     banner: { js: '#!/usr/bin/env node' },
-    define: { VMCTX_VERSION: JSON.stringify(version) },
     plugins: [lazyPlugin],
   },
   {
