@@ -8,4 +8,5 @@ import { CodeCache, codeCacheDir } from '../core/io/codeCache';
 const command = process.argv[2] ?? '';
 const cache = new CodeCache({ dir: codeCacheDir(), run: /^-{0,2}[a-z][a-z-]{0,19}$/.test(command) ? command : 'other' });
 process.on('exit', () => cache.save());
-cache.load(path.join(__dirname, 'bundle', 'cli.js'), module, true);
+// The bundle is the main module when this launcher is (`require.main === module` in main.ts runs the CLI).
+cache.load(path.join(__dirname, 'bundle', 'cli.js'), module, require.main === module);
