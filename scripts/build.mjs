@@ -1,6 +1,9 @@
 // Bundles the three entries: the extension (CommonJS for VS Code 1.99), the CLI and the webview.
+// The extension and the CLI are each a small launcher (dist/extension.js, dist/cli.js) that loads
+// its bundle (dist/bundle/*.js) and the lazy groups through V8's code cache (issue #16,
+// src/core/io/codeCache.ts).
 import * as esbuild from 'esbuild';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 
@@ -65,7 +68,8 @@ function lazyStub(id) {
   const file = path.join(root, 'dist/lazy', `${group}.js`);
   const require = createRequire(import.meta.url);
   delete require.cache[file];
-  const get = `require(${JSON.stringify(`./lazy/${group}.js`)})[${JSON.stringify(id)}]`;
+  // Relative to the bundle in dist/bundle/.
+  const get = `require(${JSON.stringify(`../lazy/${group}.js`)})[${JSON.stringify(id)}]`;
   // A JSON schema is imported for its default export: the object itself.
   if (id.endsWith('.json')) return ['let m;', `const load = () => (m ??= ${get});`, 'module.exports = { __esModule: true, get default() { return load(); } };'].join('\n');
   return getterStub(get, require(file)[id]);
@@ -88,7 +92,7 @@ function getterStub(get, real) {
 const lazyPlugin = {
   name: 'lazy-groups',
   setup(build) {
-    build.onResolve({ filter: /^\.\/lazy\// }, (args) => (args.namespace === 'lazy' ? { path: args.path, external: true } : undefined));
+    build.onResolve({ filter: /^\.\.\/lazy\// }, (args) => (args.namespace === 'lazy' ? { path: args.path, external: true } : undefined));
     build.onResolve({ filter: /.*/ }, (args) => {
       if (args.namespace === 'lazy') return undefined;
       const id = args.path.endsWith('.json') ? path.relative(root, path.resolve(args.resolveDir, args.path)).split(path.sep).join('/') : args.path;
@@ -98,27 +102,64 @@ const lazyPlugin = {
   },
 };
 
+/**
+ * `import * as vscode from 'vscode'` (and of Node's own modules) compiles, in a CommonJS bundle,
+ * to a copy of every export of the module in each importing file (esbuild's __toESM): 42 files
+ * times VS Code's few hundred API names at activation, 44 times node:path's. `import x =
+ * require(...)` binds the module itself, used the same way, without the copy. The sources keep
+ * the ES import (tsc, tsx and the tests see it); only the bundles get the rewrite.
+ */
+const namespaceImportsPlugin = {
+  name: 'namespace-imports',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]src[\\/].*\.ts$/ }, (args) => ({
+      contents: readFileSync(args.path, 'utf8').replace(/^import \* as (\w+) from '(vscode|node:[\w/]+)';$/gm, "import $1 = require('$2');"),
+      loader: 'ts',
+    }));
+  },
+};
+
 const allBuilds = [
   {
     ...common,
     entryPoints: { extension: 'src/extension/extension.ts' },
+    outdir: 'dist/bundle',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: ['vscode'],
+    plugins: [lazyPlugin, namespaceImportsPlugin],
+  },
+  {
+    ...common,
+    entryPoints: { cli: 'src/cli/main.ts', validationWorker: 'src/core/io/validationWorker.ts' },
+    outdir: 'dist/bundle',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    define: { VMCTX_VERSION: JSON.stringify(version) },
+    plugins: [lazyPlugin, namespaceImportsPlugin],
+  },
+  // The launchers: package.json's `main` and `bin`.
+  {
+    ...common,
+    entryPoints: { extension: 'src/extension/extensionLauncher.ts' },
     outdir: 'dist',
     platform: 'node',
     format: 'cjs',
     target: 'node20',
     external: ['vscode'],
-    plugins: [lazyPlugin],
+    plugins: [lazyPlugin, namespaceImportsPlugin],
   },
   {
     ...common,
-    entryPoints: { cli: 'src/cli/main.ts', validationWorker: 'src/core/io/validationWorker.ts' },
+    entryPoints: { cli: 'src/cli/cliLauncher.ts' },
     outdir: 'dist',
     platform: 'node',
     format: 'cjs',
     target: 'node20',
     banner: { js: '#!/usr/bin/env node' },
-    define: { VMCTX_VERSION: JSON.stringify(version) },
-    plugins: [lazyPlugin],
+    plugins: [lazyPlugin, namespaceImportsPlugin],
   },
   {
     ...common,
@@ -142,4 +183,16 @@ if (watch) {
 } else {
   await Promise.all(builds.map((b) => esbuild.build(b)));
   chmodSync('dist/cli.js', 0o755);
+  for (const dir of ['dist', 'dist/bundle', 'dist/lazy']) for (const f of readdirSync(dir)) if (f.endsWith('.js')) asciiOnly(path.join(dir, f));
+}
+
+/**
+ * Node reads a bundle that is all ASCII faster (a one-byte string, no UTF-8 decoding), and V8
+ * scans it faster. esbuild escapes every non-ASCII character in code (charset 'ascii'), but keeps
+ * comments as written: their few "≤" and "§" become "?", one per UTF-16 unit so that the source
+ * map's columns still hold.
+ */
+function asciiOnly(file) {
+  const text = readFileSync(file, 'utf8');
+  if (/[^\x00-\x7f]/.test(text)) writeFileSync(file, text.replace(/[^\x00-\x7f]/g, '?'));
 }

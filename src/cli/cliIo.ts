@@ -23,9 +23,9 @@ export const EXIT_USAGE = 2;
 /** A usage error: printed with the command's help hint, exit code 2. */
 export class UsageError extends Error {}
 
-/** schemas/domain-template.rng as installed: beside dist/ for the bundle (dist/cli.js), at the repository root when run from src/cli. */
+/** schemas/domain-template.rng as installed: two folders up from the bundle (dist/bundle/cli.js) as from src/cli. */
 export function bundledSchemaFile(): string {
-  const root = path.basename(__dirname) === 'dist' ? path.dirname(__dirname) : path.resolve(__dirname, '..', '..');
+  const root = path.resolve(__dirname, '..', '..');
   return path.join(root, 'schemas', BUNDLED_SCHEMA_NAME);
 }
 

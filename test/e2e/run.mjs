@@ -21,7 +21,8 @@ import { newUserFlow } from './ui-flow.mjs';
 import { nocloudFlow } from './nocloud-flow.mjs';
 
 const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8'));
-const bundle = existsSync(join(repoRoot, 'dist/extension.js')) ? readFileSync(join(repoRoot, 'dist/extension.js'), 'utf8') : '';
+// The extension's code (dist/extension.js is the launcher that loads it).
+const bundle = existsSync(join(repoRoot, 'dist/bundle/extension.js')) ? readFileSync(join(repoRoot, 'dist/bundle/extension.js'), 'utf8') : '';
 const commandTitled = (re) => (pkg.contributes?.commands ?? []).find((c) => re.test(c.title));
 
 /**

@@ -10,7 +10,6 @@
 // the entry (atomically); a cache that cannot be written is only a slower next run.
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { homedir } from 'node:os';
 import * as path from 'node:path';
 import { compileRngSchema, type RngSchema } from '../relaxng';
 import { COMPILED_SCHEMA_FORMAT, deserializeSchema, serializeSchema } from '../relaxng/serialize';
@@ -20,6 +19,10 @@ import { nodeSyncFileReader } from './nodeFileSystem';
 import type { SyncFileReader } from '../common/fileSystem';
 import { writeFileAtomicallySync } from './atomicFile';
 import { noteSchemaCacheUse } from './schemaCachePrune';
+import { userCacheDir } from './userCacheDir';
+
+// Where the cache folder is lives in its own small module (the bundles' start-up code cache uses it too).
+export { userCacheDir };
 
 /** Compiles a schema file, following its includes on disk (no cache). */
 export function compileRngSchemaFile(file: string): RngSchema {
@@ -31,26 +34,6 @@ function decodeSchemaBytes(bytes: Uint8Array): string {
   const decoded = decodeXml(bytes);
   if (decoded.error) throw new Error(`line ${decoded.error.line + 1}: ${decoded.error.message}`);
   return decoded.text;
-}
-
-/**
- * The user's cache folder for vm-context: `$XDG_CACHE_HOME/vm-context` (else `~/.cache/vm-context`),
- * `%LOCALAPPDATA%\vm-context` on Windows, `~/Library/Caches/vm-context` on macOS; undefined when
- * there is no home to put it in.
- */
-export function userCacheDir(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform, home = homedir()): string | undefined {
-  // VMCTX_CACHE_DIR (absolute) moves every cache of ours: the unit tests point it at a temporary folder.
-  const own = env.VMCTX_CACHE_DIR;
-  if (own && (platform === 'win32' ? path.win32 : path.posix).isAbsolute(own)) return own;
-  if (platform === 'win32') {
-    const local = env.LOCALAPPDATA || (home ? path.win32.join(home, 'AppData', 'Local') : '');
-    return local ? path.win32.join(local, 'vm-context') : undefined;
-  }
-  if (platform === 'darwin') return home ? path.posix.join(home, 'Library', 'Caches', 'vm-context') : undefined;
-  // XDG: a relative XDG_CACHE_HOME is invalid and ignored.
-  const xdg = env.XDG_CACHE_HOME;
-  if (xdg && path.isAbsolute(xdg)) return path.join(xdg, 'vm-context');
-  return home ? path.join(home, '.cache', 'vm-context') : undefined;
 }
 
 const MAGIC = 'vm-context compiled RELAX NG schema';

@@ -33,7 +33,7 @@ export interface ThreadOptions extends Pick<PoolOptions<unknown, unknown>, 'sign
   threads?: number;
 }
 
-// Bundled, the worker is dist/validationWorker.js beside dist/cli.js; from the sources (tests,
+// Bundled, the worker is dist/bundle/validationWorker.js beside the CLI bundle; from the sources (tests,
 // benches), the .ts module.
 const WORKER_ENTRY = path.join(__dirname, __filename.endsWith('.ts') ? 'validationWorker.ts' : 'validationWorker.js');
 

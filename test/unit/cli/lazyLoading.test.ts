@@ -1,5 +1,5 @@
 // Issue #16: the bundles load yaml, Ajv, cloud-init's schemas (dist/lazy/cloudinit.js) and execa
-// (dist/lazy/execa.js) on first use only. A preload records every require of a dist/lazy file.
+// (dist/lazy/execa.js) on first use only. A preload lists the dist/lazy files in the module cache at exit.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -17,14 +17,11 @@ before(() => {
   preload = path.join(dir, 'recordLazy.cjs');
   writeFileSync(
     preload,
-    `const Module = require('node:module');
-const load = Module._load;
-const seen = new Set();
-Module._load = function (request, ...rest) {
-  if (/(^|\\/)lazy\\//.test(request)) seen.add(request.replace(/^.*lazy\\//, ''));
-  return load.call(this, request, ...rest);
-};
-process.on('exit', () => process.stderr.write('\\nLAZY ' + JSON.stringify([...seen].sort()) + '\\n'));
+    // At exit, the dist/lazy files in the module cache: loaded by Node's loader or by the code cache's (codeCache.ts).
+    `process.on('exit', () => {
+  const seen = Object.keys(require.cache).filter((f) => /[\\\\/]dist[\\\\/]lazy[\\\\/]/.test(f)).map((f) => f.replace(/^.*[\\\\/]/, ''));
+  process.stderr.write('\\nLAZY ' + JSON.stringify(seen.sort()) + '\\n');
+});
 `,
   );
 });
@@ -32,17 +29,24 @@ after(() => remove(dir));
 
 /** Runs a script of the repo under the preload: its output and the lazy files it loaded. */
 function run(script: string, ...args: string[]) {
-  const r = spawnSync(process.execPath, ['-r', preload, script, ...args], { encoding: 'utf8' });
+  return runWith({}, script, ...args);
+}
+
+function runWith(env: NodeJS.ProcessEnv, script: string, ...args: string[]) {
+  const r = spawnSync(process.execPath, ['-r', preload, script, ...args], { encoding: 'utf8', env: { ...process.env, ...env } });
   const m = /\nLAZY (\[.*\])\n$/.exec(r.stderr);
   assert.ok(m, `no record of lazy loads in stderr:\n${r.stderr}`);
   return { code: r.status, stdout: r.stdout, stderr: r.stderr.slice(0, m.index), lazy: JSON.parse(m[1]) as string[] };
 }
 
 test('vmctx --help, --version and check of a Snooze project load no lazy bundle', () => {
-  for (const args of [['--help'], ['--version'], ['check', '--help'], ['check', exampleProject]]) {
-    const r = run(cli, ...args);
-    assert.equal(r.code, 0, `${args.join(' ')}: ${r.stderr}`);
-    assert.deepEqual(r.lazy, [], `vmctx ${args.join(' ')} loaded ${r.lazy.join(', ')}`);
+  // Twice through the code cache (making its entries, then using them), once through Node's loader.
+  for (const env of [{}, {}, { VMCTX_CODE_CACHE: 'off' }]) {
+    for (const args of [['--help'], ['--version'], ['check', '--help'], ['check', exampleProject]]) {
+      const r = runWith(env, cli, ...args);
+      assert.equal(r.code, 0, `${args.join(' ')}: ${r.stderr}`);
+      assert.deepEqual(r.lazy, [], `vmctx ${args.join(' ')} loaded ${r.lazy.join(', ')}`);
+    }
   }
 });
 

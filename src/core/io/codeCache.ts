@@ -1,0 +1,217 @@
+// Loads the bundles (dist/bundle/*.js and the lazy groups they require) through V8's code cache
+// (issue #16): Node 20 has no module.enableCompileCache, so each bundle is compiled with vm.Script
+// and the `cachedData` a previous run left in the user's cache folder, which spares V8 parsing
+// and compiling the functions that run saw. The cache is produced after the run
+// (script.createCachedData()), so it holds the lazily compiled functions too.
+//
+// An entry is used only when its header names this very runtime (Node, V8, arch, flags), this
+// bundle (path, size, mtime) and the CRC-32 of its payload: V8 checks only the source's length,
+// and a damaged payload can crash it. V8 may still reject an entry (cachedDataRejected): it is
+// then written afresh. Any failure to read or write the cache only means compiling as usual;
+// nothing here is ever fatal.
+//
+// When Node applies source maps (--enable-source-maps), the bundle goes through Node's own loader
+// (vm.Script code does not get source-mapped stack traces) and no cache is used.
+import { mkdirSync, readFileSync, statSync } from 'node:fs';
+import Module from 'node:module';
+import * as path from 'node:path';
+import * as vm from 'node:vm';
+import { writeFileAtomicallySync } from './atomicFile';
+import { userCacheDir } from './userCacheDir';
+
+/** Node's CommonJS loader internals used to load a bundle as Node would (and as the main module). */
+interface CjsModule extends NodeJS.Module {
+  paths: string[];
+  loaded: boolean;
+  id: string;
+}
+interface CjsLoader {
+  new (id: string, parent?: NodeJS.Module | null): CjsModule;
+  _cache: Record<string, NodeJS.Module>;
+  _load(request: string, parent: NodeJS.Module | null, isMain: boolean): unknown;
+  _nodeModulePaths(dir: string): string[];
+  _resolveFilename(request: string, parent: NodeJS.Module, isMain?: boolean, options?: { paths?: string[] }): string;
+  wrap(code: string): string;
+}
+const Cjs = Module as unknown as CjsLoader;
+
+const MAGIC = 'vm-context code cache 1';
+/** How many kinds of run (CLI commands, activation) an entry may merge before it stays as it is. */
+const MAX_RUNS = 8;
+
+interface EntryHeader {
+  magic: string;
+  runtime: string;
+  bundle: string;
+  source: string;
+  crc: number;
+  runs: string[];
+}
+
+export interface CodeCacheOptions {
+  /** The folder of the entries (`<userCacheDir>/code`); undefined: no cache. */
+  dir: string | undefined;
+  /** The kind of run (a CLI command, `activate`): an entry made by other kinds is rewritten once to add this one's functions. */
+  run: string;
+}
+
+/** What became of one bundle's entry in this process (the tests read it). */
+export type CodeCacheState = 'hit' | 'miss' | 'rejected' | 'stale' | 'off';
+
+interface Loaded {
+  file: string;
+  script: vm.Script;
+  entry: string;
+  header: Omit<EntryHeader, 'crc'>;
+  /** Whether the entry is to be (re)written after the run. */
+  write: boolean;
+}
+
+/** The bundles of one process loaded through the cache, and their entries to write at the end. */
+export class CodeCache {
+  private readonly loaded: Loaded[] = [];
+  readonly states = new Map<string, CodeCacheState>();
+  private readonly crc32: ((data: Uint8Array) => number) | undefined;
+  private readonly runtime = runtimeKey();
+
+  constructor(private readonly options: CodeCacheOptions) {
+    this.crc32 = options.dir !== undefined && !process.sourceMapsEnabled ? crc32Function() : undefined;
+  }
+
+  /** Whether bundles go through the cache at all (else through Node's loader). */
+  get enabled(): boolean {
+    return this.options.dir !== undefined && this.crc32 !== undefined && !process.sourceMapsEnabled;
+  }
+
+  /**
+   * Loads `file` as a CommonJS module (once: a second load returns the cached module's exports),
+   * `main`: as the process's main module (`require.main === module` in it). The bundle's
+   * relative requires (its lazy groups) are loaded through the cache too.
+   */
+  load(file: string, parent: NodeJS.Module | null, main = false): unknown {
+    const cached = Cjs._cache[file];
+    if (cached) return cached.exports;
+    if (!this.enabled) {
+      this.states.set(file, 'off');
+      return main ? Cjs._load(file, null, true) : Cjs._load(file, parent, false);
+    }
+    const m = new Cjs(file, parent);
+    m.filename = file;
+    m.paths = Cjs._nodeModulePaths(path.dirname(file));
+    if (main) {
+      m.id = '.';
+      process.mainModule = m;
+    }
+    const script = this.compile(file);
+    const req = ((id: string) => (id.startsWith('.') ? this.load(Cjs._resolveFilename(id, m), m) : m.require(id))) as NodeJS.Require;
+    req.resolve = ((request: string, options?: { paths?: string[] }) => Cjs._resolveFilename(request, m, false, options)) as NodeJS.RequireResolve;
+    req.main = main ? m : process.mainModule;
+    req.cache = Cjs._cache;
+    Cjs._cache[file] = m;
+    try {
+      (script.runInThisContext() as (...args: unknown[]) => void).call(m.exports, m.exports, req, m, file, path.dirname(file));
+    } catch (e) {
+      delete Cjs._cache[file];
+      throw e;
+    }
+    m.loaded = true;
+    return m.exports;
+  }
+
+  /** Compiles the bundle's wrapper with its entry's code if there is a usable one. */
+  private compile(file: string): vm.Script {
+    let source = readFileSync(file, 'utf8');
+    // V8 accepts `#!` only at the very start of a script, not inside the module wrapper.
+    if (source.startsWith('#!')) source = `//${source.slice(2)}`;
+    const wrapped = Cjs.wrap(source);
+    const entry = path.join(this.options.dir!, `${path.basename(file, '.js')}-${hash(`${this.runtime}\0${file}`)}.bin`);
+    const header: Omit<EntryHeader, 'crc'> = { magic: MAGIC, runtime: this.runtime, bundle: file, source: sourceKey(file, source), runs: [this.options.run] };
+    const found = this.readEntry(entry, header);
+    // The wrapper's first line is longer than the bundle's: keep its columns (minified bundles are one long line).
+    const script = new vm.Script(wrapped, { filename: file, columnOffset: -Cjs.wrap('').indexOf('\n'), cachedData: found?.data });
+    let state: CodeCacheState = found === undefined ? 'miss' : found.data === undefined ? 'stale' : 'hit';
+    if (state === 'hit' && script.cachedDataRejected) state = 'rejected';
+    this.states.set(file, state);
+    const runs = found?.runs ?? [];
+    const newRun = !runs.includes(this.options.run) && runs.length < MAX_RUNS;
+    header.runs = state === 'hit' ? (newRun ? [...runs, this.options.run] : runs) : [this.options.run];
+    this.loaded.push({ file, script, entry, header, write: state !== 'hit' || newRun });
+    return script;
+  }
+
+  /** The entry's code when it is whole and for this runtime and bundle; `data` undefined: an entry of something else. */
+  private readEntry(entry: string, expected: Omit<EntryHeader, 'crc'>): { data?: Buffer; runs: string[] } | undefined {
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(entry);
+    } catch {
+      return undefined;
+    }
+    try {
+      const nl = bytes.indexOf(10);
+      const h = JSON.parse(bytes.subarray(0, nl).toString('utf8')) as EntryHeader;
+      const data = bytes.subarray(nl + 1);
+      const same = nl > 0 && h.magic === expected.magic && h.runtime === expected.runtime && h.bundle === expected.bundle && h.source === expected.source && Array.isArray(h.runs);
+      if (!same || this.crc32!(data) !== h.crc) return { runs: [] };
+      return { data, runs: h.runs.filter((r) => typeof r === 'string') };
+    } catch {
+      return { runs: [] };
+    }
+  }
+
+  /**
+   * Writes the entries of this run's bundles that were missing, rejected, stale or lack this kind
+   * of run. Call it once the work is done (the functions it compiled go into the entries); later
+   * calls write nothing more. Never throws.
+   */
+  save(): void {
+    for (const l of this.loaded.splice(0)) {
+      if (!l.write) continue;
+      try {
+        const data = l.script.createCachedData();
+        const header: EntryHeader = { ...l.header, crc: this.crc32!(data) };
+        mkdirSync(this.options.dir!, { recursive: true });
+        writeFileAtomicallySync(l.entry, Buffer.concat([Buffer.from(`${JSON.stringify(header)}\n`), data]));
+      } catch {
+        // A read-only, full or missing cache folder: the next run compiles as this one did.
+      }
+    }
+  }
+}
+
+/** `<userCacheDir>/code`, the folder of the entries; undefined (no cache) without a cache folder or with VMCTX_CODE_CACHE=off. */
+export function codeCacheDir(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  if (env.VMCTX_CODE_CACHE === 'off') return undefined;
+  const dir = userCacheDir(env);
+  return dir === undefined ? undefined : path.join(dir, 'code');
+}
+
+/** zlib's native CRC-32 (Node 20.15 and later; without it there is no way to trust an entry cheaply, so no cache). */
+function crc32Function(): ((data: Uint8Array) => number) | undefined {
+  try {
+    // Loaded here rather than at the top: it costs a few milliseconds, spent only with a cache folder.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const zlib = require('node:zlib') as { crc32?: (data: Uint8Array) => number };
+    return typeof zlib.crc32 === 'function' ? zlib.crc32 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** What V8's code depends on besides the source: Node and V8 versions, the architecture, the flags. */
+function runtimeKey(): string {
+  return [process.version, process.versions.v8, process.arch, process.execArgv.join(' '), process.env.NODE_OPTIONS ?? ''].join('|');
+}
+
+/** The bundle as built: size and modification time (hashing 0.6 MB would cost what the cache saves). */
+function sourceKey(file: string, source: string): string {
+  const st = statSync(file);
+  return `${st.size}:${st.mtimeMs}:${source.length}`;
+}
+
+/** A short name for an entry (FNV-1a, 32 bits): collisions only cost a rewrite, the header is compared whole. */
+function hash(text: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return (h >>> 0).toString(16).padStart(8, '0');
+}

@@ -1,0 +1,24 @@
+// The user's cache folder, in a module of its own: the launchers of the bundles (codeCache.ts)
+// need it before anything heavy is loaded.
+import { homedir } from 'node:os';
+import * as path from 'node:path';
+
+/**
+ * The user's cache folder for vm-context: `$XDG_CACHE_HOME/vm-context` (else `~/.cache/vm-context`),
+ * `%LOCALAPPDATA%\vm-context` on Windows, `~/Library/Caches/vm-context` on macOS; undefined when
+ * there is no home to put it in.
+ */
+export function userCacheDir(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform, home = homedir()): string | undefined {
+  // VMCTX_CACHE_DIR (absolute) moves every cache of ours: the unit tests point it at a temporary folder.
+  const own = env.VMCTX_CACHE_DIR;
+  if (own && (platform === 'win32' ? path.win32 : path.posix).isAbsolute(own)) return own;
+  if (platform === 'win32') {
+    const local = env.LOCALAPPDATA || (home ? path.win32.join(home, 'AppData', 'Local') : '');
+    return local ? path.win32.join(local, 'vm-context') : undefined;
+  }
+  if (platform === 'darwin') return home ? path.posix.join(home, 'Library', 'Caches', 'vm-context') : undefined;
+  // XDG: a relative XDG_CACHE_HOME is invalid and ignored.
+  const xdg = env.XDG_CACHE_HOME;
+  if (xdg && path.isAbsolute(xdg)) return path.join(xdg, 'vm-context');
+  return home ? path.join(home, '.cache', 'vm-context') : undefined;
+}
