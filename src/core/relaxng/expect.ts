@@ -62,10 +62,11 @@ export function attributeContents(p: Pattern, ns: string, local: string): Patter
   return out;
 }
 
-/** What text may come first in a content or value pattern: listed values and datatype descriptions. */
-export function expectedText(p: Pattern): { values: string[]; data: string[]; anyText: boolean; list: boolean } {
+/** What text may come first in a content or value pattern: listed values and datatype
+ *  descriptions (in schema order; `dataOrd` gives each one's place). */
+export function expectedText(p: Pattern): { values: string[]; data: string[]; dataOrd: number[]; anyText: boolean; list: boolean } {
   const values: string[] = [];
-  const data: string[] = [];
+  const datas: Pattern[] = [];
   let anyText = false;
   let list = false;
   walk(p, (q, push) => {
@@ -75,12 +76,23 @@ export function expectedText(p: Pattern): { values: string[]; data: string[]; an
       case K.Group: push(q.a!); if (q.a!.nullable) push(q.b!); break;
       case K.OneOrMore: case K.After: push(q.a!); break;
       case K.Value: values.push(q.raw!); break;
-      case K.Data: data.push(q.dt!.describe()); break;
+      case K.Data: datas.push(q); break;
       case K.Text: anyText = true; break;
       case K.List: list = true; push(q.a!); break;
     }
   });
-  return { values: [...new Set(values)].sort(), data: [...new Set(data)], anyText, list };
+  // Not in the walk's order: that follows pattern ids, which depend on the order patterns were
+  // built (a fresh compile and a lazy cache read differ), and messages must not.
+  datas.sort((x, y) => x.ord - y.ord);
+  const data: string[] = [];
+  const dataOrd: number[] = [];
+  for (const q of datas) {
+    const d = q.dt!.describe();
+    if (data.includes(d)) continue;
+    data.push(d);
+    dataOrd.push(q.ord);
+  }
+  return { values: [...new Set(values)].sort(), data, dataOrd, anyText, list };
 }
 
 /** Whether the start tag could be closed: attributes the state still requires. */
@@ -170,5 +182,5 @@ export function namesOf(ncs: NameClass[]): { names: QName[]; anyName: boolean; n
       else nsNames.add(w.ns);
     }
   }
-  return { names: [...names.values()], anyName, nsNames: [...nsNames] };
+  return { names: [...names.values()], anyName, nsNames: [...nsNames].sort() };
 }

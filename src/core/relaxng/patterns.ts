@@ -46,6 +46,10 @@ export interface Pattern {
   /** Value pattern: the canonical value and the text as written in the schema. */
   readonly val?: string;
   readonly raw?: string;
+  /** Where the pattern stands in the schema: its id after a compile, its place in the compiled
+   *  form after a cache read (same relative order). Messages list datatypes in this order, which
+   *  does not depend on the order a lazy read builds patterns in. */
+  ord: number;
   // Derivative memos (see derive.ts).
   sto?: Map<number, Pattern>;
   att?: Map<number | string, Pattern>;
@@ -73,6 +77,7 @@ class PatternObject implements Pattern {
   readonly dt: Datatype | undefined;
   readonly val: string | undefined;
   readonly raw: string | undefined;
+  ord: number;
   sto: Map<number, Pattern> | undefined = undefined;
   att: Map<number | string, Pattern> | undefined = undefined;
   attLeaves: Map<number, readonly Pattern[]> | undefined = undefined;
@@ -96,6 +101,7 @@ class PatternObject implements Pattern {
     this.dt = f.dt;
     this.val = f.val;
     this.raw = f.raw;
+    this.ord = id;
   }
 }
 

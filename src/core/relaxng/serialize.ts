@@ -2,8 +2,11 @@
 // keeps it so a process does not compile libvirt's domain.rng again. Only the simplified schema
 // is written (the patterns reachable from start and from the element declarations, the name
 // classes, the datatypes by library, name and parameters, the ID table); reading it rebuilds the
-// same hash-consed patterns through the pool's constructors, in the original order, so the
-// validator sees the schema it would have compiled. Anything malformed throws SchemaFormatError.
+// same hash-consed patterns through the pool's constructors, so the validator sees the schema it
+// would have compiled. The read is lazy: an element's content is built when a document first
+// reaches that element, so pattern ids follow the documents met; messages therefore never
+// depend on id order (expect.ts sorts what they list). Anything malformed throws
+// SchemaFormatError, and every entry is checked before anything is built.
 import { K, PatternPool, type ElementDecl, type Pattern } from './patterns';
 import { ncAnyName, ncChoice, ncName, ncNsName, type NameClass } from './nameClass';
 import { createDatatype, type Datatype } from './datatypes';
@@ -14,6 +17,22 @@ import type { IdTable, IdType } from './idTypes';
 export const COMPILED_SCHEMA_FORMAT = 1;
 
 export class SchemaFormatError extends Error {}
+
+/** An element declaration whose content is built on first use. */
+class LazyDecl implements ElementDecl {
+  private built: Pattern | undefined = undefined;
+  constructor(
+    readonly id: number,
+    readonly nc: NameClass,
+    private readonly load: () => Pattern,
+  ) {}
+  get content(): Pattern {
+    return (this.built ??= this.load());
+  }
+  set content(p: Pattern) {
+    this.built = p;
+  }
+}
 
 type NcEntry = [0, string, string] | [1, number] | [2, string, number] | [3, number, number];
 type DtEntry = [string, string, Array<[string, string]>];
@@ -166,62 +185,117 @@ export function deserializeSchema(text: string, file: string): RngSchema {
     }
   }
 
-  const pool = new PatternPool();
-  // Declarations are made first (their content is filled in at the end, as the simplifier does).
-  const decls = c.decls.map((d) => (Array.isArray(d) ? pool.newElementDecl(ncs[idx(d[0], ncs.length)]) : fail('declaration')));
-  const ps: Pattern[] = [];
-  for (const e of c.p) {
+  // Every entry is checked here, before anything is built: a malformed body must fail now,
+  // where the cache falls back to a compile, not in the middle of a validation.
+  const ps: Array<Pattern | undefined> = new Array(c.p.length);
+  const nps = c.p.length;
+  for (let j = 0; j < nps; j++) {
+    const e = c.p[j];
     if (!Array.isArray(e)) fail('pattern');
-    const n = ps.length;
-    const at = (i: number) => ps[idx(e[i], n)];
-    let q: Pattern;
     switch (e[0]) {
       case K.NotAllowed:
-        q = pool.notAllowed;
-        break;
       case K.Empty:
-        q = pool.empty;
-        break;
       case K.Text:
-        q = pool.text;
         break;
       case K.Choice:
-        q = pool.choiceOf(e.slice(1).map((_, i) => at(i + 1)));
+        if (e.length < 3) fail('choice');
+        for (let i = 1; i < e.length; i++) idx(e[i], j);
         break;
       case K.Group:
-        q = pool.group(at(1), at(2));
-        break;
       case K.Interleave:
-        q = pool.interleave(at(1), at(2));
+        idx(e[1], j);
+        idx(e[2], j);
         break;
       case K.OneOrMore:
-        q = pool.oneOrMore(at(1));
-        break;
       case K.List:
-        q = pool.list(at(1));
+        idx(e[1], j);
         break;
-      case K.Data: {
-        const x = opt(e[2], n);
-        q = pool.data(dts[idx(e[1], dts.length)], x < 0 ? undefined : ps[x]);
+      case K.Data:
+        idx(e[1], dts.length);
+        opt(e[2], j);
         break;
-      }
       case K.Value:
-        q = pool.value(dts[idx(e[1], dts.length)], str(e[2]), str(e[3]));
+        idx(e[1], dts.length);
+        str(e[2]);
+        str(e[3]);
         break;
       case K.Attribute:
-        q = pool.attribute(ncs[idx(e[1], ncs.length)], at(2));
+        idx(e[1], ncs.length);
+        idx(e[2], j);
         break;
       case K.Element:
-        q = pool.element(decls[idx(e[1], decls.length)]);
+        idx(e[1], c.decls.length);
         break;
       default:
-        return fail('pattern kind');
+        fail('pattern kind');
     }
-    ps.push(q);
   }
-  c.decls.forEach((d, i) => (decls[i].content = ps[idx(d[1], ps.length)]));
-  const start = ps[idx(c.start, ps.length)];
+  const declEntries = c.decls.map((d) => (Array.isArray(d) ? [idx(d[0], ncs.length), idx(d[1], nps)] : fail('declaration')));
+  const startIndex = idx(c.start, nps);
 
+  // Patterns are built when first needed: an element's content when a document first reaches
+  // that element (most runs meet a small part of libvirt's schema). What a root needs is built
+  // in index order, so operands come before the patterns made of them.
+  const pool = new PatternPool();
+  const queued = new Uint8Array(nps);
+  const build = (root: number): Pattern => {
+    const have = ps[root];
+    if (have) return have;
+    const need: number[] = [];
+    const stack = [root];
+    while (stack.length) {
+      const j = stack.pop()!;
+      if (queued[j] || ps[j]) continue;
+      queued[j] = 1;
+      need.push(j);
+      const e = c.p[j] as number[];
+      const k = e[0];
+      if (k === K.Choice) for (let i = 1; i < e.length; i++) stack.push(e[i]);
+      else if (k === K.Group || k === K.Interleave) stack.push(e[1], e[2]);
+      else if (k === K.OneOrMore || k === K.List) stack.push(e[1]);
+      else if ((k === K.Data && e[2] >= 0) || k === K.Attribute) stack.push(e[2]);
+    }
+    need.sort((x, y) => x - y);
+    for (const j of need) {
+      const q = make(j);
+      // Datatypes are listed in messages in schema order: the compiled form keeps it.
+      if (q.k === K.Data) q.ord = j;
+      ps[j] = q;
+    }
+    return ps[root]!;
+  };
+  const make = (j: number): Pattern => {
+    const e = c.p[j] as PEntry;
+    const at = (i: number) => ps[e[i] as number]!;
+    switch (e[0]) {
+      case K.NotAllowed:
+        return pool.notAllowed;
+      case K.Empty:
+        return pool.empty;
+      case K.Text:
+        return pool.text;
+      case K.Choice:
+        return pool.choiceOf(e.slice(1).map((_, i) => at(i + 1)));
+      case K.Group:
+        return pool.group(at(1), at(2));
+      case K.Interleave:
+        return pool.interleave(at(1), at(2));
+      case K.OneOrMore:
+        return pool.oneOrMore(at(1));
+      case K.List:
+        return pool.list(at(1));
+      case K.Data:
+        return pool.data(dts[e[1]], (e[2] as number) < 0 ? undefined : at(2));
+      case K.Value:
+        return pool.value(dts[e[1]], e[2] as string, e[3] as string);
+      case K.Attribute:
+        return pool.attribute(ncs[e[1]], at(2));
+      default:
+        return pool.element(decls[e[1]]);
+    }
+  };
+  const decls: ElementDecl[] = declEntries.map(([nc, content]) => new LazyDecl(pool.newElementDecl(ncs[nc]).id, ncs[nc], () => build(content)));
+  const start = build(startIndex);
   let ids: IdTable | undefined;
   if (c.ids !== null) {
     if (!Array.isArray(c.ids)) fail('ids');

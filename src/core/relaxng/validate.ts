@@ -340,12 +340,15 @@ export class Walker {
   /** "must be equal to "a" or "b"" / "must be a string matching ..." for value patterns. */
   private mustBe(contents: Pattern[], s: string, scope: Scope): string {
     const values = new Set<string>();
-    const data: string[] = [];
+    const data: Array<[number, string]> = [];
     let list = false;
-    for (const c of contents) {
-      const t = expectedText(c);
+    // The contents in an order of their own, not the walk's (pattern ids depend on build order).
+    const key = (t: ReturnType<typeof expectedText>) => `${t.data.join('\n')}\u0000${t.values.join('\n')}`;
+    const texts = contents.map((c) => ({ c, t: expectedText(c) }));
+    if (texts.length > 1) texts.sort((x, y) => (key(x.t) < key(y.t) ? -1 : key(x.t) > key(y.t) ? 1 : 0));
+    for (const { c, t } of texts) {
       t.values.forEach((v) => values.add(v));
-      data.push(...t.data);
+      t.data.forEach((d, i) => data.push([t.dataOrd[i], d]));
       list ||= t.list;
       // A single datatype with a precise reason says more than a description.
       if (t.data.length === 1 && !t.values.length) {
@@ -361,7 +364,8 @@ export class Walker {
     }
     const parts: string[] = [];
     if (values.size) parts.push(`must be equal to ${quoteList([...values].sort())}`);
-    for (const d of new Set(data)) parts.push(`must be ${d}`);
+    // Datatypes in schema order, as Jing lists them.
+    for (const d of new Set(data.sort((x, y) => x[0] - y[0]).map((x) => x[1]))) parts.push(`must be ${d}`);
     if (list && !parts.length) parts.push('must be a list of valid tokens');
     return parts.join(' or ') || 'must be empty';
   }
