@@ -15,6 +15,8 @@ export interface WindowHasher {
   digests(): Promise<Map<string, string>>;
   /** Stops the worker; pending windows reject. Safe to call twice. */
   close(): void;
+  /** Resolves true once a worker hashes the windows, false when they are hashed on the caller's thread. */
+  started(): Promise<boolean>;
 }
 
 // The worker: keeps one hash per file id, updates it from the shared window, answers with the
@@ -39,27 +41,39 @@ parentPort.on('message', ({ seq, buffer, offset, pieces }) => {
 });
 `;
 
-/** Hashes on the caller's thread: where no worker thread can start. */
+/** Hashes pieces on the caller's thread: where no worker can start, and until it has started. */
+class LocalHashes {
+  private readonly hashes = new Map<string, Hash>();
+  constructor(private readonly out: Map<string, string>) {}
+
+  /** Whether a file's hash is under way here (its later pieces must come here too). */
+  has(source: string): boolean {
+    return this.hashes.has(source);
+  }
+
+  add(window: Uint8Array, p: WindowPiece): void {
+    const source = p.file.source;
+    let h = this.hashes.get(source);
+    if (!h) this.hashes.set(source, (h = createHash('sha256')));
+    h.update(window.subarray(p.at, p.at + p.length));
+    if (p.last) {
+      this.out.set(source, h.digest('hex'));
+      this.hashes.delete(source);
+    }
+  }
+}
+
 function inThreadHasher(wanted: ReadonlySet<string>): WindowHasher {
-  const hashes = new Map<string, Hash>();
   const out = new Map<string, string>();
+  const local = new LocalHashes(out);
   return {
     allocate: (bytes) => new Uint8Array(bytes),
     onWindow(window, pieces) {
-      for (const p of pieces) {
-        const source = p.file.source;
-        if (!wanted.has(source)) continue;
-        let h = hashes.get(source);
-        if (!h) hashes.set(source, (h = createHash('sha256')));
-        h.update(window.subarray(p.at, p.at + p.length));
-        if (p.last) {
-          out.set(source, h.digest('hex'));
-          hashes.delete(source);
-        }
-      }
+      for (const p of pieces) if (wanted.has(p.file.source)) local.add(window, p);
     },
     digests: async () => out,
     close: () => undefined,
+    started: async () => false,
   };
 }
 
@@ -78,6 +92,14 @@ export function startWindowHasher(wanted: ReadonlySet<string>): WindowHasher {
   const sources: string[] = [];
   const out = new Map<string, string>();
   const waiting = new Map<number, { resolve(): void; reject(e: Error): void }>();
+  // Until the worker has started (tens of ms), the files beginning in a window are hashed here,
+  // so the writer never waits for it; a file is hashed where its first piece was.
+  const local = new LocalHashes(out);
+  let online = false;
+  const started = new Promise<boolean>((resolve) => {
+    worker.once('online', () => resolve((online = true)));
+    worker.once('exit', () => resolve(online));
+  });
   let seq = 0;
   let failure: Error | undefined;
   const fail = (e: Error) => {
@@ -90,8 +112,10 @@ export function startWindowHasher(wanted: ReadonlySet<string>): WindowHasher {
     waiting.get(m.seq)?.resolve();
     waiting.delete(m.seq);
   });
-  worker.on('error', (e) => fail(new Error(`the thread hashing the ISO's files failed: ${e.message}`)));
-  worker.on('exit', (code) => fail(new Error(`the thread hashing the ISO's files stopped (exit code ${code})`)));
+  // A worker that never started leaves every window to this thread; one that dies after, with
+  // windows of it unanswered, fails the write (their files' hashes are lost).
+  worker.on('error', (e) => online && fail(new Error(`the thread hashing the ISO's files failed: ${e.message}`)));
+  worker.on('exit', (code) => online && fail(new Error(`the thread hashing the ISO's files stopped (exit code ${code})`)));
   return {
     allocate: (bytes) => new Uint8Array(new SharedArrayBuffer(bytes)),
     onWindow(window, pieces) {
@@ -101,6 +125,10 @@ export function startWindowHasher(wanted: ReadonlySet<string>): WindowHasher {
       for (const p of pieces) {
         const source = p.file.source;
         if (!wanted.has(source)) continue;
+        if (!online || local.has(source)) {
+          local.add(window, p);
+          continue;
+        }
         let id = ids.get(source);
         if (id === undefined) {
           ids.set(source, (id = sources.length));
@@ -123,5 +151,6 @@ export function startWindowHasher(wanted: ReadonlySet<string>): WindowHasher {
       fail(new Error('the ISO write was stopped'));
       void worker.terminate();
     },
+    started: () => started,
   };
 }
