@@ -82,12 +82,12 @@ export function startWindowHasher(wanted: ReadonlySet<string>): WindowHasher {
   if (!wanted.size) return inThreadHasher(wanted);
   let worker: Worker;
   try {
-    worker = new Worker(WORKER_SOURCE, { eval: true });
+    // No inherited options: the source is CommonJS whatever flags (--input-type=module, a loader) the caller runs with.
+    worker = new Worker(WORKER_SOURCE, { eval: true, execArgv: [] });
   } catch {
     return inThreadHasher(wanted);
   }
-  // Never what keeps a process alive: the writer awaits every answer it needs.
-  worker.unref();
+  // Ended by close(), which the build always calls once the write is over or has failed.
   const ids = new Map<string, number>();
   const sources: string[] = [];
   const out = new Map<string, string>();

@@ -4,6 +4,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
+import { spawnSync } from 'node:child_process';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { startWindowHasher, type WindowHasher } from '../../../src/core/io/windowHasher';
 import type { WindowPiece } from '../../../src/core/image/iso9660/stream';
 import type { FileExtent } from '../../../src/core/image/iso9660/layout';
@@ -71,4 +74,20 @@ test('with nothing to hash no worker starts', async () => {
   assert.equal(await hasher.started(), false);
   await feed(hasher, [{ source: 'b', from: 0, length: 300 }]);
   assert.equal((await hasher.digests()).size, 0);
+});
+
+test('the worker starts in a process run with --input-type=module (its source is CommonJS whatever the flags)', () => {
+  const script = `
+    import windowHasher from ${JSON.stringify(pathToFileURL(path.resolve(__dirname, '../../../src/core/io/windowHasher.ts')).href)};
+    const hasher = windowHasher.startWindowHasher(new Set(['a']));
+    if (!(await hasher.started())) throw new Error('no worker');
+    const window = hasher.allocate(16);
+    window.fill(7);
+    await hasher.onWindow(window, [{ file: { source: 'a', path: 'a', size: 16, sector: 0 }, at: 0, length: 16, last: true }]);
+    console.log((await hasher.digests()).get('a'));
+    hasher.close();
+  `;
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 60_000 });
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout.trim(), sha(new Uint8Array(16).fill(7)));
 });
