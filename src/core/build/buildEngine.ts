@@ -52,12 +52,16 @@ async function isoInputHash(scan: ContextScan, state: BuildState, fresh: BuildSt
  */
 function hashWhileWriting(scan: ContextScan, state: BuildState) {
   const wanted = new Set<string>();
+  let bytes = 0;
   for (const e of scan.entries) {
     if (e.kind !== 'file') continue;
     const abs = join(scan.rootPath, e.path);
-    if (cachedHash(state, abs, e) === undefined) wanted.add(abs);
+    if (cachedHash(state, abs, e) === undefined) {
+      wanted.add(abs);
+      bytes += e.size;
+    }
   }
-  const hasher = startWindowHasher(wanted);
+  const hasher = startWindowHasher(wanted, bytes);
   return {
     onWindow: hasher.onWindow,
     allocate: hasher.allocate,

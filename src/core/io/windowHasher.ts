@@ -3,6 +3,7 @@
 // few MiB instead of ~0.1 s of its thread for 130 MB, and the files are still read once.
 // Where no worker can start, the same hashes are computed on the caller's thread.
 import { createHash, type Hash } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { WindowPiece } from '../image/iso9660/stream';
 
@@ -77,9 +78,16 @@ function inThreadHasher(wanted: ReadonlySet<string>): WindowHasher {
   };
 }
 
-/** Hashes the files whose source is in `wanted` (on a worker thread when there is any). */
-export function startWindowHasher(wanted: ReadonlySet<string>): WindowHasher {
-  if (!wanted.size) return inThreadHasher(wanted);
+/**
+ * From this many bytes to hash on, a worker: starting one costs about 0.1 s of CPU (a Node
+ * environment of its own, on another core), as much as SHA-256 of ~130 MB here; below, the
+ * hash is cheaper on the writer's thread. A machine of one core gains nothing from it.
+ */
+export const WORKER_MIN_BYTES = 32 << 20;
+
+/** Hashes the files whose source is in `wanted`, `bytes` in all (on a worker thread when worth it). */
+export function startWindowHasher(wanted: ReadonlySet<string>, bytes: number): WindowHasher {
+  if (!wanted.size || bytes < WORKER_MIN_BYTES || availableParallelism() < 2) return inThreadHasher(wanted);
   let worker: Worker;
   try {
     // No inherited options: the source is CommonJS whatever flags (--input-type=module, a loader) the caller runs with.

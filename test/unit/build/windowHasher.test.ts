@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { startWindowHasher, type WindowHasher } from '../../../src/core/io/windowHasher';
+import { WORKER_MIN_BYTES, startWindowHasher, type WindowHasher } from '../../../src/core/io/windowHasher';
 import type { WindowPiece } from '../../../src/core/image/iso9660/stream';
 import type { FileExtent } from '../../../src/core/image/iso9660/layout';
 
@@ -33,7 +33,7 @@ async function feed(hasher: WindowHasher, pieces: Array<{ source: string; from: 
 const sha = (data: Uint8Array) => createHash('sha256').update(data).digest('hex');
 
 test('the files of the first windows are hashed here, the later ones on the worker; every hash is the file\'s', async () => {
-  const hasher = startWindowHasher(new Set(['a', 'b', 'c']));
+  const hasher = startWindowHasher(new Set(['a', 'b', 'c']), WORKER_MIN_BYTES);
   try {
     // Before the worker is up: a (first piece) and b start here.
     await feed(hasher, [{ source: 'a', from: 0, length: 900 }]);
@@ -52,7 +52,7 @@ test('the files of the first windows are hashed here, the later ones on the work
 });
 
 test('a file begun on the worker is finished there, over several windows', async () => {
-  const hasher = startWindowHasher(new Set(['a']));
+  const hasher = startWindowHasher(new Set(['a']), WORKER_MIN_BYTES);
   try {
     assert.equal(await hasher.started(), true);
     for (let from = 0; from < files.a.length; from += 600) await feed(hasher, [{ source: 'a', from, length: Math.min(600, files.a.length - from) }]);
@@ -63,23 +63,34 @@ test('a file begun on the worker is finished there, over several windows', async
 });
 
 test('after close, a window is refused rather than left unhashed', async () => {
-  const hasher = startWindowHasher(new Set(['a']));
+  const hasher = startWindowHasher(new Set(['a']), WORKER_MIN_BYTES);
   await hasher.started();
   hasher.close();
   await assert.rejects(feed(hasher, [{ source: 'a', from: 0, length: 600 }]), /stopped/);
 });
 
 test('with nothing to hash no worker starts', async () => {
-  const hasher = startWindowHasher(new Set());
+  const hasher = startWindowHasher(new Set(), WORKER_MIN_BYTES);
   assert.equal(await hasher.started(), false);
   await feed(hasher, [{ source: 'b', from: 0, length: 300 }]);
   assert.equal((await hasher.digests()).size, 0);
 });
 
+test('a few MB are hashed on this thread (a worker costs more to start); the hashes are the same', async () => {
+  const hasher = startWindowHasher(new Set(['a', 'b']), WORKER_MIN_BYTES - 1);
+  assert.equal(await hasher.started(), false);
+  await feed(hasher, [{ source: 'a', from: 0, length: 900 }]);
+  await feed(hasher, [{ source: 'a', from: 900, length: 950 }]);
+  await feed(hasher, [{ source: 'a', from: 1850, length: 650 }, { source: 'b', from: 0, length: 300 }]);
+  const digests = await hasher.digests();
+  assert.equal(digests.get('a'), sha(files.a));
+  assert.equal(digests.get('b'), sha(files.b));
+});
+
 test('the worker starts in a process run with --input-type=module (its source is CommonJS whatever the flags)', () => {
   const script = `
     import windowHasher from ${JSON.stringify(pathToFileURL(path.resolve(__dirname, '../../../src/core/io/windowHasher.ts')).href)};
-    const hasher = windowHasher.startWindowHasher(new Set(['a']));
+    const hasher = windowHasher.startWindowHasher(new Set(['a']), windowHasher.WORKER_MIN_BYTES);
     if (!(await hasher.started())) throw new Error('no worker');
     const window = hasher.allocate(16);
     window.fill(7);
