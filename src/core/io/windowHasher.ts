@@ -80,10 +80,12 @@ function inThreadHasher(wanted: ReadonlySet<string>): WindowHasher {
 
 /**
  * From this many bytes to hash on, a worker: starting one costs about 0.1 s of CPU (a Node
- * environment of its own, on another core), as much as SHA-256 of ~130 MB here; below, the
- * hash is cheaper on the writer's thread. A machine of one core gains nothing from it.
+ * environment of its own), as much as SHA-256 of ~130 MB with SHA-NI. Measured on 2 shared
+ * cores, the 130 MB bench context built with the worker took more CPU (~1.0 s against ~0.87 s)
+ * and no less wall time, so the worker only pays where the hash is several times its start:
+ * large images. A machine of one core gains nothing from it.
  */
-export const WORKER_MIN_BYTES = 32 << 20;
+export const WORKER_MIN_BYTES = 256 << 20;
 
 /** Hashes the files whose source is in `wanted`, `bytes` in all (on a worker thread when worth it). */
 export function startWindowHasher(wanted: ReadonlySet<string>, bytes: number): WindowHasher {

@@ -10,7 +10,6 @@ import { planBuild, runBuild } from '../../../src/core/build/buildEngine';
 import type { BuildInputs } from '../../../src/core/build/buildInputs';
 import { parseState } from '../../../src/core/build/buildState';
 import { remove, tempDir, writeTree } from '../helpers/tempProject';
-import { WORKER_MIN_BYTES } from '../../../src/core/io/windowHasher';
 
 const env = { SOURCE_DATE_EPOCH: '1700000000' };
 
@@ -75,35 +74,6 @@ test('a first build hashes the files as it writes them; the record equals what r
     assert.equal(again.state.iso?.inputHash, first.state.iso?.inputHash);
     assert.deepEqual(readFileSync(inputs.iso.path), image);
     assert.equal(again.state.iso?.size, statSync(inputs.iso.path).size);
-  } finally {
-    remove(dir);
-  }
-});
-
-test('over WORKER_MIN_BYTES (a worker hashes the writer\'s windows) the record is still what reading the files gives', async () => {
-  const dir = tempDir();
-  try {
-    // Three files that together pass the threshold, one of them across several 4 MiB windows.
-    const big = Buffer.alloc(WORKER_MIN_BYTES - (1 << 20) + 4321);
-    for (let i = 0; i < big.length; i += 4096) big.writeUInt32LE(i * 2654435761 >>> 0, i);
-    writeTree(dir, {
-      'context/post-install': '#!/bin/sh\necho hi\n',
-      'context/big.bin': big,
-      'context/more/two.bin': Buffer.alloc((2 << 20) + 7, 5),
-    });
-    const inputs: BuildInputs = {
-      projectDir: dir,
-      contextDir: path.join(dir, 'context'),
-      iso: { path: path.join(dir, 'build/context.iso'), label: 'CONTEXT' },
-      overlays: [],
-      stateFile: path.join(dir, 'build/.vmcontext-build.json'),
-    };
-    const first = await build(inputs);
-    const files = ['post-install', 'big.bin', 'more/two.bin'].map((f) => path.join(dir, 'context', f));
-    for (const f of files) assert.equal(first.state.files[f].sha256, sha256(f), f);
-    // --force plans with the record (hashes read before writing): the same input hash.
-    const forced = await build(inputs, true);
-    assert.equal(forced.state.iso?.inputHash, first.state.iso?.inputHash);
   } finally {
     remove(dir);
   }
