@@ -142,7 +142,7 @@ function rngCorpus() {
  * ISO's inputs, the scan, the image with Joliet and Rock Ridge, the hashes kept for the next
  * build, the build record; build/ removed before each run), genisoimage -R -J of the same
  * folder (its image removed first), and `cp -r` of it (its copy removed first). Wall time and
- * CPU (user + system) of the median run.
+ * CPU (user + system) of the median run, and `node -e 0` beside them (the floor under vmctx).
  */
 export function isoBuild() {
   const project = path.join(CACHE, 'iso-project');
@@ -160,7 +160,9 @@ export function isoBuild() {
   const genisoimage = measure('genisoimage', ['-quiet', '-R', '-J', '-o', image, context], { before: () => rmSync(image, { force: true }) });
   const copy = path.join(out, 'copy');
   const cp = measure('cp', ['-r', context, copy], { before: () => rmSync(copy, { recursive: true, force: true }) });
-  return { vmctx_build_only_iso: vmctx, genisoimage, cp_r: cp, vmctx_over_genisoimage: ratio(vmctx, genisoimage), goal: '≤ 1.0× genisoimage' };
+  // The floor under vmctx: Node starting alone, measured in the same run.
+  const node = measure(process.execPath, ['-e', '0']);
+  return { vmctx_build_only_iso: vmctx, genisoimage, cp_r: cp, node_alone: node, vmctx_over_genisoimage: ratio(vmctx, genisoimage), goal: '≤ 1.0× genisoimage' };
 }
 
 function checks(withExample = true) {

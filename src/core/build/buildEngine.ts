@@ -20,10 +20,10 @@ import { runTool } from '../io/runTool';
 import { writeIsoFromFolder, writeIsoFromMemory } from '../io/isoFile';
 import { removeStaleTemporaries, tempSibling } from '../io/atomicFile';
 import { sha256File } from '../io/fileHash';
+import { startWindowHasher } from '../io/windowHasher';
 import { ensureParentDir, moveIntoPlace, mtimeSeconds, outputStat, readTextIfPresent, removeIfPresent, stageFiles, writeTextFile } from '../io/buildFiles';
 import { OUTPUT_CONFLICT_CODE, outputConflicts } from '../project/outputPaths';
 import { countOf } from '../common/text';
-import type { FileExtent } from '../image/iso9660/layout';
 
 /**
  * Hash of everything that decides the ISO's bytes: tree, modes, contents, label, date, backend.
@@ -47,18 +47,26 @@ async function isoInputHash(scan: ContextScan, state: BuildState, fresh: BuildSt
 
 /**
  * Hashes, while the embedded writer reads them, the files whose recorded hash is not valid:
- * each file is read once, for the image and its hash together.
+ * each file is read once, for the image and its hash together (on a worker thread, from the
+ * writer's windows, so the hash runs beside the write).
  */
 function hashWhileWriting(scan: ContextScan, state: BuildState) {
-  const pending = new Map<string, ReturnType<typeof createHash>>();
+  const wanted = new Set<string>();
+  let bytes = 0;
   for (const e of scan.entries) {
+    if (e.kind !== 'file') continue;
     const abs = join(scan.rootPath, e.path);
-    if (e.kind === 'file' && cachedHash(state, abs, e) === undefined) pending.set(abs, createHash('sha256'));
+    if (cachedHash(state, abs, e) === undefined) {
+      wanted.add(abs);
+      bytes += e.size;
+    }
   }
+  const hasher = startWindowHasher(wanted, bytes);
   return {
-    onData: (file: FileExtent, bytes: Uint8Array) => void pending.get(file.source)?.update(bytes),
-    // Empty files are never read: their hash is that of no bytes.
-    hashOf: (abs: string) => pending.get(abs)?.digest('hex') ?? sha256File(abs),
+    onWindow: hasher.onWindow,
+    allocate: hasher.allocate,
+    digests: () => hasher.digests(),
+    close: () => hasher.close(),
   };
 }
 
@@ -266,15 +274,23 @@ async function runStep(step: BuildStep, plan: BuildPlan, options: BuildOptions):
     progress('writing');
     const scan = plan.contextScan;
     const hashing = step.inputHash === undefined && scan ? hashWhileWriting(scan, plan.state) : undefined;
-    const r = await writeIsoFromFolder(step.contextDir, step.output, {
-      label: step.label, env: options.env, signal: options.signal, scan,
-      onProgress: (w, total) => progress('writing', w / total),
-      onData: hashing?.onData,
-    });
-    if (hashing && scan) {
-      const fresh: BuildState = { version: 1, files: {} };
-      step.inputHash = await isoInputHash(scan, plan.state, fresh, step.hashExtra, hashing.hashOf);
-      plan.state.files = fresh.files;
+    let r;
+    try {
+      r = await writeIsoFromFolder(step.contextDir, step.output, {
+        label: step.label, env: options.env, signal: options.signal, scan,
+        onProgress: (w, total) => progress('writing', w / total),
+        onWindow: hashing?.onWindow,
+        allocate: hashing?.allocate,
+      });
+      if (hashing && scan) {
+        const digests = await hashing.digests();
+        const fresh: BuildState = { version: 1, files: {} };
+        // Empty files are never read: their hash is that of no bytes.
+        step.inputHash = await isoInputHash(scan, plan.state, fresh, step.hashExtra, (abs) => digests.get(abs) ?? sha256File(abs));
+        plan.state.files = fresh.files;
+      }
+    } finally {
+      hashing?.close();
     }
     return outcome(true, `${step.reason}; ${countOf(r.files, 'file')}, ${r.bytes} bytes`);
   }

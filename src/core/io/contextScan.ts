@@ -72,13 +72,13 @@ export async function scanContext(dir: string, signal?: AbortSignal): Promise<Co
     }
     named.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
     for (const [name] of named) {
-      const c = await visitChild(`${abs}${sep}${name}`, rel ? `${rel}/${name}` : name);
+      const c = await visitChild(`${abs}${sep}${name}`, rel ? `${rel}/${name}` : name, name);
       if (c) node.children.push(c);
     }
     return node;
   };
 
-  const visitChild = async (abs: string, rel: string): Promise<IsoNode | undefined> => {
+  const visitChild = async (abs: string, rel: string, name: string): Promise<IsoNode | undefined> => {
     let st;
     try {
       st = lstatSync(abs);
@@ -86,11 +86,10 @@ export async function scanContext(dir: string, signal?: AbortSignal): Promise<Co
       problem(rel, 'iso-unreadable', `cannot be read (${(e as NodeJS.ErrnoException).code}); left out of the image`, 'error');
       return undefined;
     }
-    const name = posix.basename(rel);
-    const base = { path: rel, mode: st.mode & 0o7777, size: 0, mtimeMs: st.mtimeMs, ino: st.ino };
+    const mode = st.mode & 0o7777;
     if (st.isDirectory()) {
       newest = Math.max(newest, st.mtimeMs);
-      entries.push({ ...base, kind: 'dir' });
+      entries.push({ path: rel, kind: 'dir', mode, size: 0, mtimeMs: st.mtimeMs, ino: st.ino });
       return visit(abs, rel, st.mode);
     }
     if (st.isFile()) {
@@ -100,7 +99,7 @@ export async function scanContext(dir: string, signal?: AbortSignal): Promise<Co
         return undefined;
       }
       newest = Math.max(newest, st.mtimeMs);
-      entries.push({ ...base, kind: 'file', size: st.size });
+      entries.push({ path: rel, kind: 'file', mode, size: st.size, mtimeMs: st.mtimeMs, ino: st.ino });
       return { kind: 'file', name, mode: st.mode, size: st.size, source: abs };
     }
     if (st.isSymbolicLink()) {
@@ -111,7 +110,7 @@ export async function scanContext(dir: string, signal?: AbortSignal): Promise<Co
         return undefined;
       }
       newest = Math.max(newest, st.mtimeMs);
-      entries.push({ ...base, kind: 'symlink', target });
+      entries.push({ path: rel, kind: 'symlink', mode, size: 0, mtimeMs: st.mtimeMs, ino: st.ino, target });
       return { kind: 'symlink', name, target };
     }
     const kind = st.isFIFO() ? 'a named pipe' : st.isSocket() ? 'a socket' : 'a device file';

@@ -15,8 +15,9 @@ export interface WriteIsoOptions {
   onProgress?(written: number, total: number): void;
   /** A scan made earlier (e.g. for hashing), to avoid reading the folder twice. */
   scan?: ContextScan;
-  /** Sees each file's bytes as they are read for the image (see StreamOptions.onData). */
-  onData?: StreamOptions['onData'];
+  /** Sees each window of file data as it is written, in memory `allocate` gave (see StreamOptions.onWindow). */
+  onWindow?: StreamOptions['onWindow'];
+  allocate?: StreamOptions['allocate'];
 }
 
 export interface WriteIsoResult {
@@ -35,7 +36,7 @@ export async function writeIsoFromFolder(folder: string, target: string, options
   const date = imageDate(options.env ?? process.env, scan.newestMtime);
   const layout = layoutIso(scan.root, { label: options.label ?? DEFAULT_LABEL, date });
   await writeAtomically(target, (file) =>
-    streamIso(layout, file, nodeFileReader, { signal: options.signal, onProgress: options.onProgress, onData: options.onData }),
+    streamIso(layout, file, nodeFileReader, { signal: options.signal, onProgress: options.onProgress, onWindow: options.onWindow, allocate: options.allocate }),
   );
   return { bytes: layout.totalSectors * 2048, files: layout.files.length, date, problems: scan.problems };
 }

@@ -4,9 +4,9 @@
 // loop between windows of a few MiB, so callers stay responsive and can cancel.
 import { closeSync, constants, openSync, readSync } from 'node:fs';
 import { UserError } from '../common/errors';
-import type { FileReader, OpenFile } from '../image/iso9660/stream';
+import type { FileReader, OpenFile, SyncOpenFile } from '../image/iso9660/stream';
 
-function openFile(path: string): OpenFile {
+function openFileSync(path: string): SyncOpenFile {
   let fd: number;
   try {
     fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW);
@@ -19,9 +19,15 @@ function openFile(path: string): OpenFile {
     throw new UserError(`${path} ${what}; build again`);
   }
   return {
-    read: async (into, offset, length, position) => readSync(fd, into, offset, length, position),
-    close: async () => closeSync(fd),
+    read: (into, offset, length, position) => readSync(fd, into, offset, length, position),
+    close: () => closeSync(fd),
   };
 }
 
-export const nodeFileReader: FileReader = { open: async (path) => openFile(path) };
+export const nodeFileReader: FileReader = {
+  open: async (path): Promise<OpenFile> => {
+    const f = openFileSync(path);
+    return { read: async (into, offset, length, position) => f.read(into, offset, length, position), close: async () => f.close() };
+  },
+  openSync: openFileSync,
+};

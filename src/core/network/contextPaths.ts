@@ -11,10 +11,19 @@ export function routesFilePath(project: Pick<ContextProject, 'contextDir'>): str
   return path.join(project.contextDir, 'common', 'routes');
 }
 
+/**
+ * Whether `file` may name a path whose last segment is `last`: resolving an absolute path only
+ * drops segments, so one that does not hold `last` cannot. A cheap test before path.resolve,
+ * asked of every file of a context folder (thousands in a large one).
+ */
+export function mayEndIn(file: string, last: string): boolean {
+  return !path.isAbsolute(file) || file.includes(last);
+}
+
 export function isNetworkFile(project: Pick<ContextProject, 'contextDir'>, file: string): boolean {
-  return path.resolve(file) === networkFilePath(project);
+  return mayEndIn(file, 'network') && path.resolve(file) === networkFilePath(project);
 }
 
 export function isRoutesFile(project: Pick<ContextProject, 'contextDir'>, file: string): boolean {
-  return path.resolve(file) === routesFilePath(project);
+  return mayEndIn(file, 'routes') && path.resolve(file) === routesFilePath(project);
 }

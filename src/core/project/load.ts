@@ -213,22 +213,23 @@ export class ProjectLoader {
 
   private async listContext(contextDir: string, problem: (file: string, d: Diagnostic) => void): Promise<ContextFile[]> {
     const out: ContextFile[] = [];
-    await this.walk(contextDir, () => true, problem, async (abs, type) => {
-      const relative = path.relative(contextDir, abs).split(path.sep).join('/');
+    const lookInto = async (file: ContextFile) => {
+      const st = await this.fs.stat(file.path);
+      if (st?.mode !== undefined) file.executable = (st.mode & 0o111) !== 0;
+      try {
+        file.bom = hasUtf8Bom(await this.fs.readHead(file.path, 3));
+      } catch (e) {
+        problem(file.path, unreadable(file.path, e));
+      }
+    };
+    await this.walk(contextDir, () => true, problem, (abs, type, relative) => {
       const role = contextFileRole(relative);
       const file: ContextFile = { path: abs, relative, role, type: type === 'file' || type === 'symlink' ? type : 'other' };
-      // The guest's shell files: their execute bit, and a BOM editors hide (the shell reads it as
-      // the first "character"). Other files are not looked into: thousands cost no stat each.
-      if (type === 'file' && role !== 'other') {
-        const st = await this.fs.stat(abs);
-        if (st?.mode !== undefined) file.executable = (st.mode & 0o111) !== 0;
-        try {
-          file.bom = hasUtf8Bom(await this.fs.readHead(abs, 3));
-        } catch (e) {
-          problem(abs, unreadable(abs, e));
-        }
-      }
       out.push(file);
+      // The guest's shell files: their execute bit, and a BOM editors hide (the shell reads it as
+      // the first "character"). Other files are not looked into: thousands cost no stat (nor a
+      // promise) each.
+      return type === 'file' && role !== 'other' ? lookInto(file) : undefined;
     });
     return out.sort((a, b) => (a.relative < b.relative ? -1 : a.relative > b.relative ? 1 : 0));
   }
@@ -365,17 +366,21 @@ export class ProjectLoader {
     return { path: file, exists: true, format, size: st.size };
   }
 
-  /** Depth-first walk; `enter` decides which folders to descend into. */
+  /**
+   * Depth-first walk; `enter` decides which folders to descend into. `visit` gets each path also
+   * relative to `dir`, '/'-separated (made as the walk goes: path.relative per file was most of
+   * the cost of a context folder of thousands of files).
+   */
   private async walk(
     dir: string,
     enter: (dirAbs: string, name: string) => boolean,
     problem: (file: string, d: Diagnostic) => void,
-    visit: (abs: string, type: string) => Promise<void>,
+    visit: (abs: string, type: string, relative: string) => Promise<void> | undefined,
   ): Promise<void> {
-    const stack = [dir];
+    const stack: Array<[string, string]> = [[dir, '']];
     let seen = 0;
     while (stack.length) {
-      const current = stack.pop()!;
+      const [current, currentRel] = stack.pop()!;
       let entries;
       try {
         entries = await this.fs.readDirectory(current);
@@ -387,9 +392,13 @@ export class ProjectLoader {
       for (const e of entries) {
         if (++seen > MAX_WALK_ENTRIES) return;
         const abs = path.join(current, e.name);
+        const rel = currentRel ? `${currentRel}/${e.name}` : e.name;
         if (e.type === 'directory') {
-          if (enter(current, e.name)) stack.push(abs);
-        } else await visit(abs, e.type);
+          if (enter(current, e.name)) stack.push([abs, rel]);
+        } else {
+          const visiting = visit(abs, e.type, rel);
+          if (visiting) await visiting;
+        }
       }
     }
   }

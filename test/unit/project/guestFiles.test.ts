@@ -15,6 +15,8 @@ import { loadProject } from '../../../src/core/project/load';
 import { nodeFileSystem } from '../../../src/core/io/nodeFileSystem';
 import { decodeText } from '../../../src/core/common/fileSystem';
 import { defaultSettings } from '../../../src/core/settings';
+import { guestFileRole } from '../../../src/core/validation/guest/guestFiles';
+import { isNetworkFile, isRoutesFile } from '../../../src/core/network/contextPaths';
 import { copyExample, exampleProject, remove, repoRoot, tempDir, testSchemas, writeTree } from '../helpers/tempProject';
 
 test('firstInvalidUtf8 finds the first byte that is not UTF-8, and only such bytes', () => {
@@ -144,4 +146,25 @@ test('counts are printed in the right number: no "1 errors" anywhere in the sour
   };
   walk(path.join(repoRoot, 'src'));
   assert.deepEqual(offenders, []);
+});
+
+test('the guest files and common/network|routes are found by path however it is spelled; other context files are not', () => {
+  const contextDir = path.resolve('/p/context');
+  const project = { contextDir };
+  const at = (...parts: string[]) => path.join(contextDir, ...parts);
+  assert.equal(guestFileRole(project, at('post-install')), 'post-install');
+  assert.equal(guestFileRole(project, `${at('common')}${path.sep}..${path.sep}post-install`), 'post-install', 'a .. segment');
+  assert.equal(guestFileRole(project, `${at('common', 'network')}${path.sep}`), 'network', 'a trailing separator');
+  assert.equal(guestFileRole(project, at('common', 'routes')), 'routes');
+  assert.equal(guestFileRole(project, at('bulk', 'file-0001.bin')), undefined);
+  assert.equal(guestFileRole(project, at('bulk', 'post-install')), undefined, 'the name alone is not the file');
+  assert.equal(guestFileRole(project, path.resolve('/elsewhere/post-install')), undefined);
+  // A relative path is resolved against the working folder, as before.
+  const relative = path.relative(process.cwd(), at('common', 'network'));
+  assert.equal(guestFileRole(project, relative), 'network');
+  assert.equal(isNetworkFile(project, relative), true);
+  assert.equal(isNetworkFile(project, `${at('common', 'network')}${path.sep}.`), true);
+  assert.equal(isNetworkFile(project, at('common', 'networks')), false);
+  assert.equal(isRoutesFile(project, at('common', 'x', '..', 'routes')), true);
+  assert.equal(isRoutesFile(project, at('bulk', 'file.bin')), false);
 });

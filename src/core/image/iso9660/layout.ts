@@ -35,6 +35,8 @@ interface Entry {
   node: IsoNode;
   path: string;
   primary: PrimaryName;
+  /** The primary identifier's bytes, made once for sizing and for writing. */
+  primaryId: Uint8Array;
   joliet: string;
   dir?: Dir;
   extent?: FileExtent;
@@ -80,7 +82,7 @@ function buildDirs(root: IsoDirectory): Dir[] {
     const joliet = resolveJolietNames(inputs);
     node.children.forEach((child, i) => {
       const childPath = path ? `${path}/${child.name}` : child.name;
-      const e: Entry = { node: child, path: childPath, primary: primary[i], joliet: joliet[i] };
+      const e: Entry = { node: child, path: childPath, primary: primary[i], primaryId: asciiBytes(primary[i].id), joliet: joliet[i] };
       if (child.kind === 'dir') {
         e.dir = visit(child, childPath, dir);
         e.dir.entry = e;
@@ -154,7 +156,7 @@ export function layoutIso(root: IsoDirectory, options: IsoOptions): IsoLayout {
       if (n.kind === 'symlink') list.push(...slEntries(n.target));
       lists.push(list);
     }
-    const ids = [ID_SELF, ID_PARENT, ...d.primaryOrder.map((e) => asciiBytes(e.primary.id))];
+    const ids = [ID_SELF, ID_PARENT, ...d.primaryOrder.map((e) => e.primaryId)];
     const lengths: number[] = [];
     lists.forEach((list, i) => {
       // The ER entry always lives in the continuation area of the root's `.` record.
@@ -181,7 +183,7 @@ export function layoutIso(root: IsoDirectory, options: IsoOptions): IsoLayout {
   const ptEntries = (order: Dir[], tree: 'primary' | 'joliet', id: (d: Dir) => Uint8Array): PathTableEntry[] =>
     order.map((d) => ({ id: id(d), extent: 0, parent: (d.parent ?? d)[tree].number }));
   // Through the directory's own entry: searching the parent's entries is quadratic in a folder of folders.
-  const primaryId = (d: Dir) => (d.entry ? asciiBytes(d.entry.primary.id) : ID_SELF);
+  const primaryId = (d: Dir) => (d.entry ? d.entry.primaryId : ID_SELF);
   const jolietId = (d: Dir) => (d.entry ? ucs2Bytes(d.entry.joliet) : ID_SELF);
   const primaryPt = ptEntries(primaryDirs, 'primary', primaryId);
   const jolietPt = ptEntries(jolietDirs, 'joliet', jolietId);
@@ -218,32 +220,40 @@ export function layoutIso(root: IsoDirectory, options: IsoOptions): IsoLayout {
 
   // Serialization.
   const out = new Uint8Array(metadataSectors * SECTOR);
-  const target = (e: Entry, tree: 'primary' | 'joliet') =>
-    e.dir ? { extent: e.dir[tree].sector, size: e.dir[tree].size, flags: FLAG_DIRECTORY } : { extent: e.extent?.sector ?? 0, size: e.extent?.size ?? 0, flags: 0 };
+  // Records are written straight from the entries: no object per record (thousands of files).
+  const put = (at: number, extent: number, size: number, flags: number, id: Uint8Array, systemUse: Uint8Array[]) =>
+    writeRecord(out, at, { extent, size, flags, date, id, systemUse });
+  const fileExtent = (e: Entry) => e.extent?.sector ?? 0;
+  const fileSize = (e: Entry) => e.extent?.size ?? 0;
   for (const d of primaryDirs) {
     const base = d.primary.sector * SECTOR;
     const parent = d.parent ?? d;
-    const records = [
-      { extent: d.primary.sector, size: d.primary.size, flags: FLAG_DIRECTORY, id: ID_SELF },
-      { extent: parent.primary.sector, size: parent.primary.size, flags: FLAG_DIRECTORY, id: ID_PARENT },
-      ...d.primaryOrder.map((e) => ({ ...target(e, 'primary'), id: asciiBytes(e.primary.id) })),
-    ];
-    records.forEach((r, i) => {
-      const su = d.primary.systemUse[i];
-      const ce = su.ce ? [ceEntry(d.continuationSector + su.ce.sector, su.ce.offset, su.ce.length)] : [];
-      writeRecord(out, base + d.primary.offsets[i], { ...r, date, systemUse: [...su.inline, ...ce] });
+    const su = (i: number) => {
+      const { inline, ce } = d.primary.systemUse[i];
+      return ce ? [...inline, ceEntry(d.continuationSector + ce.sector, ce.offset, ce.length)] : inline;
+    };
+    const offsets = d.primary.offsets;
+    put(base + offsets[0], d.primary.sector, d.primary.size, FLAG_DIRECTORY, ID_SELF, su(0));
+    put(base + offsets[1], parent.primary.sector, parent.primary.size, FLAG_DIRECTORY, ID_PARENT, su(1));
+    d.primaryOrder.forEach((e, k) => {
+      const i = k + 2;
+      if (e.dir) put(base + offsets[i], e.dir.primary.sector, e.dir.primary.size, FLAG_DIRECTORY, e.primaryId, su(i));
+      else put(base + offsets[i], fileExtent(e), fileSize(e), 0, e.primaryId, su(i));
     });
     d.continuation.serialize(out.subarray(d.continuationSector * SECTOR), d.continuationSector);
   }
+  const none: Uint8Array[] = [];
   for (const d of jolietDirs) {
     const base = d.joliet.sector * SECTOR;
     const parent = d.parent ?? d;
-    const records = [
-      { extent: d.joliet.sector, size: d.joliet.size, flags: FLAG_DIRECTORY, id: ID_SELF },
-      { extent: parent.joliet.sector, size: parent.joliet.size, flags: FLAG_DIRECTORY, id: ID_PARENT },
-      ...d.jolietOrder.map((e) => ({ ...target(e, 'joliet'), id: ucs2Bytes(e.joliet) })),
-    ];
-    records.forEach((r, i) => writeRecord(out, base + d.joliet.offsets[i], { ...r, date, systemUse: [] }));
+    const offsets = d.joliet.offsets;
+    put(base + offsets[0], d.joliet.sector, d.joliet.size, FLAG_DIRECTORY, ID_SELF, none);
+    put(base + offsets[1], parent.joliet.sector, parent.joliet.size, FLAG_DIRECTORY, ID_PARENT, none);
+    d.jolietOrder.forEach((e, k) => {
+      const at = base + offsets[k + 2];
+      if (e.dir) put(at, e.dir.joliet.sector, e.dir.joliet.size, FLAG_DIRECTORY, ucs2Bytes(e.joliet), none);
+      else put(at, fileExtent(e), fileSize(e), 0, ucs2Bytes(e.joliet), none);
+    });
   }
   writePathTable(out, pt.pl * SECTOR, primaryPt, false);
   writePathTable(out, pt.pm * SECTOR, primaryPt, true);

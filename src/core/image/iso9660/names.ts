@@ -9,11 +9,22 @@ export interface PrimaryName {
   ext: string;
 }
 
-const D_CHAR = /[A-Z0-9_]/;
-
+/** Upper-cased, every character that is not a d-character (A-Z 0-9 _) made `_`, one per code point. */
 function dChars(text: string): string {
+  const up = text.toUpperCase();
   let out = '';
-  for (const c of text.toUpperCase()) out += D_CHAR.test(c) ? c : '_';
+  for (let i = 0; i < up.length; i++) {
+    const c = up.charCodeAt(i);
+    if ((c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39) || c === 0x5f) out += up[i];
+    else {
+      out += '_';
+      // A surrogate pair is one character.
+      if (c >= 0xd800 && c <= 0xdbff && i + 1 < up.length) {
+        const next = up.charCodeAt(i + 1);
+        if (next >= 0xdc00 && next <= 0xdfff) i++;
+      }
+    }
+  }
   return out;
 }
 

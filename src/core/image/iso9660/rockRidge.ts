@@ -62,6 +62,16 @@ export function tfEntry(date: number): Uint8Array {
 
 /** NM: the real name (UTF-8 bytes), split over several entries with CONTINUE when long. */
 export function nmEntries(name: string): Uint8Array[] {
+  // Most names are short ASCII: one entry, written without an encoder's intermediate bytes.
+  if (name.length > 0 && name.length <= MAX_ENTRY - 5 && isAscii(name)) {
+    const out = new Uint8Array(5 + name.length);
+    out[0] = 0x4e; // N
+    out[1] = 0x4d; // M
+    out[2] = out.length;
+    out[3] = 1;
+    for (let i = 0; i < name.length; i++) out[5 + i] = name.charCodeAt(i);
+    return [out];
+  }
   const bytes = utf8.encode(name);
   const room = MAX_ENTRY - 5;
   const out: Uint8Array[] = [];
@@ -73,6 +83,11 @@ export function nmEntries(name: string): Uint8Array[] {
     out.push(entry('NM', data));
   }
   return out;
+}
+
+function isAscii(text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) >= 0x80) return false;
+  return true;
 }
 
 const SL_CURRENT = 0x02;

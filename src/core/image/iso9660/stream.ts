@@ -1,6 +1,7 @@
 // Streams an image to a sink: the metadata, then every file's bytes read in windows of a
 // few MiB (several small files read at once, one window filled while the previous one is
-// written). Never holds more than two windows of file data in memory.
+// written; a caller may look at each window, e.g. to hash it on another thread). Never holds
+// more than two windows of file data in memory.
 import { CancelledError, UserError } from '../../common/errors';
 import { SECTOR } from './isoBytes';
 import type { FileExtent, IsoLayout } from './layout';
@@ -16,9 +17,20 @@ export interface OpenFile {
   close(): Promise<void>;
 }
 
-/** Opens sources named in the tree; a missing file must reject with an error naming it. */
+/** OpenFile's synchronous form. */
+export interface SyncOpenFile {
+  read(into: Uint8Array, offset: number, length: number, position: number): number;
+  close(): void;
+}
+
+/** Opens sources named in the tree; a missing file must reject (or throw) with an error naming it. */
 export interface FileReader {
   open(source: string): Promise<OpenFile>;
+  /**
+   * The same, synchronously, for a reader whose calls are cheap (files on a local disk, mostly
+   * cached): a window of many small files is then filled without a promise per call.
+   */
+  openSync?(source: string): SyncOpenFile;
 }
 
 export interface StreamOptions {
@@ -28,20 +40,28 @@ export interface StreamOptions {
   windowBytes?: number;
   concurrency?: number;
   /**
-   * Sees every byte of every file as it is read, each file's pieces in order (e.g. to hash
-   * the files while writing them, rather than reading them twice). `bytes` is valid only
-   * during the call.
+   * Sees each window of file data once it is filled, with the pieces of files it holds, each
+   * file's pieces in order (e.g. to hash the files on another thread while the window is
+   * written, rather than reading them twice). The window is not refilled before the returned
+   * promise settles; a rejection fails the stream.
    */
-  onData?(file: FileExtent, bytes: Uint8Array): void;
+  onWindow?(window: Uint8Array, pieces: readonly WindowPiece[]): void | Promise<void>;
+  /** Makes the windows (e.g. in memory another thread can read); default: plain memory. */
+  allocate?(bytes: number): Uint8Array;
 }
 
-interface Piece {
+/** Where a piece of one file lies in a window. */
+export interface WindowPiece {
   file: FileExtent;
-  /** Offset inside the file, offset inside the window, length. */
-  from: number;
+  /** Offset inside the window, length; `last`: the piece ends the file. */
   at: number;
   length: number;
   last: boolean;
+}
+
+interface Piece extends WindowPiece {
+  /** Offset inside the file. */
+  from: number;
 }
 
 export async function streamIso(layout: IsoLayout, sink: ByteSink, reader: FileReader, options: StreamOptions = {}): Promise<void> {
@@ -58,7 +78,10 @@ export async function streamIso(layout: IsoLayout, sink: ByteSink, reader: FileR
   onProgress?.(written, total);
 
   const handles = new Map<FileExtent, OpenFile>();
-  const buffers = [new Uint8Array(windowBytes), new Uint8Array(windowBytes)];
+  const allocate = options.allocate ?? ((n: number) => new Uint8Array(n));
+  const buffers = [allocate(windowBytes), allocate(windowBytes)];
+  // What onWindow still does with each buffer: it is refilled only once that has settled.
+  const seen: Array<Promise<void>> = [Promise.resolve(), Promise.resolve()];
   // Where the byte past each file's end is read into (it must not be there): its value is never used.
   const probe = new Uint8Array(1);
   let fileIndex = 0;
@@ -96,11 +119,32 @@ export async function streamIso(layout: IsoLayout, sink: ByteSink, reader: FileR
       if (n === 0) throw changed(p.file, 'became shorter');
       done += n;
     }
-    options.onData?.(p.file, buf.subarray(p.at, p.at + p.length));
     if (p.last) {
       const extra = await h.read(probe, 0, 1, p.file.size);
       handles.delete(p.file);
       await h.close();
+      if (extra) throw changed(p.file, 'grew');
+    }
+  };
+
+  const syncHandles = new Map<FileExtent, SyncOpenFile>();
+  const openSync = reader.openSync?.bind(reader);
+  const readPieceSync = (buf: Uint8Array, p: Piece, open: (source: string) => SyncOpenFile): void => {
+    let h = syncHandles.get(p.file);
+    if (!h) {
+      h = open(p.file.source);
+      syncHandles.set(p.file, h);
+    }
+    let done = 0;
+    while (done < p.length) {
+      const n = h.read(buf, p.at + done, p.length - done, p.from + done);
+      if (n === 0) throw changed(p.file, 'became shorter');
+      done += n;
+    }
+    if (p.last) {
+      const extra = h.read(probe, 0, 1, p.file.size);
+      syncHandles.delete(p.file);
+      h.close();
       if (extra) throw changed(p.file, 'grew');
     }
   };
@@ -113,6 +157,13 @@ export async function streamIso(layout: IsoLayout, sink: ByteSink, reader: FileR
       at = p.at + p.length;
     }
     buf.fill(0, at, w.length);
+    if (openSync) {
+      for (const p of w.pieces) {
+        check();
+        readPieceSync(buf, p, openSync);
+      }
+      return;
+    }
     let next = 0;
     let failure: { error: unknown } | undefined;
     const worker = async () => {
@@ -140,6 +191,11 @@ export async function streamIso(layout: IsoLayout, sink: ByteSink, reader: FileR
       await pending;
       check();
       const buf = buffers[currentBuf].subarray(0, current.length);
+      if (options.onWindow && current.pieces.length) {
+        seen[currentBuf] = Promise.resolve(options.onWindow(buf, current.pieces));
+        // Awaited before the buffer is refilled or the stream ends; meanwhile not unhandled.
+        seen[currentBuf].catch(() => undefined);
+      }
       const nextStart = start + current.length;
       const upcoming = nextStart < total ? plan(nextStart) : undefined;
       const nextBuf = 1 - currentBuf;
@@ -147,7 +203,7 @@ export async function streamIso(layout: IsoLayout, sink: ByteSink, reader: FileR
       await yieldToEventLoop();
       check();
       const writing = sink.write(buf);
-      pending = upcoming ? fill(buffers[nextBuf], upcoming) : Promise.resolve();
+      pending = upcoming ? seen[nextBuf].then(() => fill(buffers[nextBuf], upcoming)) : Promise.resolve();
       // Keep a failed read from going unhandled while the write is awaited.
       pending.catch(() => undefined);
       await writing;
@@ -158,9 +214,18 @@ export async function streamIso(layout: IsoLayout, sink: ByteSink, reader: FileR
       currentBuf = nextBuf;
     }
     await pending;
+    await Promise.all(seen);
   } finally {
     await pending.catch(() => undefined);
+    await Promise.allSettled(seen);
     await Promise.allSettled([...handles.values()].map((h) => h.close()));
+    for (const h of syncHandles.values()) {
+      try {
+        h.close();
+      } catch {
+        // closing after a failure: the failure is what is reported
+      }
+    }
   }
 }
 

@@ -7,11 +7,15 @@ import { isInside } from '../../common/paths';
 import { LineIndex } from '../../common/text';
 import { contextFileRole, type ContextFileRole, type ContextProject } from '../../project/project';
 import type { FileValidator } from '../validator';
+import { mayEndIn } from '../../network/contextPaths';
 
 const SOURCE = 'vm-context';
+/** The last path segments of the guest's shell files (see contextFileRole). */
+const GUEST_FILE_NAMES = ['post-install', 'network', 'routes'];
 
 /** The role of `file` when it is one of the guest's shell files, else undefined. */
 export function guestFileRole(project: Pick<ContextProject, 'contextDir'>, file: string): Exclude<ContextFileRole, 'other'> | undefined {
+  if (!GUEST_FILE_NAMES.some((name) => mayEndIn(file, name))) return undefined;
   if (!isInside(project.contextDir, file)) return undefined;
   const role = contextFileRole(path.relative(project.contextDir, path.resolve(file)).split(path.sep).join('/'));
   return role === 'other' ? undefined : role;
