@@ -8,11 +8,14 @@ export interface TestJob {
   fault?: 'throw' | 'exit' | 'async-throw';
 }
 
+const endThread: (code: number) => never = process.exit.bind(process);
+
 serveJobs((setup: { failSetup?: boolean }) => {
   if (setup.failSetup) throw new Error('no schema here');
   return (job: TestJob, context?: { add: number }) => {
     if (job.fault === 'throw') throw new Error(`job ${job.n} is bad\nsecond line`);
-    if (job.fault === 'exit') process.exit(7);
+    // In a worker thread, process.exit ends the thread alone: the worker dies mid-job.
+    if (job.fault === 'exit') endThread(7);
     if (job.fault === 'async-throw') setTimeout(() => { throw new Error('lost in a timer'); }, 0);
     return { n: job.n * 2 + (context?.add ?? 0), thread: threadId };
   };
