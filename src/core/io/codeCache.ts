@@ -12,7 +12,7 @@
 //
 // When Node applies source maps (--enable-source-maps), the bundle goes through Node's own loader
 // (vm.Script code does not get source-mapped stack traces) and no cache is used.
-import { mkdirSync, readFileSync, statSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, readdirSync, statSync, unlinkSync } from 'node:fs';
 import Module from 'node:module';
 import * as path from 'node:path';
 import * as vm from 'node:vm';
@@ -165,6 +165,7 @@ export class CodeCache {
    * calls write nothing more. Never throws.
    */
   save(): void {
+    let newEntry = false;
     for (const l of this.loaded.splice(0)) {
       if (!l.write) continue;
       try {
@@ -172,11 +173,56 @@ export class CodeCache {
         const header: EntryHeader = { ...l.header, crc: this.crc32!(data) };
         mkdirSync(this.options.dir!, { recursive: true });
         writeFileAtomicallySync(l.entry, Buffer.concat([Buffer.from(`${JSON.stringify(header)}\n`), data]));
+        newEntry ||= this.states.get(l.file) === 'miss';
       } catch {
         // A read-only, full or missing cache folder: the next run compiles as this one did.
       }
     }
+    if (newEntry) removeOrphanEntries(this.options.dir!);
   }
+}
+
+/** An entry's name: the bundle's base name and the hash of runtime and path (compile()). */
+const ENTRY_NAME = /^[\w.-]+-[0-9a-f]{8}\.bin$/;
+
+/**
+ * Removes the entries whose bundle is gone (an extension or vmctx updated or uninstalled moves
+ * its bundles: each version would otherwise leave its entries, a few hundred KB each, for good).
+ * Run when a new entry was written, so at most once per new bundle or runtime; reads the first
+ * line of each entry only. Entries of other runtimes whose bundle still exists stay (a user may
+ * switch Node versions). Files not named as entries are never touched; failures change nothing.
+ */
+export function removeOrphanEntries(dir: string): string[] {
+  const removed: string[] = [];
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return removed;
+  }
+  const head = Buffer.alloc(16 << 10);
+  for (const name of names) {
+    if (!ENTRY_NAME.test(name)) continue;
+    const file = path.join(dir, name);
+    try {
+      const fd = openSync(file, 'r');
+      let n: number;
+      try {
+        n = readSync(fd, head, 0, head.length, 0);
+      } finally {
+        closeSync(fd);
+      }
+      const nl = head.subarray(0, n).indexOf(10);
+      if (nl < 0) continue;
+      const h = JSON.parse(head.subarray(0, nl).toString('utf8')) as Partial<EntryHeader> | null;
+      if (h?.magic !== MAGIC || typeof h.bundle !== 'string' || !path.isAbsolute(h.bundle) || existsSync(h.bundle)) continue;
+      unlinkSync(file);
+      removed.push(file);
+    } catch {
+      // Unreadable, or removed meanwhile by another process: left as it is.
+    }
+  }
+  return removed;
 }
 
 /** `<userCacheDir>/code`, the folder of the entries; undefined (no cache) without a cache folder or with VMCTX_CODE_CACHE=off. */

@@ -87,6 +87,30 @@ test('a miss makes an entry per bundle, the next run hits it; the output is the 
   assert.deepEqual(load(cache, { RUN: 'other' }).states, { 'main.js': 'hit', 'group.js': 'hit' });
 });
 
+test('a new entry removes the entries of bundles that are gone (an updated or removed extension), and nothing else', () => {
+  const cache = path.join(dir, 'c-orphans');
+  const entryOfBundle = (name: string, bundleFile: string, runtime = 'another node') =>
+    writeFileSync(path.join(cache, name), `${JSON.stringify({ magic: 'vm-context code cache 1', runtime, bundle: bundleFile, source: '1:2:3', crc: 0, runs: ['test'] })}\ncode`);
+  writeTree(cache, { 'notes.txt': 'not ours\n', 'junk-00000000.bin': 'no header line' });
+  entryOfBundle('extension-0badc0de.bin', path.join(dir, 'extensions/vm-context-0.0.9/dist/bundle/extension.js'));
+  entryOfBundle('main-1234abcd.bin', bundle);
+  entryOfBundle('relative-12345678.bin', 'dist/bundle/cli.js');
+  const before = entries(cache);
+
+  assert.deepEqual(load(cache).states, { 'main.js': 'miss', 'group.js': 'miss' });
+  const after = entries(cache);
+  // Gone: the entry whose bundle no longer exists. Kept: another runtime's entry of a bundle that
+  // exists, a header we cannot place (relative), files not named or not shaped as entries.
+  assert.deepEqual(before.filter((f) => !after.includes(f)), ['extension-0badc0de.bin']);
+  for (const kept of ['junk-00000000.bin', 'main-1234abcd.bin', 'notes.txt', 'relative-12345678.bin']) assert.ok(after.includes(kept), kept);
+  assert.equal(after.filter((f) => /^(main|group)-[0-9a-f]{8}\.bin$/.test(f) && f !== 'main-1234abcd.bin').length, 2, 'the two new entries');
+
+  // A hit writes nothing and removes nothing.
+  entryOfBundle('extension-0ddba11e.bin', path.join(dir, 'extensions/vm-context-0.0.8/dist/bundle/extension.js'));
+  assert.deepEqual(load(cache).states, { 'main.js': 'hit', 'group.js': 'hit' });
+  assert.ok(entries(cache).includes('extension-0ddba11e.bin'));
+});
+
 test('a damaged, truncated or foreign entry is not used (no crash), and is written afresh', () => {
   const cache = path.join(dir, 'c2');
   load(cache);
