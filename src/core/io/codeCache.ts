@@ -12,7 +12,7 @@
 //
 // When Node applies source maps (--enable-source-maps), the bundle goes through Node's own loader
 // (vm.Script code does not get source-mapped stack traces) and no cache is used.
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, readdirSync, statSync, unlinkSync } from 'node:fs';
+import { closeSync, existsSync, lstatSync, mkdirSync, openSync, readFileSync, readSync, readdirSync, statSync, unlinkSync } from 'node:fs';
 import Module from 'node:module';
 import * as path from 'node:path';
 import * as vm from 'node:vm';
@@ -143,6 +143,8 @@ export class CodeCache {
   private readEntry(entry: string, expected: Omit<EntryHeader, 'crc'>): { data?: Buffer; runs: string[] } | undefined {
     let bytes: Buffer;
     try {
+      // Only a regular file: opening a named pipe would block the start for good.
+      if (!statSync(entry).isFile()) return undefined;
       bytes = readFileSync(entry);
     } catch {
       return undefined;
@@ -205,6 +207,7 @@ export function removeOrphanEntries(dir: string): string[] {
     if (!ENTRY_NAME.test(name)) continue;
     const file = path.join(dir, name);
     try {
+      if (!lstatSync(file).isFile()) continue;
       const fd = openSync(file, 'r');
       let n: number;
       try {

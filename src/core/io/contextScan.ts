@@ -113,8 +113,7 @@ export async function scanContext(dir: string, signal?: AbortSignal): Promise<Co
       entries.push({ path: rel, kind: 'symlink', mode, size: 0, mtimeMs: st.mtimeMs, ino: st.ino, target });
       return { kind: 'symlink', name, target };
     }
-    const kind = st.isFIFO() ? 'a named pipe' : st.isSocket() ? 'a socket' : 'a device file';
-    problem(rel, 'iso-special-file', `is ${kind}; only files, folders and symbolic links go into the image; left out`);
+    problem(rel, 'iso-special-file', `is ${specialFileKind(st)}; only files, folders and symbolic links go into the image; left out`);
     return undefined;
   };
 
@@ -152,4 +151,9 @@ export function imageDate(env: Record<string, string | undefined>, newestMtime: 
   const s = env.SOURCE_DATE_EPOCH;
   if (s !== undefined && /^\d+$/.test(s.trim())) return Number(s.trim());
   return newestMtime;
+}
+
+/** What a file that is neither a file, a folder nor a link is, for messages. */
+export function specialFileKind(st: { isFIFO(): boolean; isSocket(): boolean }): string {
+  return st.isFIFO() ? 'a named pipe' : st.isSocket() ? 'a socket' : 'a device file';
 }

@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { crc32 } from 'node:zlib';
 import { buildSync } from 'esbuild';
@@ -220,4 +220,25 @@ test('vmctx prints the same through the code cache (cold, warm) as without it', 
   // Node's source maps still apply when asked for (then without the cache).
   const mapped = spawnSync(process.execPath, ['--enable-source-maps', path.join(repoRoot, 'dist/cli.js'), '--version'], { encoding: 'utf8', env: { ...process.env, VMCTX_CACHE_DIR: cache } });
   assert.equal(mapped.stdout, vmctx(undefined, ['--version']).stdout);
+});
+
+test('a named pipe in place of an entry, or named like one, is passed by (opening it would block for good)', () => {
+  const cache = path.join(dir, 'c-fifo');
+  load(cache);
+  const main = entryOf(cache, 'main');
+  rmSync(main);
+  for (const fifo of [main, path.join(cache, 'other-12345678.bin')]) {
+    const made = spawnSync('mkfifo', [fifo]);
+    assert.equal(made.status, 0, `mkfifo failed (Debian package coreutils): ${made.stderr}`);
+  }
+  // A limit so that a regression fails here instead of hanging the run.
+  const r = spawnSync(process.execPath, [runner], { cwd: repoRoot, encoding: 'utf8', timeout: 60_000, killSignal: 'SIGKILL', env: { ...process.env, CACHE: cache } });
+  assert.equal(r.signal, null, 'the run did not finish');
+  assert.equal(r.status, 0, r.stderr);
+  const out = JSON.parse(r.stdout) as RunResult;
+  assert.deepEqual(out.out, expected());
+  assert.equal(out.states['main.js'], 'miss');
+  // The entry was written afresh in the pipe's place; the other pipe is left as it is.
+  assert.ok(statSync(main).isFile());
+  assert.ok(statSync(path.join(cache, 'other-12345678.bin')).isFIFO());
 });

@@ -3,6 +3,7 @@
 // sources in process).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { copyExample, remove, repoRoot, tempDir } from '../helpers/tempProject';
@@ -142,5 +143,23 @@ test('SIGINT during vmctx rng on threads: the workers stop, one line, exit 130, 
     clearInterval(timer);
     // A signal already sent may still be on its way.
     setTimeout(() => process.off('SIGINT', guard), 1000);
+  }
+});
+
+test('vmctx rng: a named pipe among the files is one error line, not a hang (opening it would wait for a writer)', () => {
+  const dir = tempDir();
+  try {
+    const fifo = path.join(dir, 'pipe.xml');
+    const made = spawnSync('mkfifo', [fifo]);
+    assert.equal(made.status, 0, `mkfifo failed (Debian package coreutils): ${made.stderr}`);
+    const good = path.join(CORPUS, readdirSync(CORPUS).filter((f) => f.endsWith('.xml')).sort()[0]);
+    // A limit so that a regression fails here instead of hanging the run.
+    const r = spawnSync(process.execPath, [path.join(repoRoot, 'dist/cli.js'), 'rng', path.join(repoRoot, 'schemas/domain-template.rng'), fifo, good], { encoding: 'utf8', timeout: 60_000, killSignal: 'SIGKILL', env: { ...process.env, ...cache, VMCTX_THREADS: '1' } });
+    assert.equal(r.signal, null, 'vmctx rng did not finish');
+    assert.equal(r.status, 1, r.stderr);
+    assert.match(r.stdout, /pipe\.xml:1:1: error: cannot read file: it is a named pipe, not a file\n/);
+    assert.equal(r.stderr, '');
+  } finally {
+    remove(dir);
   }
 });
