@@ -54,7 +54,7 @@ interface PoolWorker {
 
 interface GroupListener {
   message(w: PoolWorker, m: FromWorker<unknown>): void;
-  exit(w: PoolWorker): void;
+  stopped(w: PoolWorker): void;
 }
 
 /**
@@ -106,7 +106,7 @@ export class WorkerGroup {
         if (this.closed) return;
         // It never took a job: the others do its share.
         if (!w.ready) this.onProblem?.(`a worker thread could not start: ${w.reason ?? `it exited with code ${code}`}`);
-        this.listener?.exit(w);
+        this.listener?.stopped(w);
       });
     }
   }
@@ -185,7 +185,7 @@ export async function runPool<J, R>(jobs: readonly J[], o: PoolOptions<J, R>): P
       feed(w);
       notify();
     },
-    exit(w) {
+    stopped(w) {
       const reason = `the worker thread checking it stopped: ${w.reason ?? `it exited with code ${w.exitCode}`}`;
       for (const range of w.inFlight.values()) fail(range, reason);
       w.inFlight.clear();
