@@ -6,7 +6,7 @@
 // written into the repository.
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync, copyFileSync } from 'node:fs';
-import { userCacheDir } from '../../src/core/io/schemaFiles';
+import { userCacheDir } from '../../src/core/io/userCacheDir';
 import * as path from 'node:path';
 import { run } from './exec';
 

@@ -8,7 +8,8 @@ import { formatJson, toJsonDiagnostics, type JsonDiagnostic } from '../../core/c
 import { RngSchemaError, type RngSchema } from '../../core/relaxng/index';
 import { diagnostic, range, type FileDiagnostics } from '../../core/common/diagnostic';
 import { CancelledError } from '../../core/common/errors';
-import { loadRngSchemaFile, userCacheDir } from '../../core/io/schemaFiles';
+import { loadRngSchemaFile } from '../../core/io/schemaFiles';
+import { userCacheDir } from '../../core/io/userCacheDir';
 import { validateXmlFiles } from '../../core/io/validationThreads';
 import { listenForStopSignals } from '../stopSignals';
 

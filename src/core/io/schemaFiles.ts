@@ -21,9 +21,6 @@ import { writeFileAtomicallySync } from './atomicFile';
 import { noteSchemaCacheUse } from './schemaCachePrune';
 import { userCacheDir } from './userCacheDir';
 
-// Where the cache folder is lives in its own small module (the bundles' start-up code cache uses it too).
-export { userCacheDir };
-
 /** Compiles a schema file, following its includes on disk (no cache). */
 export function compileRngSchemaFile(file: string): RngSchema {
   return compileRngSchema(file, (p) => decodeSchemaBytes(readFileSync(p)));
