@@ -119,48 +119,19 @@ const namespaceImportsPlugin = {
   },
 };
 
+/** A CommonJS build for Node (the extension host's or the CLI's). */
+const nodeBuild = (options) => ({ ...common, platform: 'node', format: 'cjs', target: 'node20', plugins: [lazyPlugin, namespaceImportsPlugin], ...options });
+
 const allBuilds = [
-  {
-    ...common,
-    entryPoints: { extension: 'src/extension/extension.ts' },
-    outdir: 'dist/bundle',
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    external: ['vscode'],
-    plugins: [lazyPlugin, namespaceImportsPlugin],
-  },
-  {
-    ...common,
+  nodeBuild({ entryPoints: { extension: 'src/extension/extension.ts' }, outdir: 'dist/bundle', external: ['vscode'] }),
+  nodeBuild({
     entryPoints: { cli: 'src/cli/main.ts', validationWorker: 'src/core/io/validationWorker.ts' },
     outdir: 'dist/bundle',
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
     define: { VMCTX_VERSION: JSON.stringify(version) },
-    plugins: [lazyPlugin, namespaceImportsPlugin],
-  },
+  }),
   // The launchers: package.json's `main` and `bin`.
-  {
-    ...common,
-    entryPoints: { extension: 'src/extension/extensionLauncher.ts' },
-    outdir: 'dist',
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    external: ['vscode'],
-    plugins: [lazyPlugin, namespaceImportsPlugin],
-  },
-  {
-    ...common,
-    entryPoints: { cli: 'src/cli/cliLauncher.ts' },
-    outdir: 'dist',
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    banner: { js: '#!/usr/bin/env node' },
-    plugins: [lazyPlugin, namespaceImportsPlugin],
-  },
+  nodeBuild({ entryPoints: { extension: 'src/extension/extensionLauncher.ts' }, outdir: 'dist', external: ['vscode'] }),
+  nodeBuild({ entryPoints: { cli: 'src/cli/cliLauncher.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } }),
   {
     ...common,
     entryPoints: { webview: 'src/webview/fleetWebview.ts' },
