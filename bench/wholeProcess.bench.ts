@@ -142,7 +142,8 @@ function rngCorpus() {
  * ISO's inputs, the scan, the image with Joliet and Rock Ridge, the hashes kept for the next
  * build, the build record; build/ removed before each run), genisoimage -R -J of the same
  * folder (its image removed first), and `cp -r` of it (its copy removed first). Wall time and
- * CPU (user + system) of the median run, and `node -e 0` beside them (the floor under vmctx).
+ * CPU (user + system) of the median run, and beside them the floors under vmctx: `node -e 0`, and
+ * bench/isoFloor.cjs (Node listing the folder and appending every file to one file, nothing else).
  */
 export function isoBuild() {
   const project = path.join(CACHE, 'iso-project');
@@ -160,9 +161,25 @@ export function isoBuild() {
   const genisoimage = measure('genisoimage', ['-quiet', '-R', '-J', '-o', image, context], { before: () => rmSync(image, { force: true }) });
   const copy = path.join(out, 'copy');
   const cp = measure('cp', ['-r', context, copy], { before: () => rmSync(copy, { recursive: true, force: true }) });
-  // The floor under vmctx: Node starting alone, measured in the same run.
+  // The floors under vmctx, measured in the same run: Node starting alone, and a minimal Node
+  // script that lists the folder and appends every file's bytes to one file (isoFloor.cjs).
   const node = measure(process.execPath, ['-e', '0']);
-  return { vmctx_build_only_iso: vmctx, genisoimage, cp_r: cp, node_alone: node, vmctx_over_genisoimage: ratio(vmctx, genisoimage), goal: '≤ 1.0× genisoimage' };
+  const floorOut = path.join(out, 'floor.bin');
+  const floor = measure(process.execPath, [path.join(__dirname, 'isoFloor.cjs'), context, floorOut], { before: () => rmSync(floorOut, { force: true }) });
+  return {
+    vmctx_build_only_iso: vmctx,
+    genisoimage,
+    cp_r: cp,
+    node_alone: node,
+    node_read_and_append_floor: floor,
+    vmctx_over_genisoimage: ratio(vmctx, genisoimage),
+    floor_over_genisoimage: ratio(floor, genisoimage),
+    vmctx_over_floor: ratio(vmctx, floor),
+    vmctx_minus_floor: { wall_ms: vmctx.median_ms - floor.median_ms, cpu_ms: vmctx.median_cpu_ms - floor.median_cpu_ms },
+    between_floor_and_vmctx:
+      "the floor only lists, reads and appends: vmctx also loads its bundle, loads the project and checks the ISO's inputs (the build gate), scans the context (lstat of every entry), lays out ISO 9660 + Joliet + Rock Ridge, writes the image through a temporary file and renames it, and writes the build record",
+    goal: '≤ 1.0× genisoimage',
+  };
 }
 
 function checks(withExample = true) {
