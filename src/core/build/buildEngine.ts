@@ -1,43 +1,46 @@
 // Plans and runs a build: the ISO (embedded or an external tool) and the overlays (embedded
-// or qemu-img). Incremental: the ISO is rebuilt only when the content hash of its inputs
-// changed; overlays only when missing or out of date, never over a VM's data unless forced.
+// or qemu-img). Incremental: the ISO is rebuilt only when its inputs changed (an external
+// tool's: the content hash of its inputs; the embedded writer's: its tree and options, and the
+// contents of the files whose size, mtime or inode changed, compared with the image itself);
+// overlays only when missing or out of date, never over a VM's data unless forced.
 import { createHash } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { CancelledError, UserError, errorMessage, ioErrorMessage, throwIfAborted } from '../common/errors';
 import type { DiagnosticCode } from '../common/diagnosticCodes';
 import { displayPath as showPath } from '../common/paths';
 import { checkLabel } from '../image/iso9660/label';
+import { SECTOR } from '../image/iso9660/isoBytes';
+import type { FileExtent } from '../image/iso9660/index';
 import { checkOverlaySpec } from '../image/qcow2/overlayWriter';
 import { isoCommand, qemuImgCommand, type IsoTool } from './externalCommands';
 import type { BuildInputs, SeedInput, SeedsInput } from './buildInputs';
 import { composeSeed, type Seed } from '../cloudinit/seed';
 import { decideOverlay, overlayStatus } from './overlayDecision';
 import type { BuildOptions, BuildPlan, BuildProblem, BuildResult, BuildStep, SeedStep, StepOutcome } from './buildPlan';
-import { cachedHash, isoStaleReason, parseState, serializeState, type BuildState } from './buildState';
+import { cachedHash, isoStaleReason, parseState, sameIdentity, serializeState, type BuildState } from './buildState';
 import { imageDate, scanContext, type ContextScan } from '../io/contextScan';
 import { inspectOverlay, probeBaseImage, writeOverlayFile } from '../io/overlayFile';
 import { runTool } from '../io/runTool';
-import { writeIsoFromFolder, writeIsoFromMemory } from '../io/isoFile';
+import { imageHoldsFile, writeIsoFromFolder, writeIsoFromMemory } from '../io/isoFile';
 import { removeStaleTemporaries, tempSibling } from '../io/atomicFile';
 import { sha256File } from '../io/fileHash';
-import { startWindowHasher } from '../io/windowHasher';
 import { ensureParentDir, moveIntoPlace, mtimeSeconds, outputStat, readTextIfPresent, removeIfPresent, stageFiles, writeTextFile } from '../io/buildFiles';
 import { OUTPUT_CONFLICT_CODE, outputConflicts } from '../project/outputPaths';
 import { countOf } from '../common/text';
 
 /**
- * Hash of everything that decides the ISO's bytes: tree, modes, contents, label, date, backend.
- * A file's content hash is the recorded one while its size, mtime and inode are unchanged, else
- * `hashOf`'s; `fresh` receives every file's.
+ * Hash of everything that decides the ISO's bytes: tree, modes, contents, label, date, backend
+ * (an external tool's image). A file's content hash is the recorded one while its size, mtime
+ * and inode are unchanged, else sha256File's; `fresh` receives every file's.
  */
-async function isoInputHash(scan: ContextScan, state: BuildState, fresh: BuildState, extra: string[], hashOf: (abs: string) => string | Promise<string> = sha256File): Promise<string> {
+async function isoInputHash(scan: ContextScan, state: BuildState, fresh: BuildState, extra: string[]): Promise<string> {
   const h = createHash('sha256');
   h.update(extra.join('\0') + '\n');
   for (const e of scan.entries) {
     let content = '';
     if (e.kind === 'file') {
       const abs = join(scan.rootPath, e.path);
-      content = cachedHash(state, abs, e) ?? (await hashOf(abs));
+      content = cachedHash(state, abs, e) ?? (await sha256File(abs));
       fresh.files[abs] = { size: e.size, mtimeMs: e.mtimeMs, ino: e.ino, sha256: content };
     }
     h.update(`${e.kind}\0${e.path}\0${e.mode.toString(8)}\0${e.size}\0${e.target ?? ''}\0${content}\n`);
@@ -46,28 +49,52 @@ async function isoInputHash(scan: ContextScan, state: BuildState, fresh: BuildSt
 }
 
 /**
- * Hashes, while the embedded writer reads them, the files whose recorded hash is not valid:
- * each file is read once, for the image and its hash together (on a worker thread, from the
- * writer's windows, so the hash runs beside the write).
+ * The embedded writer's input hash: everything that decides the image's bytes but the files'
+ * contents (tree, modes, sizes, link targets, label, date, backend). The contents are checked
+ * file by file against the image itself (embeddedContentChange), so a first build reads each
+ * file once, to write it, and hashes none.
  */
-function hashWhileWriting(scan: ContextScan, state: BuildState) {
-  const wanted = new Set<string>();
-  let bytes = 0;
+function isoTreeHash(scan: ContextScan, extra: string[]): string {
+  const h = createHash('sha256');
+  // 'tree': never equal to an input hash of contents (a record of an older vm-context, or of an external tool's image).
+  h.update(`tree\0${extra.join('\0')}\n`);
+  let text = '';
+  for (const e of scan.entries) text += `${e.kind}\0${e.path}\0${e.mode.toString(8)}\0${e.size}\0${e.target ?? ''}\n`;
+  h.update(text);
+  return h.digest('hex');
+}
+
+/**
+ * Whether a context file differs from what the recorded image holds (the image itself is known
+ * unchanged: its size and mtime are the recorded ones). A file whose size, mtime and inode are
+ * the recorded ones is as it was written; any other is compared byte for byte with its extent
+ * in the image. Fills `files` with the records to keep (the identities seen now).
+ */
+function embeddedContentChanged(scan: ContextScan, state: BuildState, image: string, files: BuildState['files']): boolean {
   for (const e of scan.entries) {
     if (e.kind !== 'file') continue;
     const abs = join(scan.rootPath, e.path);
-    if (cachedHash(state, abs, e) === undefined) {
-      wanted.add(abs);
-      bytes += e.size;
-    }
+    const r = state.files[abs];
+    // Only a record the embedded writer left (with its sector) tells what the image holds.
+    if (r?.sector === undefined) return true;
+    if (!sameIdentity(r, e) && !imageHoldsFile(image, r.sector * SECTOR, abs, e.size)) return true;
+    files[abs] = { size: e.size, mtimeMs: e.mtimeMs, ino: e.ino, sector: r.sector };
   }
-  const hasher = startWindowHasher(wanted, bytes);
-  return {
-    onWindow: hasher.onWindow,
-    allocate: hasher.allocate,
-    digests: () => hasher.digests(),
-    close: () => hasher.close(),
-  };
+  return false;
+}
+
+/** The records of the files an embedded image was just written from: where each one's bytes lie in it. */
+function embeddedRecords(scan: ContextScan, extents: readonly FileExtent[]): BuildState['files'] {
+  const sectors = new Map<string, number>();
+  for (const x of extents) sectors.set(x.source, x.sector);
+  const files: BuildState['files'] = {};
+  for (const e of scan.entries) {
+    if (e.kind !== 'file') continue;
+    const abs = join(scan.rootPath, e.path);
+    // Empty files have no extent: sector 0, size 0.
+    files[abs] = { size: e.size, mtimeMs: e.mtimeMs, ino: e.ino, sector: sectors.get(abs) ?? 0 };
+  }
+  return files;
 }
 
 export async function planBuild(inputs: BuildInputs, options: BuildOptions = {}): Promise<BuildPlan> {
@@ -114,25 +141,30 @@ export async function planBuild(inputs: BuildInputs, options: BuildOptions = {})
       const backend = !options.isoBackend || options.isoBackend === 'auto' ? 'embedded' : options.isoBackend;
       const date = imageDate(env, scan.newestMtime);
       const hashExtra = [backend, label, String(date)];
-      // A missing image, or one without a record, is rebuilt whatever the files hold: the
-      // embedded writer then hashes them as it reads them, instead of a pass of its own.
-      const unconditional = backend === 'embedded' ? isoStaleReason(state, inputs.iso.path, undefined, current) : undefined;
-      let inputHash: string | undefined;
-      if (!unconditional) {
+      let inputHash: string;
+      let staleReason: string | undefined;
+      if (backend === 'embedded') {
+        inputHash = isoTreeHash(scan, hashExtra);
+        staleReason = isoStaleReason(state, inputs.iso.path, inputHash, current);
+        const seen: BuildState['files'] = {};
+        if (!staleReason && embeddedContentChanged(scan, state, inputs.iso.path, seen)) staleReason = 'the context or the options changed';
+        // A stale image keeps its records until a new one replaces it (runStep).
+        if (!staleReason) state.files = seen;
+      } else {
         const fresh: BuildState = { version: 1, files: {} };
         inputHash = await isoInputHash(scan, state, fresh, hashExtra);
         state.files = fresh.files;
+        staleReason = isoStaleReason(state, inputs.iso.path, inputHash, current);
       }
-      const staleReason = unconditional ?? isoStaleReason(state, inputs.iso.path, inputHash, current);
       plan.status.iso = { state: !current ? 'missing' : staleReason ? 'stale' : 'fresh', reason: staleReason, size: current?.size };
       const stale = options.force ? 'rebuilt (--force)' : staleReason;
       const common = { kind: 'iso' as const, output: inputs.iso.path, label, contextDir: inputs.contextDir };
       if (!stale) plan.skipped.push({ output: inputs.iso.path, reason: 'up to date (inputs unchanged since the last build)' });
-      else if (backend === 'embedded') plan.steps.push({ ...common, reason: stale, backend, inputHash, hashExtra });
+      else if (backend === 'embedded') plan.steps.push({ ...common, reason: stale, backend, inputHash });
       else {
         const tempOutput = tempSibling(inputs.iso.path);
         const command = tools[backend] ?? backend;
-        plan.steps.push({ ...common, inputHash: inputHash!, reason: stale, backend, tempOutput, external: isoCommand(backend, command, inputs.contextDir, label, tempOutput, date) });
+        plan.steps.push({ ...common, inputHash, reason: stale, backend, tempOutput, external: isoCommand(backend, command, inputs.contextDir, label, tempOutput, date) });
       }
     }
   }
@@ -273,25 +305,12 @@ async function runStep(step: BuildStep, plan: BuildPlan, options: BuildOptions):
   if (step.kind === 'iso' && step.backend === 'embedded') {
     progress('writing');
     const scan = plan.contextScan;
-    const hashing = step.inputHash === undefined && scan ? hashWhileWriting(scan, plan.state) : undefined;
-    let r;
-    try {
-      r = await writeIsoFromFolder(step.contextDir, step.output, {
-        label: step.label, env: options.env, signal: options.signal, scan,
-        onProgress: (w, total) => progress('writing', w / total),
-        onWindow: hashing?.onWindow,
-        allocate: hashing?.allocate,
-      });
-      if (hashing && scan) {
-        const digests = await hashing.digests();
-        const fresh: BuildState = { version: 1, files: {} };
-        // Empty files are never read: their hash is that of no bytes.
-        step.inputHash = await isoInputHash(scan, plan.state, fresh, step.hashExtra, (abs) => digests.get(abs) ?? sha256File(abs));
-        plan.state.files = fresh.files;
-      }
-    } finally {
-      hashing?.close();
-    }
+    const r = await writeIsoFromFolder(step.contextDir, step.output, {
+      label: step.label, env: options.env, signal: options.signal, scan,
+      onProgress: (w, total) => progress('writing', w / total),
+    });
+    // The image is in place: its files' records now point into it (the plan's scan is what it was written from).
+    if (scan) plan.state.files = embeddedRecords(scan, r.extents);
     return outcome(true, `${step.reason}; ${countOf(r.files, 'file')}, ${r.bytes} bytes`);
   }
   if (step.kind === 'seed') {
@@ -340,7 +359,7 @@ export async function runBuild(plan: BuildPlan, inputs: BuildInputs, options: Bu
       const o = await runStep(step, plan, options);
       outcomes.push(o);
       const written = o.ok && (step.kind === 'iso' || step.kind === 'seed') ? await outputStat(step.output) : undefined;
-      if (written && step.kind === 'iso' && step.inputHash) plan.state.iso = { output: step.output, inputHash: step.inputHash, size: written.size, mtimeMs: written.mtimeMs };
+      if (written && step.kind === 'iso') plan.state.iso = { output: step.output, inputHash: step.inputHash, size: written.size, mtimeMs: written.mtimeMs };
       if (written && step.kind === 'seed') (plan.state.seeds ??= {})[step.output] = { output: step.output, inputHash: step.inputHash, size: written.size, mtimeMs: written.mtimeMs };
     } catch (e) {
       if (e instanceof CancelledError) throw e;

@@ -18,10 +18,8 @@ export type IsoStep = {
 } & (
   | {
       backend: 'embedded';
-      /** Undefined until the writer has hashed the files it read (an image rebuilt whatever they hold). */
-      inputHash?: string;
-      /** What else goes into the input hash: backend, label, date. */
-      hashExtra: string[];
+      /** Of the tree and options only: the files' contents are checked against the image (buildEngine.ts). */
+      inputHash: string;
     }
   | { backend: IsoTool; inputHash: string; tempOutput: string; external: ExternalCommand }
 );

@@ -1,12 +1,24 @@
 // The incremental build record (`build/.vmcontext-build.json`): what the last ISO was built
-// from, and content hashes of the context files keyed by size/mtime/inode so unchanged files
-// are not read again.
+// from, and per context file its size/mtime/inode, so unchanged files are not read again. With
+// an external tool's image, each file's content hash; with the embedded writer's, where the
+// file's bytes lie in the image (a file whose identity changed is compared with them: no file
+// is hashed to build an image).
 
 export interface FileHash {
   size: number;
   mtimeMs: number;
   ino: number;
   sha256: string;
+}
+
+/** A context file as the last build saw it: `sha256` (external tools) or `sector` (the embedded writer's image). */
+export interface ContextFileRecord {
+  size: number;
+  mtimeMs: number;
+  ino: number;
+  sha256?: string;
+  /** First sector of the file's bytes in the recorded image (0 for an empty file). */
+  sector?: number;
 }
 
 export interface IsoRecord {
@@ -21,7 +33,7 @@ export interface BuildState {
   iso?: IsoRecord;
   /** NoCloud seeds, by output path. */
   seeds?: Record<string, IsoRecord>;
-  files: Record<string, FileHash>;
+  files: Record<string, ContextFileRecord>;
 }
 
 export const emptyState = (): BuildState => ({ version: 1, files: {} });
@@ -42,10 +54,15 @@ export function serializeState(state: BuildState): string {
   return JSON.stringify(state, null, 1) + '\n';
 }
 
+type Identity = { size: number; mtimeMs: number; ino: number };
+
+/** The file is as recorded while its size, mtime and inode are unchanged. */
+export const sameIdentity = (a: Identity, b: Identity): boolean => a.size === b.size && a.mtimeMs === b.mtimeMs && a.ino === b.ino;
+
 /** A cached hash is valid while the file's size, mtime and inode are unchanged. */
-export function cachedHash(state: BuildState, path: string, st: { size: number; mtimeMs: number; ino: number }): string | undefined {
+export function cachedHash(state: { files: Record<string, { sha256?: string } & Identity> }, path: string, st: Identity): string | undefined {
   const h = state.files[path];
-  return h && h.size === st.size && h.mtimeMs === st.mtimeMs && h.ino === st.ino ? h.sha256 : undefined;
+  return h && sameIdentity(h, st) ? h.sha256 : undefined;
 }
 
 /**

@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream, promises as fsp, type Stats } from 'node:fs';
 import * as path from 'node:path';
 import { throwIfAborted } from '../common/errors';
-import { cachedHash, type FileHash } from '../build/buildState';
+import { cachedHash, sameIdentity, type FileHash } from '../build/buildState';
 import { writeAtomically } from './atomicFile';
 
 export const HASH_CACHE_FILE = '.vmcontext-hashes.json';
@@ -27,7 +27,6 @@ interface CacheFile {
 }
 
 const identity = (st: Identity): Identity => ({ size: st.size, mtimeMs: st.mtimeMs, ino: st.ino });
-const sameIdentity = (a: Identity, b: Identity) => a.size === b.size && a.mtimeMs === b.mtimeMs && a.ino === b.ino;
 
 export class FileHashCache {
   private readonly used = new Set<string>();
@@ -60,7 +59,7 @@ export class FileHashCache {
     const abs = path.resolve(file);
     const st = await fsp.stat(abs);
     this.used.add(abs);
-    const known = cachedHash({ version: 1, files: this.entries }, abs, st);
+    const known = cachedHash({ files: this.entries }, abs, st);
     // '' is a copy whose hash was never computed.
     if (known) return known;
     onRead?.(abs, st.size);
@@ -78,7 +77,7 @@ export class FileHashCache {
     const [src, dst] = [path.resolve(from), path.resolve(to)];
     const [a, b] = await Promise.all([fsp.stat(src), fsp.stat(dst)]);
     this.used.add(dst);
-    const known = cachedHash({ version: 1, files: this.entries }, src, a);
+    const known = cachedHash({ files: this.entries }, src, a);
     this.entries[dst] = { ...identity(b), sha256: known ?? '', copyOf: { path: src, ...identity(a) } };
     this.dirty = true;
   }

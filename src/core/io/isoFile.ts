@@ -1,8 +1,9 @@
 // Builds an ISO from a folder with the embedded writer: scan, lay out, stream to a
 // temporary file next to the target, rename. A cancelled or failed build leaves the
 // previous image as it was and no temporary file behind.
+import { closeSync, constants, openSync, readSync } from 'node:fs';
 import { UserError } from '../common/errors';
-import { layoutIso, streamIso, DEFAULT_LABEL, type FileReader, type IsoDirectory, type IsoProblem, type StreamOptions } from '../image/iso9660/index';
+import { layoutIso, streamIso, DEFAULT_LABEL, type FileExtent, type FileReader, type IsoDirectory, type IsoProblem } from '../image/iso9660/index';
 import { writeAtomically } from './atomicFile';
 import { imageDate, scanContext, type ContextScan } from './contextScan';
 import { nodeFileReader } from './isoFileReader';
@@ -13,11 +14,8 @@ export interface WriteIsoOptions {
   env?: Record<string, string | undefined>;
   signal?: AbortSignal;
   onProgress?(written: number, total: number): void;
-  /** A scan made earlier (e.g. for hashing), to avoid reading the folder twice. */
+  /** A scan made earlier (e.g. the build's plan), to avoid reading the folder twice. */
   scan?: ContextScan;
-  /** Sees each window of file data as it is written, in memory `allocate` gave (see StreamOptions.onWindow). */
-  onWindow?: StreamOptions['onWindow'];
-  allocate?: StreamOptions['allocate'];
 }
 
 export interface WriteIsoResult {
@@ -25,6 +23,8 @@ export interface WriteIsoResult {
   files: number;
   date: number;
   problems: IsoProblem[];
+  /** Where each file with data lies in the image (by source path). */
+  extents: readonly FileExtent[];
 }
 
 export async function writeIsoFromFolder(folder: string, target: string, options: WriteIsoOptions = {}): Promise<WriteIsoResult> {
@@ -36,9 +36,46 @@ export async function writeIsoFromFolder(folder: string, target: string, options
   const date = imageDate(options.env ?? process.env, scan.newestMtime);
   const layout = layoutIso(scan.root, { label: options.label ?? DEFAULT_LABEL, date });
   await writeAtomically(target, (file) =>
-    streamIso(layout, file, nodeFileReader, { signal: options.signal, onProgress: options.onProgress, onWindow: options.onWindow, allocate: options.allocate }),
+    streamIso(layout, file, nodeFileReader, { signal: options.signal, onProgress: options.onProgress }),
   );
-  return { bytes: layout.totalSectors * 2048, files: layout.files.length, date, problems: scan.problems };
+  return { bytes: layout.totalSectors * 2048, files: layout.files.length, date, problems: scan.problems, extents: layout.files };
+}
+
+const COMPARE_CHUNK = 1 << 20;
+
+/**
+ * Whether `image` holds the `size` bytes of `file` at `offset` (the build's check of a context
+ * file whose size, mtime or inode changed since the image was written). False when either
+ * cannot be read, or the file is no longer `size` bytes long.
+ */
+export function imageHoldsFile(image: string, offset: number, file: string, size: number): boolean {
+  let a: number | undefined;
+  let b: number | undefined;
+  try {
+    a = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW);
+    b = openSync(image, 'r');
+    const x = Buffer.allocUnsafe(Math.min(size, COMPARE_CHUNK) + 1);
+    const y = Buffer.allocUnsafe(Math.min(size, COMPARE_CHUNK));
+    for (let at = 0; at < size; ) {
+      const want = Math.min(size - at, COMPARE_CHUNK);
+      if (readFully(a, x, want, at) !== want || readFully(b, y, want, offset + at) !== want) return false;
+      if (!x.subarray(0, want).equals(y.subarray(0, want))) return false;
+      at += want;
+    }
+    // One byte more in the file: it grew since its stat.
+    return readSync(a, x, 0, 1, size) === 0;
+  } catch {
+    return false;
+  } finally {
+    if (a !== undefined) closeSync(a);
+    if (b !== undefined) closeSync(b);
+  }
+}
+
+function readFully(fd: number, into: Buffer, length: number, position: number): number {
+  let done = 0;
+  for (let n; done < length && (n = readSync(fd, into, done, length - done, position + done)) > 0; ) done += n;
+  return done;
 }
 
 /** A file of an image made from memory (a NoCloud seed): read-only for everyone. */
@@ -72,5 +109,5 @@ export async function writeIsoFromMemory(files: MemoryFile[], target: string, op
     },
   };
   await writeAtomically(target, (file) => streamIso(layout, file, reader, { signal: options.signal }));
-  return { bytes: layout.totalSectors * 2048, files: files.length, date: options.date, problems: [] };
+  return { bytes: layout.totalSectors * 2048, files: files.length, date: options.date, problems: [], extents: layout.files };
 }

@@ -1,7 +1,6 @@
 // Streams an image to a sink: the metadata, then every file's bytes read in windows of a
 // few MiB (several small files read at once, one window filled while the previous one is
-// written; a caller may look at each window, e.g. to hash it on another thread). Never holds
-// more than two windows of file data in memory.
+// written). Never holds more than two windows of file data in memory.
 import { CancelledError, UserError } from '../../common/errors';
 import { SECTOR } from './isoBytes';
 import type { FileExtent, IsoLayout } from './layout';
@@ -39,27 +38,15 @@ export interface StreamOptions {
   onProgress?(written: number, total: number): void;
   windowBytes?: number;
   concurrency?: number;
-  /**
-   * Sees each window of file data once it is filled, with the pieces of files it holds, each
-   * file's pieces in order (e.g. to hash the files on another thread while the window is
-   * written, rather than reading them twice). The window is not refilled before the returned
-   * promise settles; a rejection fails the stream.
-   */
-  onWindow?(window: Uint8Array, pieces: readonly WindowPiece[]): void | Promise<void>;
-  /** Makes the windows (e.g. in memory another thread can read); default: plain memory. */
-  allocate?(bytes: number): Uint8Array;
 }
 
 /** Where a piece of one file lies in a window. */
-export interface WindowPiece {
+interface Piece {
   file: FileExtent;
   /** Offset inside the window, length; `last`: the piece ends the file. */
   at: number;
   length: number;
   last: boolean;
-}
-
-interface Piece extends WindowPiece {
   /** Offset inside the file. */
   from: number;
 }
@@ -78,10 +65,7 @@ export async function streamIso(layout: IsoLayout, sink: ByteSink, reader: FileR
   onProgress?.(written, total);
 
   const handles = new Map<FileExtent, OpenFile>();
-  const allocate = options.allocate ?? ((n: number) => new Uint8Array(n));
-  const buffers = [allocate(windowBytes), allocate(windowBytes)];
-  // What onWindow still does with each buffer: it is refilled only once that has settled.
-  const seen: Array<Promise<void>> = [Promise.resolve(), Promise.resolve()];
+  const buffers = [new Uint8Array(windowBytes), new Uint8Array(windowBytes)];
   // Where the byte past each file's end is read into (it must not be there): its value is never used.
   const probe = new Uint8Array(1);
   let fileIndex = 0;
@@ -191,11 +175,6 @@ export async function streamIso(layout: IsoLayout, sink: ByteSink, reader: FileR
       await pending;
       check();
       const buf = buffers[currentBuf].subarray(0, current.length);
-      if (options.onWindow && current.pieces.length) {
-        seen[currentBuf] = Promise.resolve(options.onWindow(buf, current.pieces));
-        // Awaited before the buffer is refilled or the stream ends; meanwhile not unhandled.
-        seen[currentBuf].catch(() => undefined);
-      }
       const nextStart = start + current.length;
       const upcoming = nextStart < total ? plan(nextStart) : undefined;
       const nextBuf = 1 - currentBuf;
@@ -203,7 +182,7 @@ export async function streamIso(layout: IsoLayout, sink: ByteSink, reader: FileR
       await yieldToEventLoop();
       check();
       const writing = sink.write(buf);
-      pending = upcoming ? seen[nextBuf].then(() => fill(buffers[nextBuf], upcoming)) : Promise.resolve();
+      pending = upcoming ? fill(buffers[nextBuf], upcoming) : Promise.resolve();
       // Keep a failed read from going unhandled while the write is awaited.
       pending.catch(() => undefined);
       await writing;
@@ -214,10 +193,8 @@ export async function streamIso(layout: IsoLayout, sink: ByteSink, reader: FileR
       currentBuf = nextBuf;
     }
     await pending;
-    await Promise.all(seen);
   } finally {
     await pending.catch(() => undefined);
-    await Promise.allSettled(seen);
     await Promise.allSettled([...handles.values()].map((h) => h.close()));
     for (const h of syncHandles.values()) {
       try {

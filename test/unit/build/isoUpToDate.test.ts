@@ -1,0 +1,183 @@
+// The embedded writer's image is rebuilt only when its inputs changed, and no file is hashed to
+// build it: the record keeps each file's size, mtime, inode and where its bytes lie in the image.
+// A file whose identity changed is compared with those bytes: the same bytes keep the image up
+// to date, other bytes (even at the same size, mtime or inode) rebuild it.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { closeSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { planBuild, runBuild } from '../../../src/core/build/buildEngine';
+import type { BuildInputs } from '../../../src/core/build/buildInputs';
+import { parseState, serializeState } from '../../../src/core/build/buildState';
+import { imageHoldsFile } from '../../../src/core/io/isoFile';
+import { remove, tempDir, writeTree } from '../helpers/tempProject';
+
+// A fixed image date: touching a file then changes no byte of the image.
+const env = { SOURCE_DATE_EPOCH: '1700000000' };
+const blobBytes = Buffer.from(Array.from({ length: (9 << 20) + 123 }, (_, i) => (i * 7919) % 251));
+
+function project(): { dir: string; inputs: BuildInputs; file: (rel: string) => string } {
+  const dir = tempDir();
+  writeTree(dir, {
+    'context/post-install': '#!/bin/sh\necho hi\n',
+    'context/empty': '',
+    // Larger than the writer's 4 MiB window and the comparison's 1 MiB chunks.
+    'context/big/blob.bin': blobBytes,
+    'context/big/small.txt': 'x'.repeat(5000),
+  });
+  symlinkSync('big/small.txt', path.join(dir, 'context/link'));
+  const inputs: BuildInputs = {
+    projectDir: dir,
+    contextDir: path.join(dir, 'context'),
+    iso: { path: path.join(dir, 'build/context.iso'), label: 'CONTEXT' },
+    overlays: [],
+    stateFile: path.join(dir, 'build/.vmcontext-build.json'),
+  };
+  return { dir, inputs, file: (rel) => path.join(dir, 'context', rel) };
+}
+
+async function build(inputs: BuildInputs, force = false) {
+  const plan = await planBuild(inputs, { only: 'iso', env, force });
+  const result = await runBuild(plan, inputs, { only: 'iso', env, force });
+  assert.equal(result.ok, true, JSON.stringify(result.outcomes));
+  return { plan, result, state: parseState(readFileSync(inputs.stateFile, 'utf8')), message: result.outcomes[0]?.message ?? result.skipped[0]?.reason };
+}
+
+function imageBytes(image: string, sector: number, size: number): Buffer {
+  const out = Buffer.alloc(size);
+  const fd = openSync(image, 'r');
+  try {
+    readSync(fd, out, 0, size, sector * 2048);
+  } finally {
+    closeSync(fd);
+  }
+  return out;
+}
+
+test('the record says where each file lies in the image: its bytes are there', async () => {
+  const { dir, inputs, file } = project();
+  try {
+    const first = await build(inputs);
+    assert.match(first.message, /^new;/);
+    const files = ['post-install', 'empty', 'big/blob.bin', 'big/small.txt'].map(file);
+    assert.deepEqual(Object.keys(first.state.files).sort(), [...files].sort());
+    for (const f of files) {
+      const r = first.state.files[f];
+      const st = statSync(f);
+      assert.deepEqual([r.size, r.mtimeMs, r.ino, r.sha256], [st.size, st.mtimeMs, st.ino, undefined], f);
+      assert.deepEqual(imageBytes(inputs.iso.path, r.sector!, r.size), readFileSync(f), f);
+    }
+    assert.equal(first.state.files[file('empty')].sector, 0);
+    assert.equal(first.state.iso?.size, statSync(inputs.iso.path).size);
+  } finally {
+    remove(dir);
+  }
+});
+
+test('unchanged, touched or replaced by the same bytes: up to date; other bytes: rebuilt', async () => {
+  const { dir, inputs, file } = project();
+  try {
+    const first = await build(inputs);
+    const image = readFileSync(inputs.iso.path);
+
+    // Nothing changed: up to date from the record alone.
+    const second = await build(inputs);
+    assert.deepEqual(second.plan.steps, []);
+    assert.match(second.message, /^up to date/);
+
+    // --force: the same input hash, the same image.
+    const forced = await build(inputs, true);
+    assert.equal(forced.state.iso?.inputHash, first.state.iso?.inputHash);
+    assert.deepEqual(readFileSync(inputs.iso.path), image);
+
+    // A new mtime, the same bytes: compared with the image, up to date, and the new mtime kept
+    // in the record (the next build does not compare it again).
+    const blob = file('big/blob.bin');
+    utimesSync(blob, new Date(), new Date(Date.now() + 5000));
+    const touched = await build(inputs);
+    assert.deepEqual(touched.plan.steps, []);
+    assert.equal(touched.state.files[blob].mtimeMs, statSync(blob).mtimeMs);
+
+    // A new inode holding the same bytes (an editor's save through a temporary file): up to date.
+    writeFileSync(path.join(dir, 'tmp'), blobBytes);
+    renameSync(path.join(dir, 'tmp'), blob);
+    const replaced = await build(inputs);
+    assert.deepEqual(replaced.plan.steps, []);
+    assert.equal(replaced.state.files[blob].ino, statSync(blob).ino);
+
+    // The same size and a new mtime, one byte changed in the last MiB: rebuilt, with it.
+    const changed = Buffer.from(blobBytes);
+    changed[changed.length - 10] ^= 1;
+    writeFileSync(blob, changed);
+    utimesSync(blob, new Date(), new Date(Date.now() + 10000));
+    const rebuilt = await build(inputs);
+    assert.match(rebuilt.message, /^the context or the options changed;/);
+    const r = rebuilt.state.files[blob];
+    assert.deepEqual(imageBytes(inputs.iso.path, r.sector!, r.size), changed);
+
+    // A new inode with the same size and mtime, other bytes: rebuilt.
+    const small = file('big/small.txt');
+    const st = statSync(small);
+    writeFileSync(path.join(dir, 'tmp'), 'y'.repeat(5000));
+    utimesSync(path.join(dir, 'tmp'), st.atime, st.mtime);
+    renameSync(path.join(dir, 'tmp'), small);
+    assert.notEqual(statSync(small).ino, st.ino);
+    const swapped = await build(inputs);
+    assert.match(swapped.message, /^the context or the options changed;/);
+    assert.equal(await build(inputs).then((b) => b.plan.steps.length), 0);
+  } finally {
+    remove(dir);
+  }
+});
+
+test('a record without the places in the image (an external tool’s, or damaged) never makes the image up to date', async () => {
+  const { dir, inputs, file } = project();
+  try {
+    await build(inputs);
+    const state = parseState(readFileSync(inputs.stateFile, 'utf8'));
+    const f = file('post-install');
+    state.files[f] = { size: state.files[f].size, mtimeMs: state.files[f].mtimeMs, ino: state.files[f].ino, sha256: 'a'.repeat(64) };
+    const image = statSync(inputs.iso.path);
+    writeFileSync(inputs.stateFile, serializeState(state));
+    const plan = await planBuild(inputs, { only: 'iso', env });
+    assert.deepEqual(plan.steps.map((s) => s.reason), ['the context or the options changed']);
+    assert.equal(plan.status.iso?.state, 'stale');
+    // A plan alone writes nothing.
+    assert.equal(statSync(inputs.iso.path).mtimeMs, image.mtimeMs);
+
+    // The record gone: rebuilt, the same input hash and the same image.
+    const before = readFileSync(inputs.iso.path);
+    const { state: kept } = await build(inputs);
+    rmSync(inputs.stateFile);
+    const again = await build(inputs);
+    assert.match(again.message, /^no record of an earlier build;/);
+    assert.equal(again.state.iso?.inputHash, kept.iso?.inputHash);
+    assert.deepEqual(readFileSync(inputs.iso.path), before);
+  } finally {
+    remove(dir);
+  }
+});
+
+test('imageHoldsFile: the same bytes at the offset; false when they differ, the file grew or is shorter, or cannot be read', () => {
+  const dir = tempDir();
+  try {
+    const image = path.join(dir, 'image');
+    const f = path.join(dir, 'f');
+    writeFileSync(image, Buffer.concat([Buffer.alloc(4096, 1), Buffer.from('abcdef'), Buffer.alloc(10)]));
+    writeFileSync(f, 'abcdef');
+    assert.equal(imageHoldsFile(image, 4096, f, 6), true);
+    assert.equal(imageHoldsFile(image, 4097, f, 6), false);
+    writeFileSync(f, 'abcdeX');
+    assert.equal(imageHoldsFile(image, 4096, f, 6), false);
+    writeFileSync(f, 'abcdefg');
+    assert.equal(imageHoldsFile(image, 4096, f, 6), false, 'grew');
+    writeFileSync(f, 'abc');
+    assert.equal(imageHoldsFile(image, 4096, f, 6), false, 'shorter');
+    assert.equal(imageHoldsFile(image, 4096, path.join(dir, 'missing'), 6), false);
+    assert.equal(imageHoldsFile(path.join(dir, 'no-image'), 4096, f, 3), false);
+    writeFileSync(f, '');
+    assert.equal(imageHoldsFile(image, 0, f, 0), true);
+  } finally {
+    remove(dir);
+  }
+});
