@@ -89,6 +89,37 @@ describe('ISO build robustness', () => {
     assert.deepEqual(readdirSync(out), ['context.iso']);
   });
 
+  it('a file that grew or became shorter after the scan fails the build by name, keeping the previous ISO', async () => {
+    // The file's end is read with its last piece where the window has room after it (sector
+    // padding, or the next file's first byte), else by a read of its own (a file ending exactly
+    // at the end of a 4 MiB window): each way must see the change.
+    const cases: Array<[string, Record<string, string | Buffer>, string, Buffer, RegExp]> = [
+      ['padding', { 'a.txt': 'x'.repeat(100), 'b.txt': 'y' }, 'a.txt', Buffer.alloc(101, 120), /a\.txt grew while the image was being written/],
+      ['next-file', { 'a.bin': Buffer.alloc(4096, 1), 'b.bin': Buffer.alloc(10, 2) }, 'a.bin', Buffer.alloc(4097, 1), /a\.bin grew/],
+      ['window-end', { 'a.bin': Buffer.alloc(4 << 20, 3) }, 'a.bin', Buffer.alloc((4 << 20) + 1, 3), /a\.bin grew/],
+      ['shorter', { 'a.txt': 'x'.repeat(100) }, 'a.txt', Buffer.alloc(99, 120), /a\.txt became shorter while the image was being written/],
+    ];
+    for (const [name, files, changed, bytes, message] of cases) {
+      const ctx = join(dir, `changed-${name}`);
+      writeTree(ctx, files);
+      const out = join(dir, `changed-${name}-out`);
+      mkdirSync(out);
+      const iso = join(out, 'context.iso');
+      writeFileSync(iso, 'previous image');
+      const scan = await scanContext(ctx);
+      // Unchanged, the same scan builds.
+      await writeIsoFromFolder(ctx, join(dir, `changed-${name}.iso`), { env: {}, scan });
+      writeFileSync(join(ctx, changed), bytes);
+      await assert.rejects(writeIsoFromFolder(ctx, iso, { env: {}, scan }), (e: unknown) => {
+        assert.ok(e instanceof UserError, name);
+        assert.match(e.message, message, name);
+        return true;
+      });
+      assert.equal(readFileSync(iso, 'utf8'), 'previous image', name);
+      assert.deepEqual(readdirSync(out), ['context.iso'], name);
+    }
+  });
+
   it('holds 10,000 look-alike files in one folder, every one extracted byte-exact', async () => {
     const ctx = join(dir, 'many');
     mkdirSync(ctx);

@@ -119,14 +119,21 @@ export async function streamIso(layout: IsoLayout, sink: ByteSink, reader: FileR
       h = open(p.file.source);
       syncHandles.set(p.file, h);
     }
+    // A file's last piece asks for one byte more where the window has room (the sector padding
+    // after it, zeroed before, or the next piece, read after): a read that comes back short has
+    // met the end of the file, so no read of its own is needed to see that it did not grow.
+    const room = p.last && p.at + p.length < buf.length ? 1 : 0;
     let done = 0;
+    let ended = false;
     while (done < p.length) {
-      const n = h.read(buf, p.at + done, p.length - done, p.from + done);
+      const want = p.length - done + room;
+      const n = h.read(buf, p.at + done, want, p.from + done);
       if (n === 0) throw changed(p.file, 'became shorter');
       done += n;
+      ended = n < want;
     }
     if (p.last) {
-      const extra = h.read(probe, 0, 1, p.file.size);
+      const extra = done > p.length ? 1 : ended ? 0 : h.read(probe, 0, 1, p.file.size);
       syncHandles.delete(p.file);
       h.close();
       if (extra) throw changed(p.file, 'grew');
