@@ -4,7 +4,7 @@
 // contents of the files whose size, mtime or inode changed, compared with the image itself);
 // overlays only when missing or out of date, never over a VM's data unless forced.
 import { createHash } from 'node:crypto';
-import { dirname, join } from 'node:path';
+import { dirname, join, sep } from 'node:path';
 import { CancelledError, UserError, errorMessage, ioErrorMessage, throwIfAborted } from '../common/errors';
 import type { DiagnosticCode } from '../common/diagnosticCodes';
 import { displayPath as showPath } from '../common/paths';
@@ -28,6 +28,9 @@ import { ensureParentDir, moveIntoPlace, mtimeSeconds, outputStat, readTextIfPre
 import { OUTPUT_CONFLICT_CODE, outputConflicts } from '../project/outputPaths';
 import { countOf } from '../common/text';
 
+/** A scanned entry's absolute path, as the scan made its sources (path.join per file cost ~10 ms for 2,000 files). */
+const pathIn = (scan: ContextScan, rel: string): string => (scan.rootPath.endsWith(sep) ? scan.rootPath + rel : scan.rootPath + sep + rel);
+
 /**
  * Hash of everything that decides the ISO's bytes: tree, modes, contents, label, date, backend
  * (an external tool's image). A file's content hash is the recorded one while its size, mtime
@@ -39,7 +42,7 @@ async function isoInputHash(scan: ContextScan, state: BuildState, fresh: BuildSt
   for (const e of scan.entries) {
     let content = '';
     if (e.kind === 'file') {
-      const abs = join(scan.rootPath, e.path);
+      const abs = pathIn(scan, e.path);
       content = cachedHash(state, abs, e) ?? (await sha256File(abs));
       fresh.files[abs] = { size: e.size, mtimeMs: e.mtimeMs, ino: e.ino, sha256: content };
     }
@@ -73,7 +76,7 @@ function isoTreeHash(scan: ContextScan, extra: string[]): string {
 function embeddedContentChanged(scan: ContextScan, state: BuildState, image: string, files: BuildState['files']): boolean {
   for (const e of scan.entries) {
     if (e.kind !== 'file') continue;
-    const abs = join(scan.rootPath, e.path);
+    const abs = pathIn(scan, e.path);
     const r = state.files[abs];
     // Only a record the embedded writer left (with its sector) tells what the image holds.
     if (r?.sector === undefined) return true;
@@ -86,13 +89,13 @@ function embeddedContentChanged(scan: ContextScan, state: BuildState, image: str
 /** The records of the files an embedded image was just written from: where each one's bytes lie in it. */
 function embeddedRecords(scan: ContextScan, extents: readonly FileExtent[]): BuildState['files'] {
   const sectors = new Map<string, number>();
-  for (const x of extents) sectors.set(x.source, x.sector);
+  for (const x of extents) sectors.set(x.path, x.sector);
   const files: BuildState['files'] = {};
   for (const e of scan.entries) {
     if (e.kind !== 'file') continue;
-    const abs = join(scan.rootPath, e.path);
+    const abs = pathIn(scan, e.path);
     // Empty files have no extent: sector 0, size 0.
-    files[abs] = { size: e.size, mtimeMs: e.mtimeMs, ino: e.ino, sector: sectors.get(abs) ?? 0 };
+    files[abs] = { size: e.size, mtimeMs: e.mtimeMs, ino: e.ino, sector: sectors.get(e.path) ?? 0 };
   }
   return files;
 }
