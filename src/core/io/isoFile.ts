@@ -42,6 +42,8 @@ export async function writeIsoFromFolder(folder: string, target: string, options
 }
 
 const COMPARE_CHUNK = 1 << 20;
+/** imageHoldsFile's buffers, kept: after a checkout, thousands of files may be compared in one plan. */
+let compareBuffers: [Buffer, Buffer] | undefined;
 
 /**
  * Whether `image` holds the `size` bytes of `file` at `offset` (the build's check of a context
@@ -54,8 +56,7 @@ export function imageHoldsFile(image: string, offset: number, file: string, size
   try {
     a = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW);
     b = openSync(image, 'r');
-    const x = Buffer.allocUnsafe(Math.min(size, COMPARE_CHUNK) + 1);
-    const y = Buffer.allocUnsafe(Math.min(size, COMPARE_CHUNK));
+    const [x, y] = (compareBuffers ??= [Buffer.allocUnsafe(COMPARE_CHUNK + 1), Buffer.allocUnsafe(COMPARE_CHUNK)]);
     for (let at = 0; at < size; ) {
       const want = Math.min(size - at, COMPARE_CHUNK);
       if (readFully(a, x, want, at) !== want || readFully(b, y, want, offset + at) !== want) return false;
