@@ -9,23 +9,15 @@ export interface PrimaryName {
   ext: string;
 }
 
-/** Upper-cased, every character that is not a d-character (A-Z 0-9 _) made `_`, one per code point. */
+/** Not a d-character: one code point (a surrogate pair is one character). */
+const NOT_D_CHAR = /[^A-Z0-9_]/gu;
+
+/**
+ * Upper-cased, every character that is not a d-character (A-Z 0-9 _) made `_`, one per code
+ * point. One replace: names built character by character made much of the layout's garbage.
+ */
 function dChars(text: string): string {
-  const up = text.toUpperCase();
-  let out = '';
-  for (let i = 0; i < up.length; i++) {
-    const c = up.charCodeAt(i);
-    if ((c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39) || c === 0x5f) out += up[i];
-    else {
-      out += '_';
-      // A surrogate pair is one character.
-      if (c >= 0xd800 && c <= 0xdbff && i + 1 < up.length) {
-        const next = up.charCodeAt(i + 1);
-        if (next >= 0xdc00 && next <= 0xdfff) i++;
-      }
-    }
-  }
-  return out;
+  return text.toUpperCase().replace(NOT_D_CHAR, '_');
 }
 
 function splitExt(name: string, isDir: boolean): [string, string] {
@@ -105,20 +97,15 @@ export function resolvePrimaryNames(entries: readonly NameInput[]): PrimaryName[
 }
 
 export const JOLIET_MAX = 64;
-const JOLIET_BAD = new Set(['*', '/', ':', ';', '?', '\\']);
+/**
+ * What UCS-2 Joliet names cannot hold, each made one `_`: a high surrogate with the code unit
+ * after it (a character outside the BMP), a lone surrogate, control characters and * / : ; ? \.
+ */
+const JOLIET_BAD = /[\ud800-\udbff][\s\S]|[\u0000-\u001f*/:;?\\\ud800-\udfff]/g;
 
 /** The Joliet name of one entry: UCS-2 only (no surrogate pairs), forbidden characters → `_`. */
 export function naturalJolietName(name: string): string {
-  let out = '';
-  for (let i = 0; i < name.length; i++) {
-    const c = name.charCodeAt(i);
-    if (c >= 0xd800 && c <= 0xdbff && i + 1 < name.length) {
-      i++; // a character outside the BMP: UCS-2 cannot hold it
-      out += '_';
-    } else if (c < 0x20 || (c >= 0xd800 && c <= 0xdfff) || JOLIET_BAD.has(name[i])) out += '_';
-    else out += name[i];
-  }
-  return fitJoliet(out, '');
+  return fitJoliet(name.replace(JOLIET_BAD, '_'), '');
 }
 
 /** Truncates to 64 characters keeping a short extension, with `tail` before the extension. */
