@@ -36,6 +36,17 @@ describe('ISO 9660 names', () => {
     assert.ok(r.every((n) => n.length <= 64 && n.endsWith('.conf')));
   });
 
+  it('makes one `_` per character it cannot hold: a surrogate pair is one, a lone surrogate one, a control character one', () => {
+    // Names on Linux are bytes: a lone surrogate cannot come from the scan (UTF-8 checked), but the functions stay total.
+    assert.equal(naturalPrimaryName('a\u{1F642}b-\u00e9\tc', false).id, 'A_B___C.;1');
+    assert.equal(naturalPrimaryName('x\ud800y\udc00', false).id, 'X_Y_.;1');
+    assert.equal(naturalPrimaryName('stra\u00dfe', false).id, 'STRASSE.;1');
+    assert.equal(naturalJolietName('a\u{1F642}b\x01c\\d/e;f'), 'a_b_c_d_e_f');
+    // A high surrogate takes the code unit after it with it; a lone low surrogate is one.
+    assert.equal(naturalJolietName('x\ud800yz\udc00'), 'x_z_');
+    assert.equal(naturalJolietName('end\ud800'), 'end_');
+  });
+
   it('checks labels', () => {
     assert.equal(checkLabel('CONTEXT'), undefined);
     assert.equal(checkLabel('cidata'), undefined);
