@@ -54,7 +54,7 @@ async function isoInputHash(scan: ContextScan, state: BuildState, fresh: BuildSt
 /**
  * The embedded writer's input hash: everything that decides the image's bytes but the files'
  * contents (tree, modes, sizes, link targets, label, date, backend). The contents are checked
- * file by file against the image itself (embeddedContentChange), so a first build reads each
+ * file by file against the image itself (embeddedContentChanged), so a first build reads each
  * file once, to write it, and hashes none.
  */
 function isoTreeHash(scan: ContextScan, extra: string[]): string {
