@@ -5,9 +5,9 @@
 // of the same program wrote, those unused for 30 days, and all but the 50 most recently used.
 // Only files named as entries (32 hex digits + .json) and dead writers' temporaries are removed;
 // a prune that fails changes nothing for the command (the cache is only ever a speed-up).
-import { statSync, utimesSync, promises as fsp } from 'node:fs';
+import { lstatSync, utimesSync, promises as fsp } from 'node:fs';
 import * as path from 'node:path';
-import { removeStaleTemporaries } from './atomicFile';
+import { removeStaleTemporaries, writeFileAtomically } from './atomicFile';
 
 export interface PruneLimits {
   /** Entries not used for this long go (ms). */
@@ -52,7 +52,10 @@ export function noteSchemaCacheUse(entry: string, limits: PruneLimits = SCHEMA_C
 
 function pruneDue(dir: string, every: number): boolean {
   try {
-    return Date.now() - statSync(path.join(dir, PRUNED_MARKER)).mtimeMs >= every;
+    const st = lstatSync(path.join(dir, PRUNED_MARKER));
+    // A marker that is not a plain file (a folder, a link, a pipe) tells nothing: due, and the
+    // prune puts a file in its place (markPruned).
+    return !st.isFile() || Date.now() - st.mtimeMs >= every;
   } catch (e) {
     // No marker (never pruned, or no folder yet): due. Any other error: a folder we cannot use.
     return (e as NodeJS.ErrnoException).code === 'ENOENT';
@@ -70,7 +73,7 @@ interface Entry {
  */
 export async function pruneSchemaCache(dir: string, current: string, limits: PruneLimits = SCHEMA_CACHE_LIMITS, now = Date.now()): Promise<string[]> {
   // Marked first: a second process starting meanwhile does not prune the same folder again.
-  await fsp.writeFile(path.join(dir, PRUNED_MARKER), '');
+  await markPruned(dir);
   const removed = await removeStaleTemporaries(dir);
   const entries: Entry[] = [];
   for (const name of await fsp.readdir(dir)) {
@@ -93,6 +96,23 @@ export async function pruneSchemaCache(dir: string, current: string, limits: Pru
     if (await fsp.unlink(file).then(() => true, () => false)) removed.push(file);
   }
   return removed;
+}
+
+/**
+ * Writes the marker through a temporary and a rename: whatever holds its name is replaced, never
+ * written through (a pipe would block the write for good, a link would empty its target). An
+ * empty folder there is taken away first; a folder with something in it is not ours to remove:
+ * it stays, and the prune goes on unmarked (it runs only after a new entry, so rarely).
+ */
+async function markPruned(dir: string): Promise<void> {
+  const marker = path.join(dir, PRUNED_MARKER);
+  try {
+    await writeFileAtomically(marker, '');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code !== 'EISDIR' && code !== 'ENOTEMPTY' && code !== 'EEXIST') throw e;
+    if (await fsp.rmdir(marker).then(() => true, () => false)) await writeFileAtomically(marker, '').catch(() => undefined);
+  }
 }
 
 /**

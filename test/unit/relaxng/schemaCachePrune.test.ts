@@ -1,12 +1,12 @@
 // Pruning of the compiled-schema cache (src/core/io/schemaCachePrune.ts), in a temporary cache
 // folder: entries an older build of the same program wrote, entries unused for 30 days and all
 // but the most recently used go, at most once a day after a new entry is written; a hit marks
-// its entry used; nothing but our entries and dead writers' temporaries is ever removed; a prune
-// that fails does not fail the load.
+// its entry used; nothing but our entries and dead writers' temporaries is ever removed; a
+// marker that is not a file (a folder, a link, a pipe) is replaced, never written through.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync, utimesSync, writeFileSync } from 'node:fs';
-import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { loadRngSchemaFile, schemaCacheEntry } from '../../../src/core/io/schemaFiles';
 import { PRUNED_MARKER, pruneSchemaCache, schemaCachePrune } from '../../../src/core/io/schemaCachePrune';
@@ -127,17 +127,38 @@ test('the total is bounded: the most recently used stay, the entry just written 
   }
 });
 
-test('a prune that fails does not fail the load', async () => {
+test('a marker that is not a file is replaced, not written through; a non-empty folder in its place stays and the prune still runs', async () => {
   const dir = tempDir();
   try {
-    const cache = join(dir, 'cache');
+    const outside = join(dir, 'precious.txt');
+    writeFileSync(outside, 'keep me');
+    const cases: Array<[string, (marker: string) => void]> = [
+      ['an empty folder', (m) => mkdirSync(m)],
+      ['a link to a file', (m) => symlinkSync(outside, m)],
+      ['a dangling link', (m) => symlinkSync(join(dir, 'nowhere'), m)],
+      ['a named pipe', (m) => execFileSync('mkfifo', [m])],
+    ];
+    for (const [what, make] of cases) {
+      const cache = join(dir, what.replace(/ /g, '-'));
+      const rng = join(cache, 'rng');
+      mkdirSync(rng, { recursive: true });
+      const marker = join(rng, PRUNED_MARKER);
+      make(marker);
+      const unused = fakeEntry(rng, 'd', 'whatever', 40);
+      assert.deepEqual(await loadNew(schemaCopy(dir, 'a'), cache), [unused], what);
+      assert.ok(lstatSync(marker).isFile(), `${what}: a file in its place`);
+      assert.equal(readFileSync(outside, 'utf8'), 'keep me', `${what}: nothing written through it`);
+      // Marked now: the next new entry starts no prune.
+      assert.equal(await loadNew(schemaCopy(dir, 'b'), cache), undefined, what);
+    }
+    // A user's folder with something in it is never removed: the prune runs without a marker.
+    const cache = join(dir, 'full');
     const rng = join(cache, 'rng');
-    // The marker's place is taken by a folder (a day old): the prune cannot write it and stops.
     mkdirSync(join(rng, PRUNED_MARKER), { recursive: true });
-    age(join(rng, PRUNED_MARKER), 2);
+    writeFileSync(join(rng, PRUNED_MARKER, 'notes'), 'mine');
     const unused = fakeEntry(rng, 'd', 'whatever', 40);
-    assert.deepEqual(await loadNew(schemaCopy(dir, 'a'), cache), []);
-    assert.ok(existsSync(unused), 'nothing removed by a prune that could not start');
+    assert.deepEqual(await loadNew(schemaCopy(dir, 'a'), cache), [unused]);
+    assert.equal(readFileSync(join(rng, PRUNED_MARKER, 'notes'), 'utf8'), 'mine');
     assert.equal(loadRngSchemaFile(schemaCopy(dir, 'a'), cache).from, 'hit');
   } finally {
     remove(dir);
