@@ -32,8 +32,8 @@ Options:
   -h, --help               show this help
 
 A project of many templates is checked on several threads (one per 500 files, at most one
-per core beyond the first; VMCTX_THREADS=N sets the number, 1 for none); the output is the
-same.
+per core beyond the first; VMCTX_THREADS=N sets the number, 1 for none, at most the
+machine's cores and one per file); the output is the same.
 
 Exit status: 1 when any error is reported, 0 otherwise, 2 on bad usage.
 `,
@@ -43,7 +43,7 @@ Exit status: 1 when any error is reported, 0 otherwise, 2 on bad usage.
       'libvirt-schemas': { type: 'string' },
     });
     const format = oneOf(values.format, ['text', 'json'] as const, '--format', 'text');
-    const threads = requestedThreads(io.env);
+    const threads = requestedThreads(io, 'check');
     const schemaDirectory = values['libvirt-schemas'] === undefined ? undefined : path.resolve(io.cwd, values['libvirt-schemas']);
     // A folder asked for by name must exist: silently checking against another schema would hide it.
     if (schemaDirectory !== undefined && !statSync(schemaDirectory, { throwIfNoEntry: false })?.isDirectory()) {

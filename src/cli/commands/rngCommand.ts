@@ -31,7 +31,8 @@ Options:
 The compiled schema is kept in the user's cache folder (~/.cache/vm-context) and used again
 while the schema files stay the same. Many files are validated on several threads (one per
 1,000 files, at most one per core beyond the first; VMCTX_THREADS=N sets the number, 1 for
-none); the output is the same, in the order of the files given.
+none, at most the machine's cores and one per file); the output is the same, in the
+order of the files given.
 
 Exit status: 1 when the schema is wrong or any file is invalid, 0 otherwise, 2 on bad usage.
 `,
@@ -40,7 +41,7 @@ Exit status: 1 when the schema is wrong or any file is invalid, 0 otherwise, 2 o
     const format = oneOf(values.format, ['text', 'json'] as const, '--format', 'text');
     if (positionals.length < 2) throw new UsageError('expected a schema and at least one XML file');
     const [schemaArg, ...files] = positionals;
-    const threads = requestedThreads(io.env);
+    const threads = requestedThreads(io, 'rng');
     const schemaFile = path.resolve(io.cwd, schemaArg);
     const cacheDir = userCacheDir(io.env) ?? null;
     const results: FileDiagnostics[] = [];
