@@ -50,7 +50,7 @@ Exit status: 1 when any error is reported, 0 otherwise, 2 on bad usage.
       throw new UsageError(`--libvirt-schemas ${values['libvirt-schemas']}: no such folder`);
     }
     const settings: Settings = { ...defaultSettings, libvirt: { schemaDirectory } };
-    const cacheDir = userCacheDir() ?? null;
+    const cacheDir = userCacheDir(io.env) ?? null;
     const schemas = createDomainSchemas(bundledSchemaFile(), cacheDir, oneRunFileReader());
     // A libvirt schema that cannot be used is said once, not per template.
     const schemaProblems = schemas.onProblem((p) =>

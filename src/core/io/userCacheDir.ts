@@ -22,3 +22,16 @@ export function userCacheDir(env: NodeJS.ProcessEnv = process.env, platform: Nod
   if (xdg && path.isAbsolute(xdg)) return path.join(xdg, 'vm-context');
   return home ? path.join(home, '.cache', 'vm-context') : undefined;
 }
+
+/**
+ * Why VMCTX_CACHE_DIR is not used, when it is set but not absolute; else undefined. Ignored
+ * rather than resolved, as XDG_CACHE_HOME is: relative to the current folder it would be another
+ * cache in each folder vmctx runs from (and the editor's current folder is none the user chose).
+ * The adapters say it once per run (the CLI on stderr, the extension in its log).
+ */
+export function ignoredCacheDirSetting(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform, home = homedir()): string | undefined {
+  const own = env.VMCTX_CACHE_DIR;
+  if (!own || (platform === 'win32' ? path.win32 : path.posix).isAbsolute(own)) return undefined;
+  const used = userCacheDir(env, platform, home);
+  return `VMCTX_CACHE_DIR=${own} is ignored: it must be an absolute path (a relative one would be another folder wherever vmctx runs); ${used ? `the cache is in ${used}` : 'no cache is kept'}`;
+}

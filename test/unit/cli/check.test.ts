@@ -1,9 +1,9 @@
 // The CLI as users run it: the bundled dist/cli.js in a child process (npm test builds it first).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync, rmSync, symlinkSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync, rmSync, symlinkSync } from 'node:fs';
 import * as path from 'node:path';
-import { copyExample, exampleProject, remove, tempDir, writeTree } from '../helpers/tempProject';
+import { copyExample, exampleProject, remove, repoRoot, tempDir, writeTree } from '../helpers/tempProject';
 import { requireDistCli, vmctxProcess } from '../helpers/cli';
 
 const vmctx = (...args: string[]) => vmctxProcess(args);
@@ -124,6 +124,22 @@ test('a project folder reached through a symbolic link is checked like the folde
   } finally {
     remove(project);
     remove(links);
+  }
+});
+
+test('a relative VMCTX_CACHE_DIR: one line on stderr says it is ignored and where the cache is; nothing is written relative to the current folder', () => {
+  const dir = tempDir();
+  try {
+    const xdg = path.join(dir, 'xdg');
+    const relative = 'vmctx-relative-cache-of-a-test';
+    const r = vmctxProcess(['check', exampleProject], { VMCTX_CACHE_DIR: relative, XDG_CACHE_HOME: xdg });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stderr, `vmctx check: VMCTX_CACHE_DIR=${relative} is ignored: it must be an absolute path (a relative one would be another folder wherever vmctx runs); the cache is in ${xdg}/vm-context\n`);
+    assert.ok(readdirSync(path.join(xdg, 'vm-context/rng')).length > 0, 'the compiled schema went to the cache named');
+    assert.equal(existsSync(path.join(repoRoot, relative)), false);
+    assert.equal(existsSync(path.join(process.cwd(), relative)), false);
+  } finally {
+    remove(dir);
   }
 });
 
