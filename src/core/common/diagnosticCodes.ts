@@ -58,6 +58,10 @@ export const DIAGNOSTIC_CODES = {
   'manifest-invalid': { severity: ['error', 'warning'], meaning: 'a field of `vmcontext.json` has the wrong type (error) or an unknown name (warning)' },
   'project-base-image-ambiguous': { severity: 'warning', meaning: '`images/` holds several images and the manifest names none' },
   'project-unreadable': { severity: 'error', meaning: 'a file of the project could not be read' },
+  'project-not-a-file': {
+    severity: ['error', 'warning'],
+    meaning: "`vmcontext.json`, a template, a guest file (`post-install`, `common/network`, `common/routes`) or a NoCloud seed file (`user-data`, `meta-data`, `network-config`) is a folder, a named pipe, a socket, a device or a symbolic link to nothing or in a loop: not read (a pipe would block the read for good); an error, a warning for a `*.xml` that only the default search (no `templates` in the manifest) found",
+  },
   'internal-error': { severity: 'error', meaning: 'a validator failed on this file (a bug: please report it); the other validators still ran' },
 
   // context/common/network
@@ -111,6 +115,7 @@ export const DIAGNOSTIC_CODES = {
   'iso-file-too-large': { severity: 'error', meaning: 'a context file of 4 GiB or more: the image cannot hold it here, the build stops' },
   'iso-symlink-outside': { severity: 'warning', meaning: 'a symbolic link in the context points outside the context folder; left out of the image' },
   'iso-special-file': { severity: 'warning', meaning: 'a device, FIFO or socket in the context folder; left out of the image' },
+  'iso-symlink-broken': { severity: 'warning', meaning: 'a symbolic link in the context leads to nothing (its target is missing, or the links loop): it goes into the image as a link, but the guest finds nothing behind it' },
 
   // cloud-init NoCloud projects (src/core/cloudinit, validation/cloudinit); grouped codes share their README meaning
   'cloudinit-userdata-header': { severity: 'error', meaning: '`user-data` starts with no header cloud-init knows (`#cloud-config`, `#!`, `#include`, `#cloud-boothook`, `## template: jinja`, MIME…), so cloud-init ignores it; "did you mean" with a quick fix, or inserting `#cloud-config` before YAML' },

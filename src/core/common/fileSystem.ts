@@ -9,7 +9,12 @@ export interface FileStat {
   mtimeMs: number;
   /** POSIX permission bits, when the file system has them. */
   mode?: number;
+  /** Type 'other': what it is, for messages ("a named pipe", "a socket", "a device file"). */
+  special?: string;
 }
+
+/** Where a symbolic link leads: the stat of what is at the end, or why nothing is. */
+export type LinkEnd = FileStat | 'missing' | 'loop';
 
 export interface DirEntry {
   name: string;
@@ -23,6 +28,10 @@ export interface FileSystem {
   readDirectory(path: string): Promise<DirEntry[]>;
   /** Undefined when the path does not exist. Does not follow a final symlink's target type. */
   stat(path: string): Promise<FileStat | undefined>;
+  /** What `path` is with its links followed (never a 'symlink'); throws on other errors (EACCES). */
+  resolveLink(path: string): Promise<LinkEnd>;
+  /** The target a symbolic link holds, as written. */
+  readLink(path: string): Promise<string>;
 }
 
 /** Synchronous reads, for what a synchronous validator needs at once: the RELAX NG schemas. */

@@ -2,13 +2,14 @@
 // time with a yield to the event loop in between: see isoFileReader.ts for why). Nothing outside the folder is ever
 // followed; what cannot go into the image is reported with its path, never dropped silently.
 import { lstatSync, readdirSync, readlinkSync, statSync } from 'node:fs';
-import { posix, isAbsolute, relative, resolve, sep } from 'node:path';
+import { posix, resolve, sep } from 'node:path';
 import type { Dirent } from 'node:fs';
 import type { DiagnosticCode } from '../common/diagnosticCodes';
 import { throwIfAborted } from '../common/errors';
 import { MAX_DIRECTORIES, MAX_FILE_SIZE, type IsoDirectory, type IsoNode, type IsoProblem } from '../image/iso9660/tree';
 import { tooManyDirectories } from '../image/iso9660/layout';
-import { isInside } from '../common/paths';
+import { linkEndSync } from './nodeFileSystem';
+import { brokenLinkMessage, linkInside, type BrokenLink, outsideLinkMessage, specialFileKind, specialFileMessage } from '../image/iso9660/contextEntries';
 
 export interface ScannedEntry {
   /** '/'-separated path inside the folder. */
@@ -106,14 +107,17 @@ export async function scanContext(dir: string, signal?: AbortSignal): Promise<Co
       const raw = readlinkSync(abs);
       const target = linkInside(rootDir, rel, raw);
       if (target === undefined) {
-        problem(rel, 'iso-symlink-outside', `is a symbolic link to "${raw}", outside the context folder; left out of the image (copy the file in instead)`);
+        problem(rel, 'iso-symlink-outside', outsideLinkMessage(raw));
         return undefined;
       }
+      // Kept (a link is plain Rock Ridge), but a link to nothing is almost always a mistake.
+      const broken = brokenLink(abs);
+      if (broken) problem(rel, 'iso-symlink-broken', brokenLinkMessage(raw, broken));
       newest = Math.max(newest, st.mtimeMs);
       entries.push({ path: rel, kind: 'symlink', mode, size: 0, mtimeMs: st.mtimeMs, ino: st.ino, target });
       return { kind: 'symlink', name, target };
     }
-    problem(rel, 'iso-special-file', `is ${specialFileKind(st)}; only files, folders and symbolic links go into the image; left out`);
+    problem(rel, 'iso-special-file', specialFileMessage(specialFileKind(st)));
     return undefined;
   };
 
@@ -125,27 +129,6 @@ export async function scanContext(dir: string, signal?: AbortSignal): Promise<Co
   return { rootPath: rootDir, root, entries, problems, newestMtime: Math.floor(newest / 1000) };
 }
 
-/**
- * The target to store for a symlink at `rel` (inside `root`), or undefined when it points
- * outside. Absolute targets inside the folder become relative, as the image has another root.
- */
-export function linkInside(root: string, rel: string, target: string): string | undefined {
-  const parent = posix.dirname(rel);
-  const linkDir = parent === '.' ? '/' : `/${parent}`;
-  if (isAbsolute(target)) {
-    if (!isInside(root, target)) return undefined;
-    return posix.relative(linkDir, '/' + relative(root, target).split(sep).join('/')) || '.';
-  }
-  // Walk the target from the link's own depth: any step above the root leaves the folder.
-  let level = parent === '.' ? 0 : parent.split('/').length;
-  for (const part of target.split('/')) {
-    if (part === '..') level--;
-    else if (part !== '.' && part !== '') level++;
-    if (level < 0) return undefined;
-  }
-  return target;
-}
-
 /** SOURCE_DATE_EPOCH when set (reproducible-builds.org), else the newest input's mtime. */
 export function imageDate(env: Record<string, string | undefined>, newestMtime: number): number {
   const s = env.SOURCE_DATE_EPOCH;
@@ -153,7 +136,12 @@ export function imageDate(env: Record<string, string | undefined>, newestMtime: 
   return newestMtime;
 }
 
-/** What a file that is neither a file, a folder nor a link is, for messages. */
-export function specialFileKind(st: { isFIFO(): boolean; isSocket(): boolean }): string {
-  return st.isFIFO() ? 'a named pipe' : st.isSocket() ? 'a socket' : 'a device file';
+/** Whether the link at `abs` leads to nothing (its target missing, or a loop of links). */
+function brokenLink(abs: string): BrokenLink | undefined {
+  try {
+    const end = linkEndSync(abs);
+    return typeof end === 'string' ? end : undefined;
+  } catch {
+    return undefined; // cannot tell (EACCES on the way): the link goes in as it is
+  }
 }

@@ -1,11 +1,29 @@
-import { closeSync, lstatSync, openSync, promises as fsp, readFileSync, readSync, statSync } from 'node:fs';
-import type { DirEntry, FileStat, FileSystem, FileType, SyncFileReader } from '../common/fileSystem';
+import { closeSync, lstatSync, openSync, promises as fsp, readFileSync, readlinkSync, readSync, statSync, type Stats } from 'node:fs';
+import type { DirEntry, FileStat, FileSystem, FileType, LinkEnd, SyncFileReader } from '../common/fileSystem';
+import { specialFileKind } from '../image/iso9660/contextEntries';
 
 function typeOf(s: { isFile(): boolean; isDirectory(): boolean; isSymbolicLink(): boolean }): FileType {
   if (s.isSymbolicLink()) return 'symlink';
   if (s.isFile()) return 'file';
   if (s.isDirectory()) return 'directory';
   return 'other';
+}
+
+function statOf(s: Stats): FileStat {
+  const type = typeOf(s);
+  return { type, size: s.size, mtimeMs: s.mtimeMs, mode: s.mode & 0o7777, ...(type === 'other' ? { special: specialFileKind(s) } : {}) };
+}
+
+/** What `path` is with its links followed, or why it leads nowhere; throws on other errors (EACCES). */
+export function linkEndSync(path: string): LinkEnd {
+  try {
+    return statOf(statSync(path));
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ELOOP') return 'loop';
+    if (code === 'ENOENT' || code === 'ENOTDIR') return 'missing';
+    throw e;
+  }
 }
 
 /** Up to `length` bytes from `position` (fewer at the end of the file): a header, a table. */
@@ -49,11 +67,17 @@ export const nodeFileSystem: FileSystem = {
   async stat(path): Promise<FileStat | undefined> {
     try {
       const s = lstatSync(path, { throwIfNoEntry: false });
-      return s && { type: typeOf(s), size: s.size, mtimeMs: s.mtimeMs, mode: s.mode & 0o7777 };
+      return s && statOf(s);
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'ENOTDIR') return undefined;
       throw e;
     }
+  },
+  async resolveLink(path) {
+    return linkEndSync(path);
+  },
+  async readLink(path) {
+    return readlinkSync(path);
   },
 };
 

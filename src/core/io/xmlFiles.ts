@@ -2,7 +2,7 @@
 // declaration or BOM as Jing reads it, validated. Unreadable and undecodable files are one
 // diagnostic each. The same function runs on the main thread and in the validation workers.
 import { readFileSync, statSync } from 'node:fs';
-import { specialFileKind } from './contextScan';
+import { specialFileKind } from '../image/iso9660/contextEntries';
 import { diagnostic, range, type Diagnostic } from '../common/diagnostic';
 import { errorMessage } from '../common/errors';
 import { validateText, type RngSchema } from '../relaxng/index';

@@ -9,7 +9,8 @@ import { isInside } from '../common/paths';
 const SKIP = new Set(['node_modules', 'build', 'dist', 'out']);
 
 export async function isContextProject(fs: FileSystem, dir: string): Promise<boolean> {
-  if ((await fs.stat(path.join(dir, MANIFEST_FILE)))?.type === 'file') return true;
+  // Whatever holds the name (a link, or a folder the loader then reports) makes it a project.
+  if ((await fs.stat(path.join(dir, MANIFEST_FILE))) !== undefined) return true;
   const ctx = path.join(dir, DEFAULTS.contextDir);
   if ((await fs.stat(ctx))?.type !== 'directory') return false;
   return (

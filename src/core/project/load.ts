@@ -2,7 +2,7 @@
 // size and modification time, so reloading after one file changes re-parses only that file.
 import type { DiagnosticCode } from '../common/diagnosticCodes';
 import * as path from 'node:path';
-import { decodeText, type FileSystem } from '../common/fileSystem';
+import { decodeText, type FileStat, type FileSystem } from '../common/fileSystem';
 import { diagnostic, zeroRange, type Diagnostic } from '../common/diagnostic';
 import { errorMessage } from '../common/errors';
 import { globMatcher } from '../common/glob';
@@ -18,6 +18,7 @@ import { OUTPUT_CONFLICT_CODE, outputConflicts } from './outputPaths';
 import { MAX_TEMPLATE_BYTES, describeTemplate, sniffRootElement, type TemplateInfo } from './template';
 import { LineIndex } from '../common/text';
 import { firstInvalidUtf8, hasUtf8Bom } from '../common/utf8';
+import { brokenLinkKind, brokenLinkMessage, linkInside, outsideLinkMessage, specialFileMessage, type BrokenLink } from '../image/iso9660/contextEntries';
 import {
   DEFAULTS,
   IMAGE_EXTENSIONS,
@@ -79,7 +80,10 @@ export class ProjectLoader {
     let manifestText = '';
     let manifestPath: string | undefined = path.join(root, MANIFEST_FILE);
     const mstat = await this.fs.stat(manifestPath);
-    if (mstat?.type === 'file') {
+    // A folder, pipe or broken link in its place is no absent manifest: the settings the user
+    // wrote would silently give way to the defaults (and a pipe is never opened: it blocks).
+    const manifestIs = mstat && (await this.regularFile(manifestPath, mstat, problem));
+    if (manifestIs?.stat) {
       try {
         manifestText = decodeText(await this.fs.readFile(manifestPath));
         const parsed = parseManifest(manifestText);
@@ -88,7 +92,12 @@ export class ProjectLoader {
       } catch (e) {
         problem(manifestPath, unreadable(manifestPath, e));
       }
-    } else manifestPath = undefined;
+    } else {
+      if (manifestIs?.instead) {
+        problem(manifestPath, notAFile(`${MANIFEST_FILE} is not a file but ${manifestIs.instead}: the project's settings cannot be read from it, so nothing can be built as they say; make it a file (or remove it to use the defaults)`));
+      }
+      manifestPath = undefined;
+    }
 
     const flavor = manifest.flavor ?? DEFAULTS.flavor;
     const contextDir = path.resolve(root, manifest.contextDir ?? DEFAULTS.contextDir);
@@ -172,17 +181,28 @@ export class ProjectLoader {
   private async listCloudInit(dir: string, problem: (file: string, d: Diagnostic) => void): Promise<CloudInitLayout> {
     const layout: CloudInitLayout = { dir, dirExists: (await this.fs.stat(dir))?.type === 'directory', files: [], others: [] };
     if (!layout.dirExists) return layout;
+    const notSeedFile = (abs: string, instead: string) =>
+      problem(abs, notAFile(`${path.relative(dir, abs).split(path.sep).join('/')} is not a file but ${instead}: cloud-init cannot read it, and no seed can be built with it; make it a file`));
     const enter = (dirAbs: string, name: string) => {
-      if (dirAbs === dir) return true;
-      layout.others.push(path.join(dirAbs, name)); // deeper folders are not part of a seed
+      // A folder named as a seed file is a mistake, not a VM's folder nor a stray one.
+      if (CLOUD_INIT_KINDS.includes(name as CloudInitKind)) notSeedFile(path.join(dirAbs, name), 'a folder');
+      else if (dirAbs === dir) return true;
+      else layout.others.push(path.join(dirAbs, name)); // deeper folders are not part of a seed
       return false;
     };
-    await this.walk(dir, enter, problem, async (abs) => {
+    await this.walk(dir, enter, problem, async (abs, type) => {
       const rel = path.relative(dir, abs).split(path.sep);
       const kind = rel[rel.length - 1] as CloudInitKind;
       if (!CLOUD_INIT_KINDS.includes(kind) || rel.length > 2) {
         layout.others.push(abs);
         return;
+      }
+      if (type !== 'file') {
+        const is = await this.regularFile(abs, await this.fs.stat(abs), problem);
+        if (!is?.stat) {
+          if (is?.instead) notSeedFile(abs, is.instead);
+          return;
+        }
       }
       const file: CloudInitFile = { path: abs, kind, ...(rel.length === 2 ? { vm: rel[0] } : {}) };
       if (kind === 'meta-data') {
@@ -222,16 +242,76 @@ export class ProjectLoader {
         problem(file.path, unreadable(file.path, e));
       }
     };
-    await this.walk(contextDir, () => true, problem, (abs, type, relative) => {
+    const enter = (dirAbs: string, name: string) => {
+      // A folder where the guest looks for one of its files (common/network/): said, and walked.
+      const abs = path.join(dirAbs, name);
+      const relative = path.relative(contextDir, abs).split(path.sep).join('/');
+      const role = contextFileRole(relative);
+      if (role !== 'other') problem(abs, guestNotAFile({ relative }, 'a folder'));
+      return true;
+    };
+    await this.walk(contextDir, enter, problem, (abs, type, relative) => {
       const role = contextFileRole(relative);
       const file: ContextFile = { path: abs, relative, role, type: type === 'file' || type === 'symlink' ? type : 'other' };
       out.push(file);
       // The guest's shell files: their execute bit, and a BOM editors hide (the shell reads it as
       // the first "character"). Other files are not looked into: thousands cost no stat (nor a
       // promise) each.
-      return type === 'file' && role !== 'other' ? lookInto(file) : undefined;
+      if (type !== 'file') return this.lookAtSpecial(contextDir, file, problem);
+      return role !== 'other' ? lookInto(file) : undefined;
     });
     return out.sort((a, b) => (a.relative < b.relative ? -1 : a.relative > b.relative ? 1 : 0));
+  }
+
+  /**
+   * Whether `file` (whose own stat is `st`) is a regular file or a link to one: `stat` then is
+   * that file's. Otherwise `instead` says what it is ("a folder", "a named pipe", "a symbolic
+   * link to "x", which does not exist"). Undefined when it is gone or cannot be looked at (said).
+   */
+  private async regularFile(file: string, st: FileStat | undefined, problem: (file: string, d: Diagnostic) => void): Promise<{ stat?: FileStat; instead?: string; broken?: BrokenLink } | undefined> {
+    if (!st) return undefined;
+    try {
+      if (st.type !== 'symlink') return st.type === 'file' ? { stat: st } : { instead: kindOf(st) };
+      const end = await this.fs.resolveLink(file);
+      if (typeof end === 'string') return { instead: brokenLinkKind(await this.fs.readLink(file), end), broken: end };
+      return end.type === 'file' ? { stat: end } : { instead: `a symbolic link to ${kindOf(end)}` };
+    } catch (e) {
+      problem(file, unreadable(file, e));
+      return undefined;
+    }
+  }
+
+  /**
+   * A context entry that is not a plain file: said as the build's scan says it (the same codes
+   * and words), so `vmctx check` and the editor show what the build would leave out or keep
+   * broken. The guest's own files must be files: an error there, where the guest would fail.
+   */
+  private async lookAtSpecial(contextDir: string, file: ContextFile, problem: (file: string, d: Diagnostic) => void): Promise<void> {
+    const say = (code: DiagnosticCode, message: string) => problem(file.path, diagnostic(code, 'warning', message, zeroRange, { source: 'vm-context' }));
+    const st = await this.fs.stat(file.path);
+    if (!st) return;
+    if (file.type === 'symlink') {
+      let raw: string;
+      try {
+        raw = await this.fs.readLink(file.path);
+      } catch (e) {
+        problem(file.path, unreadable(file.path, e));
+        return;
+      }
+      if (linkInside(contextDir, file.relative, raw) === undefined) {
+        say('iso-symlink-outside', outsideLinkMessage(raw));
+        return;
+      }
+      const is = await this.regularFile(file.path, st, problem);
+      if (!is || is.stat) return;
+      file.notAFile = is.instead;
+      if (file.role !== 'other') problem(file.path, guestNotAFile(file, is.instead!));
+      else if (is.broken) say('iso-symlink-broken', brokenLinkMessage(raw, is.broken));
+      return;
+    }
+    file.notAFile = kindOf(st);
+    if (file.role !== 'other') problem(file.path, guestNotAFile(file, file.notAFile));
+    else say('iso-special-file', specialFileMessage(file.notAFile));
   }
 
   private async findTemplates(
@@ -241,15 +321,41 @@ export class ProjectLoader {
     problem: (file: string, d: Diagnostic) => void,
   ): Promise<TemplateInfo[]> {
     const matches = manifest.templates && globMatcher(manifest.templates);
+    const isCandidate = (abs: string) => {
+      const rel = path.relative(root, abs).split(path.sep).join('/');
+      return matches ? matches(rel) : rel.toLowerCase().endsWith('.xml');
+    };
+    // A folder, pipe or broken link where a template is looked for: an error when the manifest's
+    // "templates" name it (the user said it is a VM, as for template-not-domain), a warning when
+    // only the default *.xml search found it (probably a VM too, but nothing says so).
+    const notTemplate = (abs: string, instead: string) =>
+      problem(
+        abs,
+        notAFile(
+          `${path.relative(root, abs).split(path.sep).join('/')} is not a file but ${instead}: not checked, built or deployed (virsh define reads a file)${matches ? ' (the manifest\'s "templates" name it)' : ''}`,
+          matches ? 'error' : 'warning',
+        ),
+      );
     const candidates: string[] = [];
     await this.walk(
       root,
-      (dirAbs, name) => !(name.startsWith('.') || SKIPPED_DIRS.has(name) || path.join(dirAbs, name) === contextDir),
+      (dirAbs, name) => {
+        const abs = path.join(dirAbs, name);
+        if (name.startsWith('.') || SKIPPED_DIRS.has(name) || abs === contextDir) return false;
+        if (isCandidate(abs)) notTemplate(abs, 'a folder');
+        return true;
+      },
       problem,
       async (abs, type) => {
-        if (type !== 'file') return;
-        const rel = path.relative(root, abs).split(path.sep).join('/');
-        if (matches ? matches(rel) : rel.toLowerCase().endsWith('.xml')) candidates.push(abs);
+        if (!isCandidate(abs)) return;
+        if (type === 'file') {
+          candidates.push(abs);
+          return;
+        }
+        // A link to a template is one (virsh define follows it); what else is there is said.
+        const is = await this.regularFile(abs, await this.fs.stat(abs), problem);
+        if (is?.stat) candidates.push(abs);
+        else if (is?.instead) notTemplate(abs, is.instead);
       },
     );
     candidates.sort();
@@ -265,7 +371,12 @@ export class ProjectLoader {
    */
   private async readTemplate(file: string, named: boolean, problem: (file: string, d: Diagnostic) => void): Promise<TemplateInfo | undefined> {
     try {
-      const st = await this.fs.stat(file);
+      let st = await this.fs.stat(file);
+      if (st?.type === 'symlink') {
+        // A linked template: the size and time of the file it leads to, so edits to it are seen.
+        const end = await this.fs.resolveLink(file);
+        st = typeof end === 'string' || end.type !== 'file' ? undefined : end;
+      }
       if (!st) return undefined;
       let hit = this.cache.get(file);
       if (!hit || hit.size !== st.size || hit.mtimeMs !== st.mtimeMs || hit.named !== named) {
@@ -454,6 +565,19 @@ function remoteDirectoryOf(templates: TemplateInfo[]): string | undefined {
     }
   }
   return best;
+}
+
+/** What a file system entry that is not a regular file is, for messages. */
+function kindOf(st: FileStat): string {
+  return st.type === 'directory' ? 'a folder' : st.type === 'symlink' ? 'a symbolic link' : (st.special ?? 'not a regular file');
+}
+
+function notAFile(message: string, severity: 'error' | 'warning' = 'error'): Diagnostic {
+  return diagnostic('project-not-a-file', severity, message, zeroRange, { source: 'vm-context' });
+}
+
+function guestNotAFile(file: Pick<ContextFile, 'relative'>, instead: string): Diagnostic {
+  return notAFile(`${file.relative} is not a file but ${instead}: the guest cannot read it from the CD-ROM; make it a file`);
 }
 
 function unreadable(file: string, e: unknown): Diagnostic {

@@ -20,6 +20,8 @@ export interface ContextFile {
   executable?: boolean;
   /** Starts with a UTF-8 byte-order mark (read for post-install, common/network, common/routes). */
   bom?: boolean;
+  /** Set when it is not, and does not lead to, a regular file: what it is instead (never read). */
+  notAFile?: string;
 }
 
 /**

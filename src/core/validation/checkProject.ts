@@ -21,7 +21,8 @@ export type TextReader = (file: string) => Promise<string | undefined>;
 export function checkedFiles(project: ContextProject): string[] {
   const files = new Set<string>();
   for (const t of project.templates) files.add(t.file);
-  for (const f of project.contextFiles) files.add(f.path);
+  // Not a pipe, a folder or a link to nothing: reading a pipe would block for good.
+  for (const f of project.contextFiles) if (f.notAFile === undefined) files.add(f.path);
   for (const f of project.cloudInit?.files ?? []) files.add(f.path);
   return [...files].filter((f) => fileValidators.some((v) => v.appliesTo(project, f))).sort();
 }

@@ -1,7 +1,8 @@
 // The CLI as users run it: the bundled dist/cli.js in a child process (npm test builds it first).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, writeFileSync, rmSync, symlinkSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, readFileSync, writeFileSync, rmSync, symlinkSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { copyExample, exampleProject, remove, repoRoot, tempDir, writeTree } from '../helpers/tempProject';
 import { requireDistCli, vmctxProcess } from '../helpers/cli';
@@ -138,6 +139,33 @@ test('a relative VMCTX_CACHE_DIR: one line on stderr says it is ignored and wher
     assert.ok(readdirSync(path.join(xdg, 'vm-context/rng')).length > 0, 'the compiled schema went to the cache named');
     assert.equal(existsSync(path.join(repoRoot, relative)), false);
     assert.equal(existsSync(path.join(process.cwd(), relative)), false);
+  } finally {
+    remove(dir);
+  }
+});
+
+test('named pipes where check reads files (template, guest file, seed file): errors naming them, exit 1, never a hang', () => {
+  const dir = tempDir();
+  try {
+    const snooze = copyExample();
+    const nocloud = path.join(dir, 'nocloud');
+    cpSync(path.join(repoRoot, 'examples/nocloud-cluster'), nocloud, { recursive: true });
+    const pipes = [path.join(snooze, 'templates/pipe.xml'), path.join(snooze, 'context/common/routes'), path.join(nocloud, 'cloud-init/web1/meta-data'), path.join(nocloud, 'cloud-init/user-data')];
+    for (const p of pipes) {
+      rmSync(p, { force: true });
+      execFileSync('mkfifo', [p]);
+    }
+    try {
+      for (const [project, named] of [[snooze, ['templates/pipe.xml', 'context/common/routes']], [nocloud, ['cloud-init/web1/meta-data', 'cloud-init/user-data']]] as const) {
+        const r = spawnSync(process.execPath, [path.join(repoRoot, 'dist/cli.js'), 'check', project], { encoding: 'utf8', timeout: 60_000, killSignal: 'SIGKILL', env: { ...process.env } });
+        assert.equal(r.signal, null, 'did not finish');
+        assert.equal(r.status, 1, r.stdout + r.stderr);
+        for (const n of named) assert.match(r.stdout, new RegExp(`^${n}:1:1: error project-not-a-file: .* a named pipe: `, 'm'));
+        assert.equal(r.stderr, '');
+      }
+    } finally {
+      remove(snooze);
+    }
   } finally {
     remove(dir);
   }

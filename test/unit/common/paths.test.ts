@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { displayPath, isInside, isStrictlyInside } from '../../../src/core/common/paths';
 import { projectOf } from '../../../src/core/project/discover';
-import { linkInside } from '../../../src/core/io/contextScan';
+import { linkInside } from '../../../src/core/image/iso9660/contextEntries';
 
 test('isInside: a sibling whose name starts the same is not inside', () => {
   assert.equal(isInside('/p', '/p2/x', path.posix), false);
