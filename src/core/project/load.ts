@@ -342,7 +342,8 @@ export class ProjectLoader {
       (dirAbs, name) => {
         const abs = path.join(dirAbs, name);
         if (name.startsWith('.') || SKIPPED_DIRS.has(name) || abs === contextDir) return false;
-        if (isCandidate(abs)) notTemplate(abs, 'a folder');
+        // Only a folder named like a template file: a glob such as vms/** names folders too.
+        if (name.toLowerCase().endsWith('.xml') && isCandidate(abs)) notTemplate(abs, 'a folder');
         return true;
       },
       problem,

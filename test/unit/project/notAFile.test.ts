@@ -85,6 +85,11 @@ test('a folder, pipe or link to nothing where templates are looked for: an error
       const found = p.templates.map((x) => path.relative(root, x.file)).sort();
       assert.deepEqual(found, named ? ['templates/a.xml', 'templates/b.xml'] : ['elsewhere/b.xml', 'templates/a.xml', 'templates/b.xml', 'templates/folder.xml/c.xml']);
     }
+    // A glob that names folders too (vms/**): only a folder named like a template file is one to report.
+    const globbed = writeTree(path.join(dir, 'globbed'), { 'context/post-install': '', 'vmcontext.json': '{"templates": ["vms/**"]}', 'vms/web/a.xml': domain('a') });
+    const g = await loadProject(nodeFileSystem, globbed);
+    assert.deepEqual(problems(g), []);
+    assert.deepEqual(g.templates.map((x) => x.name?.value), ['a']);
   } finally {
     remove(dir);
   }
