@@ -3,6 +3,8 @@
 // them back. (fixtures/agreement.test.ts compares with `vmctx check` on every fixture project.)
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, rmSync } from 'node:fs';
 import { activeExtension, applyQuickFix, openEditor, projectUri, replaceInDocument, revertAndCloseAll, waitFor, waitForDiagnostic, waitForNoDiagnostic } from './helpers';
 
 const TEMPLATES = ['debian1.xml', 'debian2.xml', 'debian3.xml'];
@@ -50,6 +52,25 @@ describe('diagnostics: the whole project, files not open', () => {
       }
     });
     for (const t of TEMPLATES) await waitForNoDiagnostic(projectUri('templates', t), 'domain-mac-ip-outside-network');
+  });
+
+  it('a named pipe in context/ and a folder named templates/*.xml reach the Problems panel as vmctx check says them; removing them clears them', async () => {
+    const pipe = projectUri('context', 'odd-pipe');
+    const folder = projectUri('templates', 'folder.xml');
+    try {
+      execFileSync('mkfifo', [pipe.fsPath]);
+      mkdirSync(folder.fsPath);
+      const special = await waitForDiagnostic(pipe, 'iso-special-file');
+      assert.equal(special.message, 'is a named pipe; only files, folders and symbolic links go into the image; left out');
+      const notFile = await waitForDiagnostic(folder, 'project-not-a-file');
+      assert.equal(notFile.severity, vscode.DiagnosticSeverity.Error);
+      assert.match(notFile.message, /^templates\/folder\.xml is not a file but a folder: /);
+    } finally {
+      rmSync(pipe.fsPath, { force: true });
+      rmSync(folder.fsPath, { recursive: true, force: true });
+    }
+    await waitForNoDiagnostic(pipe, 'iso-special-file');
+    await waitForNoDiagnostic(folder, 'project-not-a-file');
   });
 
   it('an unsaved edit of common/network reaches the unopened templates; reverting it clears them', async () => {
