@@ -12,7 +12,8 @@ export async function isContextProject(fs: FileSystem, dir: string): Promise<boo
   // Whatever holds the name (a link, or a folder the loader then reports) makes it a project.
   if ((await fs.stat(path.join(dir, MANIFEST_FILE))) !== undefined) return true;
   const ctx = path.join(dir, DEFAULTS.contextDir);
-  if ((await fs.stat(ctx))?.type !== 'directory') return false;
+  const type = (await fs.stat(ctx))?.type;
+  if (type !== 'directory' && type !== 'symlink') return false; // a link: to a folder, the lookups below say
   return (
     (await fs.stat(path.join(ctx, 'post-install'))) !== undefined ||
     (await fs.stat(path.join(ctx, 'common')))?.type === 'directory'

@@ -101,8 +101,9 @@ export class ProjectLoader {
 
     const flavor = manifest.flavor ?? DEFAULTS.flavor;
     const contextDir = path.resolve(root, manifest.contextDir ?? DEFAULTS.contextDir);
-    const cstat = await this.fs.stat(contextDir);
-    const contextDirExists = cstat?.type === 'directory';
+    // A linked context folder is one (the build reads it through the link).
+    const contextAt = await this.folderAt(contextDir);
+    const contextDirExists = contextAt.folder;
     // A NoCloud project has no context.iso: a leftover context/ folder is not part of it.
     const contextFiles = contextDirExists && flavor === 'snooze' ? await this.listContext(contextDir, problem) : [];
     // A NoCloud project's network is in the manifest; a Snooze project's in common/network.
@@ -123,6 +124,7 @@ export class ProjectLoader {
       manifest,
       contextDir,
       contextDirExists,
+      ...(contextAt.instead ? { contextDirIs: contextAt.instead } : {}),
       contextFiles,
       templates,
       network,
@@ -179,7 +181,8 @@ export class ProjectLoader {
 
   /** cloud-init/: the shared seed files and one folder per VM with its own. */
   private async listCloudInit(dir: string, problem: (file: string, d: Diagnostic) => void): Promise<CloudInitLayout> {
-    const layout: CloudInitLayout = { dir, dirExists: (await this.fs.stat(dir))?.type === 'directory', files: [], others: [] };
+    const at = await this.folderAt(dir);
+    const layout: CloudInitLayout = { dir, dirExists: at.folder, ...(at.instead ? { dirIs: at.instead } : {}), files: [], others: [] };
     if (!layout.dirExists) return layout;
     const notSeedFile = (abs: string, instead: string) =>
       problem(abs, notAFile(`${path.relative(dir, abs).split(path.sep).join('/')} is not a file but ${instead}: cloud-init cannot read it, and no seed can be built with it; make it a file`));
@@ -278,6 +281,20 @@ export class ProjectLoader {
     } catch (e) {
       problem(file, unreadable(file, e));
       return undefined;
+    }
+  }
+
+  /** Whether `dir` is a folder or a link to one; else what is there instead (nothing: no `instead`). */
+  private async folderAt(dir: string): Promise<{ folder: boolean; instead?: string }> {
+    try {
+      const st = await this.fs.stat(dir);
+      if (!st) return { folder: false };
+      if (st.type !== 'symlink') return st.type === 'directory' ? { folder: true } : { folder: false, instead: kindOf(st) };
+      const end = await this.fs.resolveLink(dir);
+      if (typeof end === 'string') return { folder: false, instead: brokenLinkKind(await this.fs.readLink(dir), end) };
+      return end.type === 'directory' ? { folder: true } : { folder: false, instead: `a symbolic link to ${kindOf(end)}` };
+    } catch (e) {
+      return { folder: false, instead: `a path that cannot be looked at (${errorMessage(e)})` };
     }
   }
 

@@ -72,6 +72,8 @@ export interface CloudInitLayout {
   /** Absolute path of cloud-init/, and whether it exists. */
   dir: string;
   dirExists: boolean;
+  /** When something else holds the folder's name: what it is. */
+  dirIs?: string;
   files: CloudInitFile[];
   /** Other files found in cloud-init/ (not seed files: reported, left out of the seed). */
   others: string[];
@@ -89,6 +91,8 @@ export interface ContextProject {
   /** Absolute path of the context folder (default `context/`), and whether it exists. */
   contextDir: string;
   contextDirExists: boolean;
+  /** When something else holds the context folder's name: what it is ("a named pipe"). */
+  contextDirIs?: string;
   contextFiles: ContextFile[];
   templates: TemplateInfo[];
   /** The guests' network: context/common/network (Snooze) or vmcontext.json "network" (NoCloud). */

@@ -11,6 +11,8 @@ import { mkdirSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { nodeFileSystem } from '../../../src/core/io/nodeFileSystem';
 import { ProjectLoader, loadProject } from '../../../src/core/project/load';
 import { checkedFiles } from '../../../src/core/validation/checkProject';
+import { projectChecks } from '../../../src/core/validation/project/projectChecks';
+import { isContextProject } from '../../../src/core/project/discover';
 import { scanContext } from '../../../src/core/io/contextScan';
 import type { ContextProject } from '../../../src/core/project/project';
 import { remove, tempDir, writeTree } from '../helpers/tempProject';
@@ -170,6 +172,33 @@ test('NoCloud: user-data, meta-data or network-config that is a pipe, a folder o
     ]);
     assert.deepEqual(p.cloudInit?.files.map((f) => path.relative(dir, f.path)), ['cloud-init/user-data']);
     assert.deepEqual(p.cloudInit?.others, []);
+  } finally {
+    remove(dir);
+  }
+});
+
+test('a linked context/ or cloud-init/ folder is that folder (the build reads through the link); something else in its place is said, not "does not exist"', async () => {
+  const dir = tempDir();
+  try {
+    const linked = writeTree(path.join(dir, 'linked'), { 'elsewhere/post-install': '#!/bin/sh\r\n' });
+    symlinkSync('elsewhere', path.join(linked, 'context'));
+    assert.ok(await isContextProject(nodeFileSystem, linked));
+    const p = await loadProject(nodeFileSystem, linked);
+    assert.ok(p.contextDirExists);
+    assert.deepEqual(p.contextFiles.map((f) => f.relative), ['post-install']);
+    assert.deepEqual(checkedFiles(p).map((f) => path.relative(linked, f)), ['context/post-install']);
+
+    const nocloud = writeTree(path.join(dir, 'nocloud'), { 'vmcontext.json': '{"flavor": "nocloud"}', 'seed/user-data': '#cloud-config\n' });
+    symlinkSync('seed', path.join(nocloud, 'cloud-init'));
+    const n = await loadProject(nodeFileSystem, nocloud);
+    assert.ok(n.cloudInit?.dirExists);
+    assert.deepEqual(n.cloudInit?.files.map((f) => f.kind), ['user-data']);
+
+    const piped = writeTree(path.join(dir, 'piped'), { 'vmcontext.json': '{}' });
+    mkfifo(path.join(piped, 'context'));
+    const q = await loadProject(nodeFileSystem, piped);
+    const said = projectChecks(q).flatMap((f) => f.diagnostics.map((d) => `${d.code}: ${d.message}`));
+    assert.deepEqual(said, ['context-missing: the context folder context/ is not a folder but a named pipe: create it with a post-install script (or set "contextDir" in vmcontext.json)']);
   } finally {
     remove(dir);
   }

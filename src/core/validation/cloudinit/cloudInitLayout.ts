@@ -28,7 +28,7 @@ export function cloudInitLayoutChecks(project: ContextProject): Array<[string, D
   if (!layout.dirExists) {
     out.push([
       manifestFile,
-      diagnostic('cloudinit-missing', 'warning', `this NoCloud project has no ${rel(layout.dir)}/ folder: create ${rel(layout.dir)}/user-data starting with #cloud-config`, zeroRange, { source: SOURCE }),
+      diagnostic('cloudinit-missing', 'warning', `this NoCloud project has no ${rel(layout.dir)}/ folder${layout.dirIs ? ` (${rel(layout.dir)} is ${layout.dirIs})` : ''}: create ${rel(layout.dir)}/user-data starting with #cloud-config`, zeroRange, { source: SOURCE }),
     ]);
     return out;
   }

@@ -31,7 +31,7 @@ export function projectChecks(project: ContextProject): FileDiagnostics[] {
   if (!project.contextDirExists) {
     add(
       project.manifestPath ?? project.root,
-      diagnostic('context-missing', 'warning', `the context folder ${rel}/ does not exist: create it with a post-install script (or set "contextDir" in vmcontext.json)`, zeroRange, {
+      diagnostic('context-missing', 'warning', `the context folder ${rel}/ ${project.contextDirIs ? `is not a folder but ${project.contextDirIs}` : 'does not exist'}: create it with a post-install script (or set "contextDir" in vmcontext.json)`, zeroRange, {
         source: 'vm-context',
       }),
     );
