@@ -5,6 +5,7 @@ import { createOverlay, overlayState, probeImage, qcow2HeaderProblem, type Overl
 import type { ExistingOverlay } from '../build/overlayDecision';
 import { writeAtomically } from './atomicFile';
 import { nodeFileSystem, readBytes } from './nodeFileSystem';
+import { specialFileKind } from '../image/iso9660/contextEntries';
 
 const HEAD = 64 * 1024;
 
@@ -13,8 +14,12 @@ const HEAD = 64 * 1024;
 export async function probeBaseImage(path: string): Promise<ProbedImage & { format: 'raw' | 'qcow2' }> {
   let size: number;
   try {
-    size = (await stat(path)).size;
-  } catch {
+    const st = await stat(path);
+    // A pipe or socket is never opened: the read would wait for a writer for good.
+    if (st.isFIFO() || st.isSocket()) throw new UserError(`the base image ${path} is ${specialFileKind(st)}, not an image file: name the image file (or a block device)`);
+    size = st.size;
+  } catch (e) {
+    if (e instanceof UserError) throw e;
     throw new UserError(`the base image ${path} does not exist: build or copy it first`);
   }
   const p = probeImage(await nodeFileSystem.readHead(path, HEAD), size);
@@ -26,6 +31,8 @@ export async function probeBaseImage(path: string): Promise<ProbedImage & { form
 export async function inspectOverlay(path: string): Promise<ExistingOverlay> {
   let head: Uint8Array;
   try {
+    const st = await stat(path);
+    if (st.isFIFO() || st.isSocket()) return { kind: 'not-qcow2', fileSize: 0 }; // never opened (it would block); never overwritten without --force
     head = await nodeFileSystem.readHead(path, HEAD);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { kind: 'missing' };

@@ -465,9 +465,9 @@ export class ProjectLoader {
     images: string[],
     problem: (file: string, d: Diagnostic) => void,
   ): Promise<BaseImage | undefined> {
-    if (manifest.baseImage) return this.describeImage(path.resolve(root, manifest.baseImage));
+    if (manifest.baseImage) return this.describeImage(path.resolve(root, manifest.baseImage), problem);
     const imagesDir = path.join(root, DEFAULTS.imagesDir);
-    if (images.length === 1) return this.describeImage(images[0]);
+    if (images.length === 1) return this.describeImage(images[0], problem);
     if (images.length > 1) {
       problem(
         manifestPath ?? imagesDir,
@@ -483,10 +483,17 @@ export class ProjectLoader {
     return undefined;
   }
 
-  private async describeImage(file: string): Promise<BaseImage> {
+  private async describeImage(file: string, problem: (file: string, d: Diagnostic) => void): Promise<BaseImage> {
     const st = await this.fs.stat(file);
     if (!st) return { path: file, exists: false };
     let format: ImageFormat = 'unknown';
+    // A pipe or socket is never opened (the read would block for good); a device (an LVM volume) is read as an image.
+    let end: Awaited<ReturnType<FileSystem['resolveLink']>> | FileStat = st;
+    if (st.type === 'symlink') end = await this.fs.resolveLink(file).catch(() => 'missing' as const);
+    if (typeof end !== 'string' && (end.special === 'a named pipe' || end.special === 'a socket')) {
+      problem(file, notAFile(`the base image ${file} is not a file but ${st.type === 'symlink' ? `a symbolic link to ${end.special}` : end.special}: no overlay can be made over it; name the image file (or a block device)`));
+      return { path: file, exists: true, format, size: 0 };
+    }
     try {
       format = imageFormatOf(await this.fs.readHead(file, 4));
     } catch {

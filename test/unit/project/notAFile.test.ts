@@ -14,6 +14,7 @@ import { checkedFiles } from '../../../src/core/validation/checkProject';
 import { projectChecks } from '../../../src/core/validation/project/projectChecks';
 import { isContextProject } from '../../../src/core/project/discover';
 import { scanContext } from '../../../src/core/io/contextScan';
+import { inspectOverlay, probeBaseImage } from '../../../src/core/io/overlayFile';
 import type { ContextProject } from '../../../src/core/project/project';
 import { remove, tempDir, writeTree } from '../helpers/tempProject';
 
@@ -199,6 +200,24 @@ test('a linked context/ or cloud-init/ folder is that folder (the build reads th
     const q = await loadProject(nodeFileSystem, piped);
     const said = projectChecks(q).flatMap((f) => f.diagnostics.map((d) => `${d.code}: ${d.message}`));
     assert.deepEqual(said, ['context-missing: the context folder context/ is not a folder but a named pipe: create it with a post-install script (or set "contextDir" in vmcontext.json)']);
+  } finally {
+    remove(dir);
+  }
+});
+
+test('a base image that is a named pipe: an error on it from check, one line from the build\'s probe, and never opened (it would block)', async () => {
+  const dir = writeTree(tempDir(), { 'context/post-install': '', 'vmcontext.json': '{"baseImage": "images/base.raw"}', 'build/overlays/keep': '' });
+  try {
+    mkdirSync(path.join(dir, 'images'));
+    const image = path.join(dir, 'images/base.raw');
+    mkfifo(image);
+    const p = await loadProject(nodeFileSystem, dir);
+    assert.deepEqual(problems(p), [['images/base.raw', 'project-not-a-file', 'error', `the base image ${image} is not a file but a named pipe: no overlay can be made over it; name the image file (or a block device)`]]);
+    await assert.rejects(probeBaseImage(image), { message: `the base image ${image} is a named pipe, not an image file: name the image file (or a block device)` });
+    // An overlay's place taken by a pipe: not opened, and not an overlay to keep or replace unasked.
+    const overlay = path.join(dir, 'build/overlays/vm.qcow2');
+    mkfifo(overlay);
+    assert.deepEqual(await inspectOverlay(overlay), { kind: 'not-qcow2', fileSize: 0 });
   } finally {
     remove(dir);
   }
