@@ -33,8 +33,10 @@ test('vmctx rng: the same lines on 1 and 3 threads, in the order of the files, t
     writeFileSync(path.join(dir, 'latin1.xml'), Buffer.from('<?xml version="1.0" encoding="UTF-16"?><domain/>', 'latin1'));
     mkdirSync(path.join(dir, 'folder.xml'));
     const corpus = readdirSync(CORPUS).filter((f) => f.endsWith('.xml')).sort().map((f) => path.join(CORPUS, f));
-    // The corpus four times over (about 540 files), so the workers get a share beside the main thread.
-    const files = [...corpus, path.join(dir, 'broken.xml'), ...corpus, path.join(dir, 'missing.xml'), ...corpus, path.join(dir, 'folder.xml'), path.join(dir, 'latin1.xml'), ...corpus];
+    // The corpus eight times over (about 1,090 files), so the workers get a share beside the main
+    // thread (on 2 cores the one worker VMCTX_THREADS=3 is lowered to must start before the main
+    // thread has done them all, under load too).
+    const files = [...corpus, path.join(dir, 'broken.xml'), ...corpus, path.join(dir, 'missing.xml'), ...corpus, path.join(dir, 'folder.xml'), path.join(dir, 'latin1.xml'), ...corpus, ...corpus, ...corpus, ...corpus, ...corpus];
     for (const format of ['text', 'json']) {
       const one = vmctxProcess(['rng', '--format', format, SCHEMA, ...files], { ...cache, VMCTX_THREADS: '1', VMCTX_DEBUG: '1' });
       const three = vmctxProcess(['rng', '--format', format, SCHEMA, ...files], { ...cache, VMCTX_THREADS: '3', VMCTX_DEBUG: '1' });
