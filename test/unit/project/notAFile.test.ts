@@ -152,13 +152,13 @@ test('NoCloud: user-data, meta-data or network-config that is a pipe, a folder o
     'vmcontext.json': '{"flavor": "nocloud"}',
     'templates/web1.xml': domain('web1'),
     'templates/web2.xml': domain('web2'),
-    'shared-user-data': '#cloud-config\n',
+    'common-user-data': '#cloud-config\n',
   });
   try {
     const ci = path.join(dir, 'cloud-init');
     mkdirSync(path.join(ci, 'web1'), { recursive: true });
     mkdirSync(path.join(ci, 'web2'));
-    symlinkSync('../shared-user-data', path.join(ci, 'user-data'));
+    symlinkSync('../common-user-data', path.join(ci, 'user-data'));
     mkfifo(path.join(ci, 'web1/meta-data'));
     mkdirSync(path.join(ci, 'web1/network-config'));
     symlinkSync('gone', path.join(ci, 'web2/meta-data'));
