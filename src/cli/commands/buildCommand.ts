@@ -39,7 +39,8 @@ Options:
   -h, --help               show this help
 
 The ISO's dates come from SOURCE_DATE_EPOCH when set, else from the newest input file,
-so the same inputs give the same bytes.
+so the same inputs give the same bytes. A SOURCE_DATE_EPOCH that is not a whole number of
+seconds (up to 2155-12-31) stops the ISO and the seeds with an error.
 
 Exit status: 0 when everything is built or up to date, 1 when the project has errors or
 anything failed, 2 on bad usage, 128+N when stopped by signal N (SIGINT, SIGTERM, SIGHUP)

@@ -18,7 +18,7 @@ import { composeSeed, type Seed } from '../cloudinit/seed';
 import { decideOverlay, overlayStatus } from './overlayDecision';
 import type { BuildOptions, BuildPlan, BuildProblem, BuildResult, BuildStep, SeedStep, StepOutcome } from './buildPlan';
 import { cachedHash, isoStaleReason, parseState, sameIdentity, serializeState, type BuildState } from './buildState';
-import { imageDate, scanContext, type ContextScan } from '../io/contextScan';
+import { imageDate, scanContext, sourceDateEpochProblem, type ContextScan } from '../io/contextScan';
 import { inspectOverlay, probeBaseImage, writeOverlayFile } from '../io/overlayFile';
 import { runTool } from '../io/runTool';
 import { imageHoldsFile, writeIsoFromFolder, writeIsoFromMemory } from '../io/isoFile';
@@ -122,7 +122,10 @@ export async function planBuild(inputs: BuildInputs, options: BuildOptions = {})
     (c.setting === 'seeds' ? seeds?.vms.find((v) => v.vm === c.vm)?.path ?? seeds?.dir : c.vm ? inputs.overlays.find((o) => o.vm === c.vm)?.path : seeds ? inputs.stateFile : inputs.iso.path) ?? inputs.projectDir;
   for (const c of conflicts) problem(fileOf(c), OUTPUT_CONFLICT_CODE, c.message);
 
-  if (options.only !== 'overlays' && inputs.seeds) await planSeeds(inputs.seeds, plan, options, env);
+  // The dates of every image built (context.iso or seeds): a malformed value builds none.
+  const epochProblem = options.only !== 'overlays' ? sourceDateEpochProblem(env) : undefined;
+  if (epochProblem) problem(inputs.projectDir, 'build-source-date-epoch', epochProblem);
+  if (options.only !== 'overlays' && inputs.seeds) await planSeeds(inputs.seeds, plan, options, env, epochProblem);
   else if (options.only !== 'overlays') {
     const label = inputs.iso.label;
     const current = await outputStat(inputs.iso.path);
@@ -244,10 +247,12 @@ export async function readSeed(seeds: SeedsInput, v: SeedInput): Promise<{ seed?
 }
 
 /** NoCloud: one seed per VM, composed in memory; rebuilt when its bytes-deciding inputs changed. */
-async function planSeeds(seeds: SeedsInput, plan: BuildPlan, options: BuildOptions, env: Record<string, string | undefined>): Promise<void> {
+async function planSeeds(seeds: SeedsInput, plan: BuildPlan, options: BuildOptions, env: Record<string, string | undefined>, epochProblem: string | undefined): Promise<void> {
   const backend = !options.isoBackend || options.isoBackend === 'auto' ? 'embedded' : options.isoBackend;
   const labelProblem = checkLabel(seeds.label);
   if (labelProblem) plan.problems.push({ file: seeds.label, code: 'build-label', message: labelProblem, severity: 'error' });
+  // Either stops every seed; the label's is named first.
+  const blocked = labelProblem ?? epochProblem;
   plan.status.seeds = [];
   plan.seedsPlanned = true;
   const records = (plan.state.seeds ??= {});
@@ -257,8 +262,8 @@ async function planSeeds(seeds: SeedsInput, plan: BuildPlan, options: BuildOptio
     plan.problems.push(...problems);
     let newest = 0;
     for (const f of [v.userData, v.metaData, v.networkConfig, ...v.dateFrom]) if (f) newest = Math.max(newest, await mtimeSeconds(f));
-    if (!seed || labelProblem) {
-      plan.status.seeds.push({ vm: v.vm, output: v.path, status: { state: current ? 'stale' : 'missing', reason: `cannot be built: ${problems[0]?.message ?? labelProblem}`, size: current?.size } });
+    if (!seed || blocked) {
+      plan.status.seeds.push({ vm: v.vm, output: v.path, status: { state: current ? 'stale' : 'missing', reason: `cannot be built: ${problems[0]?.message ?? blocked}`, size: current?.size } });
       continue;
     }
     const date = imageDate(env, newest);

@@ -99,6 +99,7 @@ export const DIAGNOSTIC_CODES = {
 
   // The build (`vmctx build`, Build in VS Code): problems that stop or trim an output
   'build-label': { severity: ['error', 'warning'], meaning: 'the ISO volume label is empty, over 32 characters or not printable ASCII (error), or over 16 characters, so the Joliet label is cut (warning)' },
+  'build-source-date-epoch': { severity: 'error', meaning: 'SOURCE_DATE_EPOCH is set but is not a whole number of seconds since 1970 up to 2155-12-31 (the last date an ISO 9660 file record holds): no ISO or seed is built, as reproducible-builds.org asks of a malformed value' },
   'build-no-context': { severity: 'error', meaning: 'the context folder cannot be read: no `context.iso`' },
   'build-no-base-image': { severity: 'error', meaning: 'no base image is configured (manifest `baseImage`, or one image in `images/`): no overlays' },
   'build-base-image': { severity: 'error', meaning: 'the base image cannot be read or is not a raw/qcow2 image: no overlays' },

@@ -129,11 +129,27 @@ export async function scanContext(dir: string, signal?: AbortSignal): Promise<Co
   return { rootPath: rootDir, root, entries, problems, newestMtime: Math.floor(newest / 1000) };
 }
 
+/** The last second an ISO 9660 directory record can date: its year is one byte over 1900. */
+const LAST_ISO_SECOND = Date.UTC(2155, 11, 31, 23, 59, 59) / 1000;
+
 /** SOURCE_DATE_EPOCH when set (reproducible-builds.org), else the newest input's mtime. */
 export function imageDate(env: Record<string, string | undefined>, newestMtime: number): number {
   const s = env.SOURCE_DATE_EPOCH;
-  if (s !== undefined && /^\d+$/.test(s.trim())) return Number(s.trim());
+  if (s !== undefined && /^\d+$/.test(s.trim())) return Math.min(Number(s.trim()), LAST_ISO_SECOND);
   return newestMtime;
+}
+
+/**
+ * Why SOURCE_DATE_EPOCH cannot date an image, when it is set (and not empty) but is not a whole
+ * number of seconds an ISO can hold; else undefined. reproducible-builds.org: a build given a
+ * malformed value should fail, not fall back to another date without a word.
+ */
+export function sourceDateEpochProblem(env: Record<string, string | undefined>): string | undefined {
+  const s = env.SOURCE_DATE_EPOCH?.trim();
+  if (!s) return undefined;
+  if (/^\d+$/.test(s) && Number(s) <= LAST_ISO_SECOND) return undefined;
+  const shown = s.length > 40 ? `${s.slice(0, 40)}…` : s;
+  return `SOURCE_DATE_EPOCH=${shown} cannot date the image: it must be a whole number of seconds since 1970-01-01 UTC, at most ${LAST_ISO_SECOND} (2155-12-31, the last date an ISO 9660 file record holds)`;
 }
 
 /** Whether the link at `abs` leads to nothing (its target missing, or a loop of links). */

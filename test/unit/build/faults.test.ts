@@ -7,6 +7,7 @@ import { existsSync, readFileSync, readdirSync, truncateSync, writeFileSync } fr
 import { join } from 'node:path';
 import { removeDir } from '../image/helpers';
 import { mk, vmctx } from './faultProject';
+import { copyExampleWithBase } from '../helpers/cli';
 import { domainAction, domainStatus, execaVirsh } from '../../../src/core/io/virsh';
 import { UserError } from '../../../src/core/common/errors';
 
@@ -182,5 +183,28 @@ test('an unexpected error in a command is one line, no stack trace (VMCTX_DEBUG=
     assert.deepEqual([io.code, io.err], [1, 'vmctx eio: cannot read /p/build/context.iso: i/o error (EIO)\n']);
   } finally {
     commands.splice(commands.length - failing.length, failing.length);
+  }
+});
+
+test('a malformed SOURCE_DATE_EPOCH stops the ISO and the seeds with one error (reproducible-builds.org), never another date without a word', async () => {
+  const { dir, project } = mk();
+  const nocloud = copyExampleWithBase('nocloud-cluster', join(dir, 'nocloud'));
+  try {
+    for (const value of ['-5', '1.5', 'yesterday', '99999999999999999999', '5869584000']) {
+      for (const p of [project, nocloud]) {
+        const r = await vmctx(['build', p, '--only', 'iso'], dir, { SOURCE_DATE_EPOCH: value });
+        assert.equal(r.code, 1, `${value}: ${r.out}${r.err}`);
+        assert.match(r.err, /error build-source-date-epoch: SOURCE_DATE_EPOCH=\S+ cannot date the image: it must be a whole number of seconds since 1970-01-01 UTC, at most 5869583999/, value);
+        assert.ok(!existsSync(join(p, 'build', 'context.iso')) && !existsSync(join(p, 'build', 'seeds')), `${value}: nothing written in ${p}`);
+      }
+    }
+    // The last second an ISO file record can hold, and an empty value (taken as unset), build.
+    for (const value of ['5869583999', ' ']) {
+      const r = await vmctx(['build', project, '--only', 'iso'], dir, { SOURCE_DATE_EPOCH: value });
+      assert.equal(r.code, 0, `${JSON.stringify(value)}: ${r.out}${r.err}`);
+    }
+    assert.equal((await vmctx(['build', project, '--only', 'overlays'], dir, { SOURCE_DATE_EPOCH: 'yesterday' })).code, 0, 'overlays carry no date');
+  } finally {
+    removeDir(dir);
   }
 });
