@@ -7,7 +7,7 @@ import { rngCommand } from './commands/rngCommand';
 import { deployCommand } from './commands/deployCommand';
 import { UserError, errorMessage, ioErrorMessage } from '../core/common/errors';
 import { printable } from '../core/common/text';
-import { ignoredCacheDirSetting } from '../core/io/userCacheDir';
+import { cacheDirNote } from '../core/io/userCacheDir';
 
 export const commands: CliCommand[] = [checkCommand, buildCommand, rngCommand, deployCommand];
 
@@ -54,7 +54,7 @@ export async function main(argv: string[], rawIO: CliIO = processIO): Promise<nu
     io.stdout(command.help.endsWith('\n') ? command.help : command.help + '\n');
     return 0;
   }
-  const cacheNote = ignoredCacheDirSetting(io.env);
+  const cacheNote = cacheDirNote(io.env);
   if (cacheNote) io.stderr(`vmctx ${name}: ${cacheNote}\n`);
   try {
     return await command.run(rest, io);

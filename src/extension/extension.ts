@@ -7,7 +7,7 @@ import { ProjectService } from './project/projectService';
 import { DiagnosticsService } from './diagnostics/diagnosticsService';
 import { registerQuickFixes } from './diagnostics/quickFixes';
 import { createDomainSchemas } from '../core/io/schemaFiles';
-import { ignoredCacheDirSetting } from '../core/io/userCacheDir';
+import { cacheDirNote } from '../core/io/userCacheDir';
 import { registerCheckProjectCommand } from './project/checkProjectCommand';
 import { registerShowLogCommand } from './log/showLog';
 import { registerNetworkFiles } from './network/registerNetwork';
@@ -58,7 +58,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const explorer = registerExplorer(services, deploy);
 
   log.info(`VM Context ${context.extension.packageJSON.version} activated`);
-  const cacheNote = ignoredCacheDirSetting();
+  const cacheNote = cacheDirNote();
   if (cacheNote) log.warn(cacheNote);
   return { ...services, explorer };
 }

@@ -1,5 +1,6 @@
 // The user's cache folder, in a module of its own: the launchers of the bundles (codeCache.ts)
 // need it before anything heavy is loaded.
+import { statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import * as path from 'node:path';
 
@@ -24,14 +25,29 @@ export function userCacheDir(env: NodeJS.ProcessEnv = process.env, platform: Nod
 }
 
 /**
- * Why VMCTX_CACHE_DIR is not used, when it is set but not absolute; else undefined. Ignored
- * rather than resolved, as XDG_CACHE_HOME is: relative to the current folder it would be another
- * cache in each folder vmctx runs from (and the editor's current folder is none the user chose).
- * The adapters say it once per run (the CLI on stderr, the extension in its log).
+ * What the user should know about the cache folder, once per run, else undefined: a VMCTX_CACHE_DIR
+ * that is not absolute is ignored rather than resolved, as XDG_CACHE_HOME is (relative to the
+ * current folder it would be another cache in each folder vmctx runs from, and the editor's current
+ * folder is none the user chose); a cache folder that is a file (or lies under one) keeps no cache,
+ * which every cache of ours otherwise passes over without a word. The adapters say it (the CLI on
+ * stderr, the extension in its log).
  */
-export function ignoredCacheDirSetting(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform, home = homedir()): string | undefined {
+export function cacheDirNote(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform, home = homedir()): string | undefined {
   const own = env.VMCTX_CACHE_DIR;
-  if (!own || (platform === 'win32' ? path.win32 : path.posix).isAbsolute(own)) return undefined;
   const used = userCacheDir(env, platform, home);
-  return `VMCTX_CACHE_DIR=${own} is ignored: it must be an absolute path (a relative one would be another folder wherever vmctx runs); ${used ? `the cache is in ${used}` : 'no cache is kept'}`;
+  if (own && !(platform === 'win32' ? path.win32 : path.posix).isAbsolute(own)) {
+    return `VMCTX_CACHE_DIR=${own} is ignored: it must be an absolute path (a relative one would be another folder wherever vmctx runs); ${used ? `the cache is in ${used}` : 'no cache is kept'}`;
+  }
+  const blocked = used && notAFolder(used);
+  return blocked ? `the cache folder ${used} cannot be made: ${blocked}; no cache is kept (the schemas are compiled on every run)` : undefined;
+}
+
+/** Why `dir` cannot hold files: it, or a folder on its way, is something else; undefined if it can or may (missing). */
+function notAFolder(dir: string): string | undefined {
+  try {
+    return statSync(dir).isDirectory() ? undefined : 'it is not a folder';
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    return code === 'ENOTDIR' ? 'a part of its path is not a folder' : undefined;
+  }
 }

@@ -218,3 +218,20 @@ test('hosts with the same URI: check exits 1 with manifest-host-duplicate, deplo
     remove(dir);
   }
 });
+
+test('a cache folder that is a file, or under one: one line says no cache is kept, and the check still runs', () => {
+  const dir = tempDir();
+  try {
+    const file = path.join(dir, 'not-a-folder');
+    writeFileSync(file, 'a user file\n');
+    for (const [env, why] of [[{ VMCTX_CACHE_DIR: file }, 'it is not a folder'], [{ VMCTX_CACHE_DIR: path.join(file, 'cache') }, 'a part of its path is not a folder'], [{ XDG_CACHE_HOME: file, VMCTX_CACHE_DIR: '' }, 'a part of its path is not a folder']] as const) {
+      const r = vmctxProcess(['check', exampleProject], env);
+      assert.equal(r.code, 0, r.stderr);
+      const used = env.VMCTX_CACHE_DIR || path.join(file, 'vm-context');
+      assert.equal(r.stderr, `vmctx check: the cache folder ${used} cannot be made: ${why}; no cache is kept (the schemas are compiled on every run)\n`);
+    }
+    assert.equal(readFileSync(file, 'utf8'), 'a user file\n', 'the file is left as it was');
+  } finally {
+    remove(dir);
+  }
+});

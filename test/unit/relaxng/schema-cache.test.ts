@@ -7,7 +7,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync, cpSync } from 'no
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { compileRngSchemaFile, loadRngSchemaFile, schemaCacheEntry, createDomainSchemas } from '../../../src/core/io/schemaFiles';
-import { ignoredCacheDirSetting, userCacheDir } from '../../../src/core/io/userCacheDir';
+import { cacheDirNote, userCacheDir } from '../../../src/core/io/userCacheDir';
 import { deserializeSchema, serializeSchema, SchemaFormatError } from '../../../src/core/relaxng/serialize';
 import { RngSchemaError, validateText, type RngSchema } from '../../../src/core/relaxng/index';
 import { defaultSettings } from '../../../src/core/settings';
@@ -209,12 +209,12 @@ test('the user cache folder: XDG_CACHE_HOME, ~/.cache, %LOCALAPPDATA%, ~/Library
 });
 
 test('a relative VMCTX_CACHE_DIR is ignored, and the adapters are told why and where the cache is instead', () => {
-  assert.equal(ignoredCacheDirSetting({ VMCTX_CACHE_DIR: '/tmp/c' }, 'linux', '/home/u'), undefined);
-  assert.equal(ignoredCacheDirSetting({}, 'linux', '/home/u'), undefined);
-  assert.equal(ignoredCacheDirSetting({ VMCTX_CACHE_DIR: 'D:\\cache' }, 'win32', 'C:\\Users\\u'), undefined);
+  assert.equal(cacheDirNote({ VMCTX_CACHE_DIR: '/tmp/c' }, 'linux', '/home/u'), undefined);
+  assert.equal(cacheDirNote({}, 'linux', '/home/u'), undefined);
+  assert.equal(cacheDirNote({ VMCTX_CACHE_DIR: 'D:\\cache' }, 'win32', 'C:\\Users\\u'), undefined);
   assert.equal(
-    ignoredCacheDirSetting({ VMCTX_CACHE_DIR: 'cache' }, 'linux', '/home/u'),
+    cacheDirNote({ VMCTX_CACHE_DIR: 'cache' }, 'linux', '/home/u'),
     'VMCTX_CACHE_DIR=cache is ignored: it must be an absolute path (a relative one would be another folder wherever vmctx runs); the cache is in /home/u/.cache/vm-context',
   );
-  assert.match(ignoredCacheDirSetting({ VMCTX_CACHE_DIR: './c' }, 'linux', '')!, /is ignored: .*; no cache is kept$/);
+  assert.match(cacheDirNote({ VMCTX_CACHE_DIR: './c' }, 'linux', '')!, /is ignored: .*; no cache is kept$/);
 });
