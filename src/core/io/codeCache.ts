@@ -36,8 +36,6 @@ interface CjsLoader {
 const Cjs = Module as unknown as CjsLoader;
 
 const MAGIC = 'vm-context code cache 1';
-/** How many kinds of run (CLI commands, activation) an entry may merge before it stays as it is. */
-const MAX_RUNS = 8;
 /**
  * The largest entry read, in bytes per byte of its bundle's source: real entries measured 0.9-1.3
  * (cli 0.8 MB for a 0.61 MB bundle with every command merged, extension 0.68 MB for 0.77 MB). A
@@ -60,7 +58,11 @@ interface EntryHeader {
 export interface CodeCacheOptions {
   /** The folder of the entries (`<userCacheDir>/code`); undefined: no cache. */
   dir: string | undefined;
-  /** The kind of run (a CLI command, `activate`): an entry made by other kinds is rewritten once to add this one's functions. */
+  /**
+   * The kind of run (a CLI command, `activate`): each kind has its own entry, holding the
+   * functions such a run compiles. V8 deserializes an entry whole, so one entry merging every
+   * command (0.8 MB) made a small `vmctx check` read and deserialize builds' and deploys' code too.
+   */
   run: string;
 }
 
@@ -140,22 +142,19 @@ export class CodeCache {
     let state: CodeCacheState = found === undefined ? 'miss' : found.data === undefined ? 'stale' : 'hit';
     if (state === 'hit' && script.cachedDataRejected) state = 'rejected';
     this.states.set(file, state);
-    const runs = found?.runs ?? [];
-    const newRun = !runs.includes(this.options.run) && runs.length < MAX_RUNS;
-    header.runs = state === 'hit' ? (newRun ? [...runs, this.options.run] : runs) : [this.options.run];
-    this.loaded.push({ file, script, entry, header, write: state !== 'hit' || newRun });
+    this.loaded.push({ file, script, entry, header, write: state !== 'hit' });
     return script;
   }
 
   /**
-   * The entry of `file` and what it holds. Its name comes from runtime and path; when a folder
+   * The entry of `file` and what it holds. Its name comes from runtime, path and kind of run; when a folder
    * stands there (a user's or a tool's: rename() cannot replace it, and the cache would be off
    * for this bundle for good) the entry goes under a second name instead. The folder is left as
    * it is, empty or not: it is not ours to delete, and a second name costs one more stat.
    */
   private findEntry(file: string, expected: Omit<EntryHeader, 'crc'>, maxBytes: number): { entry: string; found: { data?: Buffer; runs: string[] } | undefined } {
     const base = path.join(this.options.dir!, path.basename(file, '.js'));
-    const key = `${this.runtime}\0${file}`;
+    const key = `${this.runtime}\0${file}\0${this.options.run}`;
     let entry = `${base}-${hash(key)}.bin`;
     let read = readEntryFile(entry, maxBytes);
     if (read === 'folder') {
@@ -171,9 +170,9 @@ export class CodeCache {
       const nl = bytes.indexOf(10);
       const h = JSON.parse(bytes.subarray(0, nl).toString('utf8')) as EntryHeader;
       const data = bytes.subarray(nl + 1);
-      const same = nl > 0 && h.magic === expected.magic && h.runtime === expected.runtime && h.bundle === expected.bundle && h.source === expected.source && Array.isArray(h.runs);
+      const same = nl > 0 && h.magic === expected.magic && h.runtime === expected.runtime && h.bundle === expected.bundle && h.source === expected.source && Array.isArray(h.runs) && h.runs.join('\0') === expected.runs.join('\0');
       if (!same || this.crc32!(data) !== h.crc) return { runs: [] };
-      return { data, runs: h.runs.filter((r) => typeof r === 'string') };
+      return { data, runs: h.runs };
     } catch {
       return { runs: [] };
     }
@@ -232,7 +231,7 @@ function readEntryFile(entry: string, maxBytes: number): Buffer | 'folder' | 'da
   }
 }
 
-/** An entry's name: the bundle's base name and the hash of runtime and path, or of these and "second" (findEntry()). */
+/** An entry's name: the bundle's base name and the hash of runtime, path and kind of run, or of these and "second" (findEntry()). */
 const ENTRY_NAME = /^[\w.-]+-[0-9a-f]{8}\.bin$/;
 
 /**
