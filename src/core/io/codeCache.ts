@@ -12,7 +12,7 @@
 //
 // When Node applies source maps (--enable-source-maps), the bundle goes through Node's own loader
 // (vm.Script code does not get source-mapped stack traces) and no cache is used.
-import { closeSync, existsSync, lstatSync, mkdirSync, openSync, readFileSync, readSync, readdirSync, statSync, unlinkSync } from 'node:fs';
+import { closeSync, constants, existsSync, fstatSync, lstatSync, mkdirSync, openSync, readFileSync, readSync, readdirSync, statSync, unlinkSync } from 'node:fs';
 import Module from 'node:module';
 import * as path from 'node:path';
 import * as vm from 'node:vm';
@@ -36,8 +36,15 @@ interface CjsLoader {
 const Cjs = Module as unknown as CjsLoader;
 
 const MAGIC = 'vm-context code cache 1';
-/** How many kinds of run (CLI commands, activation) an entry may merge before it stays as it is. */
-const MAX_RUNS = 8;
+/**
+ * The largest entry read, in bytes per byte of its bundle's source: real entries measured 0.9-1.3
+ * (cli 0.8 MB for a 0.61 MB bundle with every command merged, extension 0.68 MB for 0.77 MB). A
+ * bigger file is damaged or not ours, and reading it whole would cost seconds and its size in
+ * memory (a 500 MB entry: 3.5 s, 531 MB); it is passed by unread and written afresh.
+ */
+const MAX_ENTRY_PER_SOURCE_BYTE = 8;
+/** Opening a named pipe without O_NONBLOCK would wait for a writer for good (0 where there is none: Windows). */
+const O_NONBLOCK = constants.O_NONBLOCK ?? 0;
 
 interface EntryHeader {
   magic: string;
@@ -51,7 +58,11 @@ interface EntryHeader {
 export interface CodeCacheOptions {
   /** The folder of the entries (`<userCacheDir>/code`); undefined: no cache. */
   dir: string | undefined;
-  /** The kind of run (a CLI command, `activate`): an entry made by other kinds is rewritten once to add this one's functions. */
+  /**
+   * The kind of run (a CLI command, `activate`): each kind has its own entry, holding the
+   * functions such a run compiles. V8 deserializes an entry whole, so one entry merging every
+   * command (0.8 MB) made a small `vmctx check` read and deserialize builds' and deploys' code too.
+   */
   run: string;
 }
 
@@ -124,38 +135,44 @@ export class CodeCache {
     // V8 accepts `#!` only at the very start of a script, not inside the module wrapper.
     if (source.startsWith('#!')) source = `//${source.slice(2)}`;
     const wrapped = Cjs.wrap(source);
-    const entry = path.join(this.options.dir!, `${path.basename(file, '.js')}-${hash(`${this.runtime}\0${file}`)}.bin`);
     const header: Omit<EntryHeader, 'crc'> = { magic: MAGIC, runtime: this.runtime, bundle: file, source: sourceKey(file, source), runs: [this.options.run] };
-    const found = this.readEntry(entry, header);
+    const { entry, found } = this.findEntry(file, header, MAX_ENTRY_PER_SOURCE_BYTE * source.length + (64 << 10));
     // The wrapper's first line is longer than the bundle's: keep its columns (minified bundles are one long line).
     const script = new vm.Script(wrapped, { filename: file, columnOffset: -Cjs.wrap('').indexOf('\n'), cachedData: found?.data });
     let state: CodeCacheState = found === undefined ? 'miss' : found.data === undefined ? 'stale' : 'hit';
     if (state === 'hit' && script.cachedDataRejected) state = 'rejected';
     this.states.set(file, state);
-    const runs = found?.runs ?? [];
-    const newRun = !runs.includes(this.options.run) && runs.length < MAX_RUNS;
-    header.runs = state === 'hit' ? (newRun ? [...runs, this.options.run] : runs) : [this.options.run];
-    this.loaded.push({ file, script, entry, header, write: state !== 'hit' || newRun });
+    this.loaded.push({ file, script, entry, header, write: state !== 'hit' });
     return script;
   }
 
-  /** The entry's code when it is whole and for this runtime and bundle; `data` undefined: an entry of something else. */
-  private readEntry(entry: string, expected: Omit<EntryHeader, 'crc'>): { data?: Buffer; runs: string[] } | undefined {
-    let bytes: Buffer;
-    try {
-      // Only a regular file: opening a named pipe would block the start for good.
-      if (!statSync(entry).isFile()) return undefined;
-      bytes = readFileSync(entry);
-    } catch {
-      return undefined;
+  /**
+   * The entry of `file` and what it holds. Its name comes from runtime, path and kind of run; when a folder
+   * stands there (a user's or a tool's: rename() cannot replace it, and the cache would be off
+   * for this bundle for good) the entry goes under a second name instead. The folder is left as
+   * it is, empty or not: it is not ours to delete, and a second name costs one more stat.
+   */
+  private findEntry(file: string, expected: Omit<EntryHeader, 'crc'>, maxBytes: number): { entry: string; found: { data?: Buffer; runs: string[] } | undefined } {
+    const base = path.join(this.options.dir!, path.basename(file, '.js'));
+    const key = `${this.runtime}\0${file}\0${this.options.run}`;
+    let entry = `${base}-${hash(key)}.bin`;
+    let read = readEntryFile(entry, maxBytes);
+    if (read === 'folder') {
+      entry = `${base}-${hash(`${key}\0second`)}.bin`;
+      read = readEntryFile(entry, maxBytes);
     }
+    return { entry, found: read === undefined || read === 'folder' ? undefined : read === 'damaged' ? { runs: [] } : this.parseEntry(read, expected) };
+  }
+
+  /** The entry's code when it is whole and for this runtime and bundle; `data` undefined: an entry of something else. */
+  private parseEntry(bytes: Buffer, expected: Omit<EntryHeader, 'crc'>): { data?: Buffer; runs: string[] } {
     try {
       const nl = bytes.indexOf(10);
       const h = JSON.parse(bytes.subarray(0, nl).toString('utf8')) as EntryHeader;
       const data = bytes.subarray(nl + 1);
-      const same = nl > 0 && h.magic === expected.magic && h.runtime === expected.runtime && h.bundle === expected.bundle && h.source === expected.source && Array.isArray(h.runs);
+      const same = nl > 0 && h.magic === expected.magic && h.runtime === expected.runtime && h.bundle === expected.bundle && h.source === expected.source && Array.isArray(h.runs) && h.runs.join('\0') === expected.runs.join('\0');
       if (!same || this.crc32!(data) !== h.crc) return { runs: [] };
-      return { data, runs: h.runs.filter((r) => typeof r === 'string') };
+      return { data, runs: h.runs };
     } catch {
       return { runs: [] };
     }
@@ -184,7 +201,37 @@ export class CodeCache {
   }
 }
 
-/** An entry's name: the bundle's base name and the hash of runtime and path (compile()). */
+/**
+ * An entry's bytes, read with one open, fstat and read: undefined when there is none (or it
+ * cannot be read, or is no regular file: a named pipe is opened without blocking and never read),
+ * 'folder' when a folder stands in its place, 'damaged' when it is larger than `maxBytes` (then
+ * not read at all).
+ */
+function readEntryFile(entry: string, maxBytes: number): Buffer | 'folder' | 'damaged' | undefined {
+  let fd: number;
+  try {
+    fd = openSync(entry, constants.O_RDONLY | O_NONBLOCK);
+  } catch (e) {
+    // Linux opens a folder read-only; other systems may refuse with EISDIR.
+    return (e as NodeJS.ErrnoException).code === 'EISDIR' ? 'folder' : undefined;
+  }
+  try {
+    const st = fstatSync(fd);
+    if (st.isDirectory()) return 'folder';
+    if (!st.isFile()) return undefined;
+    if (st.size > maxBytes) return 'damaged';
+    const bytes = Buffer.allocUnsafe(st.size);
+    let n = 0;
+    for (let got = 1; n < bytes.length && got > 0; n += got) got = readSync(fd, bytes, n, bytes.length - n, n);
+    return bytes.subarray(0, n);
+  } catch {
+    return undefined;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** An entry's name: the bundle's base name and the hash of runtime, path and kind of run, or of these and "second" (findEntry()). */
 const ENTRY_NAME = /^[\w.-]+-[0-9a-f]{8}\.bin$/;
 
 /**

@@ -55,14 +55,39 @@ export function leavesFolder(folder: string, file: string): boolean {
   return !(isStrictlyInside(folder, file) && same(path.dirname(file), folder));
 }
 
+/**
+ * A test for `file` lying directly in `folder` that spares leavesFolder's path work for the usual
+ * `<folder>/<name>.qcow2` (a fleet has thousands): `folder` as path.resolve gives it, a separator,
+ * then one plain name. False means "not known": leavesFolder decides.
+ */
+function directlyIn(folder: string): (file: string) => boolean {
+  if (path.resolve(folder) !== folder) return () => false;
+  const prefix = folder.endsWith(path.sep) ? folder : folder + path.sep;
+  return (file) => {
+    if (!file.startsWith(prefix)) return false;
+    const name = file.slice(prefix.length);
+    return name !== '' && name !== '.' && name !== '..' && !name.includes('/') && !name.includes(path.sep);
+  };
+}
+
 /** The key two paths share when `isInside` takes them for one (lexically; Windows ignores case). */
 const keyOf = (p: string) => (path.sep === '\\' ? path.resolve(p).toLowerCase() : path.resolve(p));
 
-/** The key of `p` and of every folder holding it, up to the root: `isInside(a, p)` iff key(a) is among them. */
-function chainOf(p: string): string[] {
-  const out = [keyOf(p)];
-  for (let d = path.dirname(out[0]); d !== out[out.length - 1]; d = path.dirname(d)) out.push(d);
-  return out;
+/**
+ * `chainOf(p)`: the key of `p` and of every folder holding it, up to the root (`isInside(a, p)`
+ * iff key(a) is among them). The folders' chains are kept: a fleet's overlays and templates
+ * share theirs, so each costs one path.resolve instead of one per folder level.
+ */
+function chains(): (p: string) => string[] {
+  const ofFolder = new Map<string, string[]>();
+  const chainOfKey = (key: string): string[] => {
+    const up = path.dirname(key);
+    if (up === key) return [key];
+    let above = ofFolder.get(up);
+    if (!above) ofFolder.set(up, (above = chainOfKey(up)));
+    return [key, ...above];
+  };
+  return (p) => chainOfKey(keyOf(p));
 }
 
 /** Places by their own key (`at`) and by the key of every folder above them (`below`). */
@@ -83,6 +108,7 @@ function indexPlaces(chains: string[][]): { at: Map<string, number[]>; below: Ma
 
 export function outputConflicts(out: OutputPaths, inp: InputPaths): OutputConflict[] {
   const show = (p: string) => displayPath(inp.projectDir, p);
+  const chainOf = chains();
   const conflicts: OutputConflict[] = [];
   const seen = new Set<string>();
   const add = (setting: OutputSetting, message: string, vm?: string) => {
@@ -96,9 +122,10 @@ export function outputConflicts(out: OutputPaths, inp: InputPaths): OutputConfli
   if (out.stateFile) outputs.push({ path: out.stateFile, what: `the build record ${show(out.stateFile)}`, setting: 'iso' });
   // Overlays and seeds: one file per VM in its folder, named after the VM.
   const perVm = (files: Array<{ vm: string; path: string }>, dir: string | undefined, kind: 'overlay' | 'seed', setting: 'overlays' | 'seeds') => {
+    const inDir = dir === undefined ? undefined : directlyIn(dir);
     for (const o of files) {
       // A name like `../../x` or `a/b` would put the file elsewhere: it is not written at all.
-      if (dir && leavesFolder(dir, o.path)) {
+      if (dir && !inDir!(o.path) && leavesFolder(dir, o.path)) {
         add('name', `the VM name "${o.vm}" makes its ${kind} ${o.path} leave the ${kind}s folder ${show(dir)}/: a VM name must not contain "/"`, o.vm);
         continue;
       }
@@ -121,9 +148,13 @@ export function outputConflicts(out: OutputPaths, inp: InputPaths): OutputConfli
   // A folder in the wrong place is one conflict, not one more per file it would hold.
   const badFolders = new Set<OutputSetting>();
   const folderConflict = (f: Place, message: string) => (badFolders.add(f.setting), add(f.setting, message));
+  const inputIndex = indexPlaces(inputs.map((p) => chainOf(p.path)));
+  const byOrder = (a: number, b: number) => a - b;
   for (const f of folders) {
-    // A folder on (or below) an input file: the build could not create it, or would replace the file.
-    for (const input of inputs) if (isInside(input.path, f.path)) folderConflict(f, `${f.what} would be made where ${input.what} is`);
+    // A folder on (or below) an input file: the build could not create it, or would replace the
+    // file. isInside(input, f) is key(input) in f's chain: looked up, in the inputs' order.
+    const atOrAbove = chainOf(f.path).flatMap((k) => inputIndex.at.get(k) ?? []).sort(byOrder);
+    for (const j of new Set(atOrAbove)) folderConflict(f, `${f.what} would be made where ${inputs[j].what} is`);
     if (isInside(inp.contextDir, f.path)) folderConflict(f, `${f.what} lies inside ${context}: the next ISO would pack what it holds; put it outside, e.g. "build/${f.setting}"`);
     if (inp.cloudInitDir && isInside(inp.cloudInitDir, f.path)) folderConflict(f, `${f.what} lies inside ${cloudInit}: the project would read what it holds as seed files; put it outside, e.g. "build/${f.setting}"`);
   }
@@ -137,9 +168,7 @@ export function outputConflicts(out: OutputPaths, inp: InputPaths): OutputConfli
   const cloudInitKey = inp.cloudInitDir && keyOf(inp.cloudInitDir);
   const cloudInitChain = new Set(inp.cloudInitDir ? chainOf(inp.cloudInitDir) : []);
   const projectChain = new Set(chainOf(inp.projectDir));
-  const inputIndex = indexPlaces(inputs.map((p) => chainOf(p.path)));
   const outputIndex = indexPlaces(outputChains);
-  const byOrder = (a: number, b: number) => a - b;
   for (const [i, o] of outputs.entries()) {
     if (badFolders.has(o.setting)) continue;
     const chain = outputChains[i];

@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { crc32 } from 'node:zlib';
 import { buildSync } from 'esbuild';
@@ -37,7 +37,7 @@ import { CodeCache } from ${JSON.stringify(path.join(repoRoot, 'src/core/io/code
 const cache = new CodeCache({ dir: process.env.CACHE, run: process.env.RUN ?? 'test' });
 const out = cache.load(${JSON.stringify(bundle)}, module, true);
 cache.save();
-console.log(JSON.stringify({ out, enabled: cache.enabled, states: Object.fromEntries([...cache.states].map(([f, s]) => [path.basename(f), s])) }));
+console.log(JSON.stringify({ out, enabled: cache.enabled, states: Object.fromEntries([...cache.states].map(([f, s]) => [path.basename(f), s])), maxRssKb: process.resourceUsage().maxRSS }));
 `,
   );
   buildSync({ entryPoints: [path.join(dir, 'run.ts')], outfile: runner, bundle: true, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'error' });
@@ -48,6 +48,7 @@ interface RunResult {
   out: { main: boolean; value: number; file: string; lazyCached: boolean };
   enabled: boolean;
   states: Record<string, string>;
+  maxRssKb: number;
 }
 
 function load(cache: string, env: NodeJS.ProcessEnv = {}, nodeArgs: string[] = []): RunResult {
@@ -80,11 +81,19 @@ test('a miss makes an entry per bundle, the next run hits it; the output is the 
   // A hit by a kind of run the entry has seen writes nothing.
   assert.deepEqual(readFileSync(entryOf(cache, 'main')), bytes);
 
-  // Another kind of run adds its functions once.
+  // Another kind of run has its own entries (a small check does not deserialize a build's code),
+  // and leaves the first kind's as they were.
+  assert.deepEqual(load(cache, { RUN: 'other' }).states, { 'main.js': 'miss', 'group.js': 'miss' });
   assert.deepEqual(load(cache, { RUN: 'other' }).states, { 'main.js': 'hit', 'group.js': 'hit' });
-  const merged = readFileSync(entryOf(cache, 'main'));
-  assert.deepEqual(JSON.parse(merged.subarray(0, merged.indexOf(10)).toString()).runs, ['test', 'other']);
-  assert.deepEqual(load(cache, { RUN: 'other' }).states, { 'main.js': 'hit', 'group.js': 'hit' });
+  const mains = entries(cache).filter((f) => f.startsWith('main-'));
+  assert.equal(mains.length, 2);
+  const runsOf = (f: string) => {
+    const b = readFileSync(path.join(cache, f));
+    return JSON.parse(b.subarray(0, b.indexOf(10)).toString()).runs;
+  };
+  assert.deepEqual(mains.map(runsOf).sort(), [['other'], ['test']]);
+  assert.ok(mains.some((f) => readFileSync(path.join(cache, f)).equals(bytes)));
+  assert.deepEqual(load(cache).states, { 'main.js': 'hit', 'group.js': 'hit' });
 });
 
 test('a new entry removes the entries of bundles that are gone (an updated or removed extension), and nothing else', () => {
@@ -241,4 +250,42 @@ test('a named pipe in place of an entry, or named like one, is passed by (openin
   // The entry was written afresh in the pipe's place; the other pipe is left as it is.
   assert.ok(statSync(main).isFile());
   assert.ok(statSync(path.join(cache, 'other-12345678.bin')).isFIFO());
+});
+
+test('an entry far bigger than any real one is passed by unread, and written afresh at its normal size', () => {
+  const cache = path.join(dir, 'c-huge');
+  load(cache);
+  const file = entryOf(cache, 'main');
+  const good = readFileSync(file);
+  // A sparse file: 512 MB on paper, no disk space. Read whole, it took 3.5 s and 531 MB once.
+  const huge = 512 << 20;
+  writeFileSync(file, good);
+  truncateSync(file, huge);
+  const r = load(cache);
+  assert.deepEqual(r.out, expected());
+  assert.equal(r.states['main.js'], 'stale');
+  // The process never held the file (a small run peaks at about 50 MB).
+  assert.ok(r.maxRssKb < 256 << 10, `peak memory ${r.maxRssKb} KB: the entry was read`);
+  assert.ok(statSync(file).size < 1 << 20, `rewritten at ${statSync(file).size} bytes`);
+  assert.equal(load(cache).states['main.js'], 'hit');
+});
+
+test('a folder in place of an entry is passed by: the run works and the cache goes on under a second name', () => {
+  for (const contents of [{}, { 'keep.txt': 'a user\'s file\n' }] as Array<Record<string, string>>) {
+    const cache = path.join(dir, `c-folder-${Object.keys(contents).length}`);
+    load(cache);
+    const main = entryOf(cache, 'main');
+    rmSync(main);
+    mkdirSync(main);
+    writeTree(main, contents);
+    const r = load(cache);
+    assert.deepEqual(r.out, expected());
+    assert.equal(r.states['main.js'], 'miss');
+    // The next runs hit the entry under its second name; the folder is left as it was.
+    assert.deepEqual(load(cache).states, { 'main.js': 'hit', 'group.js': 'hit' });
+    assert.deepEqual(load(cache).states, { 'main.js': 'hit', 'group.js': 'hit' });
+    assert.ok(statSync(main).isDirectory());
+    assert.deepEqual(readdirSync(main), Object.keys(contents));
+    assert.equal(entries(cache).filter((f) => f.startsWith('main-')).length, 2, 'the folder and the entry under its second name');
+  }
 });

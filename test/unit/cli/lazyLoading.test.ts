@@ -20,7 +20,8 @@ before(() => {
     // At exit, the dist/lazy files in the module cache: loaded by Node's loader or by the code cache's (codeCache.ts).
     `process.on('exit', () => {
   const seen = Object.keys(require.cache).filter((f) => /[\\\\/]dist[\\\\/]lazy[\\\\/]/.test(f)).map((f) => f.replace(/^.*[\\\\/]/, ''));
-  process.stderr.write('\\nLAZY ' + JSON.stringify(seen.sort()) + '\\n');
+  const builtins = process.moduleLoadList.filter((m) => /^NativeModule (worker_threads|fs\\/promises|readline)$/.test(m)).map((m) => m.slice(13));
+  process.stderr.write('\\nLAZY ' + JSON.stringify(seen.sort()) + ' ' + JSON.stringify(builtins.sort()) + '\\n');
 });
 `,
   );
@@ -34,9 +35,9 @@ function run(script: string, ...args: string[]) {
 
 function runWith(env: NodeJS.ProcessEnv, script: string, ...args: string[]) {
   const r = spawnSync(process.execPath, ['-r', preload, script, ...args], { encoding: 'utf8', env: { ...process.env, ...env } });
-  const m = /\nLAZY (\[.*\])\n$/.exec(r.stderr);
+  const m = /\nLAZY (\[.*\]) (\[.*\])\n$/.exec(r.stderr);
   assert.ok(m, `no record of lazy loads in stderr:\n${r.stderr}`);
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr.slice(0, m.index), lazy: JSON.parse(m[1]) as string[] };
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr.slice(0, m.index), lazy: JSON.parse(m[1]) as string[], builtins: JSON.parse(m[2]) as string[] };
 }
 
 test('vmctx --help, --version and check of a Snooze project load no lazy bundle', () => {
@@ -46,6 +47,8 @@ test('vmctx --help, --version and check of a Snooze project load no lazy bundle'
       const r = runWith(env, cli, ...args);
       assert.equal(r.code, 0, `${args.join(' ')}: ${r.stderr}`);
       assert.deepEqual(r.lazy, [], `vmctx ${args.join(' ')} loaded ${r.lazy.join(', ')}`);
+      // Node's modules of threads and promise-based files cost 1-5 ms each to load; these runs need none.
+      assert.deepEqual(r.builtins, [], `vmctx ${args.join(' ')} loaded node:${r.builtins.join(', node:')}`);
     }
   }
 });

@@ -24,8 +24,22 @@ type Index = Record<Kind, Map<string, Occurrence[]>>;
 
 const normalizeUuid = (u: string) => u.replace(/-/g, '').toLowerCase();
 
-function occurrencesOf(t: TemplateInfo, withIps: boolean): Array<[Kind, string, Occurrence]> {
-  const out: Array<[Kind, string, Occurrence]> = [];
+type Occurrences = Array<[Kind, string, Occurrence]>;
+
+// A template's occurrences, kept with its (never mutated) info: the project's index and the rule
+// for the template itself both ask, and a fleet's check would otherwise make them twice.
+const known = new WeakMap<TemplateInfo, { withIps: boolean; list: Occurrences }>();
+
+function occurrencesOf(t: TemplateInfo, withIps: boolean): Occurrences {
+  const hit = known.get(t);
+  if (hit?.withIps === withIps) return hit.list;
+  const list = occurrencesUncached(t, withIps);
+  known.set(t, { withIps, list });
+  return list;
+}
+
+function occurrencesUncached(t: TemplateInfo, withIps: boolean): Occurrences {
+  const out: Occurrences = [];
   if (t.name?.value) out.push(['name', t.name.value, { file: t.file, range: t.name.range, shown: t.name.value }]);
   if (t.uuid?.value) out.push(['uuid', normalizeUuid(t.uuid.value), { file: t.file, range: t.uuid.range, shown: t.uuid.value }]);
   t.interfaces.forEach((i, iface) => {
