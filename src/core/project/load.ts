@@ -193,7 +193,7 @@ export class ProjectLoader {
       else layout.others.push(path.join(dirAbs, name)); // deeper folders are not part of a seed
       return false;
     };
-    await this.walk(dir, enter, problem, async (abs, type) => {
+    const visit = async (abs: string, type: string): Promise<void> => {
       const rel = path.relative(dir, abs).split(path.sep);
       const kind = rel[rel.length - 1] as CloudInitKind;
       if (!CLOUD_INIT_KINDS.includes(kind) || rel.length > 2) {
@@ -216,6 +216,15 @@ export class ProjectLoader {
         }
       }
       layout.files.push(file);
+    };
+    await this.walk(dir, enter, problem, async (abs, type) => {
+      // A VM's folder may be a link to a folder, as cloud-init/ itself may: its files are the VM's
+      // (the build reads them through the link). Links deeper down are not followed.
+      const name = path.basename(abs);
+      if (type === 'symlink' && path.dirname(abs) === dir && !CLOUD_INIT_KINDS.includes(name as CloudInitKind) && (await this.folderAt(abs)).folder) {
+        return this.walk(abs, enter, problem, visit);
+      }
+      return visit(abs, type);
     });
     layout.files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     layout.others.sort();

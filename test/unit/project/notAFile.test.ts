@@ -205,6 +205,36 @@ test('a linked context/ or cloud-init/ folder is that folder (the build reads th
   }
 });
 
+test('NoCloud: a VM\'s folder in cloud-init/ that is a link to a folder holds that VM\'s files (as the build reads them), not "not a seed file"', async () => {
+  const dir = writeTree(tempDir(), {
+    'vmcontext.json': '{"flavor": "nocloud"}',
+    'web1.xml': domain('web1'),
+    'cloud-init/user-data': '#cloud-config\n',
+    'shared-vms/web1/user-data': '#cloud-config\nhostname: web1\n',
+    'shared-vms/web1/deeper/user-data': '#cloud-config\n',
+  });
+  try {
+    symlinkSync('../shared-vms/web1', path.join(dir, 'cloud-init/web1'));
+    symlinkSync('.', path.join(dir, 'cloud-init/self')); // a loop back to cloud-init/: walked once, not for ever
+    const p = await loadProject(nodeFileSystem, dir);
+    assert.deepEqual(p.cloudInit?.files.map((f) => [path.relative(dir, f.path), f.vm ?? '']), [
+      ['cloud-init/self/user-data', 'self'],
+      ['cloud-init/user-data', ''],
+      ['cloud-init/web1/user-data', 'web1'],
+    ]);
+    const said = projectChecks(p).flatMap((f) => f.diagnostics.map((d) => `${path.relative(dir, f.file)}: ${d.code}`));
+    // Only what is wrong: a folder named after no VM, and what lies deeper than a VM's folder.
+    assert.deepEqual(said.filter((s) => s.startsWith('cloud-init')).sort(), [
+      'cloud-init/self/self: cloudinit-file-unknown',
+      'cloud-init/self/web1: cloudinit-file-unknown',
+      'cloud-init/self: cloudinit-vm-unknown',
+      'cloud-init/web1/deeper: cloudinit-file-unknown',
+    ]);
+  } finally {
+    remove(dir);
+  }
+});
+
 test('a base image that is a named pipe: an error on it from check, one line from the build\'s probe, and never opened (it would block)', async () => {
   const dir = writeTree(tempDir(), { 'context/post-install': '', 'vmcontext.json': '{"baseImage": "images/base.raw"}', 'build/overlays/keep': '' });
   try {
