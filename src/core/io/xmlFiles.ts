@@ -1,24 +1,63 @@
 // One XML file on disk against a RELAX NG schema (`vmctx rng`): read, decoded by its encoding
 // declaration or BOM as Jing reads it, validated. Unreadable and undecodable files are one
 // diagnostic each. The same function runs on the main thread and in the validation workers.
-import { readFileSync, statSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import { specialFileKind } from '../image/iso9660/contextEntries';
 import { diagnostic, range, type Diagnostic } from '../common/diagnostic';
 import { errorMessage } from '../common/errors';
 import { validateText, type RngSchema } from '../relaxng/index';
 import { decodeXml } from '../xml/encoding';
 
-export function validateXmlFile(schema: RngSchema, file: string): Diagnostic[] {
-  let bytes: Uint8Array;
+/** Opening a named pipe without O_NONBLOCK waits for a writer, and no signal ends that wait.
+ *  Windows has no such flag (nor FIFOs that block this way). */
+const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0);
+
+/** One buffer for every file read here: the text is decoded out of it before the next read. */
+let scratch = Buffer.allocUnsafeSlow(1 << 16);
+
+/** A regular file's bytes, or the one-line reason it cannot be read. One open, one fstat, the reads, one close. */
+function readRegularFile(file: string): Uint8Array | string {
+  let fd: number;
   try {
-    // Opening a named pipe blocks until a writer comes (no signal ends it): only regular files
-    // are read; statSync follows links, as reading would.
-    const st = statSync(file);
-    if (!st.isFile() && !st.isDirectory()) return [diagnostic('file-unreadable', 'error', `cannot read file: it is ${specialFileKind(st)}, not a file`, range(0, 0, 0, 0))];
-    bytes = readFileSync(file);
+    fd = openSync(file, OPEN_FLAGS);
   } catch (e) {
-    return [diagnostic('file-unreadable', 'error', `cannot read file: ${errorMessage(e).replace(/^[A-Z]+: /, '')}`, range(0, 0, 0, 0))];
+    // A socket cannot be opened at all (ENXIO): say what it is, as for a pipe or a device.
+    try {
+      const st = statSync(file);
+      if (!st.isFile() && !st.isDirectory()) return `it is ${specialFileKind(st)}, not a file`;
+    } catch {
+      // The open's own error says it.
+    }
+    return errorMessage(e).replace(/^[A-Z]+: /, '');
   }
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile() && !st.isDirectory()) return `it is ${specialFileKind(st)}, not a file`;
+    if (st.isDirectory()) readSync(fd, scratch, 0, 1, null); // EISDIR, as reading it would say
+    const size = st.size;
+    if (size > scratch.length) scratch = Buffer.allocUnsafeSlow(Math.max(size, scratch.length * 2));
+    let n = 0;
+    if (size > 0) {
+      // Up to the size fstat gave (as readFileSync reads); a file shortened meanwhile ends sooner.
+      for (let r = 1; n < size && r > 0; n += r) r = readSync(fd, scratch, n, size - n, null);
+    } else {
+      // Size 0 may be a file whose size is not known ahead (/proc): to its end.
+      for (let r = 1; r > 0; n += r) {
+        if (n === scratch.length) scratch = Buffer.concat([scratch, Buffer.allocUnsafeSlow(scratch.length)]);
+        r = readSync(fd, scratch, n, scratch.length - n, null);
+      }
+    }
+    return scratch.subarray(0, n);
+  } catch (e) {
+    return errorMessage(e).replace(/^[A-Z]+: /, '');
+  } finally {
+    closeSync(fd);
+  }
+}
+
+export function validateXmlFile(schema: RngSchema, file: string): Diagnostic[] {
+  const bytes = readRegularFile(file);
+  if (typeof bytes === 'string') return [diagnostic('file-unreadable', 'error', `cannot read file: ${bytes}`, range(0, 0, 0, 0))];
   const decoded = decodeXml(bytes);
   if (decoded.error) {
     const line = decoded.error.line;
