@@ -69,10 +69,14 @@ function engine(): string {
   return engineId;
 }
 
-/** Where the entry of a schema is (one per schema path and running program). */
-export function schemaCacheEntry(cacheDir: string, file: string): string {
+/**
+ * Where the entry of a schema is: one per schema path and build of the running program (its
+ * engine id names the bundle and its size and time). Two installed versions (the extension's and
+ * a global vmctx) then keep an entry each instead of recompiling over each other's on every run.
+ */
+export function schemaCacheEntry(cacheDir: string, file: string, engineId = engine()): string {
   const abs = path.resolve(file);
-  return path.join(cacheDir, 'rng', `${sha256(`${abs}\0${path.basename(__filename)}`).slice(0, 32)}.json`);
+  return path.join(cacheDir, 'rng', `${sha256(`${abs}\0${engineId}`).slice(0, 32)}.json`);
 }
 
 export interface SchemaCacheResult {

@@ -58,6 +58,25 @@ test('a cached schema gives the verdicts of a fresh compile: libvirt corpus, bun
   }
 });
 
+test('another build of the program (a second installed version) keeps its own entry: neither recompiles over the other', () => {
+  const cache = tempDir();
+  try {
+    const schemaFile = join(FIX, 'interleave', 'schema.rng');
+    assert.equal(loadRngSchemaFile(schemaFile, cache).from, 'compiled');
+    const ours = schemaCacheEntry(cache, schemaFile);
+    const header = JSON.parse(readFileSync(ours, 'utf8').split('\n')[0]);
+    const otherEngine = header.engine.replace(/:(\d+):/, (_m: string, size: string) => `:${Number(size) + 1}:`);
+    const theirs = schemaCacheEntry(cache, schemaFile, otherEngine);
+    const theirText = readFileSync(ours, 'utf8').replace(header.engine, otherEngine);
+    writeFileSync(theirs, theirText);
+    assert.notEqual(theirs, ours);
+    assert.equal(loadRngSchemaFile(schemaFile, cache).from, 'hit');
+    assert.equal(readFileSync(theirs, 'utf8'), theirText, "the other build's entry is left as it was");
+  } finally {
+    remove(cache);
+  }
+});
+
 test('a corrupt, truncated or foreign cache entry is ignored, recompiled and rewritten', () => {
   const cache = tempDir();
   try {
