@@ -206,7 +206,10 @@ export async function planBuild(inputs: BuildInputs, options: BuildOptions = {})
       plan.status.overlays.push({ vm: o.vm, output: o.path, status: overlayStatus(existing, bad ? undefined : spec) });
       if (!spec || bad) continue;
       const d = decideOverlay(existing, spec, !!options.force);
-      if (d.action !== 'write') plan.skipped.push({ output: o.path, reason: d.reason });
+      // A file in the overlay's place that is no sound qcow2 image is kept (it may be the user's),
+      // but the VM has no disk to boot: an error, so `vmctx build && vmctx deploy` stops here.
+      if (d.action === 'refuse' && (existing.kind === 'not-qcow2' || existing.kind === 'damaged')) problem(o.path, 'build-overlay', `the overlay of ${o.vm} ${d.reason}`);
+      else if (d.action !== 'write') plan.skipped.push({ output: o.path, reason: d.reason });
       else if (backend === 'embedded') plan.steps.push({ kind: 'overlay', vm: o.vm, output: o.path, reason: d.reason, spec, backend });
       else {
         const tempOutput = tempSibling(o.path);

@@ -104,7 +104,7 @@ export const DIAGNOSTIC_CODES = {
   'build-no-base-image': { severity: 'error', meaning: 'no base image is configured (manifest `baseImage`, or one image in `images/`): no overlays' },
   'build-base-image': { severity: 'error', meaning: 'the base image cannot be read or is not a raw/qcow2 image: no overlays' },
   'build-seed': { severity: 'error', meaning: "a file of a NoCloud VM's seed (user-data, meta-data, network-config) cannot be read: that seed is not written" },
-  'build-overlay': { severity: 'error', meaning: 'an existing overlay cannot be read, or the overlay it would write is not valid' },
+  'build-overlay': { severity: 'error', meaning: "an existing overlay cannot be read, or the overlay it would write is not valid, or a file in an overlay's place is no qcow2 image or a damaged one (left alone; `--force` replaces it)" },
   'build-state': { severity: 'error', meaning: 'the build record (`.vmcontext-build.json`) cannot be written; one line naming the file and the cause (the previous record stays whole)' },
   'build-stale-temporary': { severity: 'information', meaning: 'a build removed a temporary file (`.NAME.tmp-PID-…`) left by an interrupted build whose process is gone' },
   'output-path-conflict': {

@@ -2,8 +2,8 @@
 // its folder or reads as a virsh option. In process through the CLI's main().
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, truncateSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { removeDir } from '../image/helpers';
 import { mk, vmctx } from './faultProject';
@@ -156,7 +156,9 @@ test('a damaged overlay (qcow2 magic, version 3, a header QEMU refuses) is kept 
       if (info.error) assert.fail('qemu-img is missing: install the Debian package qemu-utils');
       assert.ok(info.status !== 0 || check.status !== 0, `${what}: QEMU accepts this header, so it is no damage to test`);
       const r = await vmctx(['build', project, '--only', 'overlays'], dir);
-      assert.match(r.out, /skipped build\/overlays\/debian1\.qcow2: is a damaged qcow2 image \(.+\) that cannot be proven empty; left alone \(--force replaces it\)/, `${what}\n${r.out}${r.err}`);
+      // Kept, but the VM has no disk to boot: an error and exit 1, so a deploy does not follow.
+      assert.equal(r.code, 1, `${what}\n${r.out}${r.err}`);
+      assert.match(r.err, /build\/overlays\/debian1\.qcow2: error build-overlay: the overlay of debian1 is a damaged qcow2 image \(.+\) that cannot be proven empty; left alone \(--force replaces it\)/, `${what}\n${r.out}${r.err}`);
       assert.deepEqual(readFileSync(overlay), bad, `${what}: kept byte for byte`);
       if (what === DAMAGES[0][0]) assert.match(r.out, /wrote build\/overlays\/debian2\.qcow2 .*empty and out of date/, 'the sound, empty overlays are still updated');
     }
@@ -183,6 +185,26 @@ test('an unexpected error in a command is one line, no stack trace (VMCTX_DEBUG=
     assert.deepEqual([io.code, io.err], [1, 'vmctx eio: cannot read /p/build/context.iso: i/o error (EIO)\n']);
   } finally {
     commands.splice(commands.length - failing.length, failing.length);
+  }
+});
+
+test('a file that is no qcow2 image (a note, a named pipe) where an overlay goes: kept as it is, an error naming it, exit 1; the other overlays are written', async () => {
+  const { dir, project } = mk();
+  try {
+    const overlays = join(project, 'build/overlays');
+    mkdirSync(overlays, { recursive: true });
+    writeFileSync(join(overlays, 'debian1.qcow2'), 'my notes\n');
+    execFileSync('mkfifo', [join(overlays, 'debian2.qcow2')]);
+    const r = await vmctx(['build', project, '--only', 'overlays'], dir);
+    assert.equal(r.code, 1, r.out + r.err);
+    for (const vm of ['debian1', 'debian2']) {
+      assert.ok(r.err.includes(`build/overlays/${vm}.qcow2: error build-overlay: the overlay of ${vm} exists and is no qcow2 image; left alone (--force replaces it)`), r.err);
+    }
+    assert.match(r.out, /wrote build\/overlays\/debian3\.qcow2 /);
+    assert.equal(readFileSync(join(overlays, 'debian1.qcow2'), 'utf8'), 'my notes\n');
+    assert.ok(statSync(join(overlays, 'debian2.qcow2')).isFIFO(), 'the pipe is left in place, never opened');
+  } finally {
+    removeDir(dir);
   }
 });
 
