@@ -1,9 +1,10 @@
 // The build engine's own file operations: its state file, its outputs' sizes, moving a tool's
 // temporary output into place. The outputs themselves are written by isoFile.ts/overlayFile.ts.
-import { mkdir, mkdtemp, readFile, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { writeFileAtomically } from './atomicFile';
+import { makeFoldersSync } from './makeFolders';
 
 /** A file's text, or undefined when it cannot be read (no state file yet). */
 export async function readTextIfPresent(file: string): Promise<string | undefined> {
@@ -17,7 +18,7 @@ export async function outputStat(file: string): Promise<{ size: number; mtimeMs:
 
 /** Creates the folder an output goes into. */
 export async function ensureParentDir(file: string): Promise<void> {
-  await mkdir(dirname(file), { recursive: true });
+  makeFoldersSync(dirname(file));
 }
 
 /** Writes a small text file (the build state) atomically, creating its folder. */

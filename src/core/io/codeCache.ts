@@ -12,7 +12,8 @@
 //
 // When Node applies source maps (--enable-source-maps), the bundle goes through Node's own loader
 // (vm.Script code does not get source-mapped stack traces) and no cache is used.
-import { closeSync, constants, existsSync, fstatSync, lstatSync, mkdirSync, openSync, readFileSync, readSync, readdirSync, statSync, unlinkSync } from 'node:fs';
+import { closeSync, constants, existsSync, fstatSync, lstatSync, openSync, readFileSync, readSync, readdirSync, statSync, unlinkSync } from 'node:fs';
+import { makeFoldersSync } from './makeFolders';
 import Module from 'node:module';
 import * as path from 'node:path';
 import * as vm from 'node:vm';
@@ -190,7 +191,7 @@ export class CodeCache {
       try {
         const data = l.script.createCachedData();
         const header: EntryHeader = { ...l.header, crc: this.crc32!(data) };
-        mkdirSync(this.options.dir!, { recursive: true });
+        makeFoldersSync(this.options.dir!);
         writeFileAtomicallySync(l.entry, Buffer.concat([Buffer.from(`${JSON.stringify(header)}\n`), data]));
         newEntry ||= this.states.get(l.file) === 'miss';
       } catch {

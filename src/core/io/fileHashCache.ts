@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { throwIfAborted } from '../common/errors';
 import { cachedHash, sameIdentity, type FileHash } from '../build/buildState';
 import { writeAtomically } from './atomicFile';
+import { makeFoldersSync } from './makeFolders';
 
 export const HASH_CACHE_FILE = '.vmcontext-hashes.json';
 
@@ -105,7 +106,7 @@ export class FileHashCache {
     for (const k of Object.keys(this.entries)) if (this.used.has(k)) files[k] = this.entries[k];
     if (!this.dirty && Object.keys(files).length === Object.keys(this.entries).length) return;
     const text = JSON.stringify({ version: 1, files } satisfies CacheFile, null, 1) + '\n';
-    await fsp.mkdir(path.dirname(this.file), { recursive: true });
+    makeFoldersSync(path.dirname(this.file));
     await writeAtomically(this.file, (f) => f.write(Buffer.from(text)));
     this.dirty = false;
   }

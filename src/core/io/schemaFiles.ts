@@ -9,7 +9,8 @@
 // or missing file, a truncated, corrupt or foreign entry — means compiling afresh and rewriting
 // the entry (atomically); a cache that cannot be written is only a slower next run.
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { makeFoldersSync } from './makeFolders';
 import * as path from 'node:path';
 import { compileRngSchema, type RngSchema } from '../relaxng';
 import { COMPILED_SCHEMA_FORMAT, deserializeSchema, serializeSchema } from '../relaxng/serialize';
@@ -106,7 +107,7 @@ export function loadRngSchemaFile(file: string, cacheDir: string | null = userCa
   try {
     const body = serializeSchema(schema);
     const header: EntryHeader = { magic: MAGIC, engine: engine(), schema: schema.file, files, body: sha256(body) };
-    mkdirSync(path.dirname(entry), { recursive: true });
+    makeFoldersSync(path.dirname(entry));
     writeFileAtomicallySync(entry, `${JSON.stringify(header)}\n${body}`);
   } catch {
     // A read-only or full cache folder: the schema is compiled, only the next run is slower.

@@ -1,6 +1,7 @@
 // The user's cache folder, in a module of its own: the launchers of the bundles (codeCache.ts)
 // need it before anything heavy is loaded.
 import { statSync } from 'node:fs';
+import { makeFoldersSync } from './makeFolders';
 import { homedir } from 'node:os';
 import * as path from 'node:path';
 
@@ -38,16 +39,31 @@ export function cacheDirNote(env: NodeJS.ProcessEnv = process.env, platform: Nod
   if (own && !(platform === 'win32' ? path.win32 : path.posix).isAbsolute(own)) {
     return `VMCTX_CACHE_DIR=${own} is ignored: it must be an absolute path (a relative one would be another folder wherever vmctx runs); ${used ? `the cache is in ${used}` : 'no cache is kept'}`;
   }
-  const blocked = used && notAFolder(used);
+  const blocked = used && cannotHoldFiles(used);
   return blocked ? `the cache folder ${used} cannot be made: ${blocked}; no cache is kept (the schemas are compiled on every run)` : undefined;
 }
 
-/** Why `dir` cannot hold files: it, or a folder on its way, is something else; undefined if it can or may (missing). */
-function notAFolder(dir: string): string | undefined {
+/**
+ * Why `dir` cannot hold our files, else undefined: it, or a folder on its way, is something else,
+ * or it is missing and cannot be created (made here, as the first cache write would; a folder
+ * under /proc, a link to nothing, no permission). Other errors (EACCES on the way) are left to
+ * the writes, which pass over them.
+ */
+function cannotHoldFiles(dir: string): string | undefined {
   try {
     return statSync(dir).isDirectory() ? undefined : 'it is not a folder';
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    return code === 'ENOTDIR' ? 'a part of its path is not a folder' : undefined;
+    if (code === 'ENOTDIR') return 'a part of its path is not a folder';
+    if (code !== 'ENOENT') return undefined;
+  }
+  try {
+    makeFoldersSync(dir);
+    return undefined;
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    return code === 'EEXIST' ? 'it, or a folder on its way, is a link to nothing'
+      : code === 'EACCES' || code === 'EPERM' || code === 'EROFS' ? `it cannot be created (${code === 'EROFS' ? 'read-only file system' : 'permission denied'})`
+      : `the file system does not let it be created (${code ?? 'error'})`;
   }
 }

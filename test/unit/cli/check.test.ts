@@ -5,7 +5,7 @@ import { cpSync, existsSync, readdirSync, readFileSync, writeFileSync, rmSync, s
 import { execFileSync, spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { copyExample, exampleProject, remove, repoRoot, tempDir, writeTree } from '../helpers/tempProject';
-import { requireDistCli, vmctxProcess } from '../helpers/cli';
+import { distCli, requireDistCli, vmctxProcess } from '../helpers/cli';
 
 const vmctx = (...args: string[]) => vmctxProcess(args);
 
@@ -231,6 +231,26 @@ test('a cache folder that is a file, or under one: one line says no cache is kep
       assert.equal(r.stderr, `vmctx check: the cache folder ${used} cannot be made: ${why}; no cache is kept (the schemas are compiled on every run)\n`);
     }
     assert.equal(readFileSync(file, 'utf8'), 'a user file\n', 'the file is left as it was');
+  } finally {
+    remove(dir);
+  }
+});
+
+test('a cache folder that cannot be made (under /proc, a link to nothing): the command ends, with one line saying so', () => {
+  const dir = tempDir();
+  try {
+    const dangling = path.join(dir, 'dangling');
+    symlinkSync(path.join(dir, 'gone'), dangling);
+    const cases: Array<[string, string]> = [[path.join(dangling, 'cache'), 'it, or a folder on its way, is a link to nothing']];
+    // Node's recursive mkdir never returned there: every command hung at full CPU.
+    if (process.platform === 'linux' && existsSync('/proc/self')) cases.push(['/proc/vmctx-no-such-folder/cache', 'the file system does not let it be created (ENOENT)']);
+    for (const [cache, why] of cases) {
+      const r = spawnSync(process.execPath, [distCli, 'check', exampleProject], { encoding: 'utf8', env: { ...process.env, VMCTX_CACHE_DIR: cache }, timeout: 60_000, killSignal: 'SIGKILL' });
+      assert.equal(r.signal, null, `${cache}: did not finish`);
+      assert.equal(r.status, 0, r.stderr);
+      assert.equal(r.stderr, `vmctx check: the cache folder ${cache} cannot be made: ${why}; no cache is kept (the schemas are compiled on every run)\n`);
+    }
+    assert.equal(existsSync(path.join(dir, 'gone')), false, 'nothing made through the link');
   } finally {
     remove(dir);
   }
