@@ -16,6 +16,8 @@ export interface ContextFileRecord {
   size: number;
   mtimeMs: number;
   ino: number;
+  /** The embedded writer's records: the change time, so a file rewritten with its size kept and its mtime set back is still compared. */
+  ctimeMs?: number;
   sha256?: string;
   /** First sector of the file's bytes in the recorded image (0 for an empty file). */
   sector?: number;

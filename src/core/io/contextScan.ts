@@ -19,6 +19,8 @@ export interface ScannedEntry {
   size: number;
   mtimeMs: number;
   ino: number;
+  /** Files: the inode's change time, which no user can set back (unlike the mtime). */
+  ctimeMs?: number;
   /** Symlinks: the target as stored in the image. */
   target?: string;
 }
@@ -100,7 +102,7 @@ export async function scanContext(dir: string, signal?: AbortSignal): Promise<Co
         return undefined;
       }
       newest = Math.max(newest, st.mtimeMs);
-      entries.push({ path: rel, kind: 'file', mode, size: st.size, mtimeMs: st.mtimeMs, ino: st.ino });
+      entries.push({ path: rel, kind: 'file', mode, size: st.size, mtimeMs: st.mtimeMs, ino: st.ino, ctimeMs: st.ctimeMs });
       return { kind: 'file', name, mode: st.mode, size: st.size, source: abs };
     }
     if (st.isSymbolicLink()) {

@@ -4,7 +4,7 @@
 // to date, other bytes (even at the same size, mtime or inode) rebuild it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { closeSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { chmodSync, closeSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { planBuild, runBuild } from '../../../src/core/build/buildEngine';
 import type { BuildInputs } from '../../../src/core/build/buildInputs';
@@ -124,6 +124,32 @@ test('unchanged, touched or replaced by the same bytes: up to date; other bytes:
     assert.notEqual(statSync(small).ino, st.ino);
     const swapped = await build(inputs);
     assert.match(swapped.message, /^the context or the options changed;/);
+    assert.equal(await build(inputs).then((b) => b.plan.steps.length), 0);
+  } finally {
+    remove(dir);
+  }
+});
+
+test('rewritten in place with its size kept and its mtime set back (the change time tells), or the context folder\'s own mode changed: rebuilt', async () => {
+  const { dir, inputs, file } = project();
+  try {
+    const small = file('big/small.txt');
+    // A whole second, which utimes sets back exactly.
+    utimesSync(small, 1_600_000_000, 1_600_000_000);
+    await build(inputs);
+    const st = statSync(small);
+    writeFileSync(small, 'z'.repeat(5000));
+    utimesSync(small, 1_600_000_000, 1_600_000_000);
+    assert.deepEqual([statSync(small).size, statSync(small).mtimeMs, statSync(small).ino], [st.size, st.mtimeMs, st.ino]);
+    const rewritten = await build(inputs);
+    assert.match(rewritten.message, /^the context or the options changed;/);
+    assert.equal(await build(inputs).then((b) => b.plan.steps.length), 0);
+
+    // The image's root directory takes the context folder's mode (a 0700 root hides the CD from
+    // every user but root in the guest).
+    chmodSync(inputs.contextDir, 0o700);
+    const chmodded = await build(inputs);
+    assert.match(chmodded.message, /^the context or the options changed;/);
     assert.equal(await build(inputs).then((b) => b.plan.steps.length), 0);
   } finally {
     remove(dir);
