@@ -77,14 +77,14 @@ function isoTreeHash(scan: ContextScan, extra: string[]): string {
  * the recorded ones is as it was written; any other is compared byte for byte with its extent
  * in the image. Fills `files` with the records to keep (the identities seen now).
  */
-function embeddedContentChanged(scan: ContextScan, state: BuildState, image: string, files: BuildState['files']): boolean {
+async function embeddedContentChanged(scan: ContextScan, state: BuildState, image: string, files: BuildState['files'], signal?: AbortSignal): Promise<boolean> {
   for (const e of scan.entries) {
     if (e.kind !== 'file') continue;
     const abs = pathIn(scan, e.path);
     const r = state.files[abs];
     // Only a record the embedded writer left (with its sector) tells what the image holds.
     if (r?.sector === undefined) return true;
-    if (!(sameIdentity(r, e) && r.ctimeMs === e.ctimeMs) && !imageHoldsFile(image, r.sector * SECTOR, abs, e.size)) return true;
+    if (!(sameIdentity(r, e) && r.ctimeMs === e.ctimeMs) && !(await imageHoldsFile(image, r.sector * SECTOR, abs, e.size, signal))) return true;
     files[abs] = { size: e.size, mtimeMs: e.mtimeMs, ino: e.ino, ctimeMs: e.ctimeMs, sector: r.sector };
   }
   return false;
@@ -157,7 +157,7 @@ export async function planBuild(inputs: BuildInputs, options: BuildOptions = {})
         inputHash = isoTreeHash(scan, hashExtra);
         staleReason = isoStaleReason(state, inputs.iso.path, inputHash, current);
         const seen: BuildState['files'] = {};
-        if (!staleReason && embeddedContentChanged(scan, state, inputs.iso.path, seen)) staleReason = 'the context or the options changed';
+        if (!staleReason && (await embeddedContentChanged(scan, state, inputs.iso.path, seen, options.signal))) staleReason = 'the context or the options changed';
         // A stale image keeps its records until a new one replaces it (runStep).
         if (!staleReason) state.files = seen;
       } else {

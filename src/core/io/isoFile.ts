@@ -2,7 +2,7 @@
 // temporary file next to the target, rename. A cancelled or failed build leaves the
 // previous image as it was and no temporary file behind.
 import { closeSync, constants, openSync, readSync } from 'node:fs';
-import { UserError } from '../common/errors';
+import { CancelledError, UserError, throwIfAborted } from '../common/errors';
 import { layoutIso, streamIso, DEFAULT_LABEL, type FileExtent, type FileReader, type IsoDirectory, type IsoProblem } from '../image/iso9660/index';
 import { writeAtomically } from './atomicFile';
 import { imageDate, scanContext, type ContextScan } from './contextScan';
@@ -42,30 +42,39 @@ export async function writeIsoFromFolder(folder: string, target: string, options
 }
 
 const COMPARE_CHUNK = 1 << 20;
-/** imageHoldsFile's buffers, kept: after a checkout, thousands of files may be compared in one plan. */
-let compareBuffers: [Buffer, Buffer] | undefined;
+/** Bytes compared between two turns of the event loop: the extension plans builds for its status. */
+const COMPARE_SLICE = 8 << 20;
 
 /**
  * Whether `image` holds the `size` bytes of `file` at `offset` (the build's check of a context
- * file whose size, mtime or inode changed since the image was written). False when either
- * cannot be read, or the file is no longer `size` bytes long.
+ * file whose identity changed since the image was written). False when either cannot be read,
+ * or the file is no longer `size` bytes long. Gives the event loop a turn every 8 MiB; buffers
+ * are the call's own, so concurrent plans cannot mix their bytes.
  */
-export function imageHoldsFile(image: string, offset: number, file: string, size: number): boolean {
+export async function imageHoldsFile(image: string, offset: number, file: string, size: number, signal?: AbortSignal): Promise<boolean> {
   let a: number | undefined;
   let b: number | undefined;
   try {
     a = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW);
     b = openSync(image, 'r');
-    const [x, y] = (compareBuffers ??= [Buffer.allocUnsafe(COMPARE_CHUNK + 1), Buffer.allocUnsafe(COMPARE_CHUNK)]);
-    for (let at = 0; at < size; ) {
-      const want = Math.min(size - at, COMPARE_CHUNK);
+    const chunk = Math.min(size, COMPARE_CHUNK);
+    const x = Buffer.allocUnsafe(chunk + 1);
+    const y = Buffer.allocUnsafe(chunk);
+    for (let at = 0, sinceTurn = 0; at < size; ) {
+      const want = Math.min(size - at, chunk);
       if (readFully(a, x, want, at) !== want || readFully(b, y, want, offset + at) !== want) return false;
       if (!x.subarray(0, want).equals(y.subarray(0, want))) return false;
       at += want;
+      if ((sinceTurn += want) >= COMPARE_SLICE && at < size) {
+        sinceTurn = 0;
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        throwIfAborted(signal);
+      }
     }
     // One byte more in the file: it grew since its stat.
     return readSync(a, x, 0, 1, size) === 0;
-  } catch {
+  } catch (e) {
+    if (e instanceof CancelledError) throw e;
     return false;
   } finally {
     if (a !== undefined) closeSync(a);

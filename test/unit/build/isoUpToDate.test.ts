@@ -184,25 +184,42 @@ test('a record without the places in the image (an external tool’s, or damaged
   }
 });
 
-test('imageHoldsFile: the same bytes at the offset; false when they differ, the file grew or is shorter, or cannot be read', () => {
+test('imageHoldsFile: the same bytes at the offset; false when they differ, the file grew or is shorter, or cannot be read', async () => {
   const dir = tempDir();
   try {
     const image = path.join(dir, 'image');
     const f = path.join(dir, 'f');
     writeFileSync(image, Buffer.concat([Buffer.alloc(4096, 1), Buffer.from('abcdef'), Buffer.alloc(10)]));
     writeFileSync(f, 'abcdef');
-    assert.equal(imageHoldsFile(image, 4096, f, 6), true);
-    assert.equal(imageHoldsFile(image, 4097, f, 6), false);
+    assert.equal(await imageHoldsFile(image, 4096, f, 6), true);
+    assert.equal(await imageHoldsFile(image, 4097, f, 6), false);
     writeFileSync(f, 'abcdeX');
-    assert.equal(imageHoldsFile(image, 4096, f, 6), false);
+    assert.equal(await imageHoldsFile(image, 4096, f, 6), false);
     writeFileSync(f, 'abcdefg');
-    assert.equal(imageHoldsFile(image, 4096, f, 6), false, 'grew');
+    assert.equal(await imageHoldsFile(image, 4096, f, 6), false, 'grew');
     writeFileSync(f, 'abc');
-    assert.equal(imageHoldsFile(image, 4096, f, 6), false, 'shorter');
-    assert.equal(imageHoldsFile(image, 4096, path.join(dir, 'missing'), 6), false);
-    assert.equal(imageHoldsFile(path.join(dir, 'no-image'), 4096, f, 3), false);
+    assert.equal(await imageHoldsFile(image, 4096, f, 6), false, 'shorter');
+    assert.equal(await imageHoldsFile(image, 4096, path.join(dir, 'missing'), 6), false);
+    assert.equal(await imageHoldsFile(path.join(dir, 'no-image'), 4096, f, 3), false);
     writeFileSync(f, '');
-    assert.equal(imageHoldsFile(image, 0, f, 0), true);
+    assert.equal(await imageHoldsFile(image, 0, f, 0), true);
+
+    // 20 MiB compared: the event loop gets turns meanwhile (the extension plans builds for its status).
+    const bytes = Buffer.alloc(20 << 20, 7);
+    writeFileSync(f, bytes);
+    writeFileSync(image, Buffer.concat([Buffer.alloc(2048), bytes]));
+    let turns = 0;
+    let spinning = true;
+    const spin = () => {
+      if (!spinning) return;
+      turns++;
+      setImmediate(spin);
+    };
+    setImmediate(spin);
+    const held = await imageHoldsFile(image, 2048, f, bytes.length);
+    spinning = false;
+    assert.equal(held, true);
+    assert.ok(turns >= 2, `${turns} turns of the event loop during the comparison`);
   } finally {
     remove(dir);
   }
