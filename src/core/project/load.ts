@@ -325,7 +325,12 @@ export class ProjectLoader {
         return;
       }
       if (linkInside(contextDir, file.relative, raw) === undefined) {
-        say('iso-symlink-outside', outsideLinkMessage(raw));
+        // The image leaves such a link out: for the guest's own files, the guest has none.
+        if (file.role === 'other') say('iso-symlink-outside', outsideLinkMessage(raw));
+        else {
+          file.notAFile = `a symbolic link to "${raw}", outside the context folder, which the image leaves out`;
+          problem(file.path, guestNotAFile(file, file.notAFile));
+        }
         return;
       }
       const is = await this.regularFile(file.path, st, problem);

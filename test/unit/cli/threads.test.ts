@@ -25,7 +25,7 @@ function perThread(stderr: string, command: string): number[] {
   return m[1].split(' ').map(Number);
 }
 
-test('vmctx rng: the same lines on 1 and 3 threads, in the order of the files, text and JSON; unreadable and broken files included', () => {
+test('vmctx rng: the same lines on 1 and 3 threads (as many as the cores allow), in the order of the files, text and JSON; unreadable and broken files included', () => {
   assert.ok(existsSync(SCHEMA), `${SCHEMA} is missing: install the Debian package libvirt0`);
   const dir = tempDir();
   try {
@@ -99,7 +99,7 @@ function faultyFleet(count: number): string {
   return dir;
 }
 
-test('vmctx check of a fleet with faults: the same output on 1 and 3 threads, text and JSON', () => {
+test('vmctx check of a fleet with faults: the same output on 1 and 3 threads (as many as the cores allow), text and JSON', () => {
   const dir = faultyFleet(400);
   try {
     for (const format of ['text', 'json']) {

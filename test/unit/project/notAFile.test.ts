@@ -147,6 +147,20 @@ test('the context folder: check says what the build scan says (pipes, sockets, l
   }
 });
 
+test('a guest file that links outside the context folder is an error: the image leaves it out, so the guest would have none', async () => {
+  const dir = writeTree(tempDir(), { 'context/common/network': 'NETWORK=192.168.122.0\n', 'elsewhere/post-install': '#!/bin/sh\n' });
+  try {
+    symlinkSync(path.join(dir, 'elsewhere/post-install'), path.join(dir, 'context/post-install'));
+    const p = await loadProject(nodeFileSystem, dir);
+    assert.deepEqual(problems(p).filter(([file]) => file === 'context/post-install'), [
+      ['context/post-install', 'project-not-a-file', 'error', `post-install is not a file but a symbolic link to "${path.join(dir, 'elsewhere/post-install')}", outside the context folder, which the image leaves out: the guest cannot read it from the CD-ROM; make it a file`],
+    ]);
+    assert.ok(!checkedFiles(p).some((f) => f.endsWith('post-install')), 'not read as the guest\'s script');
+  } finally {
+    remove(dir);
+  }
+});
+
 test('NoCloud: user-data, meta-data or network-config that is a pipe, a folder or a link to nothing is an error on it and is not read; a link to a file is one', async () => {
   const dir = writeTree(tempDir(), {
     'vmcontext.json': '{"flavor": "nocloud"}',
