@@ -87,6 +87,19 @@ export const nodeFileSystem: FileSystem = {
   },
 };
 
+/**
+ * nodeFileSystem for the extension host: folders are listed without blocking it (a project walk
+ * lists up to 20,000 entries, and a network drive answers slowly). The CLI keeps the synchronous
+ * listing, which spares it node:fs/promises at start-up.
+ */
+export const editorFileSystem: FileSystem = {
+  ...nodeFileSystem,
+  async readDirectory(path): Promise<DirEntry[]> {
+    const entries = await fsp.readdir(path, { withFileTypes: true });
+    return entries.map((e) => ({ name: e.name, type: typeOf(e) }));
+  },
+};
+
 export const nodeSyncFileReader: SyncFileReader = {
   readText: (path) => readFileSync(path, 'utf8'),
   mtimeMs: (path) => statSync(path, { throwIfNoEntry: false })?.mtimeMs,

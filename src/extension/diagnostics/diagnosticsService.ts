@@ -9,7 +9,7 @@ import { CHECK_DELAY_MS, ProjectCheckScheduler, TextCache } from '../../core/val
 import { projectOf } from '../../core/project/discover';
 import { isInside } from '../../core/common/paths';
 import { decodeText } from '../../core/common/fileSystem';
-import { nodeFileSystem } from '../../core/io/nodeFileSystem';
+import { editorFileSystem } from '../../core/io/nodeFileSystem';
 import type { Logger } from '../../core/common/logger';
 import { errorMessage } from '../../core/common/errors';
 import { toDiagnostic } from '../convert';
@@ -24,7 +24,7 @@ export class DiagnosticsService implements vscode.Disposable {
   private readonly shown = new Map<string, CoreDiagnostic[]>();
   /** The URIs each project's last check published, to clear those that have no problem now. */
   private readonly published = new Map<string, Set<string>>();
-  private readonly diskTexts = new TextCache(async (file) => decodeText(await nodeFileSystem.readFile(file)));
+  private readonly diskTexts = new TextCache(async (file) => decodeText(await editorFileSystem.readFile(file)));
   private readonly scheduler: ProjectCheckScheduler;
   private readonly disposables: vscode.Disposable[] = [this.collection];
 
@@ -122,7 +122,7 @@ export class DiagnosticsService implements vscode.Disposable {
   readonly readText: TextReader = async (file) => {
     // Only unsaved texts: a saved document is the disk's, and its loaded copy may lag behind it.
     const doc = vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'file' && d.isDirty && d.uri.fsPath === file);
-    return doc ? doc.getText() : decodeText(await nodeFileSystem.readFile(file));
+    return doc ? doc.getText() : decodeText(await editorFileSystem.readFile(file));
   };
 
   /** Checks every file of every project now (Check Project), re-reading the disk. */

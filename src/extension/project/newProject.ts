@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { nodeFileSystem } from '../../core/io/nodeFileSystem';
+import { editorFileSystem } from '../../core/io/nodeFileSystem';
 import { BLANK_BASE_IMAGE, exampleFiles, existingFiles, scaffoldProject, type ScaffoldFile } from '../../core/project/scaffold';
 import { scaffoldNoCloudProject } from '../../core/project/scaffoldNoCloud';
 import type { Flavor } from '../../core/project/manifest';
@@ -31,7 +31,7 @@ async function chooseFlavor(arg: unknown): Promise<Flavor | undefined> {
 }
 
 async function isEmptyFolder(dir: string): Promise<boolean> {
-  const entries = await nodeFileSystem.readDirectory(dir).catch(() => undefined);
+  const entries = await editorFileSystem.readDirectory(dir).catch(() => undefined);
   return !!entries && entries.filter((e) => !e.name.startsWith('.')).length === 0;
 }
 
@@ -53,7 +53,7 @@ async function chooseFolder(arg: unknown, title: string): Promise<string | undef
 }
 
 async function create(services: Services, folder: string, files: ScaffoldFile[], open: string): Promise<void> {
-  const clash = await existingFiles(nodeFileSystem, folder, files);
+  const clash = await existingFiles(editorFileSystem, folder, files);
   if (clash.length) {
     throw new UserError(`${folder} already holds ${clash.slice(0, 3).join(', ')}${clash.length > 3 ? ` and ${clash.length - 3} more` : ''}.`, 'Choose an empty folder.');
   }
@@ -84,10 +84,10 @@ export function registerNewProjectCommands(services: Services): void {
     if (!folder) return undefined;
     const settings = services.settings.forResource(folder);
     if (flavor === 'nocloud') {
-      const files = await scaffoldNoCloudProject(nodeFileSystem, noCloudExampleDir, { uuid: randomUUID(), bridge: settings.defaults.bridge });
+      const files = await scaffoldNoCloudProject(editorFileSystem, noCloudExampleDir, { uuid: randomUUID(), bridge: settings.defaults.bridge });
       await create(services, folder, files, 'cloud-init/user-data');
     } else {
-      const files = await scaffoldProject(nodeFileSystem, exampleDir, { uuid: randomUUID(), bridge: settings.defaults.bridge, isoLabel: settings.defaults.isoLabel });
+      const files = await scaffoldProject(editorFileSystem, exampleDir, { uuid: randomUUID(), bridge: settings.defaults.bridge, isoLabel: settings.defaults.isoLabel });
       await create(services, folder, files, 'context/common/network');
     }
     return folder;
@@ -96,7 +96,7 @@ export function registerNewProjectCommands(services: Services): void {
   registerCommand(services, Commands.openExample, async (arg) => {
     const folder = await chooseFolder(arg, 'Open Example: choose a folder to copy the example project into');
     if (!folder) return undefined;
-    await create(services, folder, await exampleFiles(nodeFileSystem, exampleDir), 'README.md');
+    await create(services, folder, await exampleFiles(editorFileSystem, exampleDir), 'README.md');
     return folder;
   });
 }

@@ -2,7 +2,7 @@
 // (file-system watchers, not polling). The model itself lives in the core.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { nodeFileSystem } from '../../core/io/nodeFileSystem';
+import { editorFileSystem } from '../../core/io/nodeFileSystem';
 import { ProjectLoader } from '../../core/project/load';
 import { findContextProjects, projectOf } from '../../core/project/discover';
 import type { ContextProject } from '../../core/project/project';
@@ -80,7 +80,7 @@ export class ProjectService implements vscode.Disposable {
     let p = this.projects.get(root);
     if (!p) {
       let loader = this.loaders.get(root);
-      if (!loader) this.loaders.set(root, (loader = new ProjectLoader(nodeFileSystem)));
+      if (!loader) this.loaders.set(root, (loader = new ProjectLoader(editorFileSystem)));
       p = loader.load(root).then((project) => {
         const text = this.networkTexts.get(root);
         return text === undefined ? project : withNetworkText(project, text);
@@ -104,7 +104,7 @@ export class ProjectService implements vscode.Disposable {
     const found = new Set<string>();
     for (const f of folders) {
       try {
-        for (const r of await findContextProjects(nodeFileSystem, f.uri.fsPath)) found.add(r);
+        for (const r of await findContextProjects(editorFileSystem, f.uri.fsPath)) found.add(r);
       } catch (e) {
         this.log.warn(`searching ${f.uri.fsPath} for context projects failed: ${errorMessage(e)}`);
       }
