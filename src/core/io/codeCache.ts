@@ -12,8 +12,9 @@
 //
 // When Node applies source maps (--enable-source-maps), the bundle goes through Node's own loader
 // (vm.Script code does not get source-mapped stack traces) and no cache is used.
-import { closeSync, constants, existsSync, fstatSync, lstatSync, openSync, readFileSync, readSync, readdirSync, statSync, unlinkSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, lstatSync, openSync, readFileSync, readSync, readdirSync, statSync, unlinkSync } from 'node:fs';
 import { makeFoldersSync } from './makeFolders';
+import { READ_NONBLOCKING, readFullySync } from './regularFile';
 import Module from 'node:module';
 import * as path from 'node:path';
 import * as vm from 'node:vm';
@@ -44,8 +45,6 @@ const MAGIC = 'vm-context code cache 1';
  * memory (a 500 MB entry: 3.5 s, 531 MB); it is passed by unread and written afresh.
  */
 const MAX_ENTRY_PER_SOURCE_BYTE = 8;
-/** Opening a named pipe without O_NONBLOCK would wait for a writer for good (0 where there is none: Windows). */
-const O_NONBLOCK = constants.O_NONBLOCK ?? 0;
 
 interface EntryHeader {
   magic: string;
@@ -211,7 +210,7 @@ export class CodeCache {
 function readEntryFile(entry: string, maxBytes: number): Buffer | 'folder' | 'damaged' | undefined {
   let fd: number;
   try {
-    fd = openSync(entry, constants.O_RDONLY | O_NONBLOCK);
+    fd = openSync(entry, READ_NONBLOCKING);
   } catch (e) {
     // Linux opens a folder read-only; other systems may refuse with EISDIR.
     return (e as NodeJS.ErrnoException).code === 'EISDIR' ? 'folder' : undefined;
@@ -222,9 +221,7 @@ function readEntryFile(entry: string, maxBytes: number): Buffer | 'folder' | 'da
     if (!st.isFile()) return undefined;
     if (st.size > maxBytes) return 'damaged';
     const bytes = Buffer.allocUnsafe(st.size);
-    let n = 0;
-    for (let got = 1; n < bytes.length && got > 0; n += got) got = readSync(fd, bytes, n, bytes.length - n, n);
-    return bytes.subarray(0, n);
+    return bytes.subarray(0, readFullySync(fd, bytes, st.size, 0));
   } catch {
     return undefined;
   } finally {

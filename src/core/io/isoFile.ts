@@ -5,6 +5,7 @@ import { closeSync, constants, openSync, readSync } from 'node:fs';
 import { CancelledError, UserError, throwIfAborted } from '../common/errors';
 import { layoutIso, streamIso, DEFAULT_LABEL, type FileExtent, type FileReader, type IsoDirectory, type IsoProblem } from '../image/iso9660/index';
 import { writeAtomically } from './atomicFile';
+import { readFullySync } from './regularFile';
 import { imageDate, scanContext, type ContextScan } from './contextScan';
 import { nodeFileReader } from './isoFileReader';
 
@@ -62,7 +63,7 @@ export async function imageHoldsFile(image: string, offset: number, file: string
     const y = Buffer.allocUnsafe(chunk);
     for (let at = 0, sinceTurn = 0; at < size; ) {
       const want = Math.min(size - at, chunk);
-      if (readFully(a, x, want, at) !== want || readFully(b, y, want, offset + at) !== want) return false;
+      if (readFullySync(a, x, want, at) !== want || readFullySync(b, y, want, offset + at) !== want) return false;
       if (!x.subarray(0, want).equals(y.subarray(0, want))) return false;
       at += want;
       if ((sinceTurn += want) >= COMPARE_SLICE && at < size) {
@@ -80,12 +81,6 @@ export async function imageHoldsFile(image: string, offset: number, file: string
     if (a !== undefined) closeSync(a);
     if (b !== undefined) closeSync(b);
   }
-}
-
-function readFully(fd: number, into: Buffer, length: number, position: number): number {
-  let done = 0;
-  for (let n; done < length && (n = readSync(fd, into, done, length - done, position + done)) > 0; ) done += n;
-  return done;
 }
 
 /** A file of an image made from memory (a NoCloud seed): read-only for everyone. */

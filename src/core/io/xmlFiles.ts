@@ -1,16 +1,13 @@
 // One XML file on disk against a RELAX NG schema (`vmctx rng`): read, decoded by its encoding
 // declaration or BOM as Jing reads it, validated. Unreadable and undecodable files are one
 // diagnostic each. The same function runs on the main thread and in the validation workers.
-import { closeSync, constants, fstatSync, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
+import { READ_NONBLOCKING, readFullySync } from './regularFile';
 import { specialFileKind } from '../image/iso9660/contextEntries';
 import { diagnostic, range, type Diagnostic } from '../common/diagnostic';
 import { errorMessage } from '../common/errors';
 import { validateText, type RngSchema } from '../relaxng/index';
 import { decodeXml } from '../xml/encoding';
-
-/** Opening a named pipe without O_NONBLOCK waits for a writer, and no signal ends that wait.
- *  Windows has no such flag (nor FIFOs that block this way). */
-const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0);
 
 /** One buffer for every file read here: the text is decoded out of it before the next read. */
 let scratch = Buffer.allocUnsafeSlow(1 << 16);
@@ -19,7 +16,7 @@ let scratch = Buffer.allocUnsafeSlow(1 << 16);
 function readRegularFile(file: string): Uint8Array | string {
   let fd: number;
   try {
-    fd = openSync(file, OPEN_FLAGS);
+    fd = openSync(file, READ_NONBLOCKING);
   } catch (e) {
     // A socket cannot be opened at all (ENXIO): say what it is, as for a pipe or a device.
     try {
@@ -37,10 +34,9 @@ function readRegularFile(file: string): Uint8Array | string {
     const size = st.size;
     if (size > scratch.length) scratch = Buffer.allocUnsafeSlow(Math.max(size, scratch.length * 2));
     let n = 0;
-    if (size > 0) {
-      // Up to the size fstat gave (as readFileSync reads); a file shortened meanwhile ends sooner.
-      for (let r = 1; n < size && r > 0; n += r) r = readSync(fd, scratch, n, size - n, null);
-    } else {
+    // Up to the size fstat gave (as readFileSync reads); a file shortened meanwhile ends sooner.
+    if (size > 0) n = readFullySync(fd, scratch, size, 0);
+    else {
       // Size 0 may be a file whose size is not known ahead (/proc): to its end.
       for (let r = 1; r > 0; n += r) {
         if (n === scratch.length) scratch = Buffer.concat([scratch, Buffer.allocUnsafeSlow(scratch.length)]);
