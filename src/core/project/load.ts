@@ -276,6 +276,24 @@ export class ProjectLoader {
   }
 
   /**
+   * What `file` (whose own stat is `st`) leads to: its own stat, or the stat at the end of its
+   * links; when the links lead to nothing, what that is ("a symbolic link to "x", which does
+   * not exist", or a loop).
+   */
+  private async linkEnd(file: string, st: FileStat): Promise<{ end: FileStat; linked: boolean } | { instead: string; broken: BrokenLink }> {
+    if (st.type !== 'symlink') return { end: st, linked: false };
+    const end = await this.fs.resolveLink(file);
+    if (typeof end === 'string') return { instead: brokenLinkKind(await this.fs.readLink(file), end), broken: end };
+    return { end, linked: true };
+  }
+
+  /** What stands at `file` instead of a `wanted` thing ("a folder", "a symbolic link to a named pipe"); undefined when it is one. */
+  private static instead(at: { end: FileStat; linked: boolean }, wanted: FileStat['type']): string | undefined {
+    if (at.end.type === wanted) return undefined;
+    return at.linked ? `a symbolic link to ${kindOf(at.end)}` : kindOf(at.end);
+  }
+
+  /**
    * Whether `file` (whose own stat is `st`) is a regular file or a link to one: `stat` then is
    * that file's. Otherwise `instead` says what it is ("a folder", "a named pipe", "a symbolic
    * link to "x", which does not exist"). Undefined when it is gone or cannot be looked at (said).
@@ -283,10 +301,10 @@ export class ProjectLoader {
   private async regularFile(file: string, st: FileStat | undefined, problem: (file: string, d: Diagnostic) => void): Promise<{ stat?: FileStat; instead?: string; broken?: BrokenLink } | undefined> {
     if (!st) return undefined;
     try {
-      if (st.type !== 'symlink') return st.type === 'file' ? { stat: st } : { instead: kindOf(st) };
-      const end = await this.fs.resolveLink(file);
-      if (typeof end === 'string') return { instead: brokenLinkKind(await this.fs.readLink(file), end), broken: end };
-      return end.type === 'file' ? { stat: end } : { instead: `a symbolic link to ${kindOf(end)}` };
+      const at = await this.linkEnd(file, st);
+      if ('broken' in at) return at;
+      const instead = ProjectLoader.instead(at, 'file');
+      return instead ? { instead } : { stat: at.end };
     } catch (e) {
       problem(file, unreadable(file, e));
       return undefined;
@@ -298,10 +316,9 @@ export class ProjectLoader {
     try {
       const st = await this.fs.stat(dir);
       if (!st) return { folder: false };
-      if (st.type !== 'symlink') return st.type === 'directory' ? { folder: true } : { folder: false, instead: kindOf(st) };
-      const end = await this.fs.resolveLink(dir);
-      if (typeof end === 'string') return { folder: false, instead: brokenLinkKind(await this.fs.readLink(dir), end) };
-      return end.type === 'directory' ? { folder: true } : { folder: false, instead: `a symbolic link to ${kindOf(end)}` };
+      const at = await this.linkEnd(dir, st);
+      const instead = 'broken' in at ? at.instead : ProjectLoader.instead(at, 'directory');
+      return instead ? { folder: false, instead } : { folder: true };
     } catch (e) {
       return { folder: false, instead: `a path that cannot be looked at (${errorMessage(e)})` };
     }
