@@ -151,7 +151,7 @@ export function sourceDateEpochProblem(env: Record<string, string | undefined>):
   if (!s) return undefined;
   if (/^\d+$/.test(s) && Number(s) <= LAST_ISO_SECOND) return undefined;
   const shown = s.length > 40 ? `${s.slice(0, 40)}…` : s;
-  return `SOURCE_DATE_EPOCH=${shown} cannot date the image: it must be a whole number of seconds since 1970-01-01 UTC, at most ${LAST_ISO_SECOND} (2155-12-31, the last date an ISO 9660 file record holds)`;
+  return `SOURCE_DATE_EPOCH=${shown} cannot date the image: it must be a whole number of seconds since 1970-01-01 UTC, at most ${LAST_ISO_SECOND} (2155-12-31, the last date an ISO 9660 file record holds): unset it, or set it to such a number, as the last commit's date: SOURCE_DATE_EPOCH=$(git log -1 --format=%ct)`;
 }
 
 /** Whether the link at `abs` leads to nothing (its target missing, or a loop of links). */

@@ -40,7 +40,7 @@ export function cacheDirNote(env: NodeJS.ProcessEnv = process.env, platform: Nod
     return `VMCTX_CACHE_DIR=${own} is ignored: it must be an absolute path (a relative one would be another folder wherever vmctx runs); ${used ? `the cache is in ${used}` : 'no cache is kept'}`;
   }
   const blocked = used && cannotHoldFiles(used);
-  return blocked ? `the cache folder ${used} cannot be made: ${blocked}; no cache is kept (the schemas are compiled on every run)` : undefined;
+  return blocked ? `the cache folder ${used} cannot be made: ${blocked}; no cache is kept (the schemas are compiled on every run): free that path, or set VMCTX_CACHE_DIR to the absolute path of a folder you can write` : undefined;
 }
 
 /**

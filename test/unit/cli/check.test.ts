@@ -228,7 +228,7 @@ test('a cache folder that is a file, or under one: one line says no cache is kep
       const r = vmctxProcess(['check', exampleProject], env);
       assert.equal(r.code, 0, r.stderr);
       const used = env.VMCTX_CACHE_DIR || path.join(file, 'vm-context');
-      assert.equal(r.stderr, `vmctx check: the cache folder ${used} cannot be made: ${why}; no cache is kept (the schemas are compiled on every run)\n`);
+      assert.equal(r.stderr, `vmctx check: the cache folder ${used} cannot be made: ${why}; no cache is kept (the schemas are compiled on every run): free that path, or set VMCTX_CACHE_DIR to the absolute path of a folder you can write\n`);
     }
     assert.equal(readFileSync(file, 'utf8'), 'a user file\n', 'the file is left as it was');
   } finally {
@@ -248,7 +248,7 @@ test('a cache folder that cannot be made (under /proc, a link to nothing): the c
       const r = spawnSync(process.execPath, [distCli, 'check', exampleProject], { encoding: 'utf8', env: { ...process.env, VMCTX_CACHE_DIR: cache }, timeout: 60_000, killSignal: 'SIGKILL' });
       assert.equal(r.signal, null, `${cache}: did not finish`);
       assert.equal(r.status, 0, r.stderr);
-      assert.equal(r.stderr, `vmctx check: the cache folder ${cache} cannot be made: ${why}; no cache is kept (the schemas are compiled on every run)\n`);
+      assert.equal(r.stderr, `vmctx check: the cache folder ${cache} cannot be made: ${why}; no cache is kept (the schemas are compiled on every run): free that path, or set VMCTX_CACHE_DIR to the absolute path of a folder you can write\n`);
     }
     assert.equal(existsSync(path.join(dir, 'gone')), false, 'nothing made through the link');
   } finally {
