@@ -349,7 +349,7 @@ class Parser {
         prefixed++;
         if (prefix === 'xmlns') hasXmlns = true;
       } else if (aname === 'xmlns') hasXmlns = true;
-      reused[count++] = new AttributeNode(aname, local, prefix, value, i, an, vs, ve);
+      reused[count++] = new AttributeNode(aname, local, prefix, value, i, an, vs, ve, '');
       i = ve + 1;
     }
     const attributes = count === 0 ? [] : reused.slice(0, count);
@@ -378,12 +378,12 @@ class Parser {
       for (let x = 0; x < count; x++) {
         const a = attributes[x];
         if (a.prefix === '') {
-          if (a.name === 'xmlns') a.uri = XMLNS_NAMESPACE;
+          if (a.name === 'xmlns') attributes[x] = a.withUri(XMLNS_NAMESPACE);
           continue;
         }
         const u = ns.resolve(a.prefix);
         if (u === undefined) this.fail(unboundMessage(a.prefix), a.o0, a.o0 + a.prefix.length);
-        a.uri = u;
+        attributes[x] = a.withUri(u);
       }
       if (prefixed > 1) {
         for (let x = 0; x < count; x++) {
@@ -398,7 +398,7 @@ class Parser {
         }
       }
     } else if (hasXmlns) {
-      for (let x = 0; x < count; x++) if (attributes[x].name === 'xmlns') attributes[x].uri = XMLNS_NAMESPACE;
+      for (let x = 0; x < count; x++) if (attributes[x].name === 'xmlns') attributes[x] = attributes[x].withUri(XMLNS_NAMESPACE);
     }
 
     const parent = this.stack[this.stack.length - 1];
