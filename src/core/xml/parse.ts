@@ -144,15 +144,24 @@ function parseXmlUncached(text: string, options: ParseOptions): XmlDocument {
     const what = describeChar(text, bad);
     error = { message: `character ${what} is not allowed in XML`, span: { start: bad, end: bad + 1 } };
   }
-  // Line starts are only needed for positions (diagnostics, editor features): computed on first use.
-  return {
-    text,
-    get lines() {
-      return lineIndex();
-    },
-    root: parser.root,
-    error,
-  };
+  return new ParsedXml(text, parser.root, error, lines);
+}
+
+/** A parse's result. A class, not an object literal with a getter: V8 builds such a literal
+ *  through the runtime each time, which cost `vmctx rng` some 10 µs per file. */
+class ParsedXml implements XmlDocument {
+  constructor(
+    readonly text: string,
+    readonly root: XmlElement | undefined,
+    readonly error: XmlDocument['error'],
+    /** Made by the parse when an error message needed a line; else on first use. */
+    private lineIndex: LineIndex | undefined,
+  ) {}
+
+  /** Line starts are only needed for positions (diagnostics, editor features): computed on first use. */
+  get lines(): LineIndex {
+    return (this.lineIndex ??= new LineIndex(this.text));
+  }
 }
 
 const enum Where {
