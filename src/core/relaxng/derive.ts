@@ -187,6 +187,14 @@ export class Deriver {
     if (!p.attrs) return this.pool.notAllowed;
     const hit = p.att?.get(key);
     if (hit) return hit;
+    const r = this.attributeWithNew(p, key, accepted);
+    p.att ??= new Map();
+    if (p.att.size > MEMO_LIMIT) p.att.clear();
+    p.att.set(key, r);
+    return r;
+  }
+
+  private attributeWithNew(p: Pattern, key: number | string, accepted: readonly Pattern[]): Pattern {
     const pool = this.pool;
     const d = (q: Pattern) => this.attributeWith(q, key, accepted);
     let r: Pattern;
@@ -212,9 +220,6 @@ export class Deriver {
       default:
         r = pool.notAllowed;
     }
-    p.att ??= new Map();
-    if (p.att.size > MEMO_LIMIT) p.att.clear();
-    p.att.set(key, r);
     return r;
   }
 
@@ -228,6 +233,16 @@ export class Deriver {
     if (!p.attrs) return p;
     const hit = recover ? p.stcR : p.stc;
     if (hit) return hit;
+    const r = this.stc(p, recover);
+    if (recover) p.stcR = r;
+    else p.stc = r;
+    return r;
+  }
+
+  // The derivatives that map a choice's alternatives with an arrow function compute apart from
+  // their memo lookup: V8 allocates the variables such an arrow captures on every call of the
+  // function that holds it, memo hit or not (megabytes over a vmctx rng run).
+  private stc(p: Pattern, recover: boolean): Pattern {
     const pool = this.pool;
     let r: Pattern;
     switch (p.k) {
@@ -253,8 +268,6 @@ export class Deriver {
       default:
         r = p;
     }
-    if (recover) p.stcR = r;
-    else p.stc = r;
     return r;
   }
 
@@ -320,8 +333,12 @@ export class Deriver {
   endTag(p: Pattern, recover = false): Pattern {
     const pool = this.pool;
     if (p.k === K.After) return recover || p.a!.nullable ? p.b! : pool.notAllowed;
-    if (p.k === K.Choice) return pool.choiceOf(p.alts!.map((q) => this.endTag(q, recover)));
+    if (p.k === K.Choice) return this.endTagOfChoice(p, recover);
     return pool.notAllowed;
+  }
+
+  private endTagOfChoice(p: Pattern, recover: boolean): Pattern {
+    return this.pool.choiceOf(p.alts!.map((q) => this.endTag(q, recover)));
   }
 }
 

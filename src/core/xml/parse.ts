@@ -472,14 +472,10 @@ class Parser {
     const j = skipSpace(s, nameEnd, n);
     if (s.charCodeAt(j) !== GT) this.failAt(j, `unexpected character '${s[j]}' in a closing tag: it must be </name>`, 'a closing tag');
     const end = j + 1;
-    const written = s.slice(nameStart, nameEnd);
     const stack = this.stack;
     const el = stack[stack.length - 1];
-    if (!el) this.fail(`closing tag </${written}> has no open element`, nameStart, nameEnd);
-    if (written !== el.name) {
-      const line = this.lines().positionAt(el.o0).line + 1;
-      this.fail(`closing tag </${written}> does not match the open element <${el.name}> (line ${line}): add </${el.name}> before it`, nameStart, nameEnd);
-    }
+    // Compared in place: a string for the name only when it is wrong.
+    if (!el || nameEnd - nameStart !== el.name.length || !s.startsWith(el.name, nameStart)) this.endTagMismatch(el, nameStart, nameEnd);
     el.o3 = lt;
     el.o4 = end;
     el.closed = true;
@@ -491,6 +487,14 @@ class Parser {
     this.ns.popTo(this.marks.pop()!);
     if (stack.length === 0) this.where = Where.AfterRoot;
     return end;
+  }
+
+  /** A closing tag with no open element, or another element's. */
+  private endTagMismatch(el: ElementNode | undefined, nameStart: number, nameEnd: number): never {
+    const written = this.s.slice(nameStart, nameEnd);
+    if (!el) this.fail(`closing tag </${written}> has no open element`, nameStart, nameEnd);
+    const line = this.lines().positionAt(el.o0).line + 1;
+    this.fail(`closing tag </${written}> does not match the open element <${el.name}> (line ${line}): add </${el.name}> before it`, nameStart, nameEnd);
   }
 
   // ---- comments, CDATA, DOCTYPE, processing instructions
