@@ -20,6 +20,8 @@ export interface JsonDiagnostic {
  */
 export function toJsonDiagnostics(results: FileDiagnostics[], base?: string): JsonDiagnostic[] {
   return results.flatMap(({ file, diagnostics }) => {
+    // Most files have nothing to say (`vmctx rng` over thousands): no path to work out for them.
+    if (diagnostics.length === 0) return [];
     const rel = base === undefined ? file : path.relative(base, file).split(path.sep).join('/') || '.';
     return diagnostics.map((d) => ({
       file: printable(rel),

@@ -8,8 +8,14 @@ import type { ValueContext } from './datatypes';
 
 const MEMO_LIMIT = 2000;
 
+/** Only XML's whitespace (space, tab, LF, CR), or nothing. A loop: called on every element's text,
+ *  mostly short words, where a regular expression's call cost more than the test. */
 function isWhitespace(s: string): boolean {
-  return /^[ \t\n\r]*$/.test(s);
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c !== 0x20 && c !== 0x0a && c !== 0x09 && c !== 0x0d) return false;
+  }
+  return true;
 }
 
 export class Deriver {
@@ -17,6 +23,7 @@ export class Deriver {
 
   /** Names seen in start tags, numbered: memo keys are small integers. */
   private readonly nameIds = new Map<string, Map<string, number>>();
+  private readonly noNamespace = new Map<string, number>();
   private nameCount = 0;
 
   /** Start tag `<name`: the content pattern of the matching element(s), After the rest. */
@@ -118,6 +125,13 @@ export class Deriver {
     const pool = this.pool;
     if (!p.attrs) return pool.notAllowed;
     const nameId = this.nameId(ns, local);
+    // Values seen before on this state and name: one lookup (repeated devices, editing), before
+    // any other. Not where a value's meaning depends on the namespaces in scope (QName datatypes).
+    const byValue = !anyValue && !pool.contextDependent && value.length < 256;
+    if (byValue) {
+      const seen = p.attV?.get(nameId)?.get(value);
+      if (seen) return seen;
+    }
     let leaves = p.attLeaves?.get(nameId);
     if (!leaves) {
       leaves = attributeLeaves(p, ns, local);
@@ -126,11 +140,6 @@ export class Deriver {
       p.attLeaves.set(nameId, leaves);
     }
     if (leaves.length === 0) return pool.notAllowed;
-    // Values seen before on this state and name: one lookup (repeated devices, editing). Not
-    // where a value's meaning depends on the namespaces in scope (QName datatypes).
-    const byValue = !anyValue && !pool.contextDependent && value.length < 256;
-    const seen = byValue ? p.attV?.get(nameId)?.get(value) : undefined;
-    if (seen) return seen;
     const r = this.attributeByLeaves(p, leaves, value, ctx, anyValue);
     if (byValue) {
       p.attV ??= new Map();
@@ -165,7 +174,8 @@ export class Deriver {
 
   /** The number of a `{ns}local` name (memo keys are small integers). */
   private nameId(ns: string, local: string): number {
-    let byLocal = this.nameIds.get(ns);
+    // Most names have no namespace: their map is at hand.
+    let byLocal = ns === '' ? this.noNamespace : this.nameIds.get(ns);
     if (!byLocal) this.nameIds.set(ns, (byLocal = new Map()));
     let id = byLocal.get(local);
     if (id === undefined) byLocal.set(local, (id = this.nameCount++));
@@ -177,6 +187,14 @@ export class Deriver {
     if (!p.attrs) return this.pool.notAllowed;
     const hit = p.att?.get(key);
     if (hit) return hit;
+    const r = this.attributeWithNew(p, key, accepted);
+    p.att ??= new Map();
+    if (p.att.size > MEMO_LIMIT) p.att.clear();
+    p.att.set(key, r);
+    return r;
+  }
+
+  private attributeWithNew(p: Pattern, key: number | string, accepted: readonly Pattern[]): Pattern {
     const pool = this.pool;
     const d = (q: Pattern) => this.attributeWith(q, key, accepted);
     let r: Pattern;
@@ -202,9 +220,6 @@ export class Deriver {
       default:
         r = pool.notAllowed;
     }
-    p.att ??= new Map();
-    if (p.att.size > MEMO_LIMIT) p.att.clear();
-    p.att.set(key, r);
     return r;
   }
 
@@ -218,6 +233,16 @@ export class Deriver {
     if (!p.attrs) return p;
     const hit = recover ? p.stcR : p.stc;
     if (hit) return hit;
+    const r = this.stc(p, recover);
+    if (recover) p.stcR = r;
+    else p.stc = r;
+    return r;
+  }
+
+  // The derivatives that map a choice's alternatives with an arrow function compute apart from
+  // their memo lookup: V8 allocates the variables such an arrow captures on every call of the
+  // function that holds it, memo hit or not (megabytes over a vmctx rng run).
+  private stc(p: Pattern, recover: boolean): Pattern {
     const pool = this.pool;
     let r: Pattern;
     switch (p.k) {
@@ -243,8 +268,6 @@ export class Deriver {
       default:
         r = p;
     }
-    if (recover) p.stcR = r;
-    else p.stc = r;
     return r;
   }
 
@@ -310,8 +333,12 @@ export class Deriver {
   endTag(p: Pattern, recover = false): Pattern {
     const pool = this.pool;
     if (p.k === K.After) return recover || p.a!.nullable ? p.b! : pool.notAllowed;
-    if (p.k === K.Choice) return pool.choiceOf(p.alts!.map((q) => this.endTag(q, recover)));
+    if (p.k === K.Choice) return this.endTagOfChoice(p, recover);
     return pool.notAllowed;
+  }
+
+  private endTagOfChoice(p: Pattern, recover: boolean): Pattern {
+    return this.pool.choiceOf(p.alts!.map((q) => this.endTag(q, recover)));
   }
 }
 

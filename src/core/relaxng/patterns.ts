@@ -105,6 +105,24 @@ class PatternObject implements Pattern {
   }
 }
 
+// `ord` and the memo fields are written long after a pattern is made (a lazy schema read sets
+// `ord`; the memos fill as documents come). V8 takes a field that has not changed since its
+// object was made for a constant, compiles the derivative code on that, and throws that code
+// away at the first later write (deep into a run: the first new kind of state), to compile it
+// again. Writing each of them once here, before any code runs hot, says at once that they change.
+{
+  const p = new PatternObject(-1, false, { k: K.NotAllowed, nullable: false });
+  p.ord = 0;
+  p.sto = new Map();
+  p.att = new Map();
+  p.attLeaves = new Map();
+  p.attV = new Map();
+  p.txt = new Map();
+  p.stc = p;
+  p.stcR = p;
+  p.det = null;
+}
+
 export class PatternPool {
   private readonly table = new Map<string, Pattern>();
   private readonly choiceMemo = new Map<number, Map<number, Pattern>>();

@@ -204,37 +204,51 @@ export class Walker {
     return p.det ?? undefined;
   }
 
+  // The start of an element is the hottest code of a validation: its common path is kept small,
+  // and every fault is said by a function of its own. V8 compiles a function with the functions
+  // it calls inlined; fault paths kept in it made each compile of `open` large, and it was
+  // compiled again each time a fault path first ran.
   private open(el: XmlElement, parent: Frame | undefined): Frame | undefined {
-    const pool = this.schema.pool;
     const state = parent ? parent.state : this.schema.start;
     const scope = Scope.of(el, parent ? parent.scope : TOP);
+    const p = this.d.startTagOpen(state, el.uri, el.local);
+    if (p === this.schema.pool.notAllowed) return this.openUnexpected(el, parent, state, scope);
+    return this.openWith(el, scope, p, undefined);
+  }
+
+  /** An element that `state` does not allow there: said, then checked inside as well as can be. */
+  private openUnexpected(el: XmlElement, parent: Frame | undefined, state: Pattern, scope: Scope): Frame | undefined {
+    const pool = this.schema.pool;
     let restore: Pattern | undefined;
-    let p = this.d.startTagOpen(state, el.uri, el.local);
-    if (p === pool.notAllowed) {
-      const decls = this.schema.declsFor(el.uri, el.local);
-      const view = parent ? this.view(parent) : state;
-      // Perhaps required content before it is missing: check it where it would fit.
-      p = this.d.startTagOpenRecover(state, el.uri, el.local);
-      if (p !== pool.notAllowed) {
-        const missing = this.d.endTag(view) === pool.notAllowed ? namesOf(missingContent(contentOf(view)).elements).names : [];
-        const expected = missing.length ? `missing required element ${quoteList(missing.map((n) => scope.format(n)).sort())}` : `expected ${this.expectedContent(view, scope)}`;
-        this.fault(el.nameSpan, `element "${el.name}" not allowed yet; ${expected}`);
-      } else {
-        const where = !decls.some((d) => isFinite(d.nc)) ? 'anywhere' : el.parent ? `in element "${el.parent.name}"` : 'as the root element';
-        this.fault(el.nameSpan, `element "${el.name}" not allowed ${where}; expected ${this.expectedContent(view, scope)}`);
-      }
-      if (p === pool.notAllowed) {
-        // Else keep checking inside with the declarations of elements of that name, if any.
-        restore = state;
-        // Declarations that name the element say more than wildcards (anyName) do.
-        const named = decls.filter((d) => isFinite(d.nc));
-        p = pool.choiceOf((named.length ? named : decls).map((d) => pool.after(d.content, pool.empty)));
-      }
-      if (p === pool.notAllowed) {
-        // Nothing to check it against: skip the element (state stays as before it).
-        return { el, scope, state: pool.after(pool.text, pool.empty), cont: undefined, index: el.children.length, restore, lenientEnd: true, textOnly: true };
-      }
+    const decls = this.schema.declsFor(el.uri, el.local);
+    const view = parent ? this.view(parent) : state;
+    // Perhaps required content before it is missing: check it where it would fit.
+    let p = this.d.startTagOpenRecover(state, el.uri, el.local);
+    if (p !== pool.notAllowed) {
+      const missing = this.d.endTag(view) === pool.notAllowed ? namesOf(missingContent(contentOf(view)).elements).names : [];
+      const expected = missing.length ? `missing required element ${quoteList(missing.map((n) => scope.format(n)).sort())}` : `expected ${this.expectedContent(view, scope)}`;
+      this.fault(el.nameSpan, `element "${el.name}" not allowed yet; ${expected}`);
+    } else {
+      const where = !decls.some((d) => isFinite(d.nc)) ? 'anywhere' : el.parent ? `in element "${el.parent.name}"` : 'as the root element';
+      this.fault(el.nameSpan, `element "${el.name}" not allowed ${where}; expected ${this.expectedContent(view, scope)}`);
     }
+    if (p === pool.notAllowed) {
+      // Else keep checking inside with the declarations of elements of that name, if any.
+      restore = state;
+      // Declarations that name the element say more than wildcards (anyName) do.
+      const named = decls.filter((d) => isFinite(d.nc));
+      p = pool.choiceOf((named.length ? named : decls).map((d) => pool.after(d.content, pool.empty)));
+    }
+    if (p === pool.notAllowed) {
+      // Nothing to check it against: skip the element (state stays as before it).
+      return { el, scope, state: pool.after(pool.text, pool.empty), cont: undefined, index: el.children.length, restore, lenientEnd: true, textOnly: true };
+    }
+    return this.openWith(el, scope, p, restore);
+  }
+
+  /** The start tag's attributes and `>` from the start-tag derivative `p`, and the text of an element without child elements. */
+  private openWith(el: XmlElement, scope: Scope, p: Pattern, restore: Pattern | undefined): Frame | undefined {
+    const pool = this.schema.pool;
     let cont: Pattern | undefined;
     if (p.k === K.After) {
       cont = p.b!;
@@ -252,29 +266,10 @@ export class Walker {
       const a = attributes[i];
       if (isNsDecl(a)) continue;
       const next = this.d.attribute(p, a.uri, a.local, a.value, scope);
-      if (next !== pool.notAllowed) {
-        p = next;
-        continue;
-      }
-      const anyValue = this.d.attribute(p, a.uri, a.local, a.value, scope, true);
-      if (anyValue === pool.notAllowed) {
-        const allowed = namesOf(allowedAttributes(p));
-        const names = allowed.names.map((n) => scope.format(n)).filter((n) => n !== a.name).sort();
-        const wild = allowed.anyName || allowed.nsNames.length > 0;
-        const expected = names.length ? `expected attribute ${quoteList(names)}${wild ? ' or other attributes' : ''}` : 'no other attributes are allowed here';
-        this.fault(a.span, `attribute "${a.name}" not allowed on element "${el.name}"; ${expected}`);
-      } else {
-        this.fault(a.valueSpan, `value "${a.value}" of attribute "${a.name}" is invalid; ${this.mustBe(attributeContents(p, a.uri, a.local), a.value, scope)}`);
-        p = anyValue;
-      }
+      p = next !== pool.notAllowed ? next : this.badAttribute(el, a, p, scope);
     }
     let closed = this.d.startTagClose(p);
-    if (closed === pool.notAllowed) {
-      const missing = namesOf(missingAttributes(p)).names.map((n) => scope.format(n)).sort();
-      const what = missing.length === 1 ? `attribute "${missing[0]}"` : missing.length ? `attributes ${quoteList(missing, 'or')}` : 'attributes';
-      this.fault(el.nameSpan, `element "${el.name}" missing required ${what}`);
-      closed = this.d.startTagClose(p, true);
-    }
+    if (closed === pool.notAllowed) closed = this.missingAttributes(el, p, scope);
     let hasElements = false;
     const children = el.children;
     for (let i = 0; i < children.length; i++) {
@@ -284,28 +279,55 @@ export class Walker {
       }
     }
     let lenientEnd = restore !== undefined;
-    let textOnly = false;
     if (!hasElements) {
       // Element with text only (or nothing): the whole text is one value.
-      textOnly = true;
-      const s = textOf(el.children);
+      const s = textOf(children);
       if (this.hooks.beforeChild?.(el, 0, this.attach(closed, cont), scope)) return undefined;
       const next = this.d.elementText(closed, s, scope);
-      if (next === pool.notAllowed && closed !== pool.notAllowed) {
-        const span = el.children.length ? trimSpan(this.text, el.children[0].span.start, el.children[el.children.length - 1].span.end) : endSpan(el);
-        const exp = expectedText(contentOf(closed));
-        if (!isWhitespace(s) && !exp.values.length && !exp.data.length && !exp.list) {
-          this.fault(span, `text "${clip(s.trim())}" not allowed here; expected ${this.expectedContent(this.attach(closed, cont), scope)}`);
-        } else if (isWhitespace(s) && missingContent(contentOf(closed)).elements.length) {
-          // Empty where elements are required: reported as incomplete at the end tag.
-          return { el, scope, state: closed, cont, index: el.children.length, restore, lenientEnd, textOnly };
-        } else {
-          this.fault(span, `character content ${isWhitespace(s) ? '' : `"${clip(s.trim())}" `}of element "${el.name}" is invalid; ${this.mustBe([contentOf(closed)], s, scope)}`);
-        }
-        lenientEnd = true;
-      } else closed = next;
+      if (next === pool.notAllowed && closed !== pool.notAllowed) lenientEnd = this.badText(el, s, closed, cont, scope) || lenientEnd;
+      else closed = next;
     }
-    return { el, scope, state: closed, cont, index: textOnly ? el.children.length : 0, restore, lenientEnd, textOnly };
+    return { el, scope, state: closed, cont, index: hasElements ? 0 : children.length, restore, lenientEnd, textOnly: !hasElements };
+  }
+
+  /** An attribute that `p` does not allow, or not with its value: said; the state to go on with. */
+  private badAttribute(el: XmlElement, a: XmlAttribute, p: Pattern, scope: Scope): Pattern {
+    const anyValue = this.d.attribute(p, a.uri, a.local, a.value, scope, true);
+    if (anyValue === this.schema.pool.notAllowed) {
+      const allowed = namesOf(allowedAttributes(p));
+      const names = allowed.names.map((n) => scope.format(n)).filter((n) => n !== a.name).sort();
+      const wild = allowed.anyName || allowed.nsNames.length > 0;
+      const expected = names.length ? `expected attribute ${quoteList(names)}${wild ? ' or other attributes' : ''}` : 'no other attributes are allowed here';
+      this.fault(a.span, `attribute "${a.name}" not allowed on element "${el.name}"; ${expected}`);
+      return p;
+    }
+    this.fault(a.valueSpan, `value "${a.value}" of attribute "${a.name}" is invalid; ${this.mustBe(attributeContents(p, a.uri, a.local), a.value, scope)}`);
+    return anyValue;
+  }
+
+  /** Required attributes missing at `>`: said; the state as if they were there. */
+  private missingAttributes(el: XmlElement, p: Pattern, scope: Scope): Pattern {
+    const missing = namesOf(missingAttributes(p)).names.map((n) => scope.format(n)).sort();
+    const what = missing.length === 1 ? `attribute "${missing[0]}"` : missing.length ? `attributes ${quoteList(missing, 'or')}` : 'attributes';
+    this.fault(el.nameSpan, `element "${el.name}" missing required ${what}`);
+    return this.d.startTagClose(p, true);
+  }
+
+  /** Text (or its absence) that an element without child elements may not have: said, unless
+   *  required elements are missing, which the end tag reports. Whether the end tag is then lenient. */
+  private badText(el: XmlElement, s: string, closed: Pattern, cont: Pattern | undefined, scope: Scope): boolean {
+    const children = el.children;
+    const span = children.length ? trimSpan(this.text, children[0].span.start, children[children.length - 1].span.end) : endSpan(el);
+    const exp = expectedText(contentOf(closed));
+    if (!isWhitespace(s) && !exp.values.length && !exp.data.length && !exp.list) {
+      this.fault(span, `text "${clip(s.trim())}" not allowed here; expected ${this.expectedContent(this.attach(closed, cont), scope)}`);
+    } else if (isWhitespace(s) && missingContent(contentOf(closed)).elements.length) {
+      // Empty where elements are required: reported as incomplete at the end tag.
+      return false;
+    } else {
+      this.fault(span, `character content ${isWhitespace(s) ? '' : `"${clip(s.trim())}" `}of element "${el.name}" is invalid; ${this.mustBe([contentOf(closed)], s, scope)}`);
+    }
+    return true;
   }
 
   private incomplete(f: Frame): void {

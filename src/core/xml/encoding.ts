@@ -61,6 +61,8 @@ export function decodeXml(bytes: Uint8Array): DecodedXml {
   const step = family === 'utf-8' ? 1 : 2;
   for (let i = skip; i + step - 1 < b.length && head.length < 256; i += step) {
     head.push(family === 'utf-8' ? b[i] : family === 'utf-16le' ? b[i] | (b[i + 1] << 8) : (b[i] << 8) | b[i + 1]);
+    // Most files have no declaration: read no further than a start that is not `<?xml`.
+    if (head.length === 5 && String.fromCharCode(...head) !== '<?xml') break;
   }
   const decl = /^<\?xml[ \t\r\n]+version[ \t\r\n]*=[ \t\r\n]*(["'])[^"']*\1[ \t\r\n]+encoding[ \t\r\n]*=[ \t\r\n]*(["'])([^"']*)\2/.exec(String.fromCharCode(...head));
   const declared = decl?.[3];

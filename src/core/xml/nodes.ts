@@ -2,7 +2,19 @@
 // interface are made on first use (then kept, so a span is always the same object): a 1 MB
 // document has some 200,000 spans that nobody reads, and allocating them all made garbage
 // collection the largest cost of parsing.
+//
+// The spans made are kept beside the nodes (in WeakMaps), not in a field of theirs: a field
+// first written long after the nodes were made (by the first error message of a run, say) tells
+// V8 that the field it had seen as never changing does change, and V8 then throws away the
+// optimized parser code built on that and compiles it again. Every field of a node is set in
+// its constructor, and only the end tag's offsets and the children change after.
 import type { Span, XmlAttribute, XmlElement, XmlNode, XmlText } from './parse';
+
+/** span, startTag, nameSpan, endTag of an element, once asked for. */
+const elementSpans = new WeakMap<ElementNode, (Span | undefined)[]>();
+/** span, nameSpan, valueSpan of an attribute, once asked for. */
+const attributeSpans = new WeakMap<AttributeNode, Span[]>();
+const textSpans = new WeakMap<TextNode, Span>();
 
 export class ElementNode implements XmlElement {
   declare readonly kind: 'element';
@@ -14,10 +26,8 @@ export class ElementNode implements XmlElement {
   o0: number;
   o1: number;
   o2: number;
-  o3 = -1;
+  o3: number;
   o4: number;
-  /** span, startTag, nameSpan, endTag once asked for. */
-  private sp: (Span | undefined)[] | undefined = undefined;
 
   constructor(
     public name: string,
@@ -35,21 +45,27 @@ export class ElementNode implements XmlElement {
   ) {
     this.attributes = attributes;
     this.children = children;
+    this.selfClosing = selfClosing;
+    this.closed = selfClosing;
     this.o0 = start;
     this.o1 = tagEnd;
     this.o2 = nameEnd;
+    this.o3 = -1;
     this.o4 = end;
-    this.selfClosing = selfClosing;
-    this.closed = selfClosing;
   }
 
   private spans(): (Span | undefined)[] {
-    return (this.sp ??= [
-      { start: this.o0, end: this.o4 },
-      { start: this.o0, end: this.o1 },
-      { start: this.o0 + 1, end: this.o2 },
-      this.o3 < 0 ? undefined : { start: this.o3, end: this.o4 },
-    ]);
+    let sp = elementSpans.get(this);
+    if (!sp) {
+      sp = [
+        { start: this.o0, end: this.o4 },
+        { start: this.o0, end: this.o1 },
+        { start: this.o0 + 1, end: this.o2 },
+        this.o3 < 0 ? undefined : { start: this.o3, end: this.o4 },
+      ];
+      elementSpans.set(this, sp);
+    }
+    return sp;
   }
 
   get span(): Span {
@@ -80,10 +96,6 @@ export class ElementNode implements XmlElement {
 Object.defineProperty(ElementNode.prototype, 'kind', { value: 'element', enumerable: true });
 
 export class AttributeNode implements XmlAttribute {
-  uri = '';
-  /** span, nameSpan, valueSpan once asked for. */
-  private sp: Span[] | undefined = undefined;
-
   constructor(
     public name: string,
     public local: string,
@@ -94,14 +106,26 @@ export class AttributeNode implements XmlAttribute {
     readonly o1: number,
     readonly o2: number,
     readonly o3: number,
+    /** Known once the whole start tag is read (its own xmlns declarations count): see withUri. */
+    public uri: string,
   ) {}
 
+  /** The same attribute in namespace `uri` (a new node, so that no node's field changes after it is made). */
+  withUri(uri: string): AttributeNode {
+    return new AttributeNode(this.name, this.local, this.prefix, this.value, this.o0, this.o1, this.o2, this.o3, uri);
+  }
+
   private spans(): Span[] {
-    return (this.sp ??= [
-      { start: this.o0, end: this.o3 + 1 },
-      { start: this.o0, end: this.o1 },
-      { start: this.o2, end: this.o3 },
-    ]);
+    let sp = attributeSpans.get(this);
+    if (!sp) {
+      sp = [
+        { start: this.o0, end: this.o3 + 1 },
+        { start: this.o0, end: this.o1 },
+        { start: this.o2, end: this.o3 },
+      ];
+      attributeSpans.set(this, sp);
+    }
+    return sp;
   }
 
   get span(): Span {
@@ -126,7 +150,6 @@ export class AttributeNode implements XmlAttribute {
 
 export class TextNode implements XmlText {
   declare readonly kind: 'text';
-  private s0: Span | undefined = undefined;
 
   constructor(
     public value: string,
@@ -136,10 +159,12 @@ export class TextNode implements XmlText {
   ) {}
 
   get span(): Span {
-    return (this.s0 ??= { start: this.o0, end: this.o1 });
+    let s = textSpans.get(this);
+    if (!s) textSpans.set(this, (s = { start: this.o0, end: this.o1 }));
+    return s;
   }
   set span(s: Span) {
-    this.s0 = s;
+    textSpans.set(this, s);
   }
 }
 Object.defineProperty(TextNode.prototype, 'kind', { value: 'text', enumerable: true });

@@ -144,15 +144,24 @@ function parseXmlUncached(text: string, options: ParseOptions): XmlDocument {
     const what = describeChar(text, bad);
     error = { message: `character ${what} is not allowed in XML`, span: { start: bad, end: bad + 1 } };
   }
-  // Line starts are only needed for positions (diagnostics, editor features): computed on first use.
-  return {
-    text,
-    get lines() {
-      return lineIndex();
-    },
-    root: parser.root,
-    error,
-  };
+  return new ParsedXml(text, parser.root, error, lines);
+}
+
+/** A parse's result. A class, not an object literal with a getter: V8 builds such a literal
+ *  through the runtime each time, which cost `vmctx rng` some 10 µs per file. */
+class ParsedXml implements XmlDocument {
+  constructor(
+    readonly text: string,
+    readonly root: XmlElement | undefined,
+    readonly error: XmlDocument['error'],
+    /** Made by the parse when an error message needed a line; else on first use. */
+    private lineIndex: LineIndex | undefined,
+  ) {}
+
+  /** Line starts are only needed for positions (diagnostics, editor features): computed on first use. */
+  get lines(): LineIndex {
+    return (this.lineIndex ??= new LineIndex(this.text));
+  }
 }
 
 const enum Where {
@@ -280,6 +289,10 @@ class Parser {
 
   // ---- tags
 
+  // A start tag is read by three functions: the tag and its name (startTag), each attribute
+  // (attribute), and the namespace declarations and prefixed attributes (namespaces), which most
+  // tags have none of. V8 compiles and recompiles each on its own: the first namespace
+  // declaration or entity in a value, deep into a run, recompiles a small function, not all of it.
   private startTag(lt: number): number {
     const s = this.s;
     const n = s.length;
@@ -290,10 +303,7 @@ class Parser {
     if (this.where === Where.AfterRoot) {
       this.fail(`only one root element is allowed: <${name}> comes after the root element ended`, nameStart, nameEnd);
     }
-    const reused = this.attributes;
     let count = 0;
-    let hasXmlns = false;
-    let prefixed = 0;
     let selfClosing = false;
     let i = nameEnd;
     for (;;) {
@@ -313,60 +323,18 @@ class Parser {
         }
         this.failAt(i + 1, `'/' in a start tag must be followed by '>'`, `the start tag <${name}>`);
       }
-      const an = scanName(s, i, n);
-      if (an === i) this.fail(`unexpected character '${s[i]}' in the start tag <${name}>`, i);
-      if (i === before) this.fail(`attributes must be separated by whitespace`, i, an);
-      const aname = slice(s, i, an);
-      let j = skipSpace(s, an, n);
-      if (s.charCodeAt(j) !== EQ) this.failAt(j, `attribute ${aname} has no value: write ${aname}="..."`, `the start tag <${name}>`);
-      j = skipSpace(s, j + 1, n);
-      const q = s.charCodeAt(j);
-      if (q !== DQUOTE && q !== SQUOTE) this.failAt(j, `the value of attribute ${aname} must be in quotes`, `the start tag <${name}>`);
-      const vs = j + 1;
-      let ve = s.indexOf(q === DQUOTE ? '"' : "'", vs);
-      const found = ve >= 0;
-      if (!found) ve = n;
-      let plain = true;
-      for (let k = vs; k < ve; k++) {
-        const c = s.charCodeAt(k);
-        if (c <= LT) {
-          if (c === LT) this.fail(`'<' is not allowed in an attribute value: write &lt;`, k);
-          if (c === AMP || c === TAB || c === LF || c === CR) plain = false;
-        }
-      }
-      if (!found) this.failAtEnd(`the value of attribute ${aname} is not closed: add ${s[j]}`);
-      for (let k = 0; k < count; k++) {
-        if (reused[k].name === aname) this.fail(`duplicate attribute ${aname}`, i, an);
-      }
-      const value = plain ? slice(s, vs, ve) : decodeAttribute(s, vs, ve, this.ents);
-      const colon = qnameColon(aname);
-      if (colon === -2) this.fail(`${aname} is not a valid qualified name (prefix:local)`, i, an);
-      let prefix = '';
-      let local = aname;
-      if (colon > 0) {
-        prefix = intern(aname.slice(0, colon));
-        local = intern(aname.slice(colon + 1));
-        prefixed++;
-        if (prefix === 'xmlns') hasXmlns = true;
-      } else if (aname === 'xmlns') hasXmlns = true;
-      reused[count++] = new AttributeNode(aname, local, prefix, value, i, an, vs, ve);
-      i = ve + 1;
+      if (i === before && scanName(s, i, n) > i) this.fail(`attributes must be separated by whitespace`, i, scanName(s, i, n));
+      i = this.attribute(i, name, count++);
     }
+    const reused = this.attributes;
     const attributes = count === 0 ? [] : reused.slice(0, count);
+    let special = false;
+    for (let x = 0; x < count; x++) if (attributes[x].prefix !== '' || attributes[x].name === 'xmlns') special = true;
 
     // Namespaces: the declarations on this tag are in scope for its own name and attributes.
     const ns = this.ns;
     const mark = ns.mark;
-    if (hasXmlns) {
-      for (let x = 0; x < count; x++) {
-        const a = attributes[x];
-        const p = a.name === 'xmlns' ? '' : a.prefix === 'xmlns' ? a.local : undefined;
-        if (p === undefined) continue;
-        const problem = bindingError(p, a.value);
-        if (problem) this.fail(problem, a.o0, a.o3 + 1);
-        ns.bind(p, a.value);
-      }
-    }
+    if (special) this.declareNamespaces(attributes);
     const colon = qnameColon(name);
     if (colon === -2) this.fail(`<${name}> is not a valid qualified name (prefix:local)`, nameStart, nameEnd);
     const prefix = colon > 0 ? intern(name.slice(0, colon)) : '';
@@ -374,32 +342,7 @@ class Parser {
     const uri = ns.resolve(prefix);
     if (prefix === 'xmlns') this.fail(`an element name may not have the prefix xmlns`, nameStart, nameEnd);
     if (uri === undefined) this.fail(unboundMessage(prefix), nameStart, nameStart + prefix.length);
-    if (prefixed > 0) {
-      for (let x = 0; x < count; x++) {
-        const a = attributes[x];
-        if (a.prefix === '') {
-          if (a.name === 'xmlns') a.uri = XMLNS_NAMESPACE;
-          continue;
-        }
-        const u = ns.resolve(a.prefix);
-        if (u === undefined) this.fail(unboundMessage(a.prefix), a.o0, a.o0 + a.prefix.length);
-        a.uri = u;
-      }
-      if (prefixed > 1) {
-        for (let x = 0; x < count; x++) {
-          const a = attributes[x];
-          if (a.prefix === '') continue;
-          for (let y = 0; y < x; y++) {
-            const b = attributes[y];
-            if (b.prefix !== '' && b.local === a.local && b.uri === a.uri) {
-              this.fail(`duplicate attribute: ${a.name} and ${b.name} are the same attribute {${a.uri}}${a.local}`, a.o0, a.o1);
-            }
-          }
-        }
-      }
-    } else if (hasXmlns) {
-      for (let x = 0; x < count; x++) if (attributes[x].name === 'xmlns') attributes[x].uri = XMLNS_NAMESPACE;
-    }
+    if (special) this.attributeNamespaces(attributes);
 
     const parent = this.stack[this.stack.length - 1];
     const el = new ElementNode(
@@ -437,6 +380,89 @@ class Parser {
     return i;
   }
 
+  /** The attribute starting at `i` in the start tag <name>, as the tag's attribute number
+   *  `count` (in this.attributes); returns the index past its closing quote. */
+  private attribute(i: number, name: string, count: number): number {
+    const s = this.s;
+    const n = s.length;
+    const reused = this.attributes;
+    const an = scanName(s, i, n);
+    if (an === i) this.fail(`unexpected character '${s[i]}' in the start tag <${name}>`, i);
+    const aname = slice(s, i, an);
+    let j = skipSpace(s, an, n);
+    if (s.charCodeAt(j) !== EQ) this.failAt(j, `attribute ${aname} has no value: write ${aname}="..."`, `the start tag <${name}>`);
+    j = skipSpace(s, j + 1, n);
+    const q = s.charCodeAt(j);
+    if (q !== DQUOTE && q !== SQUOTE) this.failAt(j, `the value of attribute ${aname} must be in quotes`, `the start tag <${name}>`);
+    const vs = j + 1;
+    let ve = s.indexOf(q === DQUOTE ? '"' : "'", vs);
+    const found = ve >= 0;
+    if (!found) ve = n;
+    let plain = true;
+    for (let k = vs; k < ve; k++) {
+      const c = s.charCodeAt(k);
+      if (c <= LT) {
+        if (c === LT) this.fail(`'<' is not allowed in an attribute value: write &lt;`, k);
+        if (c === AMP || c === TAB || c === LF || c === CR) plain = false;
+      }
+    }
+    if (!found) this.failAtEnd(`the value of attribute ${aname} is not closed: add ${s[j]}`);
+    for (let k = 0; k < count; k++) {
+      if (reused[k].name === aname) this.fail(`duplicate attribute ${aname}`, i, an);
+    }
+    const value = plain ? slice(s, vs, ve) : decodeAttribute(s, vs, ve, this.ents);
+    const colon = qnameColon(aname);
+    if (colon === -2) this.fail(`${aname} is not a valid qualified name (prefix:local)`, i, an);
+    let prefix = '';
+    let local = aname;
+    if (colon > 0) {
+      prefix = intern(aname.slice(0, colon));
+      local = intern(aname.slice(colon + 1));
+    }
+    reused[count] = new AttributeNode(aname, local, prefix, value, i, an, vs, ve, '');
+    return ve + 1;
+  }
+
+  /** Binds the namespace declarations (xmlns, xmlns:p) among a start tag's attributes. */
+  private declareNamespaces(attributes: AttributeNode[]): void {
+    for (let x = 0; x < attributes.length; x++) {
+      const a = attributes[x];
+      const p = a.name === 'xmlns' ? '' : a.prefix === 'xmlns' ? a.local : undefined;
+      if (p === undefined) continue;
+      const problem = bindingError(p, a.value);
+      if (problem) this.fail(problem, a.o0, a.o3 + 1);
+      this.ns.bind(p, a.value);
+    }
+  }
+
+  /** Gives prefixed attributes (and xmlns) their namespace, and refuses two names for one attribute. */
+  private attributeNamespaces(attributes: AttributeNode[]): void {
+    const count = attributes.length;
+    let prefixed = 0;
+    for (let x = 0; x < count; x++) {
+      const a = attributes[x];
+      if (a.prefix === '') {
+        if (a.name === 'xmlns') attributes[x] = a.withUri(XMLNS_NAMESPACE);
+        continue;
+      }
+      prefixed++;
+      const u = this.ns.resolve(a.prefix);
+      if (u === undefined) this.fail(unboundMessage(a.prefix), a.o0, a.o0 + a.prefix.length);
+      attributes[x] = a.withUri(u);
+    }
+    if (prefixed < 2) return;
+    for (let x = 0; x < count; x++) {
+      const a = attributes[x];
+      if (a.prefix === '') continue;
+      for (let y = 0; y < x; y++) {
+        const b = attributes[y];
+        if (b.prefix !== '' && b.local === a.local && b.uri === a.uri) {
+          this.fail(`duplicate attribute: ${a.name} and ${b.name} are the same attribute {${a.uri}}${a.local}`, a.o0, a.o1);
+        }
+      }
+    }
+  }
+
   private endTag(lt: number): number {
     const s = this.s;
     const n = s.length;
@@ -446,14 +472,10 @@ class Parser {
     const j = skipSpace(s, nameEnd, n);
     if (s.charCodeAt(j) !== GT) this.failAt(j, `unexpected character '${s[j]}' in a closing tag: it must be </name>`, 'a closing tag');
     const end = j + 1;
-    const written = s.slice(nameStart, nameEnd);
     const stack = this.stack;
     const el = stack[stack.length - 1];
-    if (!el) this.fail(`closing tag </${written}> has no open element`, nameStart, nameEnd);
-    if (written !== el.name) {
-      const line = this.lines().positionAt(el.o0).line + 1;
-      this.fail(`closing tag </${written}> does not match the open element <${el.name}> (line ${line}): add </${el.name}> before it`, nameStart, nameEnd);
-    }
+    // Compared in place: a string for the name only when it is wrong.
+    if (!el || nameEnd - nameStart !== el.name.length || !s.startsWith(el.name, nameStart)) this.endTagMismatch(el, nameStart, nameEnd);
     el.o3 = lt;
     el.o4 = end;
     el.closed = true;
@@ -465,6 +487,14 @@ class Parser {
     this.ns.popTo(this.marks.pop()!);
     if (stack.length === 0) this.where = Where.AfterRoot;
     return end;
+  }
+
+  /** A closing tag with no open element, or another element's. */
+  private endTagMismatch(el: ElementNode | undefined, nameStart: number, nameEnd: number): never {
+    const written = this.s.slice(nameStart, nameEnd);
+    if (!el) this.fail(`closing tag </${written}> has no open element`, nameStart, nameEnd);
+    const line = this.lines().positionAt(el.o0).line + 1;
+    this.fail(`closing tag </${written}> does not match the open element <${el.name}> (line ${line}): add </${el.name}> before it`, nameStart, nameEnd);
   }
 
   // ---- comments, CDATA, DOCTYPE, processing instructions
