@@ -15,6 +15,7 @@
 import { closeSync, existsSync, fstatSync, lstatSync, openSync, readFileSync, readSync, readdirSync, statSync, unlinkSync } from 'node:fs';
 import { makeFoldersSync } from './makeFolders';
 import { READ_NONBLOCKING, readFullySync } from './regularFile';
+import { isAscii } from 'node:buffer';
 import Module from 'node:module';
 import * as path from 'node:path';
 import * as vm from 'node:vm';
@@ -131,7 +132,7 @@ export class CodeCache {
 
   /** Compiles the bundle's wrapper with its entry's code if there is a usable one. */
   private compile(file: string): vm.Script {
-    let source = readFileSync(file, 'utf8');
+    let source = readSource(file);
     // V8 accepts `#!` only at the very start of a script, not inside the module wrapper.
     if (source.startsWith('#!')) source = `//${source.slice(2)}`;
     const wrapped = Cjs.wrap(source);
@@ -227,6 +228,16 @@ function readEntryFile(entry: string, maxBytes: number): Buffer | 'folder' | 'da
   } finally {
     closeSync(fd);
   }
+}
+
+/**
+ * A bundle's text. The build makes bundles all ASCII (scripts/build.mjs), which read as Latin-1
+ * give the same string without UTF-8 decoding's intermediate copy: a 0.6 MB bundle took 509 page
+ * faults and 10-16 ms as UTF-8, 318 as Latin-1, in this VM where a fault costs about 20 µs.
+ */
+function readSource(file: string): string {
+  const bytes = readFileSync(file);
+  return bytes.toString(isAscii(bytes) ? 'latin1' : 'utf8');
 }
 
 /** An entry's name: the bundle's base name and the hash of runtime, path and kind of run, or of these and "second" (findEntry()). */
