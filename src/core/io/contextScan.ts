@@ -3,7 +3,6 @@
 // followed; what cannot go into the image is reported with its path, never dropped silently.
 import { lstatSync, readdirSync, readlinkSync, statSync } from 'node:fs';
 import { posix, resolve, sep } from 'node:path';
-import type { Dirent } from 'node:fs';
 import type { DiagnosticCode } from '../common/diagnosticCodes';
 import { throwIfAborted } from '../common/errors';
 import { MAX_DIRECTORIES, MAX_FILE_SIZE, type IsoDirectory, type IsoNode, type IsoProblem } from '../image/iso9660/tree';
@@ -54,31 +53,42 @@ export async function scanContext(dir: string, signal?: AbortSignal): Promise<Co
     await new Promise((r) => setImmediate(r));
     throwIfAborted(signal);
     const node: IsoDirectory = { kind: 'dir', name: posix.basename(rel), mode, children: [] };
-    let dirents: Dirent<Buffer>[];
+    let names: string[];
     try {
-      dirents = readdirSync(abs, { withFileTypes: true, encoding: 'buffer' });
+      names = readdirSync(abs);
+      // Node decodes a name that is not UTF-8 with U+FFFD in place of its bad bytes: only a
+      // folder with that character in a name is listed again as bytes, to tell which.
+      for (let i = 0; i < names.length; i++) {
+        if (names[i].includes('\ufffd')) {
+          names = utf8Names(readdirSync(abs, { encoding: 'buffer' }), rel);
+          break;
+        }
+      }
     } catch (e) {
       problem(rel || '.', 'iso-unreadable', `folder cannot be read (${(e as NodeJS.ErrnoException).code}); left out of the image`, 'error');
       return node;
     }
-    const named: Array<[string, Dirent<Buffer>]> = [];
-    for (const d of dirents) {
-      let name: string;
-      try {
-        name = strictUtf8.decode(d.name);
-      } catch {
-        const shown = rel ? `${rel}/${lossyUtf8.decode(d.name)}` : lossyUtf8.decode(d.name);
-        problem(shown, 'iso-name-encoding', 'name is not valid UTF-8, so no tree of the image can hold it; left out of the image (rename it)');
-        continue;
-      }
-      named.push([name, d]);
-    }
-    named.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-    for (const [name] of named) {
+    names.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    for (let i = 0; i < names.length; i++) {
+      const name = names[i];
       const c = await visitChild(`${abs}${sep}${name}`, rel ? `${rel}/${name}` : name, name);
       if (c) node.children.push(c);
     }
     return node;
+  };
+
+  /** The names that are UTF-8; each other one is said and left out. */
+  const utf8Names = (raw: Buffer[], rel: string): string[] => {
+    const names: string[] = [];
+    for (const bytes of raw) {
+      try {
+        names.push(strictUtf8.decode(bytes));
+      } catch {
+        const shown = rel ? `${rel}/${lossyUtf8.decode(bytes)}` : lossyUtf8.decode(bytes);
+        problem(shown, 'iso-name-encoding', 'name is not valid UTF-8, so no tree of the image can hold it; left out of the image (rename it)');
+      }
+    }
+    return names;
   };
 
   const visitChild = async (abs: string, rel: string, name: string): Promise<IsoNode | undefined> => {
