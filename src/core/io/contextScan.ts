@@ -2,7 +2,8 @@
 // time with a yield to the event loop in between: see isoFileReader.ts for why). Nothing outside the folder is ever
 // followed; what cannot go into the image is reported with its path, never dropped silently.
 import { lstatSync, readdirSync, readlinkSync, statSync } from 'node:fs';
-import { posix, resolve, sep } from 'node:path';
+import { posix, resolve } from 'node:path';
+import { entryPath } from '../common/paths';
 import type { DiagnosticCode } from '../common/diagnosticCodes';
 import { throwIfAborted } from '../common/errors';
 import { MAX_DIRECTORIES, MAX_FILE_SIZE, type IsoDirectory, type IsoNode, type IsoProblem } from '../image/iso9660/tree';
@@ -71,7 +72,7 @@ export async function scanContext(dir: string, signal?: AbortSignal): Promise<Co
     names.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
     for (let i = 0; i < names.length; i++) {
       const name = names[i];
-      const c = await visitChild(`${abs}${sep}${name}`, rel ? `${rel}/${name}` : name, name);
+      const c = await visitChild(entryPath(abs, name), rel ? `${rel}/${name}` : name, name);
       if (c) node.children.push(c);
     }
     return node;
