@@ -14,6 +14,8 @@ import { brokenLinkMessage, linkInside, type BrokenLink, outsideLinkMessage, spe
 export interface ScannedEntry {
   /** '/'-separated path inside the folder. */
   path: string;
+  /** The absolute path, made once here (the tree's source of a file; the build's records are keyed by it). */
+  abs: string;
   kind: 'file' | 'dir' | 'symlink';
   mode: number;
   size: number;
@@ -103,7 +105,7 @@ export async function scanContext(dir: string, signal?: AbortSignal): Promise<Co
     const mode = st.mode & 0o7777;
     if (st.isDirectory()) {
       newest = Math.max(newest, st.mtimeMs);
-      entries.push({ path: rel, kind: 'dir', mode, size: 0, mtimeMs: st.mtimeMs, ino: st.ino });
+      entries.push({ path: rel, abs, kind: 'dir', mode, size: 0, mtimeMs: st.mtimeMs, ino: st.ino });
       return visit(abs, rel, st.mode);
     }
     if (st.isFile()) {
@@ -113,7 +115,7 @@ export async function scanContext(dir: string, signal?: AbortSignal): Promise<Co
         return undefined;
       }
       newest = Math.max(newest, st.mtimeMs);
-      entries.push({ path: rel, kind: 'file', mode, size: st.size, mtimeMs: st.mtimeMs, ino: st.ino, ctimeMs: st.ctimeMs });
+      entries.push({ path: rel, abs, kind: 'file', mode, size: st.size, mtimeMs: st.mtimeMs, ino: st.ino, ctimeMs: st.ctimeMs });
       return { kind: 'file', name, mode: st.mode, size: st.size, source: abs };
     }
     if (st.isSymbolicLink()) {
@@ -127,7 +129,7 @@ export async function scanContext(dir: string, signal?: AbortSignal): Promise<Co
       const broken = brokenLink(abs);
       if (broken) problem(rel, 'iso-symlink-broken', brokenLinkMessage(raw, broken));
       newest = Math.max(newest, st.mtimeMs);
-      entries.push({ path: rel, kind: 'symlink', mode, size: 0, mtimeMs: st.mtimeMs, ino: st.ino, target });
+      entries.push({ path: rel, abs, kind: 'symlink', mode, size: 0, mtimeMs: st.mtimeMs, ino: st.ino, target });
       return { kind: 'symlink', name, target };
     }
     problem(rel, 'iso-special-file', specialFileMessage(specialFileKind(st)));

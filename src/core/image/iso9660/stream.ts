@@ -146,16 +146,17 @@ export async function streamIso(layout: IsoLayout, sink: ByteSink, reader: FileR
 
   const fill = async (buf: Uint8Array, w: { pieces: Piece[]; length: number }): Promise<void> => {
     // Zero the gaps between pieces (sector padding) since buffers are reused.
+    const pieces = w.pieces;
     let at = 0;
-    for (const p of w.pieces) {
-      buf.fill(0, at, p.at);
-      at = p.at + p.length;
+    for (let i = 0; i < pieces.length; i++) {
+      buf.fill(0, at, pieces[i].at);
+      at = pieces[i].at + pieces[i].length;
     }
     buf.fill(0, at, w.length);
     if (openSync) {
-      for (const p of w.pieces) {
+      for (let i = 0; i < pieces.length; i++) {
         check();
-        readPieceSync(buf, p, openSync);
+        readPieceSync(buf, pieces[i], openSync);
       }
       return;
     }
