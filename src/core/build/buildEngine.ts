@@ -60,7 +60,11 @@ function isoTreeHash(scan: ContextScan, extra: string[]): string {
   // 'tree': never equal to an input hash of contents (a record of an older vm-context, or of an external tool's image).
   h.update(`tree\0${extra.join('\0')}\0${scan.root.mode.toString(8)}\n`); // the root's mode: the context folder's own
   let text = '';
-  for (const e of scan.entries) text += `${e.kind}\0${e.path}\0${e.mode.toString(8)}\0${e.size}\0${e.target ?? ''}\n`;
+  const entries = scan.entries;
+  for (let i = 0; i < entries.length; i++) {
+    const e = entries[i];
+    text += `${e.kind}\0${e.path}\0${e.mode.toString(8)}\0${e.size}\0${e.target ?? ''}\n`;
+  }
   h.update(text);
   return h.digest('hex');
 }
@@ -72,7 +76,8 @@ function isoTreeHash(scan: ContextScan, extra: string[]): string {
  * in the image. Fills `files` with the records to keep (the identities seen now).
  */
 async function embeddedContentChanged(scan: ContextScan, state: BuildState, image: string, files: BuildState['files'], signal?: AbortSignal): Promise<boolean> {
-  for (const e of scan.entries) {
+  for (let i = 0; i < scan.entries.length; i++) {
+    const e = scan.entries[i];
     if (e.kind !== 'file') continue;
     const abs = e.abs;
     const r = state.files[abs];

@@ -24,7 +24,10 @@ export function checkedFiles(project: ContextProject): string[] {
   // Not a pipe, a folder or a link to nothing: reading a pipe would block for good. Only the
   // guest's own files (post-install, common/network, common/routes) have a validator: the
   // thousands of other files a context may hold are not each asked of every validator.
-  for (const f of project.contextFiles) if (f.notAFile === undefined && f.role !== 'other') files.add(f.path);
+  for (let i = 0; i < project.contextFiles.length; i++) {
+    const f = project.contextFiles[i];
+    if (f.notAFile === undefined && f.role !== 'other') files.add(f.path);
+  }
   for (const f of project.cloudInit?.files ?? []) files.add(f.path);
   return [...files].filter((f) => fileValidators.some((v) => v.appliesTo(project, f))).sort();
 }

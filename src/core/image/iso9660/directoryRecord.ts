@@ -82,7 +82,8 @@ export function writeRecord(out: Uint8Array, at: number, r: RecordFields): numbe
 export function packRecords(lengths: number[]): { offsets: number[]; size: number } {
   const offsets: number[] = [];
   let at = 0;
-  for (const len of lengths) {
+  for (let i = 0; i < lengths.length; i++) {
+    const len = lengths[i];
     const left = SECTOR - (at % SECTOR);
     if (len > left) at += left;
     offsets.push(at);

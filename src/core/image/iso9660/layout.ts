@@ -105,13 +105,19 @@ function buildDirs(root: IsoDirectory): Dir[] {
 /** Directory-number order: breadth first, children in the tree's own record order. */
 function numberOrder(root: Dir, order: (d: Dir) => Entry[]): Dir[] {
   const out = [root];
-  for (let i = 0; i < out.length; i++) for (const e of order(out[i])) if (e.dir) out.push(e.dir);
+  for (let i = 0; i < out.length; i++) {
+    const entries = order(out[i]);
+    for (let k = 0; k < entries.length; k++) if (entries[k].dir) out.push(entries[k].dir!);
+  }
   return out;
 }
 
 function countDirectories(d: IsoDirectory): number {
   let n = 1;
-  for (const c of d.children) if (c.kind === 'dir') n += countDirectories(c);
+  for (let i = 0; i < d.children.length; i++) {
+    const c = d.children[i];
+    if (c.kind === 'dir') n += countDirectories(c);
+  }
   return n;
 }
 
