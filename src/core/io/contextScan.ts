@@ -2,7 +2,7 @@
 // time with a yield to the event loop in between: see isoFileReader.ts for why). Nothing outside the folder is ever
 // followed; what cannot go into the image is reported with its path, never dropped silently.
 import { lstatSync, readdirSync, readlinkSync, statSync } from 'node:fs';
-import { posix, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { entryPath } from '../common/paths';
 import type { DiagnosticCode } from '../common/diagnosticCodes';
 import { throwIfAborted } from '../common/errors';
@@ -52,10 +52,11 @@ export async function scanContext(dir: string, signal?: AbortSignal): Promise<Co
   const problem = (path: string, code: DiagnosticCode, message: string, severity: IsoProblem['severity'] = 'warning') =>
     problems.push({ path, code, message, severity });
 
-  const visit = async (abs: string, rel: string, mode: number): Promise<IsoDirectory> => {
+  // Fills a folder's node: one turn of the event loop per folder, none per file (each entry is
+  // looked at synchronously; only a folder is awaited, to be filled in turn).
+  const visit = async (abs: string, rel: string, node: IsoDirectory): Promise<void> => {
     await new Promise((r) => setImmediate(r));
     throwIfAborted(signal);
-    const node: IsoDirectory = { kind: 'dir', name: posix.basename(rel), mode, children: [] };
     let names: string[];
     try {
       names = readdirSync(abs);
@@ -69,15 +70,18 @@ export async function scanContext(dir: string, signal?: AbortSignal): Promise<Co
       }
     } catch (e) {
       problem(rel || '.', 'iso-unreadable', `folder cannot be read (${(e as NodeJS.ErrnoException).code}); left out of the image`, 'error');
-      return node;
+      return;
     }
     names.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
     for (let i = 0; i < names.length; i++) {
       const name = names[i];
-      const c = await visitChild(entryPath(abs, name), rel ? `${rel}/${name}` : name, name);
-      if (c) node.children.push(c);
+      const childAbs = entryPath(abs, name);
+      const childRel = rel ? `${rel}/${name}` : name;
+      const c = visitChild(childAbs, childRel, name);
+      if (!c) continue;
+      node.children.push(c);
+      if (c.kind === 'dir') await visit(childAbs, childRel, c);
     }
-    return node;
   };
 
   /** The names that are UTF-8; each other one is said and left out. */
@@ -94,7 +98,8 @@ export async function scanContext(dir: string, signal?: AbortSignal): Promise<Co
     return names;
   };
 
-  const visitChild = async (abs: string, rel: string, name: string): Promise<IsoNode | undefined> => {
+  /** One entry's node (a folder's still empty), or undefined when it stays out of the image (said). */
+  const visitChild = (abs: string, rel: string, name: string): IsoNode | undefined => {
     let st;
     try {
       st = lstatSync(abs);
@@ -106,7 +111,7 @@ export async function scanContext(dir: string, signal?: AbortSignal): Promise<Co
     if (st.isDirectory()) {
       newest = Math.max(newest, st.mtimeMs);
       entries.push({ path: rel, abs, kind: 'dir', mode, size: 0, mtimeMs: st.mtimeMs, ino: st.ino });
-      return visit(abs, rel, st.mode);
+      return { kind: 'dir', name, mode: st.mode, children: [] };
     }
     if (st.isFile()) {
       if (st.size > MAX_FILE_SIZE) {
@@ -136,8 +141,8 @@ export async function scanContext(dir: string, signal?: AbortSignal): Promise<Co
     return undefined;
   };
 
-  const root = await visit(rootDir, '', rootStat.mode);
-  root.name = '';
+  const root: IsoDirectory = { kind: 'dir', name: '', mode: rootStat.mode, children: [] };
+  await visit(rootDir, '', root);
   const folders = 1 + entries.filter((e) => e.kind === 'dir').length;
   if (folders > MAX_DIRECTORIES) problem('.', 'iso-too-many-folders', tooManyDirectories(folders), 'error');
   entries.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
