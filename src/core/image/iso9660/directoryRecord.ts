@@ -40,41 +40,49 @@ export interface RecordFields {
   size: number;
   flags: number;
   date: number;
-  /**
-   * The identifier: bytes, or text written one byte per character (d-characters) or, with
-   * `ucs2`, two (Joliet, big-endian); text spares an array per record of thousands.
-   */
+  /** The identifier: bytes, or d-characters (one byte each; text spares an array per record of thousands). */
   id: Uint8Array | string;
-  ucs2?: boolean;
   systemUse: readonly Uint8Array[];
 }
 
-/** The identifier's length in bytes. */
-export function idLength(id: Uint8Array | string, ucs2 = false): number {
-  return typeof id === 'string' && ucs2 ? id.length * 2 : id.length;
+/** The fixed part of a record, up to its identifier's length. */
+function writeRecordHead(out: Uint8Array, at: number, len: number, extent: number, size: number, flags: number, date: number, idBytes: number): void {
+  out[at] = len;
+  out[at + 1] = 0;
+  both32(out, at + 2, extent);
+  both32(out, at + 10, size);
+  recordDate(out, at + 18, date);
+  out[at + 25] = flags;
+  both16(out, at + 28, 1);
+  out[at + 32] = idBytes;
 }
 
 /** Writes one record at `at`; returns its length. */
 export function writeRecord(out: Uint8Array, at: number, r: RecordFields): number {
-  const idBytes = idLength(r.id, r.ucs2);
-  const len = recordLength(idBytes, systemUseLength(r.systemUse));
-  out[at] = len;
-  out[at + 1] = 0;
-  both32(out, at + 2, r.extent);
-  both32(out, at + 10, r.size);
-  recordDate(out, at + 18, r.date);
-  out[at + 25] = r.flags;
-  both16(out, at + 28, 1);
-  out[at + 32] = idBytes;
   const id = r.id;
+  const len = recordLength(id.length, systemUseLength(r.systemUse));
+  writeRecordHead(out, at, len, r.extent, r.size, r.flags, r.date, id.length);
   if (typeof id !== 'string') out.set(id, at + 33);
-  else if (r.ucs2) for (let i = 0; i < id.length; i++) be16(out, at + 33 + 2 * i, id.charCodeAt(i));
   else for (let i = 0; i < id.length; i++) out[at + 33 + i] = id.charCodeAt(i);
-  let p = at + recordBaseLength(idBytes);
+  let p = at + recordBaseLength(id.length);
   for (let i = 0; i < r.systemUse.length; i++) {
     out.set(r.systemUse[i], p);
     p += r.systemUse[i].length;
   }
+  return len;
+}
+
+/**
+ * Writes one Joliet record (no System Use) whose identifier is UCS-2 big-endian text, or bytes
+ * (`.` and `..`); returns its length. Apart from writeRecord, so that neither meets a kind of
+ * record it has not seen before once optimized: V8 would throw its compiled code away.
+ */
+export function writeJolietRecord(out: Uint8Array, at: number, extent: number, size: number, flags: number, date: number, id: Uint8Array | string): number {
+  const idBytes = typeof id === 'string' ? id.length * 2 : id.length;
+  const len = recordLength(idBytes, 0);
+  writeRecordHead(out, at, len, extent, size, flags, date, idBytes);
+  if (typeof id !== 'string') out.set(id, at + 33);
+  else for (let i = 0; i < id.length; i++) be16(out, at + 33 + 2 * i, id.charCodeAt(i));
   return len;
 }
 

@@ -4,7 +4,7 @@
 import { UserError } from '../../common/errors';
 import { SECTOR, sectorsFor, ucs2Bytes, asciiBytes } from './isoBytes';
 import { ContinuationArea, type ContinuationRef } from './continuation';
-import { FLAG_DIRECTORY, inlineCount, packRecords, recordLength, systemUseLength, writeRecord, type RecordFields } from './directoryRecord';
+import { FLAG_DIRECTORY, inlineCount, packRecords, recordLength, systemUseLength, writeJolietRecord, writeRecord, type RecordFields } from './directoryRecord';
 import { comparePrimary, compareStrings, resolveJolietNames, resolvePrimaryNames, type PrimaryName } from './names';
 import { pathTableSize, writePathTable, type PathTableEntry } from './pathTable';
 import { CE_LENGTH, ceEntry, erEntry, nmEntries, pxEntry, slEntries, spEntry, tfEntry } from './rockRidge';
@@ -239,21 +239,15 @@ export function layoutIso(root: IsoDirectory, options: IsoOptions): IsoLayout {
 
   // Serialization.
   const out = new Uint8Array(metadataSectors * SECTOR);
-  // Every record goes through one reused field object: no object per record (thousands of files).
-  const none: Uint8Array[] = [];
-  const rec: RecordFields = { extent: 0, size: 0, flags: 0, date, id: ID_SELF, ucs2: false, systemUse: none };
-  const put = (at: number, extent: number, size: number, flags: number, id: Uint8Array | string, ucs2: boolean, systemUse: readonly Uint8Array[]) => {
+  // Every primary record goes through one reused field object: no object per record (thousands of files).
+  const rec: RecordFields = { extent: 0, size: 0, flags: 0, date, id: ID_SELF, systemUse: [] };
+  const put = (at: number, extent: number, size: number, flags: number, id: Uint8Array | string, systemUse: readonly Uint8Array[]) => {
     rec.extent = extent;
     rec.size = size;
     rec.flags = flags;
     rec.id = id;
-    rec.ucs2 = ucs2;
     rec.systemUse = systemUse;
     writeRecord(out, at, rec);
-  };
-  const putEntry = (at: number, e: Entry, id: string, ucs2: boolean, tree: 'primary' | 'joliet', systemUse: readonly Uint8Array[]) => {
-    if (e.dir) put(at, e.dir[tree].sector, e.dir[tree].size, FLAG_DIRECTORY, id, ucs2, systemUse);
-    else put(at, e.extent?.sector ?? 0, e.extent?.size ?? 0, 0, id, ucs2, systemUse);
   };
   for (const d of primaryDirs) {
     const base = d.primary.sector * SECTOR;
@@ -264,11 +258,13 @@ export function layoutIso(root: IsoDirectory, options: IsoOptions): IsoLayout {
       return ce ? [...inline, ceEntry(d.continuationSector + ce.sector, ce.offset, ce.length)] : inline;
     };
     const offsets = d.primary.offsets;
-    put(base + offsets[0], d.primary.sector, d.primary.size, FLAG_DIRECTORY, ID_SELF, false, su(0));
-    put(base + offsets[1], parent.primary.sector, parent.primary.size, FLAG_DIRECTORY, ID_PARENT, false, su(1));
+    put(base + offsets[0], d.primary.sector, d.primary.size, FLAG_DIRECTORY, ID_SELF, su(0));
+    put(base + offsets[1], parent.primary.sector, parent.primary.size, FLAG_DIRECTORY, ID_PARENT, su(1));
     for (let k = 0; k < d.primaryOrder.length; k++) {
       const e = d.primaryOrder[k];
-      putEntry(base + offsets[k + 2], e, e.primary.id, false, 'primary', su(k + 2));
+      const at = base + offsets[k + 2];
+      if (e.dir) put(at, e.dir.primary.sector, e.dir.primary.size, FLAG_DIRECTORY, e.primary.id, su(k + 2));
+      else put(at, e.extent?.sector ?? 0, e.extent?.size ?? 0, 0, e.primary.id, su(k + 2));
     }
     d.continuation.serialize(out.subarray(d.continuationSector * SECTOR), d.continuationSector);
   }
@@ -276,11 +272,13 @@ export function layoutIso(root: IsoDirectory, options: IsoOptions): IsoLayout {
     const base = d.joliet.sector * SECTOR;
     const parent = d.parent ?? d;
     const offsets = d.joliet.offsets;
-    put(base + offsets[0], d.joliet.sector, d.joliet.size, FLAG_DIRECTORY, ID_SELF, false, none);
-    put(base + offsets[1], parent.joliet.sector, parent.joliet.size, FLAG_DIRECTORY, ID_PARENT, false, none);
+    writeJolietRecord(out, base + offsets[0], d.joliet.sector, d.joliet.size, FLAG_DIRECTORY, date, ID_SELF);
+    writeJolietRecord(out, base + offsets[1], parent.joliet.sector, parent.joliet.size, FLAG_DIRECTORY, date, ID_PARENT);
     for (let k = 0; k < d.jolietOrder.length; k++) {
       const e = d.jolietOrder[k];
-      putEntry(base + offsets[k + 2], e, e.joliet, true, 'joliet', none);
+      const at = base + offsets[k + 2];
+      if (e.dir) writeJolietRecord(out, at, e.dir.joliet.sector, e.dir.joliet.size, FLAG_DIRECTORY, date, e.joliet);
+      else writeJolietRecord(out, at, e.extent?.sector ?? 0, e.extent?.size ?? 0, 0, date, e.joliet);
     }
   }
   writePathTable(out, pt.pl * SECTOR, primaryPt, false);
