@@ -139,8 +139,8 @@ function rngCorpus() {
 /**
  * The same work on each side, each run into a fresh output: `vmctx build --only iso` of the
  * example with 2,000 files (130 MB) added to its context (the whole process: the check of the
- * ISO's inputs, the scan, the image with Joliet and Rock Ridge, the hashes kept for the next
- * build, the build record; build/ removed before each run), genisoimage -R -J of the same
+ * ISO's inputs, the scan, the image with Joliet and Rock Ridge, the build record with each
+ * file's identity and sector for the next build; build/ removed before each run), genisoimage -R -J of the same
  * folder (its image removed first), and `cp -r` of it (its copy removed first). Wall time and
  * CPU (user + system) of the median run, and beside them the floors under vmctx: `node -e 0`, and
  * bench/isoFloor.cjs (Node listing the folder and appending every file to one file, nothing else).

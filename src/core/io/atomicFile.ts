@@ -1,6 +1,6 @@
 // Writes a file through a temporary sibling and renames it into place, so readers never see
 // half a file and a failed or cancelled write leaves the previous version intact.
-import { close, open, link, rename, renameSync, unlink, unlinkSync, write, writeFileSync, writeSync, constants, promises as fsp } from 'node:fs';
+import { close, open, link, lstat, readdir, rename, renameSync, rm, unlink, unlinkSync, write, writeFileSync, writeSync, constants, promises as fsp } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
@@ -11,6 +11,11 @@ const closeP = promisify(close);
 const renameP = promisify(rename);
 const linkP = promisify(link);
 const unlinkP = promisify(unlink);
+// Callback forms for what every build runs (removeStaleTemporaries): node:fs/promises takes
+// milliseconds to load.
+const readdirP = promisify(readdir);
+const lstatP = promisify(lstat);
+const rmP = promisify(rm);
 
 const writeP = promisify(write);
 /**
@@ -74,23 +79,23 @@ const TEMP_FOLDER_NAME = /^vmctx-(?:define|vol)-(\d+)-[A-Za-z0-9]{6}$/;
  * folders (only this user's). Returns the paths removed.
  */
 export async function removeStaleTemporaries(dir: string, alive: (pid: number) => boolean = processAlive, kind: 'files' | 'folders' = 'files'): Promise<string[]> {
-  const names = await fsp.readdir(dir).catch(() => [] as string[]);
+  const names = await readdirP(dir).catch(() => [] as string[]);
   const pattern = kind === 'files' ? TEMP_NAME : TEMP_FOLDER_NAME;
   const removed: string[] = [];
   for (const name of names) {
     const pid = Number(pattern.exec(name)?.[1]);
     if (!pid || pid === process.pid || alive(pid)) continue;
     const file = join(dir, name);
-    const st = await fsp.lstat(file).catch(() => undefined);
+    const st = await lstatP(file).catch(() => undefined);
     if (!st) continue;
     let gone: Promise<void>;
     if (kind === 'files') {
       if (!st.isFile()) continue;
-      gone = fsp.unlink(file);
+      gone = unlinkP(file);
     } else {
       // The shared /tmp holds other users' folders too: never ours to remove.
       if (!st.isDirectory() || (process.getuid && st.uid !== process.getuid())) continue;
-      gone = fsp.rm(file, { recursive: true, force: true });
+      gone = rmP(file, { recursive: true, force: true });
     }
     if (await gone.then(() => true, () => false)) removed.push(file);
   }

@@ -2,8 +2,8 @@
 // time with a yield to the event loop in between: see isoFileReader.ts for why). Nothing outside the folder is ever
 // followed; what cannot go into the image is reported with its path, never dropped silently.
 import { lstatSync, readdirSync, readlinkSync, statSync } from 'node:fs';
-import { posix, resolve, sep } from 'node:path';
-import type { Dirent } from 'node:fs';
+import { resolve } from 'node:path';
+import { entryPath } from '../common/paths';
 import type { DiagnosticCode } from '../common/diagnosticCodes';
 import { throwIfAborted } from '../common/errors';
 import { MAX_DIRECTORIES, MAX_FILE_SIZE, type IsoDirectory, type IsoNode, type IsoProblem } from '../image/iso9660/tree';
@@ -14,6 +14,8 @@ import { brokenLinkMessage, linkInside, type BrokenLink, outsideLinkMessage, spe
 export interface ScannedEntry {
   /** '/'-separated path inside the folder. */
   path: string;
+  /** The absolute path, made once here (the tree's source of a file; the build's records are keyed by it). */
+  abs: string;
   kind: 'file' | 'dir' | 'symlink';
   mode: number;
   size: number;
@@ -50,38 +52,54 @@ export async function scanContext(dir: string, signal?: AbortSignal): Promise<Co
   const problem = (path: string, code: DiagnosticCode, message: string, severity: IsoProblem['severity'] = 'warning') =>
     problems.push({ path, code, message, severity });
 
-  const visit = async (abs: string, rel: string, mode: number): Promise<IsoDirectory> => {
+  // Fills a folder's node: one turn of the event loop per folder, none per file (each entry is
+  // looked at synchronously; only a folder is awaited, to be filled in turn).
+  const visit = async (abs: string, rel: string, node: IsoDirectory): Promise<void> => {
     await new Promise((r) => setImmediate(r));
     throwIfAborted(signal);
-    const node: IsoDirectory = { kind: 'dir', name: posix.basename(rel), mode, children: [] };
-    let dirents: Dirent<Buffer>[];
+    let names: string[];
     try {
-      dirents = readdirSync(abs, { withFileTypes: true, encoding: 'buffer' });
+      names = readdirSync(abs);
+      // Node decodes a name that is not UTF-8 with U+FFFD in place of its bad bytes: only a
+      // folder with that character in a name is listed again as bytes, to tell which.
+      for (let i = 0; i < names.length; i++) {
+        if (names[i].includes('\ufffd')) {
+          names = utf8Names(readdirSync(abs, { encoding: 'buffer' }), rel);
+          break;
+        }
+      }
     } catch (e) {
       problem(rel || '.', 'iso-unreadable', `folder cannot be read (${(e as NodeJS.ErrnoException).code}); left out of the image`, 'error');
-      return node;
+      return;
     }
-    const named: Array<[string, Dirent<Buffer>]> = [];
-    for (const d of dirents) {
-      let name: string;
-      try {
-        name = strictUtf8.decode(d.name);
-      } catch {
-        const shown = rel ? `${rel}/${lossyUtf8.decode(d.name)}` : lossyUtf8.decode(d.name);
-        problem(shown, 'iso-name-encoding', 'name is not valid UTF-8, so no tree of the image can hold it; left out of the image (rename it)');
-        continue;
-      }
-      named.push([name, d]);
+    names.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    for (let i = 0; i < names.length; i++) {
+      const name = names[i];
+      const childAbs = entryPath(abs, name);
+      const childRel = rel ? `${rel}/${name}` : name;
+      const c = visitChild(childAbs, childRel, name);
+      if (!c) continue;
+      node.children.push(c);
+      if (c.kind === 'dir') await visit(childAbs, childRel, c);
     }
-    named.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-    for (const [name] of named) {
-      const c = await visitChild(`${abs}${sep}${name}`, rel ? `${rel}/${name}` : name, name);
-      if (c) node.children.push(c);
-    }
-    return node;
   };
 
-  const visitChild = async (abs: string, rel: string, name: string): Promise<IsoNode | undefined> => {
+  /** The names that are UTF-8; each other one is said and left out. */
+  const utf8Names = (raw: Buffer[], rel: string): string[] => {
+    const names: string[] = [];
+    for (const bytes of raw) {
+      try {
+        names.push(strictUtf8.decode(bytes));
+      } catch {
+        const shown = rel ? `${rel}/${lossyUtf8.decode(bytes)}` : lossyUtf8.decode(bytes);
+        problem(shown, 'iso-name-encoding', 'name is not valid UTF-8, so no tree of the image can hold it; left out of the image (rename it)');
+      }
+    }
+    return names;
+  };
+
+  /** One entry's node (a folder's still empty), or undefined when it stays out of the image (said). */
+  const visitChild = (abs: string, rel: string, name: string): IsoNode | undefined => {
     let st;
     try {
       st = lstatSync(abs);
@@ -92,8 +110,8 @@ export async function scanContext(dir: string, signal?: AbortSignal): Promise<Co
     const mode = st.mode & 0o7777;
     if (st.isDirectory()) {
       newest = Math.max(newest, st.mtimeMs);
-      entries.push({ path: rel, kind: 'dir', mode, size: 0, mtimeMs: st.mtimeMs, ino: st.ino });
-      return visit(abs, rel, st.mode);
+      entries.push({ path: rel, abs, kind: 'dir', mode, size: 0, mtimeMs: st.mtimeMs, ino: st.ino });
+      return { kind: 'dir', name, mode: st.mode, children: [] };
     }
     if (st.isFile()) {
       if (st.size > MAX_FILE_SIZE) {
@@ -102,7 +120,7 @@ export async function scanContext(dir: string, signal?: AbortSignal): Promise<Co
         return undefined;
       }
       newest = Math.max(newest, st.mtimeMs);
-      entries.push({ path: rel, kind: 'file', mode, size: st.size, mtimeMs: st.mtimeMs, ino: st.ino, ctimeMs: st.ctimeMs });
+      entries.push({ path: rel, abs, kind: 'file', mode, size: st.size, mtimeMs: st.mtimeMs, ino: st.ino, ctimeMs: st.ctimeMs });
       return { kind: 'file', name, mode: st.mode, size: st.size, source: abs };
     }
     if (st.isSymbolicLink()) {
@@ -116,15 +134,15 @@ export async function scanContext(dir: string, signal?: AbortSignal): Promise<Co
       const broken = brokenLink(abs);
       if (broken) problem(rel, 'iso-symlink-broken', brokenLinkMessage(raw, broken));
       newest = Math.max(newest, st.mtimeMs);
-      entries.push({ path: rel, kind: 'symlink', mode, size: 0, mtimeMs: st.mtimeMs, ino: st.ino, target });
+      entries.push({ path: rel, abs, kind: 'symlink', mode, size: 0, mtimeMs: st.mtimeMs, ino: st.ino, target });
       return { kind: 'symlink', name, target };
     }
     problem(rel, 'iso-special-file', specialFileMessage(specialFileKind(st)));
     return undefined;
   };
 
-  const root = await visit(rootDir, '', rootStat.mode);
-  root.name = '';
+  const root: IsoDirectory = { kind: 'dir', name: '', mode: rootStat.mode, children: [] };
+  await visit(rootDir, '', root);
   const folders = 1 + entries.filter((e) => e.kind === 'dir').length;
   if (folders > MAX_DIRECTORIES) problem('.', 'iso-too-many-folders', tooManyDirectories(folders), 'error');
   entries.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));

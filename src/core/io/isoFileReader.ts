@@ -6,6 +6,17 @@ import { closeSync, constants, openSync, readSync } from 'node:fs';
 import { UserError } from '../common/errors';
 import type { FileReader, OpenFile, SyncOpenFile } from '../image/iso9660/stream';
 
+/** An open context file: one object per file (a build opens thousands), its methods shared. */
+class SyncFile implements SyncOpenFile {
+  constructor(private readonly fd: number) {}
+  read(into: Uint8Array, offset: number, length: number, position: number): number {
+    return readSync(this.fd, into, offset, length, position);
+  }
+  close(): void {
+    closeSync(this.fd);
+  }
+}
+
 function openFileSync(path: string): SyncOpenFile {
   let fd: number;
   try {
@@ -18,10 +29,7 @@ function openFileSync(path: string): SyncOpenFile {
       : `cannot be read (${code ?? (e as Error).message})`;
     throw new UserError(`${path} ${what}; build again`);
   }
-  return {
-    read: (into, offset, length, position) => readSync(fd, into, offset, length, position),
-    close: () => closeSync(fd),
-  };
+  return new SyncFile(fd);
 }
 
 export const nodeFileReader: FileReader = {

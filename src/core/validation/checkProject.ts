@@ -21,8 +21,13 @@ export type TextReader = (file: string) => Promise<string | undefined>;
 export function checkedFiles(project: ContextProject): string[] {
   const files = new Set<string>();
   for (const t of project.templates) files.add(t.file);
-  // Not a pipe, a folder or a link to nothing: reading a pipe would block for good.
-  for (const f of project.contextFiles) if (f.notAFile === undefined) files.add(f.path);
+  // Not a pipe, a folder or a link to nothing: reading a pipe would block for good. Only the
+  // guest's own files (post-install, common/network, common/routes) have a validator: the
+  // thousands of other files a context may hold are not each asked of every validator.
+  for (let i = 0; i < project.contextFiles.length; i++) {
+    const f = project.contextFiles[i];
+    if (f.notAFile === undefined && f.role !== 'other') files.add(f.path);
+  }
   for (const f of project.cloudInit?.files ?? []) files.add(f.path);
   return [...files].filter((f) => fileValidators.some((v) => v.appliesTo(project, f))).sort();
 }

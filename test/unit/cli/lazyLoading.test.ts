@@ -53,6 +53,21 @@ test('vmctx --help, --version and check of a Snooze project load no lazy bundle'
   }
 });
 
+test('vmctx build --only iso of a Snooze project loads no lazy bundle, nor node:fs/promises', () => {
+  const project = path.join(dir, 'snooze');
+  cpSync(exampleProject, project, { recursive: true, filter: (s) => !s.includes(`${path.sep}build`) });
+  // Twice: the first build writes the image and its record, the second reads the record.
+  for (const expected of [/^wrote build\/context\.iso /m, /up to date/]) {
+    const r = run(cli, 'build', project, '--only', 'iso');
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout + r.stderr, expected);
+    assert.deepEqual(r.lazy, []);
+    // The build's few file operations go through node:fs's callbacks: a one-shot build would load
+    // node:fs/promises (a few milliseconds) for them alone.
+    assert.deepEqual(r.builtins, [], `vmctx build --only iso loaded node:${r.builtins.join(', node:')}`);
+  }
+});
+
 test('vmctx check of a NoCloud project loads the cloud-init bundle and reports from it', () => {
   const r = run(cli, 'check', path.join(repoRoot, 'examples/nocloud-cluster'), '--format', 'json');
   assert.deepEqual(r.lazy, ['cloudinit.js']);

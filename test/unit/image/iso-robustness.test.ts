@@ -37,6 +37,17 @@ describe('ISO build robustness', () => {
     assert.deepEqual(tree, ["'/'", "'/ok'", "'/sub'", "'/sub/abs-in' -> '../ok'", "'/sub/climb-in' -> '../sub/../ok'"]);
   });
 
+  it('keeps a name holding U+FFFD itself, in a folder beside an undecodable name and in one without', async () => {
+    // The scan lists names as text and lists a folder again as bytes only when a name shows U+FFFD
+    // (how Node shows bytes that are not UTF-8): a real U+FFFD must still be kept either way.
+    const ctx = join(dir, 'replacement');
+    writeTree(ctx, { 'real-\ufffd.txt': 'kept\n', alone: { '\ufffd': 'kept too\n' } });
+    writeFileSync(Buffer.concat([Buffer.from(ctx + '/bad-'), Buffer.from([0xc3]), Buffer.from('.txt')]), 'x');
+    const scan = await scanContext(ctx);
+    assert.deepEqual(scan.problems.map((p) => [p.path, p.code]), [['bad-\ufffd.txt', 'iso-name-encoding']]);
+    assert.deepEqual(scan.entries.map((e) => e.path), ['alone', 'alone/\ufffd', 'real-\ufffd.txt']);
+  });
+
   it('stores a 255-byte name and a long link target through continuation areas', async () => {
     const ctx = join(dir, 'long');
     const name = 'n'.repeat(250) + '.conf';

@@ -1,5 +1,5 @@
 // Directory records (ECMA-119 9.1) and how they are packed into directory extents.
-import { SECTOR, both16, both32, recordDate } from './isoBytes';
+import { SECTOR, be16, both16, both32, recordDate } from './isoBytes';
 import { CE_LENGTH } from './rockRidge';
 
 export const FLAG_DIRECTORY = 0x02;
@@ -10,18 +10,24 @@ export function recordBaseLength(idLength: number): number {
   return 33 + idLength + (idLength % 2 === 0 ? 1 : 0);
 }
 
+/** Total length of System Use entries. */
+export function systemUseLength(entries: readonly Uint8Array[]): number {
+  let n = 0;
+  for (let i = 0; i < entries.length; i++) n += entries[i].length;
+  return n;
+}
+
 /**
- * Splits System Use entries between the record and a continuation area: all inline when
- * they fit, else as many as fit before a CE entry (which the caller appends).
+ * How many of a record's System Use entries stay in the record: all when they fit, else as many
+ * as fit before a CE entry (which the caller appends); the rest spill to a continuation area.
  */
-export function fitSystemUse(idLength: number, entries: Uint8Array[]): { inline: Uint8Array[]; spill: Uint8Array[] } {
+export function inlineCount(idLength: number, entries: readonly Uint8Array[]): number {
   const room = MAX_RECORD - recordBaseLength(idLength);
-  const total = entries.reduce((n, e) => n + e.length, 0);
-  if (total <= room) return { inline: entries, spill: [] };
+  if (systemUseLength(entries) <= room) return entries.length;
   let used = 0;
   let k = 0;
   while (k < entries.length && used + entries[k].length + CE_LENGTH <= room) used += entries[k++].length;
-  return { inline: entries.slice(0, k), spill: entries.slice(k) };
+  return k;
 }
 
 export function recordLength(idLength: number, systemUse: number): number {
@@ -34,28 +40,49 @@ export interface RecordFields {
   size: number;
   flags: number;
   date: number;
-  id: Uint8Array;
-  systemUse: Uint8Array[];
+  /** The identifier: bytes, or d-characters (one byte each; text spares an array per record of thousands). */
+  id: Uint8Array | string;
+  systemUse: readonly Uint8Array[];
+}
+
+/** The fixed part of a record, up to its identifier's length. */
+function writeRecordHead(out: Uint8Array, at: number, len: number, extent: number, size: number, flags: number, date: number, idBytes: number): void {
+  out[at] = len;
+  out[at + 1] = 0;
+  both32(out, at + 2, extent);
+  both32(out, at + 10, size);
+  recordDate(out, at + 18, date);
+  out[at + 25] = flags;
+  both16(out, at + 28, 1);
+  out[at + 32] = idBytes;
 }
 
 /** Writes one record at `at`; returns its length. */
 export function writeRecord(out: Uint8Array, at: number, r: RecordFields): number {
-  const su = r.systemUse.reduce((n, e) => n + e.length, 0);
-  const len = recordLength(r.id.length, su);
-  out[at] = len;
-  out[at + 1] = 0;
-  both32(out, at + 2, r.extent);
-  both32(out, at + 10, r.size);
-  recordDate(out, at + 18, r.date);
-  out[at + 25] = r.flags;
-  both16(out, at + 28, 1);
-  out[at + 32] = r.id.length;
-  out.set(r.id, at + 33);
-  let p = at + recordBaseLength(r.id.length);
-  for (const e of r.systemUse) {
-    out.set(e, p);
-    p += e.length;
+  const id = r.id;
+  const len = recordLength(id.length, systemUseLength(r.systemUse));
+  writeRecordHead(out, at, len, r.extent, r.size, r.flags, r.date, id.length);
+  if (typeof id !== 'string') out.set(id, at + 33);
+  else for (let i = 0; i < id.length; i++) out[at + 33 + i] = id.charCodeAt(i);
+  let p = at + recordBaseLength(id.length);
+  for (let i = 0; i < r.systemUse.length; i++) {
+    out.set(r.systemUse[i], p);
+    p += r.systemUse[i].length;
   }
+  return len;
+}
+
+/**
+ * Writes one Joliet record (no System Use) whose identifier is UCS-2 big-endian text, or bytes
+ * (`.` and `..`); returns its length. Apart from writeRecord, so that neither meets a kind of
+ * record it has not seen before once optimized: V8 would throw its compiled code away.
+ */
+export function writeJolietRecord(out: Uint8Array, at: number, extent: number, size: number, flags: number, date: number, id: Uint8Array | string): number {
+  const idBytes = typeof id === 'string' ? id.length * 2 : id.length;
+  const len = recordLength(idBytes, 0);
+  writeRecordHead(out, at, len, extent, size, flags, date, idBytes);
+  if (typeof id !== 'string') out.set(id, at + 33);
+  else for (let i = 0; i < id.length; i++) be16(out, at + 33 + 2 * i, id.charCodeAt(i));
   return len;
 }
 
@@ -63,7 +90,8 @@ export function writeRecord(out: Uint8Array, at: number, r: RecordFields): numbe
 export function packRecords(lengths: number[]): { offsets: number[]; size: number } {
   const offsets: number[] = [];
   let at = 0;
-  for (const len of lengths) {
+  for (let i = 0; i < lengths.length; i++) {
+    const len = lengths[i];
     const left = SECTOR - (at % SECTOR);
     if (len > left) at += left;
     offsets.push(at);

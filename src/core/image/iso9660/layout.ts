@@ -4,7 +4,7 @@
 import { UserError } from '../../common/errors';
 import { SECTOR, sectorsFor, ucs2Bytes, asciiBytes } from './isoBytes';
 import { ContinuationArea, type ContinuationRef } from './continuation';
-import { FLAG_DIRECTORY, fitSystemUse, packRecords, recordLength, writeRecord } from './directoryRecord';
+import { FLAG_DIRECTORY, inlineCount, packRecords, recordLength, systemUseLength, writeJolietRecord, writeRecord, type RecordFields } from './directoryRecord';
 import { comparePrimary, compareStrings, resolveJolietNames, resolvePrimaryNames, type PrimaryName } from './names';
 import { pathTableSize, writePathTable, type PathTableEntry } from './pathTable';
 import { CE_LENGTH, ceEntry, erEntry, nmEntries, pxEntry, slEntries, spEntry, tfEntry } from './rockRidge';
@@ -31,12 +31,12 @@ export interface IsoLayout {
   totalSectors: number;
 }
 
+// Thousands of files: the per-entry steps below allocate as little as they can (no array or
+// object per record beyond what the image needs, indexed loops), as a build's garbage and the
+// memory it touches cost more than the layout's arithmetic.
 interface Entry {
   node: IsoNode;
-  path: string;
   primary: PrimaryName;
-  /** The primary identifier's bytes, made once for sizing and for writing. */
-  primaryId: Uint8Array;
   joliet: string;
   dir?: Dir;
   extent?: FileExtent;
@@ -49,6 +49,8 @@ interface Dir {
   /** This directory's entry in its parent (none for the root). */
   entry?: Entry;
   entries: Entry[];
+  /** How many of its entries are directories (its link count is 2 more). */
+  subdirs: number;
   /** Entries in primary (ECMA-119) and Joliet order. */
   primaryOrder: Entry[];
   jolietOrder: Entry[];
@@ -62,33 +64,36 @@ interface Dir {
 interface Extent {
   sector: number;
   size: number;
-  /** Record lengths/offsets and per-record spilled System Use refs (primary tree only). */
+  /** Record offsets; per record (primary tree only) its inline System Use entries and where the rest spilled. */
   offsets: number[];
-  systemUse: Array<{ inline: Uint8Array[]; ce?: ContinuationRef }>;
+  systemUse: Uint8Array[][];
+  spilled: Array<ContinuationRef | undefined>;
   number: number;
 }
 
-const emptyExtent = (): Extent => ({ sector: 0, size: 0, offsets: [], systemUse: [], number: 0 });
+const emptyExtent = (): Extent => ({ sector: 0, size: 0, offsets: [], systemUse: [], spilled: [], number: 0 });
 const ID_SELF = Uint8Array.of(0);
 const ID_PARENT = Uint8Array.of(1);
 
 function buildDirs(root: IsoDirectory): Dir[] {
   const all: Dir[] = [];
   const visit = (node: IsoDirectory, path: string, parent: Dir | undefined): Dir => {
-    const dir: Dir = { node, path, parent, entries: [], primaryOrder: [], jolietOrder: [], primary: emptyExtent(), joliet: emptyExtent(), continuation: new ContinuationArea(), continuationSector: 0 };
+    const dir: Dir = { node, path, parent, entries: [], subdirs: 0, primaryOrder: [], jolietOrder: [], primary: emptyExtent(), joliet: emptyExtent(), continuation: new ContinuationArea(), continuationSector: 0 };
     all.push(dir);
-    const inputs = node.children.map((c) => ({ name: c.name, isDir: c.kind === 'dir' }));
+    const children = node.children;
+    const inputs = children.map((c) => ({ name: c.name, isDir: c.kind === 'dir' }));
     const primary = resolvePrimaryNames(inputs);
     const joliet = resolveJolietNames(inputs);
-    node.children.forEach((child, i) => {
-      const childPath = path ? `${path}/${child.name}` : child.name;
-      const e: Entry = { node: child, path: childPath, primary: primary[i], primaryId: asciiBytes(primary[i].id), joliet: joliet[i] };
+    for (let i = 0; i < children.length; i++) {
+      const child = children[i];
+      const e: Entry = { node: child, primary: primary[i], joliet: joliet[i] };
       if (child.kind === 'dir') {
-        e.dir = visit(child, childPath, dir);
+        e.dir = visit(child, path ? `${path}/${child.name}` : child.name, dir);
         e.dir.entry = e;
+        dir.subdirs++;
       }
       dir.entries.push(e);
-    });
+    }
     dir.primaryOrder = [...dir.entries].sort((a, b) => comparePrimary(a.primary, b.primary));
     dir.jolietOrder = [...dir.entries].sort((a, b) => compareStrings(a.joliet, b.joliet));
     return dir;
@@ -100,13 +105,19 @@ function buildDirs(root: IsoDirectory): Dir[] {
 /** Directory-number order: breadth first, children in the tree's own record order. */
 function numberOrder(root: Dir, order: (d: Dir) => Entry[]): Dir[] {
   const out = [root];
-  for (let i = 0; i < out.length; i++) for (const e of order(out[i])) if (e.dir) out.push(e.dir);
+  for (let i = 0; i < out.length; i++) {
+    const entries = order(out[i]);
+    for (let k = 0; k < entries.length; k++) if (entries[k].dir) out.push(entries[k].dir!);
+  }
   return out;
 }
 
 function countDirectories(d: IsoDirectory): number {
   let n = 1;
-  for (const c of d.children) if (c.kind === 'dir') n += countDirectories(c);
+  for (let i = 0; i < d.children.length; i++) {
+    const c = d.children[i];
+    if (c.kind === 'dir') n += countDirectories(c);
+  }
   return n;
 }
 
@@ -131,49 +142,56 @@ export function layoutIso(root: IsoDirectory, options: IsoOptions): IsoLayout {
   // Rock Ridge System Use entries of every primary record; spilled ones go to the directory's
   // own continuation area, which is laid out right after its extent (as genisoimage does):
   // libarchive reads a CE area only when it sits directly after the directory it belongs to.
-  const nlink = (d: Dir) => 2 + d.entries.filter((e) => e.dir).length;
   // Entries are only copied into the image, so equal ones can be shared: most files have one of a few modes.
-  const pxCache = new Map<string, Uint8Array>();
+  const pxCache = new Map<number, Uint8Array>();
   const px = (mode: number, links: number) => {
-    const key = `${mode}:${links}`;
+    const key = mode * 0x100000 + links; // mode < 2^16, links ≤ MAX_DIRECTORIES + 1 < 2^20
     let e = pxCache.get(key);
     if (!e) pxCache.set(key, (e = pxEntry(mode, links, uid, gid)));
     return e;
   };
-  const dirPx = (d: Dir) => px(S_IFDIR | (d.node.mode & 0o7777), nlink(d));
+  const dirPx = (d: Dir) => px(S_IFDIR | (d.node.mode & 0o7777), 2 + d.subdirs);
   const tf = tfEntry(date);
   for (const d of primaryDirs) {
     const self = [dirPx(d), tf];
     if (d === rootDir) self.unshift(spEntry());
-    const lists: Uint8Array[][] = [self, [dirPx(d.parent ?? d), tf]];
-    for (const e of d.primaryOrder) {
+    const lengths: number[] = [];
+    // One record's System Use: inline what fits, the rest (and `more`) in the continuation area.
+    const add = (idBytes: number, list: Uint8Array[], more?: Uint8Array) => {
+      const k = inlineCount(idBytes, list);
+      let ce: ContinuationRef | undefined;
+      if (k < list.length || more) {
+        const rest = list.slice(k);
+        if (more) rest.push(more);
+        ce = d.continuation.place(rest);
+        list = list.slice(0, k);
+      }
+      d.primary.systemUse.push(list);
+      d.primary.spilled.push(ce);
+      lengths.push(recordLength(idBytes, systemUseLength(list) + (ce ? CE_LENGTH : 0)));
+    };
+    // The ER entry always lives in the continuation area of the root's `.` record.
+    add(1, self, d === rootDir ? erEntry() : undefined);
+    add(1, [dirPx(d.parent ?? d), tf]);
+    const order = d.primaryOrder;
+    for (let i = 0; i < order.length; i++) {
+      const e = order[i];
       const n = e.node;
-      const list = [...nmEntries(n.name)];
+      const list = nmEntries(n.name);
       if (n.kind === 'dir') list.push(dirPx(e.dir!));
       else if (n.kind === 'file') list.push(px(S_IFREG | (n.mode & 0o7777), 1));
       else list.push(px(S_IFLNK | 0o777, 1));
       list.push(tf);
-      if (n.kind === 'symlink') list.push(...slEntries(n.target));
-      lists.push(list);
+      if (n.kind === 'symlink') for (const sl of slEntries(n.target)) list.push(sl);
+      add(e.primary.id.length, list);
     }
-    const ids = [ID_SELF, ID_PARENT, ...d.primaryOrder.map((e) => e.primaryId)];
-    const lengths: number[] = [];
-    lists.forEach((list, i) => {
-      // The ER entry always lives in the continuation area of the root's `.` record.
-      const spill0 = d === rootDir && i === 0 ? [erEntry()] : [];
-      const { inline, spill } = fitSystemUse(ids[i].length, list);
-      const rest = [...spill, ...spill0];
-      const ce = rest.length ? d.continuation.place(rest) : undefined;
-      d.primary.systemUse.push({ inline, ce });
-      const su = inline.reduce((n, e) => n + e.length, 0) + (ce ? CE_LENGTH : 0);
-      lengths.push(recordLength(ids[i].length, su));
-    });
     const packed = packRecords(lengths);
     d.primary.offsets = packed.offsets;
     d.primary.size = packed.size;
   }
   for (const d of jolietDirs) {
-    const lengths = [1, 1, ...d.jolietOrder.map((e) => e.joliet.length * 2)].map((n) => recordLength(n, 0));
+    const lengths = [recordLength(1, 0), recordLength(1, 0)];
+    for (let i = 0; i < d.jolietOrder.length; i++) lengths.push(recordLength(d.jolietOrder[i].joliet.length * 2, 0));
     const packed = packRecords(lengths);
     d.joliet.offsets = packed.offsets;
     d.joliet.size = packed.size;
@@ -183,7 +201,7 @@ export function layoutIso(root: IsoDirectory, options: IsoOptions): IsoLayout {
   const ptEntries = (order: Dir[], tree: 'primary' | 'joliet', id: (d: Dir) => Uint8Array): PathTableEntry[] =>
     order.map((d) => ({ id: id(d), extent: 0, parent: (d.parent ?? d)[tree].number }));
   // Through the directory's own entry: searching the parent's entries is quadratic in a folder of folders.
-  const primaryId = (d: Dir) => (d.entry ? d.entry.primaryId : ID_SELF);
+  const primaryId = (d: Dir) => (d.entry ? asciiBytes(d.entry.primary.id) : ID_SELF);
   const jolietId = (d: Dir) => (d.entry ? ucs2Bytes(d.entry.joliet) : ID_SELF);
   const primaryPt = ptEntries(primaryDirs, 'primary', primaryId);
   const jolietPt = ptEntries(jolietDirs, 'joliet', jolietId);
@@ -207,11 +225,12 @@ export function layoutIso(root: IsoDirectory, options: IsoOptions): IsoLayout {
   const metadataSectors = next;
   const files: FileExtent[] = [];
   for (const d of primaryDirs)
-    for (const e of d.primaryOrder) {
+    for (let i = 0; i < d.primaryOrder.length; i++) {
+      const e = d.primaryOrder[i];
       const n = e.node;
       if (n.kind !== 'file') continue;
       // Empty files take no sector; they point at sector 0 with size 0.
-      e.extent = { sector: n.size ? take(sectorsFor(n.size)) : 0, size: n.size, source: n.source, path: e.path };
+      e.extent = { sector: n.size ? take(sectorsFor(n.size)) : 0, size: n.size, source: n.source, path: d.path ? `${d.path}/${n.name}` : n.name };
       if (n.size) files.push(e.extent);
     }
   const totalSectors = next;
@@ -220,40 +239,47 @@ export function layoutIso(root: IsoDirectory, options: IsoOptions): IsoLayout {
 
   // Serialization.
   const out = new Uint8Array(metadataSectors * SECTOR);
-  // Records are written straight from the entries: no object per record (thousands of files).
-  const put = (at: number, extent: number, size: number, flags: number, id: Uint8Array, systemUse: Uint8Array[]) =>
-    writeRecord(out, at, { extent, size, flags, date, id, systemUse });
-  const fileExtent = (e: Entry) => e.extent?.sector ?? 0;
-  const fileSize = (e: Entry) => e.extent?.size ?? 0;
+  // Every primary record goes through one reused field object: no object per record (thousands of files).
+  const rec: RecordFields = { extent: 0, size: 0, flags: 0, date, id: ID_SELF, systemUse: [] };
+  const put = (at: number, extent: number, size: number, flags: number, id: Uint8Array | string, systemUse: readonly Uint8Array[]) => {
+    rec.extent = extent;
+    rec.size = size;
+    rec.flags = flags;
+    rec.id = id;
+    rec.systemUse = systemUse;
+    writeRecord(out, at, rec);
+  };
   for (const d of primaryDirs) {
     const base = d.primary.sector * SECTOR;
     const parent = d.parent ?? d;
     const su = (i: number) => {
-      const { inline, ce } = d.primary.systemUse[i];
+      const inline = d.primary.systemUse[i];
+      const ce = d.primary.spilled[i];
       return ce ? [...inline, ceEntry(d.continuationSector + ce.sector, ce.offset, ce.length)] : inline;
     };
     const offsets = d.primary.offsets;
     put(base + offsets[0], d.primary.sector, d.primary.size, FLAG_DIRECTORY, ID_SELF, su(0));
     put(base + offsets[1], parent.primary.sector, parent.primary.size, FLAG_DIRECTORY, ID_PARENT, su(1));
-    d.primaryOrder.forEach((e, k) => {
-      const i = k + 2;
-      if (e.dir) put(base + offsets[i], e.dir.primary.sector, e.dir.primary.size, FLAG_DIRECTORY, e.primaryId, su(i));
-      else put(base + offsets[i], fileExtent(e), fileSize(e), 0, e.primaryId, su(i));
-    });
+    for (let k = 0; k < d.primaryOrder.length; k++) {
+      const e = d.primaryOrder[k];
+      const at = base + offsets[k + 2];
+      if (e.dir) put(at, e.dir.primary.sector, e.dir.primary.size, FLAG_DIRECTORY, e.primary.id, su(k + 2));
+      else put(at, e.extent?.sector ?? 0, e.extent?.size ?? 0, 0, e.primary.id, su(k + 2));
+    }
     d.continuation.serialize(out.subarray(d.continuationSector * SECTOR), d.continuationSector);
   }
-  const none: Uint8Array[] = [];
   for (const d of jolietDirs) {
     const base = d.joliet.sector * SECTOR;
     const parent = d.parent ?? d;
     const offsets = d.joliet.offsets;
-    put(base + offsets[0], d.joliet.sector, d.joliet.size, FLAG_DIRECTORY, ID_SELF, none);
-    put(base + offsets[1], parent.joliet.sector, parent.joliet.size, FLAG_DIRECTORY, ID_PARENT, none);
-    d.jolietOrder.forEach((e, k) => {
+    writeJolietRecord(out, base + offsets[0], d.joliet.sector, d.joliet.size, FLAG_DIRECTORY, date, ID_SELF);
+    writeJolietRecord(out, base + offsets[1], parent.joliet.sector, parent.joliet.size, FLAG_DIRECTORY, date, ID_PARENT);
+    for (let k = 0; k < d.jolietOrder.length; k++) {
+      const e = d.jolietOrder[k];
       const at = base + offsets[k + 2];
-      if (e.dir) put(at, e.dir.joliet.sector, e.dir.joliet.size, FLAG_DIRECTORY, ucs2Bytes(e.joliet), none);
-      else put(at, fileExtent(e), fileSize(e), 0, ucs2Bytes(e.joliet), none);
-    });
+      if (e.dir) writeJolietRecord(out, at, e.dir.joliet.sector, e.dir.joliet.size, FLAG_DIRECTORY, date, e.joliet);
+      else writeJolietRecord(out, at, e.extent?.sector ?? 0, e.extent?.size ?? 0, 0, date, e.joliet);
+    }
   }
   writePathTable(out, pt.pl * SECTOR, primaryPt, false);
   writePathTable(out, pt.pm * SECTOR, primaryPt, true);

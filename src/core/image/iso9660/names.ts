@@ -20,21 +20,16 @@ function dChars(text: string): string {
   return text.toUpperCase().replace(NOT_D_CHAR, '_');
 }
 
-function splitExt(name: string, isDir: boolean): [string, string] {
-  if (isDir) return [name, ''];
-  const dot = name.lastIndexOf('.');
-  return dot > 0 ? [name.slice(0, dot), name.slice(dot + 1)] : [name, ''];
-}
-
 function primaryOf(base: string, ext: string, isDir: boolean): PrimaryName {
   return { base, ext, id: isDir ? base : `${base}.${ext};1` };
 }
 
 /** The natural 8.3 name of one entry, before collisions are resolved. */
 export function naturalPrimaryName(name: string, isDir: boolean): PrimaryName {
-  const [b, e] = splitExt(name, isDir);
-  const base = dChars(b).slice(0, 8) || '_';
-  const ext = dChars(e).slice(0, 3);
+  // A directory has no extension; a file's is after its last dot (not a leading one).
+  const dot = isDir ? -1 : name.lastIndexOf('.');
+  const base = dChars(dot > 0 ? name.slice(0, dot) : name).slice(0, 8) || '_';
+  const ext = dot > 0 ? dChars(name.slice(dot + 1)).slice(0, 3) : '';
   return primaryOf(base, ext, isDir);
 }
 
@@ -51,6 +46,10 @@ export interface NameInput {
 export function resolveNames<T>(entries: readonly NameInput[], natural: (e: NameInput) => T, key: (n: T) => string,
   withTail: (n: T, tail: string, e: NameInput) => T): T[] {
   const naturals = entries.map(natural);
+  // Mostly every natural name is unique already: then that is the answer, with no more maps.
+  const seen = new Set<string>();
+  for (let i = 0; i < naturals.length && seen.size === i; i++) seen.add(key(naturals[i]));
+  if (seen.size === naturals.length) return naturals;
   const counts = new Map<string, number>();
   for (const n of naturals) counts.set(key(n), (counts.get(key(n)) ?? 0) + 1);
   const taken = new Set<string>();
@@ -137,7 +136,13 @@ export function comparePrimary(a: PrimaryName, b: PrimaryName): number {
   return comparePadded(a.base, b.base) || comparePadded(a.ext, b.ext);
 }
 
+/** compareStrings of both padded with spaces to one length, without making the padded strings (sorts make many). */
 function comparePadded(a: string, b: string): number {
   const n = Math.max(a.length, b.length);
-  return compareStrings(a.padEnd(n, ' '), b.padEnd(n, ' '));
+  for (let i = 0; i < n; i++) {
+    const x = i < a.length ? a.charCodeAt(i) : 0x20;
+    const y = i < b.length ? b.charCodeAt(i) : 0x20;
+    if (x !== y) return x < y ? -1 : 1;
+  }
+  return 0;
 }

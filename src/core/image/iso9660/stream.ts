@@ -1,6 +1,7 @@
-// Streams an image to a sink: the metadata, then every file's bytes read in windows of a
-// few MiB (several small files read at once, one window filled while the previous one is
-// written). Never holds more than two windows of file data in memory.
+// Streams an image to a sink: the metadata, then every file's bytes read in windows of 1 MiB
+// (several small files read at once, one window filled while the previous one is written).
+// Never holds more than two windows of file data in memory: every page of a buffer is touched,
+// and a page fault costs more than the system call a bigger window spares.
 import { CancelledError, UserError } from '../../common/errors';
 import { SECTOR } from './isoBytes';
 import type { FileExtent, IsoLayout } from './layout';
@@ -53,7 +54,7 @@ interface Piece {
 
 export async function streamIso(layout: IsoLayout, sink: ByteSink, reader: FileReader, options: StreamOptions = {}): Promise<void> {
   const { signal, onProgress } = options;
-  const windowBytes = options.windowBytes ?? 4 << 20;
+  const windowBytes = options.windowBytes ?? 1 << 20;
   const concurrency = options.concurrency ?? 8;
   const total = layout.totalSectors * SECTOR;
   const check = () => {
@@ -111,13 +112,16 @@ export async function streamIso(layout: IsoLayout, sink: ByteSink, reader: FileR
     }
   };
 
-  const syncHandles = new Map<FileExtent, SyncOpenFile>();
+  // Pieces are read in image order, so at most one file is open between two calls: the one a
+  // window ended inside of (no map of handles, set and deleted for each of thousands of files).
+  let openFile: FileExtent | undefined;
+  let openHandle: SyncOpenFile | undefined;
   const openSync = reader.openSync?.bind(reader);
   const readPieceSync = (buf: Uint8Array, p: Piece, open: (source: string) => SyncOpenFile): void => {
-    let h = syncHandles.get(p.file);
+    let h = openFile === p.file ? openHandle : undefined;
     if (!h) {
-      h = open(p.file.source);
-      syncHandles.set(p.file, h);
+      h = openHandle = open(p.file.source);
+      openFile = p.file;
     }
     // A file's last piece asks for one byte more where the window has room (the sector padding
     // after it, zeroed before, or the next piece, read after): a read that comes back short has
@@ -134,7 +138,7 @@ export async function streamIso(layout: IsoLayout, sink: ByteSink, reader: FileR
     }
     if (p.last) {
       const extra = done > p.length ? 1 : ended ? 0 : h.read(probe, 0, 1, p.file.size);
-      syncHandles.delete(p.file);
+      openFile = openHandle = undefined;
       h.close();
       if (extra) throw changed(p.file, 'grew');
     }
@@ -142,16 +146,17 @@ export async function streamIso(layout: IsoLayout, sink: ByteSink, reader: FileR
 
   const fill = async (buf: Uint8Array, w: { pieces: Piece[]; length: number }): Promise<void> => {
     // Zero the gaps between pieces (sector padding) since buffers are reused.
+    const pieces = w.pieces;
     let at = 0;
-    for (const p of w.pieces) {
-      buf.fill(0, at, p.at);
-      at = p.at + p.length;
+    for (let i = 0; i < pieces.length; i++) {
+      buf.fill(0, at, pieces[i].at);
+      at = pieces[i].at + pieces[i].length;
     }
     buf.fill(0, at, w.length);
     if (openSync) {
-      for (const p of w.pieces) {
+      for (let i = 0; i < pieces.length; i++) {
         check();
-        readPieceSync(buf, p, openSync);
+        readPieceSync(buf, pieces[i], openSync);
       }
       return;
     }
@@ -203,12 +208,10 @@ export async function streamIso(layout: IsoLayout, sink: ByteSink, reader: FileR
   } finally {
     await pending.catch(() => undefined);
     await Promise.allSettled([...handles.values()].map((h) => h.close()));
-    for (const h of syncHandles.values()) {
-      try {
-        h.close();
-      } catch {
-        // closing after a failure: the failure is what is reported
-      }
+    try {
+      openHandle?.close();
+    } catch {
+      // closing after a failure: the failure is what is reported
     }
   }
 }
