@@ -60,7 +60,10 @@ function describeUncached(file: string, doc: XmlDocument): TemplateInfo {
   const root = doc.root;
   const info: TemplateInfo = {
     file,
-    isDomain: root?.local === 'domain',
+    // A start tag of <domain> so broken that the parse has no root (a duplicate or unbound
+    // attribute, an unfinished tag) is still a template: dropped, its VM would vanish from the
+    // check, the build and the deploy without a word, its error with it.
+    isDomain: root ? root.local === 'domain' : doc.error !== undefined && sniffRootElement(doc.text) === 'domain',
     wellFormed: !doc.error,
     disks: [],
     interfaces: [],

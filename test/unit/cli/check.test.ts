@@ -35,6 +35,36 @@ test('a template with a missing closing tag gets xml-malformed at the right line
   }
 });
 
+test('a template whose <domain> start tag is too broken to give a root is still checked, built and deployed as one: its error, exit 1, never a VM gone without a word', () => {
+  const dir = copyExample();
+  try {
+    const file = path.join(dir, 'templates/debian2.xml');
+    const good = readFileSync(file, 'utf8');
+    const line = good.split('\n').findIndex((l) => l.startsWith('<domain ')) + 1;
+    const cases: Array<[string, (t: string) => string, RegExp]> = [
+      ['a duplicate attribute', (t) => t.replace('<domain ', "<domain a='1' a='2' "), /duplicate attribute a/],
+      ['an unbound prefix on an attribute', (t) => t.replace('<domain ', "<domain zz:a='1' "), /unbound namespace prefix zz/],
+      ['an unbound prefix on the element', (t) => t.replace('<domain ', '<zz:domain ').replace('</domain>', '</zz:domain>'), /unbound namespace prefix zz/],
+      ['an unfinished tag', (t) => t.replace('<domain ', '<domain < '), /unexpected character '<' in the start tag <domain>/],
+    ];
+    for (const [what, spoil, message] of cases) {
+      writeFileSync(file, spoil(good));
+      const r = vmctx('check', dir);
+      assert.equal(r.code, 1, `${what}: ${r.stdout}`);
+      assert.match(r.stdout, new RegExp(`^templates/debian2\\.xml:${line}:\\d+: error xml-malformed: XML is not well-formed: ${message.source}`, 'm'), what);
+      assert.match(r.stdout, /^checked 7 files: 1 error$/m, `${what}: the template is counted`);
+      const build = vmctx('build', dir, '--only', 'overlays');
+      assert.equal(build.code, 1, `${what}: the build refuses: ${build.stdout}${build.stderr}`);
+      assert.match(build.stderr, /refused to build .*: it has 1 error/, what);
+      const deploy = vmctx('deploy', dir, '--dry-run', '--connect', 'test:///default');
+      assert.equal(deploy.code, 1, `${what}: the deploy refuses: ${deploy.stdout}${deploy.stderr}`);
+      assert.match(deploy.stderr, /refused to deploy .*: it has 1 error/, what);
+    }
+  } finally {
+    remove(dir);
+  }
+});
+
 test('--format json has the documented shape with 1-based positions', () => {
   const dir = copyExample();
   try {
