@@ -39,6 +39,9 @@ function run(script: string, args: string[]): { code: number | null; stdout: str
   const r = spawnSync(process.execPath, ['-r', recorder, script, ...args], { cwd: dir, encoding: 'utf8', env: { ...process.env, VMCTX_CACHE_DIR: path.join(dir, 'cache') } });
   const line = r.stderr.split('\n').find((l) => l.startsWith('V8FLAGS '));
   assert.ok(line, `no record of the flags: ${r.stderr}`);
+  // Nothing else on stderr: a Node whose V8 no longer knows a flag prints "Error: unrecognized
+  // flag" there on every run (and goes on), which this catches when CI's Node changes.
+  assert.equal(r.stderr.replace(`\n${line}\n`, ''), '', 'stderr holds more than the record');
   return { code: r.status, stdout: r.stdout, flags: JSON.parse(line.slice('V8FLAGS '.length)) as string[] };
 }
 
