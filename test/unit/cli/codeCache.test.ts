@@ -35,7 +35,7 @@ before(() => {
     `import * as path from 'node:path';
 import { CodeCache } from ${JSON.stringify(path.join(repoRoot, 'src/core/io/codeCache.ts'))};
 const cache = new CodeCache({ dir: process.env.CACHE, run: process.env.RUN ?? 'test' });
-const out = cache.load(${JSON.stringify(bundle)}, module, true);
+const out = cache.load(process.env.BUNDLE ?? ${JSON.stringify(bundle)}, module, true);
 cache.save();
 console.log(JSON.stringify({ out, enabled: cache.enabled, states: Object.fromEntries([...cache.states].map(([f, s]) => [path.basename(f), s])), maxRssKb: process.resourceUsage().maxRSS }));
 `,
@@ -45,7 +45,7 @@ console.log(JSON.stringify({ out, enabled: cache.enabled, states: Object.fromEnt
 after(() => remove(dir));
 
 interface RunResult {
-  out: { main: boolean; value: number; file: string; lazyCached: boolean };
+  out: { main: boolean; value: number | string; file: string; lazyCached: boolean };
   enabled: boolean;
   states: Record<string, string>;
   maxRssKb: number;
@@ -287,5 +287,16 @@ test('a folder in place of an entry is passed by: the run works and the cache go
     assert.ok(statSync(main).isDirectory());
     assert.deepEqual(readdirSync(main), Object.keys(contents));
     assert.equal(entries(cache).filter((f) => f.startsWith('main-')).length, 2, 'the folder and the entry under its second name');
+  }
+});
+
+test('a bundle that is not all ASCII is read as UTF-8, cold and warm (ours are made ASCII, and read as Latin-1 for speed)', () => {
+  const text = 'été ✓ 𝄞';
+  writeTree(dir, { 'dist2/bundle/utf8.js': `module.exports = { main: require.main === module, value: ${JSON.stringify(text)}, file: __filename, lazyCached: false };\n` });
+  const cache = path.join(dir, 'c-utf8');
+  for (const state of ['miss', 'hit']) {
+    const r = load(cache, { BUNDLE: path.join(dir, 'dist2/bundle/utf8.js') });
+    assert.equal(r.out.value, text);
+    assert.equal(r.states['utf8.js'], state);
   }
 });
