@@ -69,6 +69,7 @@ Exit status: 1 when the schema is wrong or any file is invalid, 0 otherwise, 2 o
           signal: stop.signal,
           onProblem: (m) => io.stderr(`vmctx rng: ${m}; the main thread checks its files\n`),
           onDone: (n) => io.env.VMCTX_DEBUG && io.stderr(`vmctx rng: files per thread: ${n.join(' ')}\n`),
+          workersFirst: io.env.VMCTX_DEBUG === 'workers-first',
         });
         abs.forEach((file, i) => results.push({ file, diagnostics: found[i] }));
       } catch (e) {

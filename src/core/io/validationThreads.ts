@@ -28,7 +28,7 @@ export type ValidationSetup =
   | { kind: 'rng'; schemaFile: string; cacheDir: string | null }
   | { kind: 'check'; settings: Settings; bundledSchema: string; cacheDir: string | null };
 
-export interface ThreadOptions extends Pick<PoolOptions<unknown, unknown>, 'signal' | 'onProblem' | 'onDone'> {
+export interface ThreadOptions extends Pick<PoolOptions<unknown, unknown>, 'signal' | 'onProblem' | 'onDone' | 'workersFirst'> {
   /** Threads in all, the main one included (VMCTX_THREADS); default by the number of files. */
   threads?: number;
 }
@@ -50,6 +50,7 @@ export function validateXmlFiles(schemaFile: string, schema: RngSchema, files: s
     signal: o.signal,
     onProblem: o.onProblem,
     onDone: o.onDone,
+    workersFirst: o.workersFirst,
   });
 }
 

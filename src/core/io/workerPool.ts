@@ -31,6 +31,12 @@ export interface PoolOptions<J, R> {
   onProblem?(message: string): void;
   /** Jobs done by each thread, the main one first (VMCTX_DEBUG prints them). */
   onDone?(jobsPerThread: number[]): void;
+  /**
+   * The main thread takes no job until every worker is ready or gone (VMCTX_DEBUG=workers-first):
+   * a test of the threads sees them share the work however loaded the machine is, where the
+   * main thread alone might otherwise finish before a worker has started.
+   */
+  workersFirst?: boolean;
 }
 
 /** Messages from a worker. */
@@ -200,6 +206,10 @@ export async function runPool<J, R>(jobs: readonly J[], o: PoolOptions<J, R>): P
     for (;;) {
       if (o.signal?.aborted) throw new CancelledError();
       for (const w of workers) feed(w);
+      if (o.workersFirst && workers.some((w) => w.alive && !w.ready)) {
+        await new Promise<void>((resolve) => (wake = resolve));
+        continue;
+      }
       const range = queue.shift();
       if (range) {
         for (let i = range[0]; i < range[1]; i++) results[i] = o.runHere(jobs[i]);
