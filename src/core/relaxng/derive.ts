@@ -5,17 +5,14 @@
 import { K, type Pattern, type PatternPool } from './patterns';
 import { contains } from './nameClass';
 import type { ValueContext } from './datatypes';
+import { skipSpace } from '../xml/scanner';
 
 const MEMO_LIMIT = 2000;
 
-/** Only XML's whitespace (space, tab, LF, CR), or nothing. A loop: called on every element's text,
- *  mostly short words, where a regular expression's call cost more than the test. */
+/** Only XML's whitespace (space, tab, LF, CR), or nothing: the parser's scan, called on every
+ *  element's text (mostly short words, where a regular expression's call cost more than the test). */
 function isWhitespace(s: string): boolean {
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c !== 0x20 && c !== 0x0a && c !== 0x09 && c !== 0x0d) return false;
-  }
-  return true;
+  return skipSpace(s, 0, s.length) === s.length;
 }
 
 export class Deriver {
