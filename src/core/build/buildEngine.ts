@@ -1,7 +1,7 @@
 // Plans and runs a build: the ISO (embedded or an external tool) and the overlays (embedded
 // or qemu-img). Incremental: the ISO is rebuilt only when its inputs changed (an external
 // tool's: the content hash of its inputs; the embedded writer's: its tree and options, and the
-// contents of the files whose size, mtime or inode changed, compared with the image itself);
+// contents of the files whose size, mtime, inode or ctime changed, compared with the image itself);
 // overlays only when missing or out of date, never over a VM's data unless forced.
 import { createHash } from 'node:crypto';
 import { dirname, join } from 'node:path';
@@ -17,7 +17,8 @@ import type { BuildInputs, SeedInput, SeedsInput } from './buildInputs';
 import { composeSeed, type Seed } from '../cloudinit/seed';
 import { decideOverlay, overlayStatus } from './overlayDecision';
 import type { BuildOptions, BuildPlan, BuildProblem, BuildResult, BuildStep, SeedStep, StepOutcome } from './buildPlan';
-import { cachedHash, isoStaleReason, parseState, sameIdentity, serializeState, type BuildState } from './buildState';
+import { cachedHash, isoStaleReason, parseState, serializeState, type BuildState } from './buildState';
+import { identityOf, inputUnchanged } from '../common/fileIdentity';
 import { imageDate, scanContext, sourceDateEpochProblem, type ContextScan } from '../io/contextScan';
 import { inspectOverlay, probeBaseImage, writeOverlayFile } from '../io/overlayFile';
 import { runTool } from '../io/runTool';
@@ -30,8 +31,8 @@ import { countOf } from '../common/text';
 
 /**
  * Hash of everything that decides the ISO's bytes: tree, modes, contents, label, date, backend
- * (an external tool's image). A file's content hash is the recorded one while its size, mtime
- * and inode are unchanged, else sha256File's; `fresh` receives every file's.
+ * (an external tool's image). A file's content hash is the recorded one while the file is
+ * unchanged (inputUnchanged), else sha256File's; `fresh` receives every file's.
  */
 async function isoInputHash(scan: ContextScan, state: BuildState, fresh: BuildState, extra: string[]): Promise<string> {
   const h = createHash('sha256');
@@ -42,7 +43,7 @@ async function isoInputHash(scan: ContextScan, state: BuildState, fresh: BuildSt
     if (e.kind === 'file') {
       const abs = e.abs;
       content = cachedHash(state, abs, e) ?? (await sha256File(abs));
-      fresh.files[abs] = { size: e.size, mtimeMs: e.mtimeMs, ino: e.ino, sha256: content };
+      fresh.files[abs] = { ...identityOf(e), sha256: content };
     }
     h.update(`${e.kind}\0${e.path}\0${e.mode.toString(8)}\0${e.size}\0${e.target ?? ''}\0${content}\n`);
   }
@@ -71,8 +72,8 @@ function isoTreeHash(scan: ContextScan, extra: string[]): string {
 
 /**
  * Whether a context file differs from what the recorded image holds (the image itself is known
- * unchanged: its size and mtime are the recorded ones). A file whose size, mtime and inode are
- * the recorded ones is as it was written; any other is compared byte for byte with its extent
+ * unchanged: its size and mtime are the recorded ones). A file unchanged since the record
+ * (inputUnchanged) is as it was written; any other is compared byte for byte with its extent
  * in the image. Fills `files` with the records to keep (the identities seen now).
  */
 async function embeddedContentChanged(scan: ContextScan, state: BuildState, image: string, files: BuildState['files'], signal?: AbortSignal): Promise<boolean> {
@@ -83,8 +84,8 @@ async function embeddedContentChanged(scan: ContextScan, state: BuildState, imag
     const r = state.files[abs];
     // Only a record the embedded writer left (with its sector) tells what the image holds.
     if (r?.sector === undefined) return true;
-    if (!(sameIdentity(r, e) && r.ctimeMs === e.ctimeMs) && !(await imageHoldsFile(image, r.sector * SECTOR, abs, e.size, signal))) return true;
-    files[abs] = { size: e.size, mtimeMs: e.mtimeMs, ino: e.ino, ctimeMs: e.ctimeMs, sector: r.sector };
+    if (!inputUnchanged(r, e) && !(await imageHoldsFile(image, r.sector * SECTOR, abs, e.size, signal))) return true;
+    files[abs] = { ...identityOf(e), sector: r.sector };
   }
   return false;
 }
@@ -99,7 +100,7 @@ function embeddedRecords(scan: ContextScan, extents: readonly FileExtent[]): Bui
     const e = scan.entries[i];
     if (e.kind !== 'file') continue;
     // Empty files have no extent: sector 0, size 0.
-    files[e.abs] = { size: e.size, mtimeMs: e.mtimeMs, ino: e.ino, ctimeMs: e.ctimeMs, sector: sectors.get(e.abs) ?? 0 };
+    files[e.abs] = { ...identityOf(e), sector: sectors.get(e.abs) ?? 0 };
   }
   return files;
 }

@@ -1,23 +1,18 @@
 // The incremental build record (`build/.vmcontext-build.json`): what the last ISO was built
-// from, and per context file its size/mtime/inode, so unchanged files are not read again. With
+// from, and per context file its size/mtime/inode/ctime, so unchanged files (common/fileIdentity's
+// inputUnchanged) are not read again. With
 // an external tool's image, each file's content hash; with the embedded writer's, where the
 // file's bytes lie in the image (a file whose identity changed is compared with them: no file
 // is hashed to build an image).
 
-export interface FileHash {
-  size: number;
-  mtimeMs: number;
-  ino: number;
+import { inputUnchanged, type FileIdentity } from '../common/fileIdentity';
+
+export interface FileHash extends FileIdentity {
   sha256: string;
 }
 
 /** A context file as the last build saw it: `sha256` (external tools) or `sector` (the embedded writer's image). */
-export interface ContextFileRecord {
-  size: number;
-  mtimeMs: number;
-  ino: number;
-  /** The embedded writer's records: the change time, so a file rewritten with its size kept and its mtime set back is still compared. */
-  ctimeMs?: number;
+export interface ContextFileRecord extends FileIdentity {
   sha256?: string;
   /** First sector of the file's bytes in the recorded image (0 for an empty file). */
   sector?: number;
@@ -57,15 +52,10 @@ export function serializeState(state: BuildState): string {
   return JSON.stringify(state) + '\n';
 }
 
-type Identity = { size: number; mtimeMs: number; ino: number };
-
-/** The file is as recorded while its size, mtime and inode are unchanged. */
-export const sameIdentity = (a: Identity, b: Identity): boolean => a.size === b.size && a.mtimeMs === b.mtimeMs && a.ino === b.ino;
-
-/** A cached hash is valid while the file's size, mtime and inode are unchanged. */
-export function cachedHash(state: { files: Record<string, { sha256?: string } & Identity> }, path: string, st: Identity): string | undefined {
+/** A context file's recorded hash, while the file is unchanged (inputUnchanged: size, mtime, inode and ctime). */
+export function cachedHash(state: { files: Record<string, ContextFileRecord> }, path: string, st: FileIdentity): string | undefined {
   const h = state.files[path];
-  return h && sameIdentity(h, st) ? h.sha256 : undefined;
+  return h && inputUnchanged(h, st) ? h.sha256 : undefined;
 }
 
 /**
