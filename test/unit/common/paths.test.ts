@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
-import { displayPath, isInside, isStrictlyInside } from '../../../src/core/common/paths';
+import { displayPath, entryJoiner, isInside, isStrictlyInside } from '../../../src/core/common/paths';
 import { projectOf } from '../../../src/core/project/discover';
 import { linkInside } from '../../../src/core/image/iso9660/contextEntries';
 
@@ -37,4 +37,27 @@ test('the containment users: a project root /p does not own /p2, a symlink to ..
   assert.equal(linkInside('/ctx', 'a/link', '/ctx2/file'), undefined);
   assert.equal(linkInside('/ctx', 'a/link', '/ctx/..data/file'), '../..data/file');
   assert.equal(linkInside('/ctx', 'link', '/etc/passwd'), undefined);
+});
+
+test('entryJoiner: the folder normalized once, whatever it is given as; a name that is no single entry refused', () => {
+  const p = path.posix;
+  assert.equal(entryJoiner('/ctx', p)('a'), '/ctx/a');
+  assert.equal(entryJoiner('/ctx/', p)('a'), '/ctx/a');
+  assert.equal(entryJoiner('/ctx//sub/./../sub/', p)('a'), '/ctx/sub/a');
+  assert.equal(entryJoiner('/', p)('a'), '/a');
+  assert.equal(entryJoiner('/ctx', p)('..a'), '/ctx/..a');
+  assert.equal(entryJoiner('/ctx', p)('a\\b'), '/ctx/a\\b', 'a backslash is a name\'s character on POSIX');
+  // Relative: from the working folder, as path.resolve.
+  assert.equal(entryJoiner('ctx', p)('a'), p.join(process.cwd(), 'ctx', 'a'));
+  for (const bad of ['', '.', '..', 'a/b', '/a']) assert.throws(() => entryJoiner('/ctx', p)(bad), /is not the name of an entry of \/ctx$/, JSON.stringify(bad));
+  // The same as path.join for every entry name.
+  for (const dir of ['/ctx', '/ctx/', '/a/../ctx', '/']) for (const name of ['x', 'x y', '...', 'é']) assert.equal(entryJoiner(dir, p)(name), p.join(dir, name));
+
+  const w = path.win32;
+  assert.equal(entryJoiner('C:\\ctx', w)('a'), 'C:\\ctx\\a');
+  assert.equal(entryJoiner('C:\\ctx\\', w)('a'), 'C:\\ctx\\a');
+  assert.equal(entryJoiner('C:/ctx/sub/../', w)('a'), 'C:\\ctx\\a');
+  assert.equal(entryJoiner('C:\\', w)('a'), 'C:\\a');
+  assert.equal(entryJoiner('\\\\server\\share\\', w)('a'), '\\\\server\\share\\a');
+  for (const bad of ['a\\b', 'a/b', '..']) assert.throws(() => entryJoiner('C:\\ctx', w)(bad), /is not the name of an entry/, JSON.stringify(bad));
 });
