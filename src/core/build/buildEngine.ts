@@ -17,8 +17,9 @@ import type { BuildInputs, SeedInput, SeedsInput } from './buildInputs';
 import { composeSeed, type Seed } from '../cloudinit/seed';
 import { decideOverlay, overlayStatus } from './overlayDecision';
 import type { BuildOptions, BuildPlan, BuildProblem, BuildResult, BuildStep, SeedStep, StepOutcome } from './buildPlan';
-import { cachedHash, isoStaleReason, parseState, serializeState, type BuildState } from './buildState';
-import { identityOf, inputUnchanged } from '../common/fileIdentity';
+import { IMAGE_CHANGED, cachedHash, isoStaleReason, parseState, serializeState, type BuildState, type IsoRecord } from './buildState';
+import { sampleHash, stillRecorded } from '../io/fileIdentityCheck';
+import { identityOf, inputUnchanged, type FileIdentity } from '../common/fileIdentity';
 import { imageDate, scanContext, sourceDateEpochProblem, type ContextScan } from '../io/contextScan';
 import { inspectOverlay, probeBaseImage, writeOverlayFile } from '../io/overlayFile';
 import { runTool } from '../io/runTool';
@@ -105,6 +106,24 @@ function embeddedRecords(scan: ContextScan, extents: readonly FileExtent[]): Bui
   return files;
 }
 
+/**
+ * isoStaleReason, and when only the image's change time moved (libvirt chowns an ISO a VM uses
+ * in place), whether its sample is still the recorded one; a record that holds takes the new
+ * change time.
+ */
+async function imageStaleReason(state: BuildState, output: string, inputHash: string, current: FileIdentity | undefined, record = state.iso): Promise<string | undefined> {
+  const reason = isoStaleReason(state, output, inputHash, current, record);
+  if (reason || !record || !current) return reason;
+  // isoStaleReason gave a reason for a record without an inode.
+  return (await stillRecorded(output, record as IsoRecord & FileIdentity, current)) ? undefined : IMAGE_CHANGED;
+}
+
+/** The record of an image just written. */
+async function imageRecord(output: string, inputHash: string): Promise<IsoRecord | undefined> {
+  const written = await outputStat(output);
+  return written && { output, inputHash, ...identityOf(written), sample: await sampleHash(output, written.size) };
+}
+
 export async function planBuild(inputs: BuildInputs, options: BuildOptions = {}): Promise<BuildPlan> {
   const env = options.env ?? process.env;
   const tools = options.tools ?? {};
@@ -156,7 +175,7 @@ export async function planBuild(inputs: BuildInputs, options: BuildOptions = {})
       let staleReason: string | undefined;
       if (backend === 'embedded') {
         inputHash = isoTreeHash(scan, hashExtra);
-        staleReason = isoStaleReason(state, inputs.iso.path, inputHash, current);
+        staleReason = await imageStaleReason(state, inputs.iso.path, inputHash, current);
         const seen: BuildState['files'] = {};
         if (!staleReason && (await embeddedContentChanged(scan, state, inputs.iso.path, seen, options.signal))) staleReason = 'the context or the options changed';
         // A stale image keeps its records until a new one replaces it (runStep).
@@ -165,7 +184,7 @@ export async function planBuild(inputs: BuildInputs, options: BuildOptions = {})
         const fresh: BuildState = { version: 1, files: {} };
         inputHash = await isoInputHash(scan, state, fresh, hashExtra);
         state.files = fresh.files;
-        staleReason = isoStaleReason(state, inputs.iso.path, inputHash, current);
+        staleReason = await imageStaleReason(state, inputs.iso.path, inputHash, current);
       }
       plan.status.iso = { state: !current ? 'missing' : staleReason ? 'stale' : 'fresh', reason: staleReason, size: current?.size };
       const stale = options.force ? 'rebuilt (--force)' : staleReason;
@@ -279,7 +298,7 @@ async function planSeeds(seeds: SeedsInput, plan: BuildPlan, options: BuildOptio
     h.update([backend, seeds.label, String(date)].join('\0') + '\n');
     for (const f of seed.files) h.update(`${f.name}\0${f.text}\0`);
     const inputHash = h.digest('hex');
-    const staleReason = isoStaleReason(plan.state, v.path, inputHash, current, records[v.path]);
+    const staleReason = await imageStaleReason(plan.state, v.path, inputHash, current, records[v.path]);
     plan.status.seeds.push({ vm: v.vm, output: v.path, status: { state: !current ? 'missing' : staleReason ? 'stale' : 'fresh', reason: staleReason, size: current?.size } });
     const stale = options.force ? 'rebuilt (--force)' : staleReason;
     if (!stale) {
@@ -374,9 +393,9 @@ export async function runBuild(plan: BuildPlan, inputs: BuildInputs, options: Bu
     try {
       const o = await runStep(step, plan, options);
       outcomes.push(o);
-      const written = o.ok && (step.kind === 'iso' || step.kind === 'seed') ? await outputStat(step.output) : undefined;
-      if (written && step.kind === 'iso') plan.state.iso = { output: step.output, inputHash: step.inputHash, size: written.size, mtimeMs: written.mtimeMs };
-      if (written && step.kind === 'seed') (plan.state.seeds ??= {})[step.output] = { output: step.output, inputHash: step.inputHash, size: written.size, mtimeMs: written.mtimeMs };
+      const written = o.ok && (step.kind === 'iso' || step.kind === 'seed') ? await imageRecord(step.output, step.inputHash) : undefined;
+      if (written && step.kind === 'iso') plan.state.iso = written;
+      if (written && step.kind === 'seed') (plan.state.seeds ??= {})[step.output] = written;
     } catch (e) {
       if (e instanceof CancelledError) throw e;
       outcomes.push({ output: step.output, ok: false, message: e instanceof UserError ? e.message : ioErrorMessage(e, show), backend: step.backend, ms: 0, toolMessages: [] });

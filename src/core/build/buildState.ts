@@ -5,7 +5,7 @@
 // file's bytes lie in the image (a file whose identity changed is compared with them: no file
 // is hashed to build an image).
 
-import { inputUnchanged, type FileIdentity } from '../common/fileIdentity';
+import { imageIdentityVerdict, inputUnchanged, type FileIdentity } from '../common/fileIdentity';
 
 export interface FileHash extends FileIdentity {
   sha256: string;
@@ -18,11 +18,16 @@ export interface ContextFileRecord extends FileIdentity {
   sector?: number;
 }
 
+/** A built image: what it was built from, and the image as written (common/fileIdentity's image rule, with its sample). */
 export interface IsoRecord {
   output: string;
   inputHash: string;
   size: number;
   mtimeMs: number;
+  /** Absent from the records of an earlier vm-context: such an image is built again once. */
+  ino?: number;
+  ctimeMs?: number;
+  sample?: string;
 }
 
 export interface BuildState {
@@ -58,16 +63,20 @@ export function cachedHash(state: { files: Record<string, ContextFileRecord> }, 
   return h && inputUnchanged(h, st) ? h.sha256 : undefined;
 }
 
+export const IMAGE_CHANGED = 'the image was changed outside the build';
+
 /**
- * Why the ISO must be rebuilt, or undefined when the recorded one is still good. With no
- * `inputHash` (not computed yet), only the reasons that do not depend on the inputs.
+ * Why the ISO must be rebuilt, or undefined when the recorded one is still good as far as the
+ * record tells (imageIdentityVerdict 'check': the caller compares the image's sample). With
+ * no `inputHash` (not computed yet), only the reasons that do not depend on the inputs.
  */
-export function isoStaleReason(state: BuildState, output: string, inputHash: string | undefined, current: { size: number; mtimeMs: number } | undefined, record = state.iso): string | undefined {
+export function isoStaleReason(state: BuildState, output: string, inputHash: string | undefined, current: FileIdentity | undefined, record = state.iso): string | undefined {
   if (!current) return 'new';
   const r = record;
   if (!r || r.output !== output) return 'no record of an earlier build';
   if (inputHash === undefined) return undefined;
   if (r.inputHash !== inputHash) return 'the context or the options changed';
-  if (r.size !== current.size || r.mtimeMs !== current.mtimeMs) return 'the image was changed outside the build';
+  if (r.ino === undefined) return 'recorded by an earlier vm-context, without the image\'s inode and change time';
+  if (imageIdentityVerdict({ ...r, ino: r.ino }, current) === 'changed') return IMAGE_CHANGED;
   return undefined;
 }

@@ -9,7 +9,8 @@ import { createReadStream, promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { throwIfAborted } from '../common/errors';
 import type { FileHash } from '../build/buildState';
-import { identityOf, imageIdentityVerdict, type FileIdentity } from '../common/fileIdentity';
+import { identityOf, type FileIdentity } from '../common/fileIdentity';
+import { SAMPLE_WHOLE, sampleHash, stillRecorded, type Sampled } from './fileIdentityCheck';
 import { writeAtomically } from './atomicFile';
 import { makeFoldersSync } from './makeFolders';
 
@@ -21,48 +22,12 @@ export async function sha256File(file: string, signal?: AbortSignal): Promise<st
   return hash.digest('hex');
 }
 
-/** A file as recorded, with the hash of its sample (sampleHash). */
-type Sampled = FileIdentity & { sample?: string };
-
 /** A hash, or for a copy the identity of the file it was copied from (sha256 may then be ''). */
 type CacheEntry = FileHash & Sampled & { copyOf?: Sampled & { path: string } };
 
 interface CacheFile {
   version: 1;
   files: Record<string, CacheEntry>;
-}
-
-/** Files up to this size are sampled whole: their sample is their sha256. */
-const SAMPLE_WHOLE = 8 << 20;
-const SAMPLE_EDGE = 1 << 20;
-const SAMPLE_BLOCK = 64 << 10;
-const SAMPLE_BLOCKS = 62;
-
-/**
- * The hash of a sample of a file's bytes, read in a few milliseconds whatever its size: the
- * whole file up to 8 MiB; beyond, its first and last MiB (an image's headers and tables, and
- * what grows at its end) and 62 blocks of 64 KiB spread evenly between. A rewrite that changes
- * only bytes between the blocks and sets the mtime back is not seen (the price of not reading
- * a 2 TB base image each time a VM starts).
- */
-export async function sampleHash(file: string, size: number): Promise<string> {
-  if (size <= SAMPLE_WHOLE) return sha256File(file);
-  const ranges: Array<[number, number]> = [[0, SAMPLE_EDGE]];
-  const span = size - 2 * SAMPLE_EDGE - SAMPLE_BLOCK;
-  for (let i = 0; i < SAMPLE_BLOCKS; i++) ranges.push([SAMPLE_EDGE + Math.floor((span * i) / (SAMPLE_BLOCKS - 1)), SAMPLE_BLOCK]);
-  ranges.push([size - SAMPLE_EDGE, SAMPLE_EDGE]);
-  const hash = createHash('sha256').update(`${size}\n`);
-  const buf = Buffer.allocUnsafe(SAMPLE_EDGE);
-  const fh = await fsp.open(file, 'r');
-  try {
-    for (const [at, length] of ranges) {
-      const { bytesRead } = await fh.read(buf, 0, length, at);
-      hash.update(buf.subarray(0, bytesRead));
-    }
-  } finally {
-    await fh.close();
-  }
-  return hash.digest('hex');
 }
 
 export class FileHashCache {
@@ -109,25 +74,12 @@ export class FileHashCache {
     return sha256;
   }
 
-  /**
-   * Whether `abs` (stat `st`) is still the file `r` recorded: imageIdentityVerdict, and when only
-   * its change time moved, its sample. A record of an earlier vm-context (no change time, no
-   * sample) is trusted as that version trusted it, by size, mtime and inode: distrusting it
-   * would read every base image again once. Either way the record takes the change time (and
-   * sample) seen now, so the next run checks nothing.
-   */
-  private async kept(abs: string, r: Sampled, st: FileIdentity): Promise<boolean> {
-    const verdict = imageIdentityVerdict(r, st);
-    if (verdict !== 'check') return verdict === 'unchanged';
-    const legacy = r.ctimeMs === undefined && r.sample === undefined;
-    if (!legacy && r.sample === undefined) return false;
-    const sample = await sampleHash(abs, st.size);
-    this.bytesSampled += Math.min(st.size, 2 * SAMPLE_EDGE + SAMPLE_BLOCKS * SAMPLE_BLOCK);
-    if (!legacy && sample !== r.sample) return false;
-    r.ctimeMs = st.ctimeMs;
-    r.sample = sample;
-    this.dirty = true;
-    return true;
+  /** stillRecorded, counting the bytes it samples; a record it brings up to date is saved. */
+  private kept(abs: string, r: Sampled, st: FileIdentity): Promise<boolean> {
+    return stillRecorded(abs, r, st, (bytes) => {
+      this.bytesSampled += bytes;
+      this.dirty = true;
+    });
   }
 
   /**

@@ -60,14 +60,20 @@ test('the status reason is what a build without --force does; --force overrides 
 });
 
 test('the ISO is stale by the hash of its inputs and the recorded image, never by file times alone', () => {
-  const state = { ...emptyState(), iso: { output: '/p/build/context.iso', inputHash: 'abc', size: 100, mtimeMs: 5 } };
-  const now = { size: 100, mtimeMs: 5 };
+  const state = { ...emptyState(), iso: { output: '/p/build/context.iso', inputHash: 'abc', size: 100, mtimeMs: 5, ino: 7, ctimeMs: 9 } };
+  const now = { size: 100, mtimeMs: 5, ino: 7, ctimeMs: 9 };
   assert.equal(isoStaleReason(state, '/p/build/context.iso', 'abc', now), undefined);
   assert.equal(isoStaleReason(state, '/p/build/context.iso', 'abc', undefined), 'new');
   assert.equal(isoStaleReason(emptyState(), '/p/build/context.iso', 'abc', now), 'no record of an earlier build');
   assert.equal(isoStaleReason(state, '/q/build/context.iso', 'abc', now), 'no record of an earlier build');
   assert.equal(isoStaleReason(state, '/p/build/context.iso', 'def', now), 'the context or the options changed');
-  assert.equal(isoStaleReason(state, '/p/build/context.iso', 'abc', { size: 100, mtimeMs: 6 }), 'the image was changed outside the build');
+  assert.equal(isoStaleReason(state, '/p/build/context.iso', 'abc', { ...now, mtimeMs: 6 }), 'the image was changed outside the build');
+  assert.equal(isoStaleReason(state, '/p/build/context.iso', 'abc', { ...now, ino: 8 }), 'the image was changed outside the build');
+  // The change time alone: left to the image's sample (the build engine's).
+  assert.equal(isoStaleReason(state, '/p/build/context.iso', 'abc', { ...now, ctimeMs: 10 }), undefined);
+  // An earlier vm-context's record (no inode): built again once.
+  const old = { ...emptyState(), iso: { output: '/p/build/context.iso', inputHash: 'abc', size: 100, mtimeMs: 5 } };
+  assert.match(isoStaleReason(old, '/p/build/context.iso', 'abc', now) ?? '', /^recorded by an earlier vm-context/);
 });
 
 test('the build record: unreadable means a full build; cached hashes hold while size, mtime, inode and ctime do', () => {
