@@ -40,24 +40,29 @@ test('the containment users: a project root /p does not own /p2, a symlink to ..
 });
 
 test('entryJoiner: the folder normalized once, whatever it is given as; a name that is no single entry refused', () => {
-  const p = path.posix;
-  assert.equal(entryJoiner('/ctx', p)('a'), '/ctx/a');
-  assert.equal(entryJoiner('/ctx/', p)('a'), '/ctx/a');
-  assert.equal(entryJoiner('/ctx//sub/./../sub/', p)('a'), '/ctx/sub/a');
-  assert.equal(entryJoiner('/', p)('a'), '/a');
-  assert.equal(entryJoiner('/ctx', p)('..a'), '/ctx/..a');
-  assert.equal(entryJoiner('/ctx', p)('a\\b'), '/ctx/a\\b', 'a backslash is a name\'s character on POSIX');
-  // Relative: from the working folder, as path.resolve.
-  assert.equal(entryJoiner('ctx', p)('a'), p.join(process.cwd(), 'ctx', 'a'));
-  for (const bad of ['', '.', '..', 'a/b', '/a']) assert.throws(() => entryJoiner('/ctx', p)(bad), /is not the name of an entry of \/ctx$/, JSON.stringify(bad));
+  // [path API, folder, name, path]
+  const joined: Array<[typeof path.posix, string, string, string]> = [
+    [path.posix, '/ctx/', 'a', '/ctx/a'],
+    [path.posix, '/ctx//sub/./../sub/', 'a', '/ctx/sub/a'],
+    [path.posix, '/', 'a', '/a'],
+    [path.posix, '/ctx', '..a', '/ctx/..a'],
+    // A backslash is a name's character on POSIX.
+    [path.posix, '/ctx', 'a\\b', '/ctx/a\\b'],
+    // Relative: from the working folder, as path.resolve.
+    [path.posix, 'ctx', 'a', path.posix.join(process.cwd(), 'ctx', 'a')],
+    [path.win32, 'C:\\ctx', 'a', 'C:\\ctx\\a'],
+    [path.win32, 'C:\\ctx\\', 'a', 'C:\\ctx\\a'],
+    [path.win32, 'C:/ctx/sub/../', 'a', 'C:\\ctx\\a'],
+    [path.win32, 'C:\\', 'a', 'C:\\a'],
+    [path.win32, '\\\\server\\share\\', 'a', '\\\\server\\share\\a'],
+  ];
+  for (const [api, dir, name, expected] of joined) assert.equal(entryJoiner(dir, api)(name), expected, `${dir} ${name}`);
   // The same as path.join for every entry name.
-  for (const dir of ['/ctx', '/ctx/', '/a/../ctx', '/']) for (const name of ['x', 'x y', '...', 'é']) assert.equal(entryJoiner(dir, p)(name), p.join(dir, name));
+  for (const dir of ['/ctx', '/ctx/', '/a/../ctx', '/']) for (const name of ['x', 'x y', '...', 'é']) assert.equal(entryJoiner(dir, path.posix)(name), path.posix.join(dir, name));
 
-  const w = path.win32;
-  assert.equal(entryJoiner('C:\\ctx', w)('a'), 'C:\\ctx\\a');
-  assert.equal(entryJoiner('C:\\ctx\\', w)('a'), 'C:\\ctx\\a');
-  assert.equal(entryJoiner('C:/ctx/sub/../', w)('a'), 'C:\\ctx\\a');
-  assert.equal(entryJoiner('C:\\', w)('a'), 'C:\\a');
-  assert.equal(entryJoiner('\\\\server\\share\\', w)('a'), '\\\\server\\share\\a');
-  for (const bad of ['a\\b', 'a/b', '..']) assert.throws(() => entryJoiner('C:\\ctx', w)(bad), /is not the name of an entry/, JSON.stringify(bad));
+  const refused: Array<[typeof path.posix, string, string[]]> = [
+    [path.posix, '/ctx', ['', '.', '..', 'a/b', '/a']],
+    [path.win32, 'C:\\ctx', ['', '..', 'a\\b', 'a/b']],
+  ];
+  for (const [api, dir, names] of refused) for (const bad of names) assert.throws(() => entryJoiner(dir, api)(bad), new RegExp(`^Error: ${JSON.stringify(bad).replace(/[\\^$.*+?()[\]{}|]/g, '\\$&')} is not the name of an entry of `), JSON.stringify(bad));
 });

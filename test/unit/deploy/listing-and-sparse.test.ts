@@ -200,6 +200,16 @@ test('a copy made by deploy is known to equal its source while neither changes, 
   }
 });
 
+/** A temporary folder and the path of a hash cache in it, removed after `fn`. */
+async function inHashFolder(fn: (dir: string, store: string) => Promise<void>): Promise<void> {
+  const dir = tempDir('vmctx-hashes-');
+  try {
+    await fn(dir, path.join(dir, 'build', '.vmcontext-hashes.json'));
+  } finally {
+    remove(dir);
+  }
+}
+
 /** Waits until a new change time can be told from the last one (the kernel's clock is coarse), then runs `change`, which must move it. */
 async function movingCtime(file: string, change: () => void): Promise<void> {
   const before = statSync(file).ctimeMs;
@@ -208,12 +218,10 @@ async function movingCtime(file: string, change: () => void): Promise<void> {
   assert.notEqual(statSync(file).ctimeMs, before, 'the change time moved');
 }
 
-test('a change of owner or mode alone (libvirt chowns an image as a VM starts) reads a sample, not the image; the next run reads nothing', async () => {
-  const dir = tempDir('vmctx-hashes-');
-  try {
+test('a change of owner or mode alone (libvirt chowns an image as a VM starts) reads a sample, not the image; the next run reads nothing', () =>
+  inHashFolder(async (dir, store) => {
     const file = path.join(dir, 'base.raw');
     const to = path.join(dir, 'host', 'base.raw');
-    const store = path.join(dir, 'build', '.vmcontext-hashes.json');
     // Larger than the whole-file sample (8 MiB): what libvirt chowns is a base image.
     writeFileSync(file, Buffer.alloc(20 << 20, 5));
     await copySparse(file, to);
@@ -241,15 +249,10 @@ test('a change of owner or mode alone (libvirt chowns an image as a VM starts) r
     assert.equal(await third.hash(file), h);
     assert.equal(await third.isUnchangedCopy(file, to), true);
     assert.equal(third.bytesHashed + third.bytesSampled, 0);
-  } finally {
-    remove(dir);
-  }
-});
+  }));
 
-test('an image rewritten with its size kept and its mtime set back is hashed again; a copy so rewritten is no longer known equal', async () => {
-  const dir = tempDir('vmctx-hashes-');
-  try {
-    const store = path.join(dir, 'build', '.vmcontext-hashes.json');
+test('an image rewritten with its size kept and its mtime set back is hashed again; a copy so rewritten is no longer known equal', () =>
+  inHashFolder(async (dir, store) => {
     const rewrite = async (file: string, at: number, bytes: Buffer) => {
       const st = statSync(file);
       await movingCtime(file, () => {
@@ -293,16 +296,11 @@ test('an image rewritten with its size kept and its mtime set back is hashed aga
     await rewrite(src, 0, Buffer.from('another image'));
     await rewrite(to, 0, Buffer.from('a third image'));
     assert.equal(await (await FileHashCache.open(store)).isUnchangedCopy(src, to), false, 'the source was rewritten');
-  } finally {
-    remove(dir);
-  }
-});
+  }));
 
-test('a hash cache of an earlier vm-context (no change times, no samples) is trusted as it was, and takes them', async () => {
-  const dir = tempDir('vmctx-hashes-');
-  try {
+test('a hash cache of an earlier vm-context (no change times, no samples) is trusted as it was, and takes them', () =>
+  inHashFolder(async (dir, store) => {
     const file = path.join(dir, 'base.raw');
-    const store = path.join(dir, 'build', '.vmcontext-hashes.json');
     writeFileSync(file, Buffer.alloc(20 << 20, 7));
     const st = statSync(file);
     mkdirSync(path.dirname(store), { recursive: true });
@@ -318,7 +316,4 @@ test('a hash cache of an earlier vm-context (no change times, no samples) is tru
     const next = await FileHashCache.open(store);
     assert.equal(await next.hash(file), h);
     assert.equal(next.bytesHashed + next.bytesSampled, 0);
-  } finally {
-    remove(dir);
-  }
-});
+  }));
