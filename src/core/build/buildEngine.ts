@@ -73,7 +73,7 @@ function isoTreeHash(scan: ContextScan, extra: string[]): string {
 
 /**
  * Whether a context file differs from what the recorded image holds (the image itself is known
- * unchanged: its size and mtime are the recorded ones). A file unchanged since the record
+ * unchanged: imageStaleReason). A file unchanged since the record
  * (inputUnchanged) is as it was written; any other is compared byte for byte with its extent
  * in the image. Fills `files` with the records to keep (the identities seen now).
  */
