@@ -44,7 +44,8 @@ async function isoInputHash(scan: ContextScan, state: BuildState, fresh: BuildSt
     if (e.kind === 'file') {
       const abs = e.abs;
       content = cachedHash(state, abs, e) ?? (await sha256File(abs));
-      fresh.files[abs] = { ...identityOf(e), sha256: content };
+      // identityOf's fields written out in the loops over every file: no second object per file.
+      fresh.files[abs] = { size: e.size, mtimeMs: e.mtimeMs, ino: e.ino, ctimeMs: e.ctimeMs, sha256: content };
     }
     h.update(`${e.kind}\0${e.path}\0${e.mode.toString(8)}\0${e.size}\0${e.target ?? ''}\0${content}\n`);
   }
@@ -86,7 +87,7 @@ async function embeddedContentChanged(scan: ContextScan, state: BuildState, imag
     // Only a record the embedded writer left (with its sector) tells what the image holds.
     if (r?.sector === undefined) return true;
     if (!inputUnchanged(r, e) && !(await imageHoldsFile(image, r.sector * SECTOR, abs, e.size, signal))) return true;
-    files[abs] = { ...identityOf(e), sector: r.sector };
+    files[abs] = { size: e.size, mtimeMs: e.mtimeMs, ino: e.ino, ctimeMs: e.ctimeMs, sector: r.sector };
   }
   return false;
 }
@@ -101,7 +102,7 @@ function embeddedRecords(scan: ContextScan, extents: readonly FileExtent[]): Bui
     const e = scan.entries[i];
     if (e.kind !== 'file') continue;
     // Empty files have no extent: sector 0, size 0.
-    files[e.abs] = { ...identityOf(e), sector: sectors.get(e.abs) ?? 0 };
+    files[e.abs] = { size: e.size, mtimeMs: e.mtimeMs, ino: e.ino, ctimeMs: e.ctimeMs, sector: sectors.get(e.abs) ?? 0 };
   }
   return files;
 }
