@@ -92,8 +92,11 @@ export class FileHashCache {
     this.used.add(dst);
     const s = this.entries[src];
     const known = s?.sha256 && (await this.kept(src, s, a)) ? s.sha256 : '';
-    const [sampleA, sampleB] = await Promise.all([sampleHash(src, a.size), sampleHash(dst, b.size)]);
-    this.entries[dst] = { ...identityOf(b), sha256: known, sample: sampleB, copyOf: { path: src, ...identityOf(a), sample: sampleA } };
+    // The copy holds the source's bytes (it was just made from it): one sample serves both, and
+    // a file sampled whole has its hash too.
+    const sample = await sampleHash(src, a.size);
+    const sha256 = known || (a.size <= SAMPLE_WHOLE ? sample : '');
+    this.entries[dst] = { ...identityOf(b), sha256, sample, copyOf: { path: src, ...identityOf(a), sample } };
     this.dirty = true;
   }
 
