@@ -1,7 +1,7 @@
 // Plans and runs a build: the ISO (embedded or an external tool) and the overlays (embedded
 // or qemu-img). Incremental: the ISO is rebuilt only when its inputs changed (an external
 // tool's: the content hash of its inputs; the embedded writer's: its tree and options, and the
-// contents of the files whose size, mtime or inode changed, compared with the image itself);
+// contents of the files whose size, mtime, inode or ctime changed, compared with the image itself);
 // overlays only when missing or out of date, never over a VM's data unless forced.
 import { createHash } from 'node:crypto';
 import { dirname, join } from 'node:path';
@@ -17,7 +17,9 @@ import type { BuildInputs, SeedInput, SeedsInput } from './buildInputs';
 import { composeSeed, type Seed } from '../cloudinit/seed';
 import { decideOverlay, overlayStatus } from './overlayDecision';
 import type { BuildOptions, BuildPlan, BuildProblem, BuildResult, BuildStep, SeedStep, StepOutcome } from './buildPlan';
-import { cachedHash, isoStaleReason, parseState, sameIdentity, serializeState, type BuildState } from './buildState';
+import { IMAGE_CHANGED, cachedHash, isoStaleReason, parseState, serializeState, type BuildState, type IsoRecord } from './buildState';
+import { sampleHash, stillRecorded } from '../io/fileIdentityCheck';
+import { identityOf, inputUnchanged, type FileIdentity } from '../common/fileIdentity';
 import { imageDate, scanContext, sourceDateEpochProblem, type ContextScan } from '../io/contextScan';
 import { inspectOverlay, probeBaseImage, writeOverlayFile } from '../io/overlayFile';
 import { runTool } from '../io/runTool';
@@ -30,8 +32,8 @@ import { countOf } from '../common/text';
 
 /**
  * Hash of everything that decides the ISO's bytes: tree, modes, contents, label, date, backend
- * (an external tool's image). A file's content hash is the recorded one while its size, mtime
- * and inode are unchanged, else sha256File's; `fresh` receives every file's.
+ * (an external tool's image). A file's content hash is the recorded one while the file is
+ * unchanged (inputUnchanged), else sha256File's; `fresh` receives every file's.
  */
 async function isoInputHash(scan: ContextScan, state: BuildState, fresh: BuildState, extra: string[]): Promise<string> {
   const h = createHash('sha256');
@@ -42,7 +44,8 @@ async function isoInputHash(scan: ContextScan, state: BuildState, fresh: BuildSt
     if (e.kind === 'file') {
       const abs = e.abs;
       content = cachedHash(state, abs, e) ?? (await sha256File(abs));
-      fresh.files[abs] = { size: e.size, mtimeMs: e.mtimeMs, ino: e.ino, sha256: content };
+      // identityOf's fields written out in the loops over every file: no second object per file.
+      fresh.files[abs] = { size: e.size, mtimeMs: e.mtimeMs, ino: e.ino, ctimeMs: e.ctimeMs, sha256: content };
     }
     h.update(`${e.kind}\0${e.path}\0${e.mode.toString(8)}\0${e.size}\0${e.target ?? ''}\0${content}\n`);
   }
@@ -71,8 +74,8 @@ function isoTreeHash(scan: ContextScan, extra: string[]): string {
 
 /**
  * Whether a context file differs from what the recorded image holds (the image itself is known
- * unchanged: its size and mtime are the recorded ones). A file whose size, mtime and inode are
- * the recorded ones is as it was written; any other is compared byte for byte with its extent
+ * unchanged: imageStaleReason). A file unchanged since the record
+ * (inputUnchanged) is as it was written; any other is compared byte for byte with its extent
  * in the image. Fills `files` with the records to keep (the identities seen now).
  */
 async function embeddedContentChanged(scan: ContextScan, state: BuildState, image: string, files: BuildState['files'], signal?: AbortSignal): Promise<boolean> {
@@ -83,7 +86,7 @@ async function embeddedContentChanged(scan: ContextScan, state: BuildState, imag
     const r = state.files[abs];
     // Only a record the embedded writer left (with its sector) tells what the image holds.
     if (r?.sector === undefined) return true;
-    if (!(sameIdentity(r, e) && r.ctimeMs === e.ctimeMs) && !(await imageHoldsFile(image, r.sector * SECTOR, abs, e.size, signal))) return true;
+    if (!inputUnchanged(r, e) && !(await imageHoldsFile(image, r.sector * SECTOR, abs, e.size, signal))) return true;
     files[abs] = { size: e.size, mtimeMs: e.mtimeMs, ino: e.ino, ctimeMs: e.ctimeMs, sector: r.sector };
   }
   return false;
@@ -102,6 +105,24 @@ function embeddedRecords(scan: ContextScan, extents: readonly FileExtent[]): Bui
     files[e.abs] = { size: e.size, mtimeMs: e.mtimeMs, ino: e.ino, ctimeMs: e.ctimeMs, sector: sectors.get(e.abs) ?? 0 };
   }
   return files;
+}
+
+/**
+ * isoStaleReason, and when only the image's change time moved (libvirt chowns an ISO a VM uses
+ * in place), whether its sample is still the recorded one; a record that holds takes the new
+ * change time.
+ */
+async function imageStaleReason(state: BuildState, output: string, inputHash: string, current: FileIdentity | undefined, record = state.iso): Promise<string | undefined> {
+  const reason = isoStaleReason(state, output, inputHash, current, record);
+  if (reason || !record || !current) return reason;
+  // isoStaleReason gave a reason for a record without an inode.
+  return (await stillRecorded(output, record as IsoRecord & FileIdentity, current)) ? undefined : IMAGE_CHANGED;
+}
+
+/** The record of an image just written. */
+async function imageRecord(output: string, inputHash: string): Promise<IsoRecord | undefined> {
+  const written = await outputStat(output);
+  return written && { output, inputHash, ...identityOf(written), sample: await sampleHash(output, written.size) };
 }
 
 export async function planBuild(inputs: BuildInputs, options: BuildOptions = {}): Promise<BuildPlan> {
@@ -155,7 +176,7 @@ export async function planBuild(inputs: BuildInputs, options: BuildOptions = {})
       let staleReason: string | undefined;
       if (backend === 'embedded') {
         inputHash = isoTreeHash(scan, hashExtra);
-        staleReason = isoStaleReason(state, inputs.iso.path, inputHash, current);
+        staleReason = await imageStaleReason(state, inputs.iso.path, inputHash, current);
         const seen: BuildState['files'] = {};
         if (!staleReason && (await embeddedContentChanged(scan, state, inputs.iso.path, seen, options.signal))) staleReason = 'the context or the options changed';
         // A stale image keeps its records until a new one replaces it (runStep).
@@ -164,7 +185,7 @@ export async function planBuild(inputs: BuildInputs, options: BuildOptions = {})
         const fresh: BuildState = { version: 1, files: {} };
         inputHash = await isoInputHash(scan, state, fresh, hashExtra);
         state.files = fresh.files;
-        staleReason = isoStaleReason(state, inputs.iso.path, inputHash, current);
+        staleReason = await imageStaleReason(state, inputs.iso.path, inputHash, current);
       }
       plan.status.iso = { state: !current ? 'missing' : staleReason ? 'stale' : 'fresh', reason: staleReason, size: current?.size };
       const stale = options.force ? 'rebuilt (--force)' : staleReason;
@@ -278,7 +299,7 @@ async function planSeeds(seeds: SeedsInput, plan: BuildPlan, options: BuildOptio
     h.update([backend, seeds.label, String(date)].join('\0') + '\n');
     for (const f of seed.files) h.update(`${f.name}\0${f.text}\0`);
     const inputHash = h.digest('hex');
-    const staleReason = isoStaleReason(plan.state, v.path, inputHash, current, records[v.path]);
+    const staleReason = await imageStaleReason(plan.state, v.path, inputHash, current, records[v.path]);
     plan.status.seeds.push({ vm: v.vm, output: v.path, status: { state: !current ? 'missing' : staleReason ? 'stale' : 'fresh', reason: staleReason, size: current?.size } });
     const stale = options.force ? 'rebuilt (--force)' : staleReason;
     if (!stale) {
@@ -373,9 +394,9 @@ export async function runBuild(plan: BuildPlan, inputs: BuildInputs, options: Bu
     try {
       const o = await runStep(step, plan, options);
       outcomes.push(o);
-      const written = o.ok && (step.kind === 'iso' || step.kind === 'seed') ? await outputStat(step.output) : undefined;
-      if (written && step.kind === 'iso') plan.state.iso = { output: step.output, inputHash: step.inputHash, size: written.size, mtimeMs: written.mtimeMs };
-      if (written && step.kind === 'seed') (plan.state.seeds ??= {})[step.output] = { output: step.output, inputHash: step.inputHash, size: written.size, mtimeMs: written.mtimeMs };
+      const written = o.ok && (step.kind === 'iso' || step.kind === 'seed') ? await imageRecord(step.output, step.inputHash) : undefined;
+      if (written && step.kind === 'iso') plan.state.iso = written;
+      if (written && step.kind === 'seed') (plan.state.seeds ??= {})[step.output] = written;
     } catch (e) {
       if (e instanceof CancelledError) throw e;
       outcomes.push({ output: step.output, ok: false, message: e instanceof UserError ? e.message : ioErrorMessage(e, show), backend: step.backend, ms: 0, toolMessages: [] });

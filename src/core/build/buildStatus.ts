@@ -1,7 +1,7 @@
 // The build state the explorer shows: a plan of the real build that is never run, so the
 // explorer says exactly what `vmctx build` would do (content hashes for the ISO, the overlay
 // decision for each VM). Cheap enough for every refresh: context files are hashed only when
-// their size, mtime or inode changed since the last build, images only have their headers read.
+// they changed since the last build (common/fileIdentity), images only have their headers read.
 import { buildInputsFromProject } from './buildInputs';
 import type { BuildOptions, BuildStatus } from './buildPlan';
 import { LABEL_HEAD_BYTES, readLabel } from '../image/iso9660/label';

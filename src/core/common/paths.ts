@@ -23,10 +23,19 @@ export function displayPath(base: string, file: string, pathApi: PathApi = nodeP
 }
 
 /**
- * The path of `name`, an entry a folder listing gave (no separator, never `.` or `..`), in the
- * normalized folder `dir`: by concatenation, as path.join normalizes the whole path again (most
- * of a walk's garbage over a context folder of thousands of files).
+ * The paths of the entries of folder `dir`: the folder is resolved once (absolute, normalized,
+ * its trailing separator kept only for a root), then each name, as a folder listing gives it,
+ * is checked to name one entry (not empty, `.` or `..`, no separator) and joined by
+ * concatenation: path.join per entry normalizes the whole path again (most of a walk's garbage
+ * over a context folder of thousands of files).
  */
-export function entryPath(dir: string, name: string, sep: string = nodePath.sep): string {
-  return dir.endsWith(sep) ? dir + name : dir + sep + name;
+export function entryJoiner(dir: string, pathApi: Pick<PathApi, 'resolve' | 'sep'> = nodePath): (name: string) => string {
+  const folder = pathApi.resolve(dir);
+  const prefix = folder.endsWith(pathApi.sep) ? folder : folder + pathApi.sep;
+  // Windows takes '/' as a separator too.
+  const otherSep = pathApi.sep === '\\' ? '/' : pathApi.sep;
+  return (name) => {
+    if (name === '' || name === '.' || name === '..' || name.includes(pathApi.sep) || name.includes(otherSep)) throw new Error(`${JSON.stringify(name)} is not the name of an entry of ${folder}`);
+    return prefix + name;
+  };
 }

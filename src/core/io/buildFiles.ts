@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { writeFileAtomically } from './atomicFile';
 import { makeFoldersSync } from './makeFolders';
+import { identityOf, type FileIdentity } from '../common/fileIdentity';
 
 // node:fs's callback forms, promisified: node:fs/promises costs a build several milliseconds
 // to load (a one-shot `vmctx build` uses nothing else of it).
@@ -22,9 +23,9 @@ export async function readTextIfPresent(file: string): Promise<string | undefine
   return readFile(file, 'utf8').catch(() => undefined);
 }
 
-/** Size and mtime of an output, or undefined when it does not exist. */
-export async function outputStat(file: string): Promise<{ size: number; mtimeMs: number } | undefined> {
-  return stat(file).then((s) => ({ size: s.size, mtimeMs: s.mtimeMs }), () => undefined);
+/** An output's identity (size, mtime, inode, ctime), or undefined when it does not exist. */
+export async function outputStat(file: string): Promise<FileIdentity | undefined> {
+  return stat(file).then(identityOf, () => undefined);
 }
 
 /** Creates the folder an output goes into. */

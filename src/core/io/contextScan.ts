@@ -3,7 +3,7 @@
 // followed; what cannot go into the image is reported with its path, never dropped silently.
 import { lstatSync, readdirSync, readlinkSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { entryPath } from '../common/paths';
+import { entryJoiner } from '../common/paths';
 import type { DiagnosticCode } from '../common/diagnosticCodes';
 import { throwIfAborted } from '../common/errors';
 import { MAX_DIRECTORIES, MAX_FILE_SIZE, type IsoDirectory, type IsoNode, type IsoProblem } from '../image/iso9660/tree';
@@ -73,9 +73,10 @@ export async function scanContext(dir: string, signal?: AbortSignal): Promise<Co
       return;
     }
     names.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    const entryPath = entryJoiner(abs);
     for (let i = 0; i < names.length; i++) {
       const name = names[i];
-      const childAbs = entryPath(abs, name);
+      const childAbs = entryPath(name);
       const childRel = rel ? `${rel}/${name}` : name;
       const c = visitChild(childAbs, childRel, name);
       if (!c) continue;

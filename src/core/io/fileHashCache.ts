@@ -1,11 +1,16 @@
 // Content hashes of big files, kept across runs: a file's sha256 is computed once for a given
-// identity (size, mtime, inode) and stored in a small JSON file beside the build record, so a
-// deploy of an unchanged project reads no image data (a 2 TB base takes many minutes to hash).
+// identity (size, mtime, inode; common/fileIdentity's imageIdentityVerdict) and stored in a small
+// JSON file beside the build record, so a deploy of an unchanged project reads no image data (a
+// 2 TB base takes many minutes to hash). When only the change time moved (libvirt's chown of an
+// image as a VM starts, or a rewrite with the size kept and the mtime set back), a sample of
+// the bytes decides: the same sample keeps the hash, another one reads the file again.
 import { createHash } from 'node:crypto';
-import { createReadStream, promises as fsp, type Stats } from 'node:fs';
+import { createReadStream, promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { throwIfAborted } from '../common/errors';
-import { cachedHash, sameIdentity, type FileHash } from '../build/buildState';
+import type { FileHash } from '../build/buildState';
+import { identityOf, type FileIdentity } from '../common/fileIdentity';
+import { SAMPLE_WHOLE, sampleHash, stillRecorded, type Sampled } from './fileIdentityCheck';
 import { writeAtomically } from './atomicFile';
 import { makeFoldersSync } from './makeFolders';
 
@@ -17,23 +22,21 @@ export async function sha256File(file: string, signal?: AbortSignal): Promise<st
   return hash.digest('hex');
 }
 
-type Identity = Pick<FileHash, 'size' | 'mtimeMs' | 'ino'>;
-
 /** A hash, or for a copy the identity of the file it was copied from (sha256 may then be ''). */
-type CacheEntry = FileHash & { copyOf?: Identity & { path: string } };
+type CacheEntry = FileHash & Sampled & { copyOf?: Sampled & { path: string } };
 
 interface CacheFile {
   version: 1;
   files: Record<string, CacheEntry>;
 }
 
-const identity = (st: Identity): Identity => ({ size: st.size, mtimeMs: st.mtimeMs, ino: st.ino });
-
 export class FileHashCache {
   private readonly used = new Set<string>();
   private dirty = false;
   /** Bytes read to hash files in this run (0 when every hash came from the cache). */
   bytesHashed = 0;
+  /** Bytes read to check samples of files whose change time alone moved. */
+  bytesSampled = 0;
 
   private constructor(
     private readonly file: string | undefined,
@@ -54,20 +57,29 @@ export class FileHashCache {
     return new FileHashCache(file, entries);
   }
 
-  /** The sha256 of `file`, read only when its identity changed since it was last hashed. */
+  /** The sha256 of `file`, read only when it changed since it was last hashed (kept). */
   async hash(file: string, signal?: AbortSignal, onRead?: (file: string, size: number) => void): Promise<string> {
     throwIfAborted(signal);
     const abs = path.resolve(file);
     const st = await fsp.stat(abs);
     this.used.add(abs);
-    const known = cachedHash({ files: this.entries }, abs, st);
+    const e = this.entries[abs];
     // '' is a copy whose hash was never computed.
-    if (known) return known;
+    if (e?.sha256 && (await this.kept(abs, e, st))) return e.sha256;
     onRead?.(abs, st.size);
     const sha256 = await sha256File(abs, signal);
     this.bytesHashed += st.size;
-    this.remember(abs, st, sha256);
+    this.entries[abs] = { ...identityOf(st), sha256, sample: st.size <= SAMPLE_WHOLE ? sha256 : await sampleHash(abs, st.size) };
+    this.dirty = true;
     return sha256;
+  }
+
+  /** stillRecorded, counting the bytes it samples; a record it brings up to date is saved. */
+  private kept(abs: string, r: Sampled, st: FileIdentity): Promise<boolean> {
+    return stillRecorded(abs, r, st, (bytes) => {
+      this.bytesSampled += bytes;
+      this.dirty = true;
+    });
   }
 
   /**
@@ -78,8 +90,13 @@ export class FileHashCache {
     const [src, dst] = [path.resolve(from), path.resolve(to)];
     const [a, b] = await Promise.all([fsp.stat(src), fsp.stat(dst)]);
     this.used.add(dst);
-    const known = cachedHash({ files: this.entries }, src, a);
-    this.entries[dst] = { ...identity(b), sha256: known ?? '', copyOf: { path: src, ...identity(a) } };
+    const s = this.entries[src];
+    const known = s?.sha256 && (await this.kept(src, s, a)) ? s.sha256 : '';
+    // The copy holds the source's bytes (it was just made from it): one sample serves both, and
+    // a file sampled whole has its hash too.
+    const sample = await sampleHash(src, a.size);
+    const sha256 = known || (a.size <= SAMPLE_WHOLE ? sample : '');
+    this.entries[dst] = { ...identityOf(b), sha256, sample, copyOf: { path: src, ...identityOf(a), sample } };
     this.dirty = true;
   }
 
@@ -89,14 +106,9 @@ export class FileHashCache {
     const e = this.entries[dst];
     if (!e?.copyOf || e.copyOf.path !== src) return false;
     const [a, b] = await Promise.all([fsp.stat(src).catch(() => undefined), fsp.stat(dst).catch(() => undefined)]);
-    if (!a || !b || !sameIdentity(e, b) || !sameIdentity(e.copyOf, a)) return false;
+    if (!a || !b || !(await this.kept(dst, e, b)) || !(await this.kept(src, e.copyOf, a))) return false;
     this.used.add(dst);
     return true;
-  }
-
-  private remember(abs: string, st: Stats, sha256: string): void {
-    this.entries[abs] = { ...identity(st), sha256 };
-    this.dirty = true;
   }
 
   /** Writes the cache (atomically) with the entries used in this run; others are dropped. */

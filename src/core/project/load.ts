@@ -6,7 +6,7 @@ import { decodeText, type FileStat, type FileSystem } from '../common/fileSystem
 import { diagnostic, zeroRange, type Diagnostic } from '../common/diagnostic';
 import { errorMessage } from '../common/errors';
 import { globMatcher } from '../common/glob';
-import { entryPath } from '../common/paths';
+import { entryJoiner } from '../common/paths';
 import { parseXml } from '../xml/parse';
 import { mapConcurrent } from '../common/mapConcurrent';
 import { networkFilePath } from '../network/contextPaths';
@@ -557,9 +557,10 @@ export class ProjectLoader {
         continue;
       }
       entries.sort((a, b) => (a.name < b.name ? 1 : a.name > b.name ? -1 : 0));
+      const entryPath = entryJoiner(current);
       for (const e of entries) {
         if (++seen > MAX_WALK_ENTRIES) return;
-        const abs = entryPath(current, e.name);
+        const abs = entryPath(e.name);
         const rel = currentRel ? `${currentRel}/${e.name}` : e.name;
         if (e.type === 'directory') {
           if (enter(current, e.name)) stack.push([abs, rel]);

@@ -4,7 +4,7 @@
 // to date, other bytes (even at the same size, mtime or inode) rebuild it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, closeSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { chmodSync, closeSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync, writeSync } from 'node:fs';
 import * as path from 'node:path';
 import { planBuild, runBuild } from '../../../src/core/build/buildEngine';
 import type { BuildInputs } from '../../../src/core/build/buildInputs';
@@ -36,9 +36,9 @@ function project(): { dir: string; inputs: BuildInputs; file: (rel: string) => s
   return { dir, inputs, file: (rel) => path.join(dir, 'context', rel) };
 }
 
-async function build(inputs: BuildInputs, force = false) {
-  const plan = await planBuild(inputs, { only: 'iso', env, force });
-  const result = await runBuild(plan, inputs, { only: 'iso', env, force });
+async function build(inputs: BuildInputs, force = false, isoBackend?: 'genisoimage') {
+  const plan = await planBuild(inputs, { only: 'iso', env, force, isoBackend });
+  const result = await runBuild(plan, inputs, { only: 'iso', env, force, isoBackend });
   assert.equal(result.ok, true, JSON.stringify(result.outcomes));
   return { plan, result, state: parseState(readFileSync(inputs.stateFile, 'utf8')), message: result.outcomes[0]?.message ?? result.skipped[0]?.reason };
 }
@@ -151,6 +151,115 @@ test('rewritten in place with its size kept and its mtime set back (the change t
     const chmodded = await build(inputs);
     assert.match(chmodded.message, /^the context or the options changed;/);
     assert.equal(await build(inputs).then((b) => b.plan.steps.length), 0);
+  } finally {
+    remove(dir);
+  }
+});
+
+test('an external tool\'s image (genisoimage): a file rewritten in place with its size kept and its mtime set back is hashed again and the image rebuilt', async () => {
+  const { dir, inputs, file } = project();
+  try {
+    const small = file('big/small.txt');
+    utimesSync(small, 1_600_000_000, 1_600_000_000);
+    const first = await build(inputs, false, 'genisoimage');
+    assert.match(first.message, /^new\b/);
+    assert.equal(await build(inputs, false, 'genisoimage').then((b) => b.plan.steps.length), 0);
+    const st = statSync(small);
+    writeFileSync(small, 'z'.repeat(5000));
+    utimesSync(small, 1_600_000_000, 1_600_000_000);
+    assert.deepEqual([statSync(small).size, statSync(small).mtimeMs, statSync(small).ino], [st.size, st.mtimeMs, st.ino]);
+    const rewritten = await build(inputs, false, 'genisoimage');
+    assert.match(rewritten.message, /^the context or the options changed\b/);
+    assert.notEqual(rewritten.state.iso?.inputHash, first.state.iso?.inputHash);
+    assert.ok(readFileSync(inputs.iso.path).includes(Buffer.from('z'.repeat(2048))), 'the new bytes are in the image');
+    assert.equal(await build(inputs, false, 'genisoimage').then((b) => b.plan.steps.length), 0);
+  } finally {
+    remove(dir);
+  }
+});
+
+test('a record of an earlier vm-context (no change times) still loads: its files are read once more, and only other bytes rebuild the image', async () => {
+  const { dir, inputs, file } = project();
+  const dropCtimes = () => {
+    const state = parseState(readFileSync(inputs.stateFile, 'utf8'));
+    for (const r of Object.values(state.files)) delete r.ctimeMs;
+    writeFileSync(inputs.stateFile, serializeState(state));
+  };
+  try {
+    const small = file('big/small.txt');
+    for (const backend of ['genisoimage', undefined] as const) {
+      utimesSync(small, 1_600_000_000, 1_600_000_000);
+      await build(inputs, true, backend);
+      const image = statSync(inputs.iso.path);
+      dropCtimes();
+      const again = await build(inputs, false, backend);
+      assert.deepEqual(again.plan.steps, [], String(backend));
+      assert.equal(statSync(inputs.iso.path).mtimeMs, image.mtimeMs);
+      for (const r of Object.values(again.state.files)) assert.equal(typeof r.ctimeMs, 'number', 'the record takes the change times');
+
+      const st = statSync(small);
+      dropCtimes();
+      writeFileSync(small, (backend ?? 'e').repeat(5000).slice(0, 5000));
+      utimesSync(small, 1_600_000_000, 1_600_000_000);
+      assert.deepEqual([statSync(small).size, statSync(small).mtimeMs, statSync(small).ino], [st.size, st.mtimeMs, st.ino]);
+      const rebuilt = await build(inputs, false, backend);
+      assert.match(rebuilt.message, /^the context or the options changed\b/, String(backend));
+    }
+  } finally {
+    remove(dir);
+  }
+});
+
+test('the image itself: a chmod/chown alone (libvirt, a VM using it in place) keeps it up to date by its sample; rewritten with its size and mtime kept, or recorded by an earlier vm-context: rebuilt', async () => {
+  const { dir, inputs } = project();
+  const iso = inputs.iso.path;
+  const later = () => new Promise((r) => setTimeout(r, 30));
+  try {
+    for (const backend of [undefined, 'genisoimage'] as const) {
+      const first = await build(inputs, true, backend);
+      assert.ok(first.state.iso?.size && first.state.iso.size > 8 << 20, 'larger than a whole-file sample');
+      assert.deepEqual([first.state.iso.ino, first.state.iso.ctimeMs], [statSync(iso).ino, statSync(iso).ctimeMs]);
+      assert.match(first.state.iso.sample ?? '', /^[0-9a-f]{64}$/);
+      // A whole second, which utimes sets back exactly; the record as if the image had been written with it.
+      utimesSync(iso, 1_600_000_000, 1_600_000_000);
+      const recorded = parseState(readFileSync(inputs.stateFile, 'utf8'));
+      Object.assign(recorded.iso!, { mtimeMs: statSync(iso).mtimeMs, ctimeMs: statSync(iso).ctimeMs });
+      writeFileSync(inputs.stateFile, serializeState(recorded));
+      assert.deepEqual((await build(inputs, false, backend)).plan.steps, []);
+
+      await later();
+      const st = statSync(iso);
+      chmodSync(iso, 0o600);
+      assert.notEqual(statSync(iso).ctimeMs, st.ctimeMs);
+      const chmodded = await build(inputs, false, backend);
+      assert.deepEqual(chmodded.plan.steps, [], String(backend));
+      assert.equal(chmodded.state.iso?.ctimeMs, statSync(iso).ctimeMs, 'the record takes the new change time');
+      assert.equal(statSync(iso).mtimeMs, st.mtimeMs);
+
+      // One byte of the primary volume descriptor, the size and mtime kept.
+      await later();
+      const fd = openSync(iso, 'r+');
+      try {
+        writeSync(fd, Buffer.from('X'), 0, 1, 16 * 2048 + 40);
+      } finally {
+        closeSync(fd);
+      }
+      utimesSync(iso, st.atime, st.mtime);
+      assert.deepEqual([statSync(iso).size, statSync(iso).mtimeMs, statSync(iso).ino], [st.size, st.mtimeMs, st.ino]);
+      const rewritten = await build(inputs, false, backend);
+      assert.match(rewritten.message, /^the image was changed outside the build\b/, String(backend));
+      assert.equal(await build(inputs, false, backend).then((b) => b.plan.steps.length), 0);
+
+      const state = parseState(readFileSync(inputs.stateFile, 'utf8'));
+      delete state.iso?.ino;
+      delete state.iso?.ctimeMs;
+      delete state.iso?.sample;
+      writeFileSync(inputs.stateFile, serializeState(state));
+      const old = await build(inputs, false, backend);
+      assert.match(old.message, /^recorded by an earlier vm-context\b/, String(backend));
+      assert.equal(old.state.iso?.ino, statSync(iso).ino);
+      assert.equal(await build(inputs, false, backend).then((b) => b.plan.steps.length), 0);
+    }
   } finally {
     remove(dir);
   }

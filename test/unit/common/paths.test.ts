@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
-import { displayPath, isInside, isStrictlyInside } from '../../../src/core/common/paths';
+import { displayPath, entryJoiner, isInside, isStrictlyInside } from '../../../src/core/common/paths';
 import { projectOf } from '../../../src/core/project/discover';
 import { linkInside } from '../../../src/core/image/iso9660/contextEntries';
 
@@ -37,4 +37,32 @@ test('the containment users: a project root /p does not own /p2, a symlink to ..
   assert.equal(linkInside('/ctx', 'a/link', '/ctx2/file'), undefined);
   assert.equal(linkInside('/ctx', 'a/link', '/ctx/..data/file'), '../..data/file');
   assert.equal(linkInside('/ctx', 'link', '/etc/passwd'), undefined);
+});
+
+test('entryJoiner: the folder normalized once, whatever it is given as; a name that is no single entry refused', () => {
+  // [path API, folder, name, path]
+  const joined: Array<[typeof path.posix, string, string, string]> = [
+    [path.posix, '/ctx/', 'a', '/ctx/a'],
+    [path.posix, '/ctx//sub/./../sub/', 'a', '/ctx/sub/a'],
+    [path.posix, '/', 'a', '/a'],
+    [path.posix, '/ctx', '..a', '/ctx/..a'],
+    // A backslash is a name's character on POSIX.
+    [path.posix, '/ctx', 'a\\b', '/ctx/a\\b'],
+    // Relative: from the working folder, as path.resolve.
+    [path.posix, 'ctx', 'a', path.posix.join(process.cwd(), 'ctx', 'a')],
+    [path.win32, 'C:\\ctx', 'a', 'C:\\ctx\\a'],
+    [path.win32, 'C:\\ctx\\', 'a', 'C:\\ctx\\a'],
+    [path.win32, 'C:/ctx/sub/../', 'a', 'C:\\ctx\\a'],
+    [path.win32, 'C:\\', 'a', 'C:\\a'],
+    [path.win32, '\\\\server\\share\\', 'a', '\\\\server\\share\\a'],
+  ];
+  for (const [api, dir, name, expected] of joined) assert.equal(entryJoiner(dir, api)(name), expected, `${dir} ${name}`);
+  // The same as path.join for every entry name.
+  for (const dir of ['/ctx', '/ctx/', '/a/../ctx', '/']) for (const name of ['x', 'x y', '...', 'é']) assert.equal(entryJoiner(dir, path.posix)(name), path.posix.join(dir, name));
+
+  const refused: Array<[typeof path.posix, string, string[]]> = [
+    [path.posix, '/ctx', ['', '.', '..', 'a/b', '/a']],
+    [path.win32, 'C:\\ctx', ['', '..', 'a\\b', 'a/b']],
+  ];
+  for (const [api, dir, names] of refused) for (const bad of names) assert.throws(() => entryJoiner(dir, api)(bad), new RegExp(`^Error: ${JSON.stringify(bad).replace(/[\\^$.*+?()[\]{}|]/g, '\\$&')} is not the name of an entry of `), JSON.stringify(bad));
 });

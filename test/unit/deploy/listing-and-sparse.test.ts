@@ -3,7 +3,7 @@
 // allocated blocks, the hash cache by the bytes it reads.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readdirSync, openSync, closeSync, writeSync, ftruncateSync, statSync, readFileSync, writeFileSync, utimesSync } from 'node:fs';
+import { chmodSync, chownSync, mkdirSync, readdirSync, openSync, closeSync, writeSync, ftruncateSync, statSync, readFileSync, writeFileSync, utimesSync } from 'node:fs';
 import * as path from 'node:path';
 import { execaVirsh, listHostDomains, virshBatch, type VirshRunner } from '../../../src/core/io/virsh';
 import { copySkippingZeros, copySparse } from '../../../src/core/io/sparseCopy';
@@ -199,3 +199,121 @@ test('a copy made by deploy is known to equal its source while neither changes, 
     remove(dir);
   }
 });
+
+/** A temporary folder and the path of a hash cache in it, removed after `fn`. */
+async function inHashFolder(fn: (dir: string, store: string) => Promise<void>): Promise<void> {
+  const dir = tempDir('vmctx-hashes-');
+  try {
+    await fn(dir, path.join(dir, 'build', '.vmcontext-hashes.json'));
+  } finally {
+    remove(dir);
+  }
+}
+
+/** Waits until a new change time can be told from the last one (the kernel's clock is coarse), then runs `change`, which must move it. */
+async function movingCtime(file: string, change: () => void): Promise<void> {
+  const before = statSync(file).ctimeMs;
+  await new Promise((r) => setTimeout(r, 30));
+  change();
+  assert.notEqual(statSync(file).ctimeMs, before, 'the change time moved');
+}
+
+test('a change of owner or mode alone (libvirt chowns an image as a VM starts) reads a sample, not the image; the next run reads nothing', () =>
+  inHashFolder(async (dir, store) => {
+    const file = path.join(dir, 'base.raw');
+    const to = path.join(dir, 'host', 'base.raw');
+    // Larger than the whole-file sample (8 MiB): what libvirt chowns is a base image.
+    writeFileSync(file, Buffer.alloc(20 << 20, 5));
+    await copySparse(file, to);
+    const first = await FileHashCache.open(store);
+    const h = await first.hash(file);
+    await first.recordCopy(file, to);
+    await first.save();
+
+    const st = statSync(file);
+    await movingCtime(file, () => {
+      chmodSync(file, 0o640);
+      chownSync(file, st.uid, st.gid);
+    });
+    await movingCtime(to, () => chmodSync(to, 0o600));
+    const second = await FileHashCache.open(store);
+    assert.equal(await second.hash(file), h);
+    assert.equal(await second.isUnchangedCopy(file, to), true);
+    assert.equal(second.bytesHashed, 0);
+    // Three samples (the base, the copy, and the base again as the copy's source): 6 MiB each of 20 MiB files.
+    assert.equal(second.bytesSampled, 3 * ((2 << 20) + 62 * (64 << 10)));
+    await second.save();
+
+    // The new change times are kept: nothing is read again.
+    const third = await FileHashCache.open(store);
+    assert.equal(await third.hash(file), h);
+    assert.equal(await third.isUnchangedCopy(file, to), true);
+    assert.equal(third.bytesHashed + third.bytesSampled, 0);
+  }));
+
+test('an image rewritten with its size kept and its mtime set back is hashed again; a copy so rewritten is no longer known equal', () =>
+  inHashFolder(async (dir, store) => {
+    const rewrite = async (file: string, at: number, bytes: Buffer) => {
+      const st = statSync(file);
+      await movingCtime(file, () => {
+        const fd = openSync(file, 'r+');
+        try {
+          writeSync(fd, bytes, 0, bytes.length, at);
+        } finally {
+          closeSync(fd);
+        }
+        utimesSync(file, st.atime, new Date(Math.floor(st.mtimeMs / 1000) * 1000));
+      });
+      assert.deepEqual([statSync(file).size, statSync(file).mtimeMs, statSync(file).ino], [st.size, st.mtimeMs, st.ino]);
+    };
+    // A small file (its sample is all of it), then an image's header and its last bytes.
+    for (const [size, at] of [[3 << 20, 1_500_000], [20 << 20, 100], [20 << 20, (20 << 20) - 12]]) {
+      const file = path.join(dir, `image-${size}-${at}`);
+      writeFileSync(file, Buffer.alloc(size, 1));
+      utimesSync(file, 1_600_000_000, 1_600_000_000);
+      const first = await FileHashCache.open(store);
+      const h = await first.hash(file);
+      await first.save();
+      await rewrite(file, at, Buffer.from('qcow2 header'));
+      const second = await FileHashCache.open(store);
+      const again = await second.hash(file);
+      assert.equal(again, await sha256File(file));
+      assert.notEqual(again, h, `${size} at ${at}`);
+      assert.equal(second.bytesHashed, size);
+    }
+
+    const src = path.join(dir, 'base.raw');
+    const to = path.join(dir, 'host', 'base.raw');
+    writeFileSync(src, Buffer.alloc(20 << 20, 3));
+    utimesSync(src, 1_600_000_000, 1_600_000_000);
+    await copySparse(src, to);
+    utimesSync(to, 1_600_000_000, 1_600_000_000);
+    const first = await FileHashCache.open(store);
+    await first.recordCopy(src, to);
+    await first.save();
+    await rewrite(to, 0, Buffer.from('another image'));
+    assert.equal(await (await FileHashCache.open(store)).isUnchangedCopy(src, to), false, 'the copy was rewritten');
+    await rewrite(src, 0, Buffer.from('another image'));
+    await rewrite(to, 0, Buffer.from('a third image'));
+    assert.equal(await (await FileHashCache.open(store)).isUnchangedCopy(src, to), false, 'the source was rewritten');
+  }));
+
+test('a hash cache of an earlier vm-context (no change times, no samples) is trusted as it was, and takes them', () =>
+  inHashFolder(async (dir, store) => {
+    const file = path.join(dir, 'base.raw');
+    writeFileSync(file, Buffer.alloc(20 << 20, 7));
+    const st = statSync(file);
+    mkdirSync(path.dirname(store), { recursive: true });
+    const h = await sha256File(file);
+    writeFileSync(store, JSON.stringify({ version: 1, files: { [file]: { size: st.size, mtimeMs: st.mtimeMs, ino: st.ino, sha256: h } } }));
+    const old = await FileHashCache.open(store);
+    assert.equal(await old.hash(file), h);
+    assert.equal(old.bytesHashed, 0);
+    await old.save();
+    const kept = JSON.parse(readFileSync(store, 'utf8')).files[file];
+    assert.equal(kept.ctimeMs, st.ctimeMs);
+    assert.match(kept.sample, /^[0-9a-f]{64}$/);
+    const next = await FileHashCache.open(store);
+    assert.equal(await next.hash(file), h);
+    assert.equal(next.bytesHashed + next.bytesSampled, 0);
+  }));
