@@ -91,3 +91,14 @@ export function printable(text: string, maxLength = MAX_SHOWN_LENGTH): string {
 export function countOf(n: number, noun: string): string {
   return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }
+
+/**
+ * A copy of `s` that holds its own characters. V8 makes a slice of a long string a view into it
+ * (a sliced string), so a short value kept from a parsed document (a template's name, a MAC)
+ * would keep the whole document's text alive: a fleet's check kept every template's text twice
+ * over (6 MB of 19, all copied by each young-generation GC). Concatenating makes a new string
+ * that slicing then copies flat: 0.1 µs for a short value.
+ */
+export function ownString(s: string): string {
+  return (' ' + s).slice(1);
+}
