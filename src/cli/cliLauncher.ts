@@ -38,7 +38,12 @@ process.on('exit', () => {
 void process.stdout;
 // The bundle is the main module when this launcher is (`require.main === module` in main.ts runs the CLI).
 cache.load(path.join(__dirname, 'bundle', 'cli.js'), module, require.main === module);
-// The flag is set once the bundle and the modules it loads at once are in, and V8 is set back
-// before the cache's entries are made: the bundle's code cache is read and written under Node's
-// own flags, and so are the built-in modules loaded so far.
-v8?.setFlagsFromString(CLI_V8_FLAGS);
+// The flag is set once the bundle and the modules it loads at once are in (main() starts on the
+// next tick), and V8 is set back before the cache's entries are made: the bundle's code cache is
+// read and written under Node's own flags, and so are the built-in modules loaded so far, the
+// argument parser included (node:util loads it on first use).
+if (v8) {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  void (require('node:util') as typeof import('node:util')).parseArgs;
+  v8.setFlagsFromString(CLI_V8_FLAGS);
+}
