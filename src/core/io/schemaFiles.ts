@@ -6,12 +6,13 @@
 // time. An entry is used only if its header matches: the engine that wrote it (the format and
 // the running bundle's size and time), the schema's path, every file the compile read (the schema
 // and all it includes) and the CRC-32 of the entry's own body. A file counts as unchanged when its
-// identity (device, inode, size, mtime and ctime) is the one recorded, else when its SHA-256 is:
+// identity is the one recorded (common/fileIdentity.ts's rule for inputs: size, mtime, inode and
+// ctime), else when its SHA-256 is:
 // ctime cannot be set back by a user, so a file rewritten with its size kept and its mtime set
 // back is still hashed, and a warm check hashes nothing (node:crypto alone cost it 5 ms). Anything
 // else — a changed or missing file, a truncated, corrupt or foreign entry — means compiling afresh
 // and rewriting the entry (atomically); a cache that cannot be written is only a slower next run.
-import { closeSync, fstatSync, openSync, readdirSync, readFileSync, statSync, type BigIntStats } from 'node:fs';
+import { closeSync, fstatSync, openSync, readdirSync, readFileSync, statSync, type Stats } from 'node:fs';
 import { makeFoldersSync } from './makeFolders';
 import * as path from 'node:path';
 import { compileRngSchema, type RngSchema } from '../relaxng';
@@ -25,6 +26,7 @@ import { noteSchemaCacheUse } from './schemaCachePrune';
 import { userCacheDir } from './userCacheDir';
 import { crc32Function } from './crc32';
 import { fnv1a32 } from '../common/textHash';
+import { identityOf, inputUnchanged, type FileIdentity } from '../common/fileIdentity';
 
 /** Compiles a schema file, following its includes on disk (no cache). */
 export function compileRngSchemaFile(file: string): RngSchema {
@@ -40,8 +42,8 @@ function decodeSchemaBytes(bytes: Uint8Array): string {
 
 const MAGIC = 'vm-context compiled RELAX NG schema 2';
 
-/** A file the compile read: its path, the SHA-256 of its bytes and its identity (fileIdentity()) or null. */
-type FileRecord = [path: string, sha256: string, identity: string | null];
+/** A file the compile read: its path, the SHA-256 of its bytes and its identity when it was read (settledIdentity()) or null. */
+type FileRecord = [path: string, sha256: string, identity: FileIdentity | null];
 
 interface EntryHeader {
   magic: string;
@@ -60,19 +62,22 @@ interface EntryHeader {
  */
 export const SETTLED_MS = 3000;
 
-/** What identifies a file's version without reading it; null when it changed too recently to tell (SETTLED_MS). */
-function fileIdentity(st: BigIntStats, readAtMs: number): string | null {
-  const settled = BigInt(Math.floor(readAtMs - SETTLED_MS)) * 1_000_000n;
-  if (st.ctimeNs >= settled || st.mtimeNs >= settled) return null;
-  return `${st.dev}:${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}`;
+/** The file's identity (common/fileIdentity.ts: size, mtime, inode, ctime), or null when it changed too recently to be told from a later change (SETTLED_MS). */
+function settledIdentity(st: Stats, readAtMs: number): FileIdentity | null {
+  const settled = readAtMs - SETTLED_MS;
+  return st.ctimeMs < settled && st.mtimeMs < settled ? identityOf(st) : null;
 }
 
+/** A recorded identity as read back from an entry's JSON (anything else: none). */
+const recordedIdentity = (v: unknown): FileIdentity | null =>
+  v !== null && typeof v === 'object' && ['size', 'mtimeMs', 'ino', 'ctimeMs'].every((k) => typeof (v as Record<string, unknown>)[k] === 'number') ? (v as FileIdentity) : null;
+
 /** A file's bytes and identity, from one open file (the bytes read are those of the inode stated). */
-function readWithIdentity(file: string): { bytes: Buffer; identity: string | null } {
+function readWithIdentity(file: string): { bytes: Buffer; identity: FileIdentity | null } {
   const readAt = Date.now();
   const fd = openSync(file, 'r');
   try {
-    const identity = fileIdentity(fstatSync(fd, { bigint: true }), readAt);
+    const identity = settledIdentity(fstatSync(fd), readAt);
     return { bytes: readFileSync(fd), identity };
   } finally {
     closeSync(fd);
@@ -193,9 +198,8 @@ function readEntry(entry: string, abs: string): ReadEntry | undefined {
     const now: FileRecord[] = [];
     for (const f of h.files) {
       if (!Array.isArray(f) || typeof f[0] !== 'string' || typeof f[1] !== 'string') return undefined;
-      const readAt = Date.now();
-      const identity = fileIdentity(statSync(f[0], { bigint: true }), readAt);
-      if (identity !== null && identity === f[2]) {
+      const recorded = recordedIdentity(f[2]);
+      if (recorded && inputUnchanged(recorded, identityOf(statSync(f[0])))) {
         now.push(f);
         continue;
       }
@@ -206,7 +210,7 @@ function readEntry(entry: string, abs: string): ReadEntry | undefined {
     }
     const body = text.slice(nl + 1);
     if (typeof h.body !== 'string' || bodyChecksum(body) !== h.body) return undefined;
-    const refreshed = now.some((f, i) => f[2] !== h.files[i][2]) ? now : undefined;
+    const refreshed = now.some((f, i) => f !== h.files[i]) ? now : undefined;
     return { schema: deserializeSchema(body, h.schema), header: h, body, hashed, refreshed };
   } catch {
     // Missing, unreadable or not ours: compile instead.
