@@ -12,19 +12,38 @@ import { CodeCache, codeCacheDir } from '../core/io/codeCache';
  *  a function compiled again after a deoptimization costs only itself. Measured, alternated, over
  *  every CLI row: README, "V8 flags of the CLI". */
 export const CLI_V8_FLAGS = '--no-turbo-inlining';
+/** What sets V8 back to its defaults before the code cache's entries are made (V8 refuses an entry made under other flags than its reader's). */
+export const CLI_V8_DEFAULTS = '--turbo-inlining';
 
 // The command is the kind of run, each with its own entry (what a check compiles, not what a build
 // does). Unknown words share one: a typo must not leave an entry of its own.
 const KINDS = new Set(['check', 'build', 'deploy', 'rng', '--version', '--help']);
 const command = process.argv[2] ?? '';
-// Only for the commands that run the engine: loading node:v8 costs `--version` and `--help` a
-// millisecond for nothing. Set before the bundle is loaded, so that its code cache is made and
-// read under the same flags.
-if (command === 'check' || command === 'build' || command === 'deploy' || command === 'rng') {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  (require('node:v8') as typeof import('node:v8')).setFlagsFromString(CLI_V8_FLAGS);
-}
+// Made first: it loads node:zlib (the entries' checksum) while V8's flags are Node's own.
 const cache = new CodeCache({ dir: codeCacheDir(), run: KINDS.has(command) ? command : 'other' });
-process.on('exit', () => cache.save());
+// Only for the commands that run the engine (loading node:v8 would cost `--version` and `--help` a
+// millisecond for nothing), and not when Node was started with the flag's own setting.
+const v8 =
+  (command === 'check' || command === 'build' || command === 'deploy' || command === 'rng') && !process.execArgv.some((a) => a.includes('turbo-inlining'))
+    ? // eslint-disable-next-line @typescript-eslint/no-require-imports
+      (require('node:v8') as typeof import('node:v8'))
+    : undefined;
+process.on('exit', () => {
+  v8?.setFlagsFromString(CLI_V8_DEFAULTS);
+  cache.save();
+});
+// The standard streams every command writes to (net, tty or a file stream), before the flag: a
+// built-in module loaded after a flag changes is compiled from its source, not read from Node's
+// own code cache (which V8 checks against its flags).
+void process.stdout;
 // The bundle is the main module when this launcher is (`require.main === module` in main.ts runs the CLI).
 cache.load(path.join(__dirname, 'bundle', 'cli.js'), module, require.main === module);
+// The flag is set once the bundle and the modules it loads at once are in (main() starts on the
+// next tick), and V8 is set back before the cache's entries are made: the bundle's code cache is
+// read and written under Node's own flags, and so are the built-in modules loaded so far, the
+// argument parser included (node:util loads it on first use).
+if (v8) {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  void (require('node:util') as typeof import('node:util')).parseArgs;
+  v8.setFlagsFromString(CLI_V8_FLAGS);
+}

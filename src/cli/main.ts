@@ -79,13 +79,17 @@ declare const VMCTX_VERSION: string | undefined;
 const VERSION = typeof VMCTX_VERSION === 'string' ? VMCTX_VERSION : 'dev';
 
 if (require.main === module) {
-  main(process.argv.slice(2)).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (e) => {
-      process.stderr.write(`vmctx: ${errorMessage(e)}\n`);
-      process.exitCode = EXIT_FAILED;
-    },
+  // On the next tick: dist/cli.js (cliLauncher.ts) sets the CLI's V8 flags once this bundle is
+  // loaded, before any of the command's work (some commands would do much of it in this tick).
+  process.nextTick(() =>
+    main(process.argv.slice(2)).then(
+      (code) => {
+        process.exitCode = code;
+      },
+      (e) => {
+        process.stderr.write(`vmctx: ${errorMessage(e)}\n`);
+        process.exitCode = EXIT_FAILED;
+      },
+    ),
   );
 }

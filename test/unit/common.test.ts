@@ -5,6 +5,30 @@ import { globMatcher } from '../../src/core/common/glob';
 import { decodeText } from '../../src/core/common/fileSystem';
 import { sniffRootElement } from '../../src/core/project/template';
 
+test('LineIndex: texts with LF only (found by a native search) and with CR map every offset as a plain scan does', () => {
+  // The plain definition: a line ends after LF, after CR not followed by LF, and after CRLF.
+  const reference = (text: string, offset: number) => {
+    let line = 0;
+    let start = 0;
+    for (let i = 0; i < offset; i++) {
+      if (text[i] === '\n' || (text[i] === '\r' && text[i + 1] !== '\n')) {
+        line++;
+        start = i + 1;
+      }
+    }
+    return { line, character: offset - start };
+  };
+  let seed = 7;
+  const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+  for (let n = 0; n < 300; n++) {
+    const alphabet = n % 2 === 0 ? ['a', 'b', '\n'] : ['a', '\n', '\r'];
+    const text = Array.from({ length: Math.floor(next() * 40) }, () => alphabet[Math.floor(next() * alphabet.length)]).join('');
+    const idx = new LineIndex(text);
+    for (let o = 0; o <= text.length; o++) assert.deepEqual(idx.positionAt(o), reference(text, o), JSON.stringify({ text, o }));
+    assert.equal(idx.lineCount, reference(text, text.length).line + 1, JSON.stringify(text));
+  }
+});
+
 test('LineIndex maps offsets and positions with LF, CRLF and CR', () => {
   const idx = new LineIndex('ab\r\ncd\nef\rg');
   assert.deepEqual(idx.positionAt(0), { line: 0, character: 0 });

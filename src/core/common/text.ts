@@ -6,6 +6,12 @@ export class LineIndex {
 
   constructor(readonly text: string) {
     const starts = [0];
+    // Only LF line ends (the usual case): the native search finds each (a fleet's loader indexes every template's text).
+    if (text.indexOf('\r') < 0) {
+      for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+      this.lineStarts = starts;
+      return;
+    }
     for (let i = 0; i < text.length; i++) {
       const c = text.charCodeAt(i);
       if (c === 10) starts.push(i + 1);
@@ -90,4 +96,15 @@ export function printable(text: string, maxLength = MAX_SHOWN_LENGTH): string {
 /** "1 error", "2 errors": a count with its noun in the right number (regular plurals). */
 export function countOf(n: number, noun: string): string {
   return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
+
+/**
+ * A copy of `s` that holds its own characters. V8 makes a slice of a long string a view into it
+ * (a sliced string), so a short value kept from a parsed document (a template's name, a MAC)
+ * would keep the whole document's text alive: a fleet's check kept every template's text twice
+ * over (6 MB of 19, all copied by each young-generation GC). Concatenating makes a new string
+ * that slicing then copies flat: 0.1 µs for a short value.
+ */
+export function ownString(s: string): string {
+  return (' ' + s).slice(1);
 }

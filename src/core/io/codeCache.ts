@@ -20,6 +20,8 @@ import Module from 'node:module';
 import * as path from 'node:path';
 import * as vm from 'node:vm';
 import { writeFileAtomicallySync } from './atomicFile';
+import { crc32Function } from './crc32';
+import { fnv1a32 as hash } from '../common/textHash';
 import { userCacheDir } from './userCacheDir';
 
 /** Node's CommonJS loader internals used to load a bundle as Node would (and as the main module). */
@@ -291,18 +293,6 @@ export function codeCacheDir(env: NodeJS.ProcessEnv = process.env): string | und
   return dir === undefined ? undefined : path.join(dir, 'code');
 }
 
-/** zlib's native CRC-32 (Node 20.15 and later; without it there is no way to trust an entry cheaply, so no cache). */
-function crc32Function(): ((data: Uint8Array) => number) | undefined {
-  try {
-    // Loaded here rather than at the top: it costs a few milliseconds, spent only with a cache folder.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const zlib = require('node:zlib') as { crc32?: (data: Uint8Array) => number };
-    return typeof zlib.crc32 === 'function' ? zlib.crc32 : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 /** What V8's code depends on besides the source: Node and V8 versions, the architecture, the flags. */
 function runtimeKey(): string {
   return [process.version, process.versions.v8, process.arch, process.execArgv.join(' '), process.env.NODE_OPTIONS ?? ''].join('|');
@@ -312,11 +302,4 @@ function runtimeKey(): string {
 function sourceKey(file: string, source: string): string {
   const st = statSync(file);
   return `${st.size}:${st.mtimeMs}:${source.length}`;
-}
-
-/** A short name for an entry (FNV-1a, 32 bits): collisions only cost a rewrite, the header is compared whole. */
-function hash(text: string): string {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
-  return (h >>> 0).toString(16).padStart(8, '0');
 }

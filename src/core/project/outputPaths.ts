@@ -73,25 +73,36 @@ function directlyIn(folder: string): (file: string) => boolean {
 /** The key two paths share when `isInside` takes them for one (lexically; Windows ignores case). */
 const keyOf = (p: string) => (path.sep === '\\' ? path.resolve(p).toLowerCase() : path.resolve(p));
 
-/**
- * `chainOf(p)`: the key of `p` and of every folder holding it, up to the root (`isInside(a, p)`
- * iff key(a) is among them). The folders' chains are kept: a fleet's overlays and templates
- * share theirs, so each costs one path.resolve instead of one per folder level.
- */
-function chains(): (p: string) => string[] {
-  const ofFolder = new Map<string, string[]>();
-  const chainOfKey = (key: string): string[] => {
-    const up = path.dirname(key);
-    if (up === key) return [key];
-    let above = ofFolder.get(up);
-    if (!above) ofFolder.set(up, (above = chainOfKey(up)));
-    return [key, ...above];
-  };
-  return (p) => chainOfKey(keyOf(p));
+/** A path's key (`self`) and the keys of the folders holding it, nearest first, up to the root (`above`, shared). */
+interface Chain {
+  self: string;
+  above: readonly string[];
 }
 
+/**
+ * `chainOf(p)`: the key of `p` and of every folder holding it (`isInside(a, p)` iff key(a) is
+ * one of them). The folders' chains are kept and shared, not copied: a fleet's overlays and
+ * templates share theirs, so each costs one path.resolve instead of one per folder level.
+ */
+function chains(): (p: string) => Chain {
+  const ofFolder = new Map<string, readonly string[]>();
+  const aboveOf = (key: string): readonly string[] => {
+    const up = path.dirname(key);
+    if (up === key) return [];
+    let above = ofFolder.get(up);
+    if (!above) ofFolder.set(up, (above = [up, ...aboveOf(up)]));
+    return above;
+  };
+  return (p) => {
+    const self = keyOf(p);
+    return { self, above: aboveOf(self) };
+  };
+}
+
+const inChain = (c: Chain, key: string) => c.self === key || c.above.includes(key);
+
 /** Places by their own key (`at`) and by the key of every folder above them (`below`). */
-function indexPlaces(chains: string[][]): { at: Map<string, number[]>; below: Map<string, number[]> } {
+function indexPlaces(chains: Chain[]): { at: Map<string, number[]>; below: Map<string, number[]> } {
   const at = new Map<string, number[]>();
   const below = new Map<string, number[]>();
   const push = (m: Map<string, number[]>, k: string, i: number) => {
@@ -99,10 +110,11 @@ function indexPlaces(chains: string[][]): { at: Map<string, number[]>; below: Ma
     if (list) list.push(i);
     else m.set(k, [i]);
   };
-  chains.forEach(([self, ...above], i) => {
+  for (let i = 0; i < chains.length; i++) {
+    const { self, above } = chains[i];
     push(at, self, i);
-    for (const a of above) push(below, a, i);
-  });
+    for (let j = 0; j < above.length; j++) push(below, above[j], i);
+  }
   return { at, below };
 }
 
@@ -153,7 +165,8 @@ export function outputConflicts(out: OutputPaths, inp: InputPaths): OutputConfli
   for (const f of folders) {
     // A folder on (or below) an input file: the build could not create it, or would replace the
     // file. isInside(input, f) is key(input) in f's chain: looked up, in the inputs' order.
-    const atOrAbove = chainOf(f.path).flatMap((k) => inputIndex.at.get(k) ?? []).sort(byOrder);
+    const c = chainOf(f.path);
+    const atOrAbove = [c.self, ...c.above].flatMap((k) => inputIndex.at.get(k) ?? []).sort(byOrder);
     for (const j of new Set(atOrAbove)) folderConflict(f, `${f.what} would be made where ${inputs[j].what} is`);
     if (isInside(inp.contextDir, f.path)) folderConflict(f, `${f.what} lies inside ${context}: the next ISO would pack what it holds; put it outside, e.g. "build/${f.setting}"`);
     if (inp.cloudInitDir && isInside(inp.cloudInitDir, f.path)) folderConflict(f, `${f.what} lies inside ${cloudInit}: the project would read what it holds as seed files; put it outside, e.g. "build/${f.setting}"`);
@@ -164,20 +177,21 @@ export function outputConflicts(out: OutputPaths, inp: InputPaths): OutputConfli
   const outputChains = outputs.map((o) => chainOf(o.path));
   // isInside(a, o) is key(a) in o's chain; isInside(o, a) is key(o) in a's chain.
   const contextKey = keyOf(inp.contextDir);
-  const contextChain = new Set(chainOf(inp.contextDir));
+  const chainSet = (c: Chain) => new Set([c.self, ...c.above]);
+  const contextChain = chainSet(chainOf(inp.contextDir));
   const cloudInitKey = inp.cloudInitDir && keyOf(inp.cloudInitDir);
-  const cloudInitChain = new Set(inp.cloudInitDir ? chainOf(inp.cloudInitDir) : []);
-  const projectChain = new Set(chainOf(inp.projectDir));
+  const cloudInitChain = inp.cloudInitDir ? chainSet(chainOf(inp.cloudInitDir)) : new Set<string>();
+  const projectChain = chainSet(chainOf(inp.projectDir));
   const outputIndex = indexPlaces(outputChains);
   for (const [i, o] of outputs.entries()) {
     if (badFolders.has(o.setting)) continue;
     const chain = outputChains[i];
-    const [self, ...above] = chain;
-    if (chain.includes(contextKey)) {
+    const { self, above } = chain;
+    if (inChain(chain, contextKey)) {
       add(o.setting, `${o.what} lies inside ${context}: it would overwrite an input or be packed into the next ISO; put outputs outside it, e.g. "build/context.iso"`, o.vm);
     } else if (contextChain.has(self)) add(o.setting, `${o.what} is a folder holding ${context}`, o.vm);
     if (cloudInitKey) {
-      if (chain.includes(cloudInitKey)) add(o.setting, `${o.what} lies inside ${cloudInit}: it would overwrite a seed file or be read as one; put outputs outside it, e.g. "build/seeds"`, o.vm);
+      if (inChain(chain, cloudInitKey)) add(o.setting, `${o.what} lies inside ${cloudInit}: it would overwrite a seed file or be read as one; put outputs outside it, e.g. "build/seeds"`, o.vm);
       else if (cloudInitChain.has(self)) add(o.setting, `${o.what} is a folder holding ${cloudInit}`, o.vm);
     }
     if (projectChain.has(self)) add(o.setting, `${o.what} is the project folder or a folder holding it`, o.vm);

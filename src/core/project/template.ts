@@ -2,6 +2,7 @@
 // extracted from the parsed XML (the full document stays with the validators).
 import type { Range } from '../common/diagnostic';
 import { attribute, textContent, type XmlDocument, type XmlElement, type XmlText } from '../xml/parse';
+import { ownString } from '../common/text';
 
 /** Bigger files are not templates: they are not parsed, checked, built or deployed (an error says so). */
 export const MAX_TEMPLATE_BYTES = 2 * 1024 * 1024;
@@ -72,12 +73,12 @@ function describeUncached(file: string, doc: XmlDocument): TemplateInfo {
   const r = (s: { start: number; end: number }) => doc.lines.rangeOf(s.start, s.end);
   const attr = (el: XmlElement | undefined, name: string): Located<string> | undefined => {
     const a = el && attribute(el, name);
-    return a ? { value: a.value, range: r(a.valueSpan) } : undefined;
+    return a ? { value: ownString(a.value), range: r(a.valueSpan) } : undefined;
   };
   const text = (el: XmlElement | undefined): Located<string> | undefined => {
     if (!el) return undefined;
     const t = el.children.find((c): c is XmlText => c.kind === 'text' && c.value.trim() !== '');
-    const value = textContent(el).trim();
+    const value = ownString(textContent(el).trim());
     if (!t) return { value, range: r(el.nameSpan) };
     // Point at the trimmed text itself, not the surrounding whitespace.
     const lead = t.value.length - t.value.trimStart().length;
@@ -86,7 +87,9 @@ function describeUncached(file: string, doc: XmlDocument): TemplateInfo {
     return { value, range: r({ start, end }) };
   };
 
-  info.domainType = attribute(root, 'type')?.value;
+  // Every string kept is a copy (ownString): the parser's values are views into the document's text.
+  const own = (v: string | undefined) => (v === undefined ? undefined : ownString(v));
+  info.domainType = own(attribute(root, 'type')?.value);
   // One pass over the root's children and those of <os> and <devices> (what findAll would give
   // for name, uuid, os/type, devices/disk and devices/interface, in document order): a fleet's
   // thousand descriptions made five walks and their arrays each.
@@ -110,13 +113,13 @@ function describeUncached(file: string, doc: XmlDocument): TemplateInfo {
   }
   info.name = text(name);
   info.uuid = text(uuid);
-  info.machine = osType && attribute(osType, 'machine')?.value;
+  info.machine = own(osType && attribute(osType, 'machine')?.value);
   for (const d of disks) {
     const source = firstChild(d, 'source');
     const target = firstChild(d, 'target');
     const driver = firstChild(d, 'driver');
     info.disks.push({
-      device: attribute(d, 'device')?.value ?? 'disk',
+      device: own(attribute(d, 'device')?.value) ?? 'disk',
       source: attr(source, 'file') ?? attr(source, 'dev') ?? attr(source, 'volume'),
       driverType: attr(driver, 'type'),
       bus: attr(target, 'bus'),
@@ -128,7 +131,7 @@ function describeUncached(file: string, doc: XmlDocument): TemplateInfo {
     const mac = firstChild(i, 'mac');
     const source = firstChild(i, 'source');
     info.interfaces.push({
-      type: attribute(i, 'type')?.value ?? '',
+      type: own(attribute(i, 'type')?.value) ?? '',
       mac: attr(mac, 'address'),
       bridge: attr(source, 'bridge'),
       network: attr(source, 'network'),

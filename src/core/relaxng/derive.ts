@@ -6,6 +6,7 @@ import { K, type Pattern, type PatternPool } from './patterns';
 import { contains } from './nameClass';
 import type { ValueContext } from './datatypes';
 import { skipSpace } from '../xml/scanner';
+import { ownString } from '../common/text';
 
 const MEMO_LIMIT = 2000;
 
@@ -143,7 +144,7 @@ export class Deriver {
       let m = p.attV.get(nameId);
       if (!m) p.attV.set(nameId, (m = new Map()));
       if (m.size > MEMO_LIMIT) m.clear();
-      m.set(value, r);
+      m.set(ownString(value), r); // a copy, as in text()
     }
     return r;
   }
@@ -279,7 +280,7 @@ export class Deriver {
     if (memo) {
       p.txt ??= new Map();
       if (p.txt.size > MEMO_LIMIT) p.txt.clear();
-      p.txt.set(s, r);
+      p.txt.set(ownString(s), r); // a copy: the text is a view into its document's, which the memo would keep alive
     }
     return r;
   }

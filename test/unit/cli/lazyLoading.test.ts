@@ -21,7 +21,7 @@ before(() => {
     `process.on('exit', () => {
   const seen = Object.keys(require.cache).filter((f) => /[\\\\/]dist[\\\\/]lazy[\\\\/]/.test(f)).map((f) => f.replace(/^.*[\\\\/]/, ''));
   const builtins = process.moduleLoadList.filter((m) => /^NativeModule (worker_threads|fs\\/promises|readline)$/.test(m)).map((m) => m.slice(13));
-  process.stderr.write('\\nLAZY ' + JSON.stringify(seen.sort()) + ' ' + JSON.stringify(builtins.sort()) + '\\n');
+  process.stderr.write('\\nLAZY ' + JSON.stringify(seen.sort()) + ' ' + JSON.stringify(builtins.sort()) + ' ' + JSON.stringify(process.moduleLoadList.includes('NativeModule crypto')) + '\\n');
 });
 `,
   );
@@ -35,9 +35,9 @@ function run(script: string, ...args: string[]) {
 
 function runWith(env: NodeJS.ProcessEnv, script: string, ...args: string[]) {
   const r = spawnSync(process.execPath, ['-r', preload, script, ...args], { encoding: 'utf8', env: { ...process.env, ...env } });
-  const m = /\nLAZY (\[.*\]) (\[.*\])\n$/.exec(r.stderr);
+  const m = /\nLAZY (\[.*\]) (\[.*\]) (true|false)\n$/.exec(r.stderr);
   assert.ok(m, `no record of lazy loads in stderr:\n${r.stderr}`);
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr.slice(0, m.index), lazy: JSON.parse(m[1]) as string[], builtins: JSON.parse(m[2]) as string[] };
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr.slice(0, m.index), lazy: JSON.parse(m[1]) as string[], builtins: JSON.parse(m[2]) as string[], crypto: m[3] === 'true' };
 }
 
 test('vmctx --help, --version and check of a Snooze project load no lazy bundle', () => {
@@ -51,6 +51,17 @@ test('vmctx --help, --version and check of a Snooze project load no lazy bundle'
       assert.deepEqual(r.builtins, [], `vmctx ${args.join(' ')} loaded node:${r.builtins.join(', node:')}`);
     }
   }
+});
+
+test('a check with a warm compiled-schema cache loads no node:crypto: the schema files are trusted by their identity, the entry by its CRC-32', () => {
+  const cache = path.join(dir, 'schema-cache');
+  const first = runWith({ VMCTX_CACHE_DIR: cache }, cli, 'check', exampleProject);
+  assert.equal(first.code, 0, first.stderr);
+  assert.equal(first.crypto, true, 'the first check compiles the schema and hashes its files');
+  const warm = runWith({ VMCTX_CACHE_DIR: cache }, cli, 'check', exampleProject);
+  assert.equal(warm.code, 0, warm.stderr);
+  assert.equal(warm.stdout, first.stdout);
+  assert.equal(warm.crypto, false, 'a warm check loaded node:crypto');
 });
 
 test('vmctx build --only iso of a Snooze project loads no lazy bundle, nor node:fs/promises', () => {

@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { distCli, requireDistCli } from '../helpers/cli';
 import { remove, repoRoot, tempDir, writeTree } from '../helpers/tempProject';
@@ -20,10 +20,11 @@ before(() => {
   writeFileSync(
     recorder,
     `const v8 = require('node:v8');
-const calls = [];
+const { writeSync } = require('node:fs');
 const set = v8.setFlagsFromString;
-v8.setFlagsFromString = (flags) => { calls.push(flags); return set(flags); };
-process.on('exit', () => process.stderr.write('\\nV8FLAGS ' + JSON.stringify(calls) + '\\n'));
+// Each call said at once: the launcher sets V8 back in an exit handler of its own, after this one's.
+v8.setFlagsFromString = (flags) => { writeSync(2, '\\nV8FLAG ' + JSON.stringify(flags) + '\\n'); return set(flags); };
+process.on('exit', () => writeSync(2, '\\nV8FLAGS-RECORDED\\n'));
 `,
   );
   writeTree(dir, {
@@ -37,22 +38,38 @@ after(() => remove(dir));
 /** Runs `script ARGS` with the recorder preloaded: its exit code, stdout and the flags set. */
 function run(script: string, args: string[]): { code: number | null; stdout: string; flags: string[] } {
   const r = spawnSync(process.execPath, ['-r', recorder, script, ...args], { cwd: dir, encoding: 'utf8', env: { ...process.env, VMCTX_CACHE_DIR: path.join(dir, 'cache') } });
-  const line = r.stderr.split('\n').find((l) => l.startsWith('V8FLAGS '));
-  assert.ok(line, `no record of the flags: ${r.stderr}`);
+  assert.match(r.stderr, /\nV8FLAGS-RECORDED\n/, `the recorder did not run: ${r.stderr}`);
+  const lines = r.stderr.split('\n').filter((l) => l.startsWith('V8FLAG '));
   // Nothing else on stderr: a Node whose V8 no longer knows a flag prints "Error: unrecognized
   // flag" there on every run (and goes on), which this catches when CI's Node changes.
-  assert.equal(r.stderr.replace(`\n${line}\n`, ''), '', 'stderr holds more than the record');
-  return { code: r.status, stdout: r.stdout, flags: JSON.parse(line.slice('V8FLAGS '.length)) as string[] };
+  assert.equal(r.stderr.split('\n').filter((l) => l !== '' && l !== 'V8FLAGS-RECORDED' && !l.startsWith('V8FLAG ')).join('\n'), '', 'stderr holds more than the record');
+  return { code: r.status, stdout: r.stdout, flags: lines.map((l) => JSON.parse(l.slice('V8FLAG '.length)) as string) };
 }
 
 test('vmctx rng and vmctx check set the CLI flags, and still answer as before', () => {
   const rng = run(distCli, ['rng', 'schema.rng', 'good.xml', 'bad.xml']);
-  assert.deepEqual(rng.flags, ['--no-turbo-inlining']);
+  // Set after the bundle is loaded, and set back before the code cache's entries are written.
+  assert.deepEqual(rng.flags, ['--no-turbo-inlining', '--turbo-inlining']);
   assert.equal(rng.code, 1);
   assert.match(rng.stdout, /^bad\.xml:1:7: error: value "x" of attribute "n" is invalid; must be an integer\n$/);
   const check = run(distCli, ['check', path.join(repoRoot, 'examples', 'snooze-cluster')]);
-  assert.deepEqual(check.flags, ['--no-turbo-inlining']);
+  assert.deepEqual(check.flags, ['--no-turbo-inlining', '--turbo-inlining']);
   assert.equal(check.code, 0, check.stdout);
+});
+
+test("the flag does not cost the code cache: an entry written at a command's exit is used by its next run, not refused and rewritten", () => {
+  const codeDir = path.join(dir, 'cache', 'code');
+  for (const args of [['rng', 'schema.rng', 'good.xml'], ['check', path.join(repoRoot, 'examples', 'snooze-cluster')]]) {
+    rmSync(codeDir, { recursive: true, force: true });
+    assert.deepEqual(run(distCli, args).flags, ['--no-turbo-inlining', '--turbo-inlining']);
+    const entry = readdirSync(codeDir).filter((f) => f.startsWith('cli-'));
+    assert.equal(entry.length, 1, `${args[0]}: one entry for the CLI bundle`);
+    const written = statSync(path.join(codeDir, entry[0]), { bigint: true });
+    // V8 refuses an entry made under other flags than its reader's; the cache then writes it afresh (a new file, renamed in).
+    run(distCli, args);
+    const after = statSync(path.join(codeDir, entry[0]), { bigint: true });
+    assert.deepEqual([after.ino, after.mtimeNs], [written.ino, written.mtimeNs], `${args[0]}: the entry is used as it is`);
+  }
 });
 
 test('vmctx --version sets none (loading node:v8 would only cost it)', () => {

@@ -3,10 +3,10 @@
 // entry is ignored and rewritten; an edited schema file (top or included) is compiled afresh.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, writeFileSync, cpSync } from 'node:fs';
-import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, writeFileSync, cpSync, statSync, utimesSync } from 'node:fs';
+import { crc32 } from 'node:zlib';
 import { join } from 'node:path';
-import { compileRngSchemaFile, loadRngSchemaFile, schemaCacheEntry, createDomainSchemas } from '../../../src/core/io/schemaFiles';
+import { compileRngSchemaFile, loadRngSchemaFile, schemaCacheEntry, createDomainSchemas, SETTLED_MS } from '../../../src/core/io/schemaFiles';
 import { cacheDirNote, userCacheDir } from '../../../src/core/io/userCacheDir';
 import { deserializeSchema, serializeSchema, SchemaFormatError } from '../../../src/core/relaxng/serialize';
 import { RngSchemaError, validateText, type RngSchema } from '../../../src/core/relaxng/index';
@@ -101,7 +101,7 @@ test('a corrupt, truncated or foreign cache entry is ignored, recompiled and rew
       // A body whose checksum matches but which is not a compiled schema: refused by the reader.
       'well-formed lie': (() => {
         const lie = JSON.stringify({ format: 1, nc: [], dt: [], p: [[5, 7, 9]], decls: [], declCount: 0, start: 0, ids: null });
-        return JSON.stringify({ ...header, body: createHash('sha256').update(lie).digest('hex') }) + '\n' + lie;
+        return JSON.stringify({ ...header, body: `crc32:${crc32(lie).toString(16)}` }) + '\n' + lie;
       })(),
     };
     for (const [what, content] of Object.entries(damaged)) {
@@ -142,6 +142,52 @@ test('the entry is compiled afresh when the schema or a file it includes changes
     // An included file that disappears: a schema error, as without a cache.
     writeFileSync(base, 'not xml');
     assert.throws(() => loadRngSchemaFile(schemaFile, cache), RngSchemaError);
+  } finally {
+    remove(dir);
+  }
+});
+
+test('a settled schema is trusted by its identity, not hashed; a rewrite with the size kept and the mtime set back is still seen', () => {
+  const dir = tempDir();
+  const cache = join(dir, 'cache');
+  try {
+    cpSync(join(FIX, 'include-override'), join(dir, 'schema'), { recursive: true });
+    const schemaFile = join(dir, 'schema', 'schema.rng');
+    const base = join(dir, 'schema', 'base.rng');
+    const doc = readFileSync(join(dir, 'schema', 'ok.xml'), 'utf8');
+    // A whole second, which utimes can set back exactly.
+    const second = Math.floor(Date.now() / 1000) - 60;
+    utimesSync(base, second, second);
+    // Files changed within SETTLED_MS of their read are not trusted by identity: wait until they are settled.
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, SETTLED_MS + 200);
+    assert.equal(loadRngSchemaFile(schemaFile, cache).from, 'compiled');
+    const warm = loadRngSchemaFile(schemaFile, cache);
+    assert.equal(warm.from, 'hit');
+    assert.deepEqual(warm.hashed, [], 'a warm load hashes no file');
+    assert.deepEqual(validateText(warm.schema, doc), []);
+    // Same size, same bytes but one, mtime (and atime) set back: only ctime tells.
+    const before = statSync(base);
+    const text = readFileSync(base, 'utf8');
+    const edited = text.replace('<element name="os">', '<element name="OS">');
+    assert.notEqual(edited, text);
+    assert.equal(edited.length, text.length);
+    writeFileSync(base, edited);
+    utimesSync(base, second, second);
+    assert.equal(statSync(base).mtimeMs, before.mtimeMs);
+    assert.equal(statSync(base).size, before.size);
+    const after = loadRngSchemaFile(schemaFile, cache);
+    assert.equal(after.from, 'compiled', 'the rewritten include is seen');
+    assert.notDeepEqual(validateText(after.schema, doc), [], 'and the document is validated against the new schema');
+    // The same bytes put back with a new mtime: hashed once, found equal, and recorded again.
+    writeFileSync(base, text);
+    const fresh = loadRngSchemaFile(schemaFile, cache);
+    assert.equal(fresh.from, 'compiled');
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, SETTLED_MS + 200);
+    const touched = loadRngSchemaFile(schemaFile, cache);
+    assert.equal(touched.from, 'hit');
+    assert.deepEqual(touched.hashed, [base], 'the file compiled while unsettled is hashed, once');
+    assert.deepEqual(loadRngSchemaFile(schemaFile, cache).hashed, [], 'then trusted by its recorded identity');
+    assert.deepEqual(validateText(touched.schema, doc), []);
   } finally {
     remove(dir);
   }

@@ -81,12 +81,17 @@ export function duplicateRule(input: DomainRuleInput): Diagnostic[] {
   const withIps = project.addressing === 'mac';
   const mine = occurrencesOf(info, withIps);
   const out: Diagnostic[] = [];
-  for (const [kind, key, occ] of mine) {
+  // Indexed loops, no spread or destructuring: run for each of a fleet's templates, where nearly
+  // every value is unique and the loop finds nothing.
+  for (let m = 0; m < mine.length; m++) {
+    const kind = mine[m][0];
+    const key = mine[m][1];
+    const occ = mine[m][2];
     // This file's own other occurrences come from its current text, the rest from the index.
-    const others = [
-      ...(idx[kind].get(key) ?? []).filter((o) => o.file !== info.file),
-      ...mine.filter(([k2, key2, o2]) => k2 === kind && key2 === key && o2 !== occ).map(([, , o2]) => o2),
-    ];
+    const others: Occurrence[] = [];
+    const indexed = idx[kind].get(key);
+    if (indexed) for (let j = 0; j < indexed.length; j++) if (indexed[j].file !== info.file) others.push(indexed[j]);
+    for (let j = 0; j < mine.length; j++) if (j !== m && mine[j][0] === kind && mine[j][1] === key) others.push(mine[j][2]);
     if (!others.length) continue;
     if (kind === 'ip') {
       // Same MAC is already reported as a MAC duplicate; here only different MACs, same IP.
