@@ -65,5 +65,6 @@ export function validateText(schema: RngSchema, text: string, options: RngValida
     throw e;
   }
   if (error) return wellFormednessDiagnostics({ error, lines: lineIndex() });
-  return faultDiagnostics(walker.faults, lineIndex(), options);
+  // Line starts only for a text with faults (most have none).
+  return walker.faults.length === 0 ? [] : faultDiagnostics(walker.faults, lineIndex(), options);
 }
