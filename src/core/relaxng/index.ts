@@ -35,10 +35,13 @@ export function validateDocument(schema: RngSchema, doc: XmlDocument, options: R
   }
   const faults = [...walker.faults];
   if (schema.ids) checkIds(schema.ids, doc, (span, message) => void (faults.length < (options.maxErrors ?? 1000) && faults.push({ span, message })));
-  return faultDiagnostics(faults, doc.lines, options);
+  return faultDiagnostics(faults, () => doc.lines, options);
 }
 
-function faultDiagnostics(faults: readonly Fault[], lines: LineIndex, options: RngValidateOptions): Diagnostic[] {
+/** The faults as diagnostics, sorted; line starts are only computed for a text with faults (most have none). */
+function faultDiagnostics(faults: readonly Fault[], lineIndex: () => LineIndex, options: RngValidateOptions): Diagnostic[] {
+  if (faults.length === 0) return [];
+  const lines = lineIndex();
   const code = options.code ?? 'rng-invalid';
   const extra = options.source ? { source: options.source } : {};
   return faults.map((f) => diagnostic(code, 'error', f.message, lines.rangeOf(f.span.start, f.span.end), extra)).sort(compareDiagnostics);
@@ -65,6 +68,5 @@ export function validateText(schema: RngSchema, text: string, options: RngValida
     throw e;
   }
   if (error) return wellFormednessDiagnostics({ error, lines: lineIndex() });
-  // Line starts only for a text with faults (most have none).
-  return walker.faults.length === 0 ? [] : faultDiagnostics(walker.faults, lineIndex(), options);
+  return faultDiagnostics(walker.faults, lineIndex, options);
 }

@@ -2,7 +2,7 @@
 // document's depth), reporting each fault at the offending element, attribute or text and then
 // recovering so the siblings are still checked. Hooks let expectAt.ts stop at a position.
 import type { XmlAttribute, XmlDocument, XmlElement, XmlHandler, Span } from '../xml/parse';
-import { ElementNode, TextNode } from '../xml/nodes';
+import * as nodes from '../xml/nodes';
 import type { ValueContext } from './datatypes';
 import { K, type Pattern } from './patterns';
 import type { RngSchema } from './schema';
@@ -17,6 +17,10 @@ import {
   namesOf,
   startableElements,
 } from './expect';
+
+// Bound once (as in parse.ts): where modules are transpiled to CommonJS, each use of an imported
+// name is a getter call.
+const { ElementNode, TextNode } = nodes;
 
 export interface Fault {
   span: Span;
@@ -122,6 +126,7 @@ export function quoteList(items: string[], conj = 'or'): string {
 export class Walker implements XmlHandler {
   readonly faults: Fault[] = [];
   private readonly d;
+  private readonly beforeChild: WalkHooks['beforeChild'];
   /** The document's text, for the spans of text faults. */
   private doc = '';
   private readonly frames: Frame[] = [];
@@ -136,6 +141,7 @@ export class Walker implements XmlHandler {
 
   constructor(readonly schema: RngSchema, private readonly hooks: WalkHooks = {}, private readonly maxFaults = 1000) {
     this.d = schema.deriver;
+    this.beforeChild = hooks.beforeChild;
   }
 
   private fault(span: Span, message: string): void {
@@ -187,8 +193,12 @@ export class Walker implements XmlHandler {
   private replayStart(el: XmlElement): void {
     this.node = el;
     const a = el.attributes;
-    if (el instanceof ElementNode) this.startElement(el.name, el.local, el.prefix, el.uri, a, a.length, el.o0, el.o1, el.o2, el.selfClosing);
-    else this.startElement(el.name, el.local, el.prefix, el.uri, a, a.length, el.span.start, el.startTag.end, el.nameSpan.end, el.selfClosing);
+    const node = el instanceof ElementNode;
+    // The offsets without making the span objects of the parser's nodes.
+    const start = node ? el.o0 : el.span.start;
+    const tagEnd = node ? el.o1 : el.startTag.end;
+    const nameEnd = node ? el.o2 : el.nameSpan.end;
+    this.startElement(el.name, el.local, el.prefix, el.uri, a, a.length, start, tagEnd, nameEnd, el.selfClosing);
     this.node = undefined;
   }
 
@@ -227,15 +237,12 @@ export class Walker implements XmlHandler {
     f.o0 = start;
     f.o1 = tagEnd;
     f.o2 = nameEnd;
-    f.o3 = -1;
-    f.cont = undefined;
+    // cont and lenientEnd are set by openWith or the skip, o3 and o4 at the end.
     f.restore = undefined;
-    f.lenientEnd = false;
     f.skip = false;
     f.hasElements = false;
     f.index = 0;
     f.pieces = 0;
-    f.text = '';
     this.open(f, parent, uri, local, attributes, count);
   }
 
@@ -295,9 +302,8 @@ export class Walker implements XmlHandler {
 
   /** Calls the beforeChild hook, if any; whether it stopped the walk. */
   private stopAt(f: Frame, index: number): boolean {
-    const hook = this.hooks.beforeChild;
-    if (hook === undefined || f.el === undefined) return false;
-    if (hook(f.el, index, this.view(f), f.scope)) this.stopped = true;
+    if (this.beforeChild === undefined || f.el === undefined) return false;
+    if (this.hooks.beforeChild!(f.el, index, this.view(f), f.scope)) this.stopped = true;
     return this.stopped;
   }
 
@@ -400,6 +406,7 @@ export class Walker implements XmlHandler {
     if (p === pool.notAllowed) {
       // Nothing to check it against: skip the element (state stays as before it).
       f.state = pool.after(pool.text, pool.empty);
+      f.cont = undefined;
       f.lenientEnd = true;
       f.skip = true;
       return;
