@@ -124,6 +124,8 @@ export function quoteList(items: string[], conj = 'or'): string {
  * end tag, so the text waits there (or until the first child element).
  */
 export class Walker implements XmlHandler {
+  /** The attributes are read during startElement only (a fault keeps their spans, not them). */
+  readonly keepsAttributes = false;
   readonly faults: Fault[] = [];
   private readonly d;
   private readonly beforeChild: WalkHooks['beforeChild'];

@@ -143,6 +143,8 @@ function parseXmlUncached(text: string, options: ParseOptions): XmlDocument {
  * read and checked, text once it is complete. After an error nothing more is reported.
  */
 export interface XmlHandler {
+  /** False when the handler reads the attributes given to startElement during the call only: the parser then reuses their objects. */
+  readonly keepsAttributes: boolean;
   /** A start tag. `attributes[0..count)` are its attributes, in a reused array: valid during the call only. */
   startElement(
     name: string,
@@ -187,6 +189,7 @@ export function scanXml(text: string, handler: XmlHandler, lineIndex: () => Line
 
 /** Builds the tree from the parser's events. */
 class TreeBuilder implements XmlHandler {
+  readonly keepsAttributes = true;
   root: XmlElement | undefined;
   /** The open elements (a self-closing one too, between its start and its end). */
   private readonly stack: ElementNode[] = [];
@@ -315,7 +318,11 @@ class Parser {
     private readonly h: XmlHandler,
   ) {
     this.docEnd = whole.length;
+    this.reuse = !h.keepsAttributes;
   }
+
+  /** The attributes' nodes are reused from tag to tag (the handler keeps none). */
+  private readonly reuse: boolean;
 
   private readonly docEnd: number;
 
@@ -500,7 +507,8 @@ class Parser {
       prefix = intern(aname.slice(0, colon));
       local = intern(aname.slice(colon + 1));
     }
-    reused[count] = new AttributeNode(aname, local, prefix, value, i, an, vs, ve, '');
+    const old = this.reuse ? reused[count] : undefined;
+    reused[count] = old !== undefined ? old.reuse(aname, local, prefix, value, i, an, vs, ve, '') : new AttributeNode(aname, local, prefix, value, i, an, vs, ve, '');
     return ve + 1;
   }
 
@@ -522,13 +530,13 @@ class Parser {
     for (let x = 0; x < count; x++) {
       const a = attributes[x];
       if (a.prefix === '') {
-        if (a.name === 'xmlns') attributes[x] = a.withUri(XMLNS_NAMESPACE);
+        if (a.name === 'xmlns') attributes[x] = this.reuse ? a.reuse(a.name, a.local, a.prefix, a.value, a.o0, a.o1, a.o2, a.o3, XMLNS_NAMESPACE) : a.withUri(XMLNS_NAMESPACE);
         continue;
       }
       prefixed++;
       const u = this.ns.resolve(a.prefix);
       if (u === undefined) this.fail(unboundMessage(a.prefix), a.o0, a.o0 + a.prefix.length);
-      attributes[x] = a.withUri(u);
+      attributes[x] = this.reuse ? a.reuse(a.name, a.local, a.prefix, a.value, a.o0, a.o1, a.o2, a.o3, u) : a.withUri(u);
     }
     if (prefixed < 2) return;
     for (let x = 0; x < count; x++) {
