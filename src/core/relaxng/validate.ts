@@ -1,7 +1,7 @@
 // Walks a parsed document through the derivative algorithm, iteratively (no recursion on the
 // document's depth), reporting each fault at the offending element, attribute or text and then
 // recovering so the siblings are still checked. Hooks let expectAt.ts stop at a position.
-import type { XmlAttribute, XmlDocument, XmlElement, XmlHandler, Span } from '../xml/parse';
+import { StartTag, type XmlAttribute, type XmlDocument, type XmlElement, type XmlHandler, type Span } from '../xml/parse';
 import * as nodes from '../xml/nodes';
 import type { ValueContext } from './datatypes';
 import { K, type Pattern } from './patterns';
@@ -138,8 +138,9 @@ export class Walker implements XmlHandler {
   private skipDepth = 0;
   /** A hook stopped the walk: the events that follow are ignored. */
   private stopped = false;
-  /** The tree's node of the start tag being replayed (run). */
+  /** The tree's node of the start tag being replayed (run), and the tag made of it. */
   private node: XmlElement | undefined = undefined;
+  private readonly tag = new StartTag();
 
   constructor(readonly schema: RngSchema, private readonly hooks: WalkHooks = {}, private readonly maxFaults = 1000) {
     this.d = schema.deriver;
@@ -195,27 +196,16 @@ export class Walker implements XmlHandler {
   private replayStart(el: XmlElement): void {
     this.node = el;
     const a = el.attributes;
-    const node = el instanceof ElementNode;
     // The offsets without making the span objects of the parser's nodes.
+    const node = el instanceof ElementNode;
     const start = node ? el.o0 : el.span.start;
     const tagEnd = node ? el.o1 : el.startTag.end;
     const nameEnd = node ? el.o2 : el.nameSpan.end;
-    this.startElement(el.name, el.local, el.prefix, el.uri, a, a.length, start, tagEnd, nameEnd, el.selfClosing);
+    this.startElement(this.tag.set(el.name, el.local, el.prefix, el.uri, a, a.length, start, tagEnd, nameEnd, el.selfClosing));
     this.node = undefined;
   }
 
-  startElement(
-    name: string,
-    local: string,
-    _prefix: string,
-    uri: string,
-    attributes: readonly XmlAttribute[],
-    count: number,
-    start: number,
-    tagEnd: number,
-    nameEnd: number,
-    _selfClosing: boolean,
-  ): void {
+  startElement(tag: StartTag): void {
     if (this.stopped) return;
     if (this.skipDepth > 0) {
       this.skipDepth++;
@@ -235,17 +225,17 @@ export class Walker implements XmlHandler {
     if (f === undefined) f = this.frames[this.depth] = new Frame(this.schema.pool.notAllowed);
     this.depth++;
     f.el = this.node;
-    f.name = name;
-    f.o0 = start;
-    f.o1 = tagEnd;
-    f.o2 = nameEnd;
+    f.name = tag.name;
+    f.o0 = tag.start;
+    f.o1 = tag.tagEnd;
+    f.o2 = tag.nameEnd;
     // cont and lenientEnd are set by openWith or the skip, o3 and o4 at the end.
     f.restore = undefined;
     f.skip = false;
     f.hasElements = false;
     f.index = 0;
     f.pieces = 0;
-    this.open(f, parent, uri, local, attributes, count);
+    this.open(f, parent, tag.uri, tag.local, tag.attributes, tag.count);
   }
 
   text(value: string, start: number, end: number): void {

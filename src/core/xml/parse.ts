@@ -145,23 +145,43 @@ function parseXmlUncached(text: string, options: ParseOptions): XmlDocument {
 export interface XmlHandler {
   /** False when the handler reads the attributes given to startElement during the call only: the parser then reuses their objects. */
   readonly keepsAttributes: boolean;
-  /** A start tag. `attributes[0..count)` are its attributes, in a reused array: valid during the call only. */
-  startElement(
-    name: string,
-    local: string,
-    prefix: string,
-    uri: string,
-    attributes: readonly XmlAttribute[],
-    count: number,
-    start: number,
-    tagEnd: number,
-    nameEnd: number,
-    selfClosing: boolean,
-  ): void;
+  /** A start tag (one object, refilled for each tag: read it during the call only). */
+  startElement(tag: StartTag): void;
   /** Character data or a CDATA section inside the root element (entities expanded), from `start` to `end`. */
   text(value: string, start: number, end: number): void;
   /** The end of the innermost open element: its end tag's `<` and end, or (-1, tag end) for a self-closing tag. */
   endElement(start: number, end: number): void;
+}
+
+/** A start tag as the parser reports it. */
+export class StartTag {
+  name = '';
+  local = '';
+  prefix = '';
+  uri = '';
+  /** `attributes[0..count)` are the tag's (a reused array). */
+  attributes: readonly XmlAttribute[] = [];
+  count = 0;
+  /** Offsets: `<`, past the tag's `>`, past the name. */
+  start = 0;
+  tagEnd = 0;
+  nameEnd = 0;
+  selfClosing = false;
+
+  /** Refilled (the parser's tags, and a tree's elements replayed by the validator). */
+  set(name: string, local: string, prefix: string, uri: string, attributes: readonly XmlAttribute[], count: number, start: number, tagEnd: number, nameEnd: number, selfClosing: boolean): this {
+    this.name = name;
+    this.local = local;
+    this.prefix = prefix;
+    this.uri = uri;
+    this.attributes = attributes;
+    this.count = count;
+    this.start = start;
+    this.tagEnd = tagEnd;
+    this.nameEnd = nameEnd;
+    this.selfClosing = selfClosing;
+    return this;
+  }
 }
 
 /**
@@ -216,32 +236,23 @@ class TreeBuilder implements XmlHandler {
     this.kids[depth][this.kidCount[depth]++] = node;
   }
 
-  startElement(
-    name: string,
-    local: string,
-    prefix: string,
-    uri: string,
-    attrs: readonly XmlAttribute[],
-    count: number,
-    start: number,
-    tagEnd: number,
-    nameEnd: number,
-    selfClosing: boolean,
-  ): void {
-    const attributes = count === 0 ? [] : attrs.slice(0, count);
+  startElement(t: StartTag): void {
+    const count = t.count;
+    const attributes = count === 0 ? [] : t.attributes.slice(0, count);
     const parent = this.stack[this.stack.length - 1];
+    const selfClosing = t.selfClosing;
     const el = new ElementNode(
-      name,
-      local,
-      prefix,
-      uri,
+      t.name,
+      t.local,
+      t.prefix,
+      t.uri,
       attributes,
       selfClosing ? [] : PENDING,
       parent,
-      start,
-      tagEnd,
-      nameEnd,
-      selfClosing ? tagEnd : this.docEnd,
+      t.start,
+      t.tagEnd,
+      t.nameEnd,
+      selfClosing ? t.tagEnd : this.docEnd,
       selfClosing,
     );
     if (parent) this.addKid(el);
@@ -301,6 +312,8 @@ class Parser {
   private readonly starts: number[] = [];
   /** The attributes of the start tag being read (reused: only `count` of them are the tag's). */
   private readonly attributes: AttributeNode[] = [];
+  /** The start tag given to the handler (refilled for each tag). */
+  private readonly tag = new StartTag();
   private readonly marks: number[] = [];
   private readonly ns = new NamespaceScope();
   private where = Where.BeforeRoot;
@@ -453,7 +466,7 @@ class Parser {
     if (special) this.attributeNamespaces(attributes, count);
 
     const names = this.names;
-    this.h.startElement(name, local, prefix, uri, attributes, count, lt, i, nameEnd, selfClosing);
+    this.h.startElement(this.tag.set(name, local, prefix, uri, attributes, count, lt, i, nameEnd, selfClosing));
     this.where = Where.InRoot;
     if (selfClosing) {
       this.h.endElement(-1, i);

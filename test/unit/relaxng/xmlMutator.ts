@@ -1,18 +1,6 @@
 // Damaged variants of an XML text for differential tests: elements and attributes deleted,
 // duplicated and renamed, values and text changed, lines swapped, the text cut short.
-// Deterministic (a seeded generator), so a failure names the variant that shows it.
-
-/** A small seeded generator (mulberry32). */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// Deterministic (given a seeded generator, helpers/random.ts), so a failure names the variant that shows it.
 
 const START_TAG = /<([A-Za-z_][\w.:-]*)((?:\s+[\w.:-]+\s*=\s*(?:"[^"]*"|'[^']*'))*)\s*(\/?)>/g;
 const ATTRIBUTE = /\s+([\w.:-]+)\s*=\s*("[^"]*"|'[^']*')/g;
