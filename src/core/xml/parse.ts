@@ -211,7 +211,7 @@ export function scanXml(text: string, handler: XmlHandler, lineIndex: () => Line
 class TreeBuilder implements XmlHandler {
   readonly keepsAttributes = true;
   root: XmlElement | undefined;
-  /** The open elements (a self-closing one too, between its start and its end). */
+  /** The open elements. */
   private readonly stack: ElementNode[] = [];
   /**
    * The children of each open element while it is open: reused arrays, copied to exactly sized
@@ -257,6 +257,7 @@ class TreeBuilder implements XmlHandler {
     );
     if (parent) this.addKid(el);
     else this.root = el;
+    if (selfClosing) return; // complete as made
     this.stack.push(el);
     if (this.kids.length === this.stack.length - 1) {
       this.kids.push([]);
@@ -269,9 +270,9 @@ class TreeBuilder implements XmlHandler {
   }
 
   endElement(start: number, end: number): void {
+    if (start < 0) return; // self-closing: never on the stack
     const stack = this.stack;
     const el = stack.pop()!;
-    if (start < 0) return; // self-closing: made complete
     el.o3 = start;
     el.o4 = end;
     el.closed = true;
