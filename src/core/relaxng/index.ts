@@ -1,9 +1,10 @@
 // Public API of the RELAX NG engine: compile a schema, validate documents into Diagnostics,
 // and ask what may come at a position.
-import { parseXml, wellFormednessDiagnostics, type XmlDocument } from '../xml/parse';
+import { parseXml, scanXml, wellFormednessDiagnostics, type XmlDocument } from '../xml/parse';
+import { LineIndex } from '../common/text';
 import { compareDiagnostics, diagnostic, type Diagnostic } from '../common/diagnostic';
 import type { DiagnosticCode } from '../common/diagnosticCodes';
-import { Walker } from './validate';
+import { Walker, type Fault } from './validate';
 import { checkIds } from './idTypes';
 import type { RngSchema } from './schema';
 
@@ -32,16 +33,40 @@ export function validateDocument(schema: RngSchema, doc: XmlDocument, options: R
     }
     throw e;
   }
-  const code = options.code ?? 'rng-invalid';
-  const extra = options.source ? { source: options.source } : {};
   const faults = [...walker.faults];
   if (schema.ids) checkIds(schema.ids, doc, (span, message) => void (faults.length < (options.maxErrors ?? 1000) && faults.push({ span, message })));
-  return faults
-    .map((f) => diagnostic(code, 'error', f.message, doc.lines.rangeOf(f.span.start, f.span.end), extra))
-    .sort(compareDiagnostics);
+  return faultDiagnostics(faults, () => doc.lines, options);
 }
 
-/** Parses and validates XML text (not kept in the parse cache: each text is validated once). */
+/** The faults as diagnostics, sorted; line starts are only computed for a text with faults (most have none). */
+function faultDiagnostics(faults: readonly Fault[], lineIndex: () => LineIndex, options: RngValidateOptions): Diagnostic[] {
+  if (faults.length === 0) return [];
+  const lines = lineIndex();
+  const code = options.code ?? 'rng-invalid';
+  const extra = options.source ? { source: options.source } : {};
+  return faults.map((f) => diagnostic(code, 'error', f.message, lines.rangeOf(f.span.start, f.span.end), extra)).sort(compareDiagnostics);
+}
+
+/**
+ * Parses and validates XML text as it is read, building no tree (each text is validated once:
+ * nothing is kept). The same diagnostics as validateDocument(parseXml(text)): the faults found
+ * are dropped when the text turns out not to be well-formed.
+ */
 export function validateText(schema: RngSchema, text: string, options: RngValidateOptions = {}): Diagnostic[] {
-  return validateDocument(schema, parseXml(text, { cache: false }), options);
+  // ID checks need the whole document; so does the one message of a document too deep for the stack.
+  if (schema.ids) return validateDocument(schema, parseXml(text, { cache: false }), options);
+  schema.trim();
+  let lines: LineIndex | undefined;
+  const lineIndex = () => (lines ??= new LineIndex(text));
+  const walker = new Walker(schema, {}, options.maxErrors ?? 1000);
+  walker.begin(text);
+  let error: XmlDocument['error'];
+  try {
+    error = scanXml(text, walker, lineIndex);
+  } catch (e) {
+    if (e instanceof RangeError) return validateDocument(schema, parseXml(text, { cache: false }), options);
+    throw e;
+  }
+  if (error) return wellFormednessDiagnostics({ error, lines: lineIndex() });
+  return faultDiagnostics(walker.faults, lineIndex, options);
 }

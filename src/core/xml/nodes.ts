@@ -102,10 +102,10 @@ export class AttributeNode implements XmlAttribute {
     public prefix: string,
     public value: string,
     /** Offsets: the name, past the name, inside the opening quote, at the closing quote. */
-    readonly o0: number,
-    readonly o1: number,
-    readonly o2: number,
-    readonly o3: number,
+    public o0: number,
+    public o1: number,
+    public o2: number,
+    public o3: number,
     /** Known once the whole start tag is read (its own xmlns declarations count): see withUri. */
     public uri: string,
   ) {}
@@ -113,6 +113,25 @@ export class AttributeNode implements XmlAttribute {
   /** The same attribute in namespace `uri` (a new node, so that no node's field changes after it is made). */
   withUri(uri: string): AttributeNode {
     return new AttributeNode(this.name, this.local, this.prefix, this.value, this.o0, this.o1, this.o2, this.o3, uri);
+  }
+
+  /**
+   * This node made another attribute, for a parse whose handler keeps no node (the streaming
+   * validator of `vmctx rng`, where a node per attribute was most of what a file allocated).
+   * Such a process never builds a tree, so the tree's nodes still never change once made.
+   */
+  reuse(name: string, local: string, prefix: string, value: string, o0: number, o1: number, o2: number, o3: number, uri: string): this {
+    this.name = name;
+    this.local = local;
+    this.prefix = prefix;
+    this.value = value;
+    this.o0 = o0;
+    this.o1 = o1;
+    this.o2 = o2;
+    this.o3 = o3;
+    this.uri = uri;
+    this.sp = undefined;
+    return this;
   }
 
   private spans(): Span[] {

@@ -126,25 +126,161 @@ export function parseXml(text: string, options: ParseOptions = {}): XmlDocument 
 function parseXmlUncached(text: string, options: ParseOptions): XmlDocument {
   let lines: LineIndex | undefined;
   const lineIndex = () => (lines ??= new LineIndex(text));
-  // Characters XML never allows (binary data, NUL, lone surrogates) end the document there:
-  // everything before them is parsed, and unless that part has an error of its own, the
-  // character is the error.
+  const tree = new TreeBuilder(text.length);
+  let error: XmlDocument['error'];
+  try {
+    error = scanXml(text, tree, lineIndex, options.maxDepth ?? DEFAULT_MAX_DEPTH);
+  } finally {
+    tree.finish();
+  }
+  return new ParsedXml(text, tree.root, error, lines);
+}
+
+/**
+ * What the parser reports as it reads, in document order: the tree builder below is one
+ * consumer, the RELAX NG validator's streaming path (`vmctx rng`) another, which keeps no tree.
+ * Only well-formed parts are reported: a start tag once all of it (attributes, namespaces) is
+ * read and checked, text once it is complete. After an error nothing more is reported.
+ */
+export interface XmlHandler {
+  /** False when the handler reads the attributes given to startElement during the call only: the parser then reuses their objects. */
+  readonly keepsAttributes: boolean;
+  /** A start tag (one object, refilled for each tag: read it during the call only). */
+  startElement(tag: StartTag): void;
+  /** Character data or a CDATA section inside the root element (entities expanded), from `start` to `end`. */
+  text(value: string, start: number, end: number): void;
+  /** The end of the innermost open element: its end tag's `<` and end, or (-1, tag end) for a self-closing tag. */
+  endElement(start: number, end: number): void;
+}
+
+/** A start tag as the parser reports it. */
+export class StartTag {
+  name = '';
+  local = '';
+  prefix = '';
+  uri = '';
+  /** `attributes[0..count)` are the tag's (a reused array). */
+  attributes: readonly XmlAttribute[] = [];
+  count = 0;
+  /** Offsets: `<`, past the tag's `>`, past the name. */
+  start = 0;
+  tagEnd = 0;
+  nameEnd = 0;
+  selfClosing = false;
+
+  /** Refilled (the parser's tags, and a tree's elements replayed by the validator). */
+  set(name: string, local: string, prefix: string, uri: string, attributes: readonly XmlAttribute[], count: number, start: number, tagEnd: number, nameEnd: number, selfClosing: boolean): this {
+    this.name = name;
+    this.local = local;
+    this.prefix = prefix;
+    this.uri = uri;
+    this.attributes = attributes;
+    this.count = count;
+    this.start = start;
+    this.tagEnd = tagEnd;
+    this.nameEnd = nameEnd;
+    this.selfClosing = selfClosing;
+    return this;
+  }
+}
+
+/**
+ * Reads `text` once, reporting it to `handler`; returns the first well-formedness error, if any.
+ * Characters XML never allows (binary data, NUL, lone surrogates) end the document there:
+ * everything before them is parsed, and unless that part has an error of its own, the
+ * character is the error.
+ */
+export function scanXml(text: string, handler: XmlHandler, lineIndex: () => LineIndex, maxDepth = DEFAULT_MAX_DEPTH): XmlDocument['error'] {
   const bad = firstIllegalChar(text);
-  const parser = new Parser(bad < 0 ? text : text.slice(0, bad), text, lineIndex, options.maxDepth ?? DEFAULT_MAX_DEPTH);
+  const parser = new Parser(bad < 0 ? text : text.slice(0, bad), text, lineIndex, maxDepth, handler);
   let error: XmlDocument['error'];
   try {
     parser.parse();
   } catch (e) {
     if (!(e instanceof XmlSyntaxError)) throw e;
     if (bad < 0 || (!e.atEnd && e.start < bad)) error = { message: e.message, span: { start: e.start, end: e.end } };
-  } finally {
-    parser.finish();
   }
   if (!error && bad >= 0) {
     const what = describeChar(text, bad);
     error = { message: `character ${what} is not allowed in XML`, span: { start: bad, end: bad + 1 } };
   }
-  return new ParsedXml(text, parser.root, error, lines);
+  return error;
+}
+
+/** Builds the tree from the parser's events. */
+class TreeBuilder implements XmlHandler {
+  readonly keepsAttributes = true;
+  root: XmlElement | undefined;
+  /** The open elements. */
+  private readonly stack: ElementNode[] = [];
+  /**
+   * The children of each open element while it is open: reused arrays, copied to exactly sized
+   * ones when the element ends (an array grown by push keeps room for 17 and more).
+   */
+  private readonly kids: XmlNode[][] = [];
+  /** How many children each open element has so far (in kids[depth]; the arrays are never
+   *  shortened: setting an array's length to 0 makes V8 drop its storage, to grow it again). */
+  private readonly kidCount: number[] = [];
+
+  constructor(private readonly docEnd: number) {}
+
+  /** Gives the elements left open (by an error or the end of the input) their children. */
+  finish(): void {
+    const { stack, kids, kidCount } = this;
+    for (let d = stack.length - 1; d >= 0; d--) stack[d].children = kids[d].slice(0, kidCount[d]);
+  }
+
+  /** Adds a child to the innermost open element. */
+  private addKid(node: XmlNode): void {
+    const depth = this.stack.length - 1;
+    this.kids[depth][this.kidCount[depth]++] = node;
+  }
+
+  startElement(t: StartTag): void {
+    const count = t.count;
+    const attributes = count === 0 ? [] : t.attributes.slice(0, count);
+    const parent = this.stack[this.stack.length - 1];
+    const selfClosing = t.selfClosing;
+    const el = new ElementNode(
+      t.name,
+      t.local,
+      t.prefix,
+      t.uri,
+      attributes,
+      selfClosing ? [] : PENDING,
+      parent,
+      t.start,
+      t.tagEnd,
+      t.nameEnd,
+      selfClosing ? t.tagEnd : this.docEnd,
+      selfClosing,
+    );
+    if (parent) this.addKid(el);
+    else this.root = el;
+    if (selfClosing) return; // complete as made
+    this.stack.push(el);
+    if (this.kids.length === this.stack.length - 1) {
+      this.kids.push([]);
+      this.kidCount.push(0);
+    }
+  }
+
+  text(value: string, start: number, end: number): void {
+    this.addKid(new TextNode(value, this.stack[this.stack.length - 1], start, end));
+  }
+
+  endElement(start: number, end: number): void {
+    if (start < 0) return; // self-closing: never on the stack
+    const stack = this.stack;
+    const el = stack.pop()!;
+    el.o3 = start;
+    el.o4 = end;
+    el.closed = true;
+    const depth = stack.length;
+    const count = this.kidCount[depth];
+    el.children = count === 0 ? [] : this.kids[depth].slice(0, count);
+    this.kidCount[depth] = 0;
+  }
 }
 
 /** A parse's result. A class, not an object literal with a getter: V8 builds such a literal
@@ -172,18 +308,13 @@ const enum Where {
 
 /** One pass over the text with charCodeAt and indexOf; the open elements are an explicit stack. */
 class Parser {
-  root: XmlElement | undefined;
-  private readonly stack: ElementNode[] = [];
-  /**
-   * The children of each open element while it is open: reused arrays, copied to exactly sized
-   * ones when the element ends (an array grown by push keeps room for 17 and more).
-   */
-  private readonly kids: XmlNode[][] = [];
-  /** How many children each open element has so far (in kids[depth]; the arrays are never
-   *  shortened: setting an array's length to 0 makes V8 drop its storage, to grow it again). */
-  private readonly kidCount: number[] = [];
-  /** The attributes of the start tag being read (reused like kids). */
+  /** The open elements' names and the offsets of their `<`. */
+  private readonly names: string[] = [];
+  private readonly starts: number[] = [];
+  /** The attributes of the start tag being read (reused: only `count` of them are the tag's). */
   private readonly attributes: AttributeNode[] = [];
+  /** The start tag given to the handler (refilled for each tag). */
+  private readonly tag = new StartTag();
   private readonly marks: number[] = [];
   private readonly ns = new NamespaceScope();
   private where = Where.BeforeRoot;
@@ -198,23 +329,16 @@ class Parser {
     private readonly whole: string,
     private readonly lines: () => LineIndex,
     private readonly maxDepth: number,
+    private readonly h: XmlHandler,
   ) {
     this.docEnd = whole.length;
+    this.reuse = !h.keepsAttributes;
   }
+
+  /** The attributes' nodes are reused from tag to tag (the handler keeps none). */
+  private readonly reuse: boolean;
 
   private readonly docEnd: number;
-
-  /** Gives the elements left open (by an error or the end of the input) their children. */
-  finish(): void {
-    const { stack, kids, kidCount } = this;
-    for (let d = stack.length - 1; d >= 0; d--) stack[d].children = kids[d].slice(0, kidCount[d]);
-  }
-
-  /** Adds a child to the innermost open element. */
-  private addKid(node: XmlNode): void {
-    const depth = this.stack.length - 1;
-    this.kids[depth][this.kidCount[depth]++] = node;
-  }
 
   parse(): void {
     const s = this.s;
@@ -234,9 +358,9 @@ class Parser {
       else if (c === QUESTION) pos = this.processingInstruction(lt);
       else pos = this.startTag(lt);
     }
-    const open = this.stack[this.stack.length - 1];
-    if (open) this.failAtEnd(`element <${open.name}> is never closed: add </${open.name}>`);
-    if (!this.root) this.failAtEnd('the document has no root element');
+    const open = this.names[this.names.length - 1];
+    if (open !== undefined) this.failAtEnd(`element <${open}> is never closed: add </${open}>`);
+    if (this.where === Where.BeforeRoot) this.failAtEnd('the document has no root element');
   }
 
   // ---- errors
@@ -263,8 +387,7 @@ class Parser {
 
   private charData(start: number, end: number, complete: boolean): void {
     const s = this.s;
-    const parent = this.stack[this.stack.length - 1];
-    if (!parent) {
+    if (this.names.length === 0) {
       const i = skipSpace(s, start, end);
       if (i < end) {
         this.fail(
@@ -284,7 +407,7 @@ class Parser {
     }
     const value = plain ? slice(s, start, end) : decodeText(s, start, end, this.ents);
     // Text running into the end of the input is not kept (the element is unfinished anyway).
-    if (complete) this.addKid(new TextNode(value, parent, start, end));
+    if (complete) this.h.text(value, start, end);
   }
 
   // ---- tags
@@ -326,15 +449,14 @@ class Parser {
       if (i === before && scanName(s, i, n) > i) this.fail(`attributes must be separated by whitespace`, i, scanName(s, i, n));
       i = this.attribute(i, name, count++);
     }
-    const reused = this.attributes;
-    const attributes = count === 0 ? [] : reused.slice(0, count);
+    const attributes = this.attributes;
     let special = false;
     for (let x = 0; x < count; x++) if (attributes[x].prefix !== '' || attributes[x].name === 'xmlns') special = true;
 
     // Namespaces: the declarations on this tag are in scope for its own name and attributes.
     const ns = this.ns;
     const mark = ns.mark;
-    if (special) this.declareNamespaces(attributes);
+    if (special) this.declareNamespaces(attributes, count);
     const colon = qnameColon(name);
     if (colon === -2) this.fail(`<${name}> is not a valid qualified name (prefix:local)`, nameStart, nameEnd);
     const prefix = colon > 0 ? intern(name.slice(0, colon)) : '';
@@ -342,40 +464,20 @@ class Parser {
     const uri = ns.resolve(prefix);
     if (prefix === 'xmlns') this.fail(`an element name may not have the prefix xmlns`, nameStart, nameEnd);
     if (uri === undefined) this.fail(unboundMessage(prefix), nameStart, nameStart + prefix.length);
-    if (special) this.attributeNamespaces(attributes);
+    if (special) this.attributeNamespaces(attributes, count);
 
-    const parent = this.stack[this.stack.length - 1];
-    const el = new ElementNode(
-      name,
-      local,
-      prefix,
-      uri,
-      attributes,
-      selfClosing ? [] : PENDING,
-      parent,
-      lt,
-      i,
-      nameEnd,
-      selfClosing ? i : this.docEnd,
-      selfClosing,
-    );
-    if (parent) this.addKid(el);
-    else {
-      this.root = el;
-      this.where = Where.InRoot;
-    }
+    const names = this.names;
+    this.h.startElement(this.tag.set(name, local, prefix, uri, attributes, count, lt, i, nameEnd, selfClosing));
+    this.where = Where.InRoot;
     if (selfClosing) {
+      this.h.endElement(-1, i);
       ns.popTo(mark);
-      if (!parent) this.where = Where.AfterRoot;
+      if (names.length === 0) this.where = Where.AfterRoot;
     } else {
-      if (this.stack.length >= this.maxDepth) this.fail(`elements nested deeper than ${this.maxDepth} levels`, nameStart, nameEnd);
-      this.stack.push(el);
+      if (names.length >= this.maxDepth) this.fail(`elements nested deeper than ${this.maxDepth} levels`, nameStart, nameEnd);
+      names.push(name);
+      this.starts.push(lt);
       this.marks.push(mark);
-      const depth = this.stack.length - 1;
-      if (this.kids.length === depth) {
-        this.kids.push([]);
-        this.kidCount.push(0);
-      }
     }
     return i;
   }
@@ -419,13 +521,14 @@ class Parser {
       prefix = intern(aname.slice(0, colon));
       local = intern(aname.slice(colon + 1));
     }
-    reused[count] = new AttributeNode(aname, local, prefix, value, i, an, vs, ve, '');
+    const old = this.reuse ? reused[count] : undefined;
+    reused[count] = old !== undefined ? old.reuse(aname, local, prefix, value, i, an, vs, ve, '') : new AttributeNode(aname, local, prefix, value, i, an, vs, ve, '');
     return ve + 1;
   }
 
   /** Binds the namespace declarations (xmlns, xmlns:p) among a start tag's attributes. */
-  private declareNamespaces(attributes: AttributeNode[]): void {
-    for (let x = 0; x < attributes.length; x++) {
+  private declareNamespaces(attributes: AttributeNode[], count: number): void {
+    for (let x = 0; x < count; x++) {
       const a = attributes[x];
       const p = a.name === 'xmlns' ? '' : a.prefix === 'xmlns' ? a.local : undefined;
       if (p === undefined) continue;
@@ -436,19 +539,18 @@ class Parser {
   }
 
   /** Gives prefixed attributes (and xmlns) their namespace, and refuses two names for one attribute. */
-  private attributeNamespaces(attributes: AttributeNode[]): void {
-    const count = attributes.length;
+  private attributeNamespaces(attributes: AttributeNode[], count: number): void {
     let prefixed = 0;
     for (let x = 0; x < count; x++) {
       const a = attributes[x];
       if (a.prefix === '') {
-        if (a.name === 'xmlns') attributes[x] = a.withUri(XMLNS_NAMESPACE);
+        if (a.name === 'xmlns') attributes[x] = this.reuse ? a.reuse(a.name, a.local, a.prefix, a.value, a.o0, a.o1, a.o2, a.o3, XMLNS_NAMESPACE) : a.withUri(XMLNS_NAMESPACE);
         continue;
       }
       prefixed++;
       const u = this.ns.resolve(a.prefix);
       if (u === undefined) this.fail(unboundMessage(a.prefix), a.o0, a.o0 + a.prefix.length);
-      attributes[x] = a.withUri(u);
+      attributes[x] = this.reuse ? a.reuse(a.name, a.local, a.prefix, a.value, a.o0, a.o1, a.o2, a.o3, u) : a.withUri(u);
     }
     if (prefixed < 2) return;
     for (let x = 0; x < count; x++) {
@@ -472,29 +574,26 @@ class Parser {
     const j = skipSpace(s, nameEnd, n);
     if (s.charCodeAt(j) !== GT) this.failAt(j, `unexpected character '${s[j]}' in a closing tag: it must be </name>`, 'a closing tag');
     const end = j + 1;
-    const stack = this.stack;
-    const el = stack[stack.length - 1];
+    const names = this.names;
+    const open = names[names.length - 1];
     // Compared in place: a string for the name only when it is wrong.
-    if (!el || nameEnd - nameStart !== el.name.length || !s.startsWith(el.name, nameStart)) this.endTagMismatch(el, nameStart, nameEnd);
-    el.o3 = lt;
-    el.o4 = end;
-    el.closed = true;
-    const depth = stack.length - 1;
-    const count = this.kidCount[depth];
-    el.children = count === 0 ? [] : this.kids[depth].slice(0, count);
-    this.kidCount[depth] = 0;
-    stack.pop();
+    if (open === undefined || nameEnd - nameStart !== open.length || !s.startsWith(open, nameStart)) this.endTagMismatch(nameStart, nameEnd);
+    this.h.endElement(lt, end);
+    names.pop();
+    this.starts.pop();
     this.ns.popTo(this.marks.pop()!);
-    if (stack.length === 0) this.where = Where.AfterRoot;
+    if (names.length === 0) this.where = Where.AfterRoot;
     return end;
   }
 
   /** A closing tag with no open element, or another element's. */
-  private endTagMismatch(el: ElementNode | undefined, nameStart: number, nameEnd: number): never {
+  private endTagMismatch(nameStart: number, nameEnd: number): never {
     const written = this.s.slice(nameStart, nameEnd);
-    if (!el) this.fail(`closing tag </${written}> has no open element`, nameStart, nameEnd);
-    const line = this.lines().positionAt(el.o0).line + 1;
-    this.fail(`closing tag </${written}> does not match the open element <${el.name}> (line ${line}): add </${el.name}> before it`, nameStart, nameEnd);
+    const depth = this.names.length - 1;
+    if (depth < 0) this.fail(`closing tag </${written}> has no open element`, nameStart, nameEnd);
+    const name = this.names[depth];
+    const line = this.lines().positionAt(this.starts[depth]).line + 1;
+    this.fail(`closing tag </${written}> does not match the open element <${name}> (line ${line}): add </${name}> before it`, nameStart, nameEnd);
   }
 
   // ---- comments, CDATA, DOCTYPE, processing instructions
@@ -503,12 +602,11 @@ class Parser {
     const s = this.s;
     if (s.startsWith('<!--', lt)) return this.comment(lt);
     if (s.startsWith('<![CDATA[', lt)) {
-      const parent = this.stack[this.stack.length - 1];
-      if (!parent) this.fail('a CDATA section is only allowed inside the root element', lt, lt + 9);
+      if (this.names.length === 0) this.fail('a CDATA section is only allowed inside the root element', lt, lt + 9);
       const close = s.indexOf(']]>', lt + 9);
       if (close < 0) this.failAtEnd('the CDATA section is not closed: add ]]>');
       const value = normalizeLineEnds(s, lt + 9, close);
-      this.addKid(new TextNode(value, parent, lt, close + 3));
+      this.h.text(value, lt, close + 3);
       return close + 3;
     }
     if (s.startsWith('<!DOCTYPE', lt)) {
@@ -756,7 +854,7 @@ function isPrefixAtEnd(s: string, i: number, literal: string): boolean {
 }
 
 /** The `xml-malformed` diagnostic for a document, if it is not well-formed. */
-export function wellFormednessDiagnostics(doc: XmlDocument): Diagnostic[] {
+export function wellFormednessDiagnostics(doc: Pick<XmlDocument, 'error' | 'lines'>): Diagnostic[] {
   if (!doc.error) return [];
   const r = doc.lines.rangeOf(doc.error.span.start, doc.error.span.end);
   return [diagnostic('xml-malformed', 'error', `XML is not well-formed: ${doc.error.message}`, r, { source: 'vm-context' })];
