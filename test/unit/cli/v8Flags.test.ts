@@ -24,7 +24,9 @@ const { writeSync } = require('node:fs');
 const set = v8.setFlagsFromString;
 // Each call said at once: the launcher sets V8 back in an exit handler of its own, after this one's.
 v8.setFlagsFromString = (flags) => { writeSync(2, '\\nV8FLAG ' + JSON.stringify(flags) + '\\n'); return set(flags); };
-process.on('exit', () => writeSync(2, '\\nV8FLAGS-RECORDED\\n'));
+// The young generation's size at the end: what --semi-space-growth-factor=1 keeps small.
+const newSpace = () => v8.getHeapSpaceStatistics().find((s) => s.space_name === 'new_space').space_size;
+process.on('exit', () => writeSync(2, '\\nV8FLAGS-RECORDED ' + newSpace() + '\\n'));
 `,
   );
   writeTree(dir, {
@@ -36,24 +38,28 @@ process.on('exit', () => writeSync(2, '\\nV8FLAGS-RECORDED\\n'));
 after(() => remove(dir));
 
 /** Runs `script ARGS` with the recorder preloaded: its exit code, stdout and the flags set. */
-function run(script: string, args: string[]): { code: number | null; stdout: string; flags: string[] } {
-  const r = spawnSync(process.execPath, ['-r', recorder, script, ...args], { cwd: dir, encoding: 'utf8', env: { ...process.env, VMCTX_CACHE_DIR: path.join(dir, 'cache') } });
-  assert.match(r.stderr, /\nV8FLAGS-RECORDED\n/, `the recorder did not run: ${r.stderr}`);
+function run(script: string, args: string[], nodeArgs: string[] = []): { code: number | null; stdout: string; flags: string[]; newSpace: number } {
+  const r = spawnSync(process.execPath, [...nodeArgs, '-r', recorder, script, ...args], { cwd: dir, encoding: 'utf8', env: { ...process.env, VMCTX_CACHE_DIR: path.join(dir, 'cache') } });
+  const recorded = /\nV8FLAGS-RECORDED (\d+)\n/.exec(r.stderr);
+  assert.ok(recorded, `the recorder did not run: ${r.stderr}`);
   const lines = r.stderr.split('\n').filter((l) => l.startsWith('V8FLAG '));
   // Nothing else on stderr: a Node whose V8 no longer knows a flag prints "Error: unrecognized
   // flag" there on every run (and goes on), which this catches when CI's Node changes.
-  assert.equal(r.stderr.split('\n').filter((l) => l !== '' && l !== 'V8FLAGS-RECORDED' && !l.startsWith('V8FLAG ')).join('\n'), '', 'stderr holds more than the record');
-  return { code: r.status, stdout: r.stdout, flags: lines.map((l) => JSON.parse(l.slice('V8FLAG '.length)) as string) };
+  assert.equal(r.stderr.split('\n').filter((l) => l !== '' && !l.startsWith('V8FLAGS-RECORDED') && !l.startsWith('V8FLAG ')).join('\n'), '', 'stderr holds more than the record');
+  return { code: r.status, stdout: r.stdout, flags: lines.map((l) => JSON.parse(l.slice('V8FLAG '.length)) as string), newSpace: Number(recorded[1]) };
 }
+
+/** What the launcher sets, then what it sets back before the code cache's entries are written. */
+const FLAGS = ['--no-turbo-inlining --semi-space-growth-factor=1', '--turbo-inlining --semi-space-growth-factor=2'];
 
 test('vmctx rng and vmctx check set the CLI flags, and still answer as before', () => {
   const rng = run(distCli, ['rng', 'schema.rng', 'good.xml', 'bad.xml']);
   // Set after the bundle is loaded, and set back before the code cache's entries are written.
-  assert.deepEqual(rng.flags, ['--no-turbo-inlining', '--turbo-inlining']);
+  assert.deepEqual(rng.flags, FLAGS);
   assert.equal(rng.code, 1);
   assert.match(rng.stdout, /^bad\.xml:1:7: error: value "x" of attribute "n" is invalid; must be an integer\n$/);
   const check = run(distCli, ['check', path.join(repoRoot, 'examples', 'snooze-cluster')]);
-  assert.deepEqual(check.flags, ['--no-turbo-inlining', '--turbo-inlining']);
+  assert.deepEqual(check.flags, FLAGS);
   assert.equal(check.code, 0, check.stdout);
 });
 
@@ -61,7 +67,7 @@ test("the flag does not cost the code cache: an entry written at a command's exi
   const codeDir = path.join(dir, 'cache', 'code');
   for (const args of [['rng', 'schema.rng', 'good.xml'], ['check', path.join(repoRoot, 'examples', 'snooze-cluster')]]) {
     rmSync(codeDir, { recursive: true, force: true });
-    assert.deepEqual(run(distCli, args).flags, ['--no-turbo-inlining', '--turbo-inlining']);
+    assert.deepEqual(run(distCli, args).flags, FLAGS);
     const entry = readdirSync(codeDir).filter((f) => f.startsWith('cli-'));
     assert.equal(entry.length, 1, `${args[0]}: one entry for the CLI bundle`);
     const written = statSync(path.join(codeDir, entry[0]), { bigint: true });
@@ -70,6 +76,19 @@ test("the flag does not cost the code cache: an entry written at a command's exi
     const after = statSync(path.join(codeDir, entry[0]), { bigint: true });
     assert.deepEqual([after.ino, after.mtimeNs], [written.ino, written.mtimeNs], `${args[0]}: the entry is used as it is`);
   }
+});
+
+test('the young generation keeps its first size: V8 takes --semi-space-growth-factor set at run time', () => {
+  const example = path.join(repoRoot, 'examples', 'snooze-cluster');
+  const withFlags = run(distCli, ['check', example]);
+  assert.deepEqual(withFlags.flags, FLAGS);
+  // Started with a setting of one of these flags, the launcher sets none: V8's own growth.
+  const without = run(distCli, ['check', example], ['--semi-space-growth-factor=2']);
+  assert.deepEqual(without.flags, []);
+  assert.equal(withFlags.stdout, without.stdout);
+  // 2 MiB (two semi-spaces of 1 MiB) with the flag; 8-16 MiB without, measured.
+  assert.ok(withFlags.newSpace <= 4 << 20, `new space ${withFlags.newSpace} bytes at exit with the flag`);
+  assert.ok(without.newSpace > withFlags.newSpace, `new space ${without.newSpace} bytes without the flag, ${withFlags.newSpace} with it`);
 });
 
 test('vmctx --version sets none (loading node:v8 would only cost it)', () => {
