@@ -28,16 +28,32 @@ export const CLI_V8_DEFAULTS = '--turbo-inlining --semi-space-growth-factor=2';
 const KINDS = new Set(['check', 'build', 'deploy', 'rng', '--version', '--help']);
 const command = process.argv[2] ?? '';
 // Made first: it loads node:zlib (the entries' checksum) while V8's flags are Node's own.
-const cache = new CodeCache({ dir: codeCacheDir(), run: KINDS.has(command) ? command : 'other' });
+// A lazy group loaded once the flags are set is compiled with its entry under V8's defaults, as
+// its entry was written.
+let flagsSet = false;
+const cache = new CodeCache({
+  dir: codeCacheDir(),
+  run: KINDS.has(command) ? command : 'other',
+  aroundCompile(compile) {
+    if (!flagsSet) return compile();
+    v8!.setFlagsFromString(CLI_V8_DEFAULTS);
+    try {
+      return compile();
+    } finally {
+      v8!.setFlagsFromString(CLI_V8_FLAGS);
+    }
+  },
+});
 // Only for the commands that run the engine (loading node:v8 would cost `--version` and `--help` a
 // millisecond for nothing), and not when Node was started with settings of these flags.
 const v8 =
-  (command === 'check' || command === 'build' || command === 'deploy' || command === 'rng') && !process.execArgv.some((a) => a.includes('turbo-inlining') || a.includes('semi-space'))
+  (command === 'check' || command === 'build' || command === 'deploy' || command === 'rng') && !process.execArgv.some((a) => /^--(no-)?turbo[-_]inlining$|^--semi[-_]space[-_]growth[-_]factor\b/.test(a))
     ? // eslint-disable-next-line @typescript-eslint/no-require-imports
       (require('node:v8') as typeof import('node:v8'))
     : undefined;
 process.on('exit', () => {
-  v8?.setFlagsFromString(CLI_V8_DEFAULTS);
+  if (flagsSet) v8!.setFlagsFromString(CLI_V8_DEFAULTS);
+  flagsSet = false;
   cache.save();
 });
 // The standard streams every command writes to (net, tty or a file stream), before the flag: a
@@ -54,4 +70,5 @@ if (v8) {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   void (require('node:util') as typeof import('node:util')).parseArgs;
   v8.setFlagsFromString(CLI_V8_FLAGS);
+  flagsSet = true;
 }

@@ -67,6 +67,13 @@ export interface CodeCacheOptions {
    * command (0.8 MB) made a small `vmctx check` read and deserialize builds' and deploys' code too.
    */
   run: string;
+  /**
+   * Runs V8's compile of a bundle that has an entry (the CLI launcher: under V8's default flags,
+   * as the entries are written, when its own flags are set by then; V8 refuses an entry made
+   * under other flags than its reader's, so a lazy group loaded later would be refused and
+   * rewritten on every run).
+   */
+  aroundCompile?<T>(compile: () => T): T;
 }
 
 /** What became of one bundle's entry in this process (the tests read it). */
@@ -141,7 +148,8 @@ export class CodeCache {
     const header: Omit<EntryHeader, 'crc'> = { magic: MAGIC, runtime: this.runtime, bundle: file, source: sourceKey(file, source), runs: [this.options.run] };
     const { entry, found } = this.findEntry(file, header, MAX_ENTRY_PER_SOURCE_BYTE * source.length + (64 << 10));
     // The wrapper's first line is longer than the bundle's: keep its columns (minified bundles are one long line).
-    const script = new vm.Script(wrapped, { filename: file, columnOffset: -Cjs.wrap('').indexOf('\n'), cachedData: found?.data });
+    const compile = () => new vm.Script(wrapped, { filename: file, columnOffset: -Cjs.wrap('').indexOf('\n'), cachedData: found?.data });
+    const script = found?.data && this.options.aroundCompile ? this.options.aroundCompile(compile) : compile();
     let state: CodeCacheState = found === undefined ? 'miss' : found.data === undefined ? 'stale' : 'hit';
     if (state === 'hit' && script.cachedDataRejected) state = 'rejected';
     this.states.set(file, state);

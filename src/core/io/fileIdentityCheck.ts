@@ -57,10 +57,23 @@ export async function stillRecorded(file: string, r: Sampled, st: FileIdentity, 
   if (verdict !== 'check') return verdict === 'unchanged';
   const legacy = r.ctimeMs === undefined && r.sample === undefined;
   if (!legacy && r.sample === undefined) return false;
+  // Confirmed earlier in this process with the identity seen now, change time included: nothing
+  // has touched the file since (a status read again and again, whose record is written only by
+  // the next build, samples once).
+  const seen = `${file}\0${r.sample ?? ''}\0${st.size}\0${st.mtimeMs}\0${st.ino}\0${st.ctimeMs}`;
+  if (confirmed.has(seen)) {
+    r.ctimeMs = st.ctimeMs;
+    r.sample = confirmed.get(seen);
+    return true;
+  }
   const sample = await sampleHash(file, st.size);
   onSample?.(Math.min(st.size, 2 * SAMPLE_EDGE + SAMPLE_BLOCKS * SAMPLE_BLOCK));
   if (!legacy && sample !== r.sample) return false;
   r.ctimeMs = st.ctimeMs;
   r.sample = sample;
+  confirmed.set(seen, sample);
   return true;
 }
+
+/** stillRecorded's confirmations in this process: record's sample and identity seen → the sample. */
+const confirmed = new Map<string, string>();

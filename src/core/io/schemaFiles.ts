@@ -206,7 +206,8 @@ function readEntry(entry: string, abs: string): ReadEntry | undefined {
       const seen = readWithIdentity(f[0]);
       hashed.push(f[0]);
       if (sha256(seen.bytes) !== f[1]) return undefined;
-      now.push([f[0], f[1], seen.identity]);
+      // Still too recent to be trusted (and recorded so): nothing new to write.
+      now.push(seen.identity === null && recorded === null ? f : [f[0], f[1], seen.identity]);
     }
     const body = text.slice(nl + 1);
     if (typeof h.body !== 'string' || bodyChecksum(body) !== h.body) return undefined;

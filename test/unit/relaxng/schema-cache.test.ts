@@ -182,6 +182,15 @@ test('a settled schema is trusted by its identity, not hashed; a rewrite with th
     writeFileSync(base, text);
     const fresh = loadRngSchemaFile(schemaFile, cache);
     assert.equal(fresh.from, 'compiled');
+    // Loaded again before it settles: hashed (it cannot be trusted yet), and the entry is not written again for nothing.
+    const entry = schemaCacheEntry(cache, schemaFile);
+    const written = statSync(entry, { bigint: true });
+    const early = loadRngSchemaFile(schemaFile, cache);
+    assert.equal(early.from, 'hit');
+    assert.deepEqual(early.hashed, [base]);
+    const unchanged = statSync(entry, { bigint: true });
+    // (A hit touches the entry, for the pruning of old entries: its inode tells whether it was written anew.)
+    assert.equal(unchanged.ino, written.ino, 'the entry is not written again');
     Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, SETTLED_MS + 200);
     const touched = loadRngSchemaFile(schemaFile, cache);
     assert.equal(touched.from, 'hit');
