@@ -18,7 +18,7 @@ let scratch = Buffer.allocUnsafeSlow(1 << 16);
  * the buffer is followed by one that must find the end (0 bytes): a regular file ends there,
  * while a pipe, device or directory gives an error, no bytes or a full buffer, and is then
  * told by its fstat as before. fstat on every file cost more than the extra read: Node makes
- * a Stats object with four Dates for each (a sixth of what `vmctx rng` allocated per file).
+ * a Stats object with four Dates for each (an eighth of what `vmctx rng` allocated per file).
  */
 function readRegularFile(file: string): Uint8Array | string {
   let fd: number;

@@ -73,7 +73,7 @@ export function validateText(schema: RngSchema, text: string, options: RngValida
 }
 
 /** The walker validateText uses for a schema: one, kept with its frames from text to text
- *  (a new walker per text made an eighth of what `vmctx rng` allocated per file). */
+ *  (a new walker per text made a sixth of what `vmctx rng` allocated per file). */
 const textWalkers = new WeakMap<RngSchema, Walker>();
 function textWalker(schema: RngSchema, maxFaults: number): Walker {
   let w = textWalkers.get(schema);
