@@ -12,6 +12,7 @@ import { loadRngSchemaFile } from '../../core/io/schemaFiles';
 import { userCacheDir } from '../../core/io/userCacheDir';
 import { validateXmlFiles } from '../../core/io/validationThreads';
 import { listenForStopSignals } from '../stopSignals';
+import { pathResolver } from '../../core/common/paths';
 
 
 export const rngCommand: CliCommand = {
@@ -60,7 +61,7 @@ Exit status: 1 when the schema is wrong or any file is invalid, 0 otherwise, 2 o
       }
     }
     if (schema) {
-      const abs = files.map((f) => path.resolve(io.cwd, f));
+      const abs = files.map(pathResolver(io.cwd));
       // A signal stops the worker threads too: one line, exit 128+N.
       const stop = listenForStopSignals();
       try {

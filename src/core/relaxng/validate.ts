@@ -151,8 +151,14 @@ export class Walker implements XmlHandler {
     if (this.faults.length < this.maxFaults) this.faults.push({ span, message });
   }
 
-  /** Starts a document (streaming): its text, for the spans of text faults. */
+  /** Whether this walker still derives with `schema`'s states (trim() starts them afresh) and stops after `maxFaults`. */
+  fits(schema: RngSchema, maxFaults: number): boolean {
+    return this.schema === schema && this.d === schema.deriver && this.maxFaults === maxFaults;
+  }
+
+  /** Starts a document (streaming): its text, for the spans of text faults. The faults of the document before are dropped. */
   begin(text: string): void {
+    this.faults.length = 0;
     this.doc = text;
     this.depth = 0;
     this.skipDepth = 0;

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
-import { displayPath, entryJoiner, isInside, isStrictlyInside } from '../../../src/core/common/paths';
+import { displayPath, entryJoiner, isInside, isStrictlyInside, pathResolver } from '../../../src/core/common/paths';
 import { projectOf } from '../../../src/core/project/discover';
 import { linkInside } from '../../../src/core/image/iso9660/contextEntries';
 
@@ -65,4 +65,15 @@ test('entryJoiner: the folder normalized once, whatever it is given as; a name t
     [path.win32, 'C:\\ctx', ['', '..', 'a\\b', 'a/b']],
   ];
   for (const [api, dir, names] of refused) for (const bad of names) assert.throws(() => entryJoiner(dir, api)(bad), new RegExp(`^Error: ${JSON.stringify(bad).replace(/[\\^$.*+?()[\]{}|]/g, '\\$&')} is not the name of an entry of `), JSON.stringify(bad));
+});
+
+test('pathResolver: the same string as path.resolve(base, p) for every kind of path, POSIX and Windows', () => {
+  const bases = ['/w', '/w/', '/', '/w//x/./y/..', 'rel/dir', ''];
+  const paths = ['a', 'a/b.xml', 'a//b', 'a/', './a', 'a/.', 'a/./b', '../a', 'a/..', 'a/../b', '..', '.', '', '/abs/x', '/abs/../y', '.a', '..a', 'a..', 'a/.b/..c', 'a\\b', 'C:x', 'C:\\x', '\\\\srv\\s\\x', 'é/ü'];
+  for (const api of [path.posix, path.win32]) {
+    for (const base of [...bases, 'C:\\w', 'C:\\w\\', 'C:']) {
+      const resolve = pathResolver(base, api);
+      for (const p of paths) assert.equal(resolve(p), api.resolve(base, p), `${api === path.posix ? 'posix' : 'win32'} ${JSON.stringify(base)} ${JSON.stringify(p)}`);
+    }
+  }
 });

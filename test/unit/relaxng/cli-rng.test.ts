@@ -1,7 +1,10 @@
 // `vmctx rng` in process: Jing-style lines, JSON, exit codes.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { closeSync, constants, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { rngCommand } from '../../../src/cli/commands/rngCommand';
 import { main } from '../../../src/cli/main';
 import type { CliIO } from '../../../src/cli/cliIo';
@@ -88,4 +91,41 @@ test('files are read in their declared encoding; bytes that are not are a well-f
       'encodings/bad-unsupported.xml:1:1: error: XML is not well-formed: encoding "x-no-such-encoding" is not supported: use UTF-8, UTF-16, ISO-8859-1 or US-ASCII\n' +
       'encodings/bad-utf16-value.xml:3:9: error: character content "cafe" of element "word" is invalid; must be equal to "ascii", "café" or "naïve"\n',
   );
+});
+
+test('files of every kind: one read each, the same verdict as before for big, empty, folder, device and pipe (with a writer and data)', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'vmctx-rng-kinds-'));
+  let writer: number | undefined;
+  try {
+    const bad = readFileSync(join(FIX, 'interleave/bad-value.xml'), 'utf8');
+    // Larger than the 64 KiB read buffer: read whole, the errors where they are in the small file.
+    writeFileSync(join(dir, 'big.xml'), `${bad}<!--${'x'.repeat(150_000)}-->\n`);
+    writeFileSync(join(dir, 'empty.xml'), '');
+    mkdirSync(join(dir, 'folder.xml'));
+    const fifo = join(dir, 'pipe.xml');
+    const made = spawnSync('mkfifo', [fifo]);
+    assert.equal(made.status, 0, `mkfifo failed (Debian package coreutils): ${made.stderr}`);
+    // A writer holds the pipe open with a whole document in it: still a pipe, not a file.
+    writer = openSync(fifo, constants.O_RDWR | constants.O_NONBLOCK);
+    writeSync(writer, '<devices><console/></devices>');
+    const t = io(dir);
+    const files = ['big.xml', 'empty.xml', 'folder.xml', 'pipe.xml', '/dev/zero', './sub/../big.xml'];
+    assert.equal(await rngCommand.run([join(FIX, 'interleave/schema.rng'), ...files], t.x), 1);
+    const smallErrors = [
+      ':3:15: error: value "network" of attribute "type" is invalid; must be equal to "block" or "file"\n',
+      ':5:4: error: element "bogus" not allowed anywhere; expected the element end-tag or element "disk", "emulator" or "interface"\n',
+    ];
+    assert.equal(
+      t.out(),
+      smallErrors.map((e) => `big.xml${e}`).join('') +
+        'empty.xml:1:1: error: XML is not well-formed: the document has no root element\n' +
+        'folder.xml:1:1: error: cannot read file: illegal operation on a directory, read\n' +
+        'pipe.xml:1:1: error: cannot read file: it is a named pipe, not a file\n' +
+        `${relative(dir, '/dev/zero')}:1:1: error: cannot read file: it is a device file, not a file\n` +
+        smallErrors.map((e) => `big.xml${e}`).join(''),
+    );
+  } finally {
+    if (writer !== undefined) closeSync(writer);
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -50,3 +50,20 @@ test('streaming and tree validation give the same diagnostics on 1,500 damaged l
     assert.ok((kinds.get(kind) ?? 0) >= 3, `too few "${kind}" faults among the variants: ${JSON.stringify([...kinds])}`);
   }
 });
+
+test('validateText keeps one walker per schema: nothing of a text (faults, open elements, a stopped parse) reaches the next, and a trimmed schema gets a new one', () => {
+  const fix = join(__dirname, '../../fixtures/relaxng/interleave');
+  const schema = compileRngSchemaFile(join(fix, 'schema.rng'));
+  const bad = readFileSync(join(fix, 'bad-value.xml'), 'utf8');
+  const ok = readFileSync(join(fix, 'ok-mixed-order.xml'), 'utf8');
+  const fresh = (text: string, maxErrors?: number) => validateDocument(schema, parseXml(text, { cache: false }), { maxErrors });
+  const expectedBad = fresh(bad);
+  assert.equal(expectedBad.length, 2);
+  // Cut inside an element, inside a start tag, before any: the parse stops with elements open.
+  const cuts = [bad.slice(0, bad.indexOf('<disk')), bad.slice(0, bad.indexOf('type="file"')), '<devices><disk type="network"><bogus>'];
+  const sequence: Array<[string, number | undefined]> = [[bad, undefined], ...cuts.map((c): [string, undefined] => [c, undefined]), [ok, undefined], [bad, 1], [ok, 1], [bad, undefined], [ok, undefined]];
+  for (const [text, maxErrors] of sequence) assert.deepEqual(validateText(schema, text, { maxErrors }), fresh(text, maxErrors), JSON.stringify(text.slice(0, 60)));
+  assert.equal(schema.trim(0), true);
+  assert.deepEqual(validateText(schema, bad), expectedBad);
+  assert.deepEqual(validateText(schema, ok), []);
+});
