@@ -80,11 +80,16 @@ function lazyStub(id) {
 function getterStub(get, real) {
   if (typeof real === 'function' && !real.__esModule) throw new Error(`build.mjs: ${get} exports a function; a lazy stub stands for an object of exports only`);
   const names = Object.keys(real).filter((k) => k !== '__esModule');
+  // The getters sit on the stub's prototype: esbuild's __toESM copies a CommonJS module's own
+  // properties into each importing file's namespace object (a defineProperty per name and file at
+  // load: node:crypto's 80 names in 8 files, yaml's in 2...), but gives that object the module's
+  // prototype, through which the getters are found without a copy.
   return [
     'let m;',
     `const load = () => (m ??= ${get});`,
-    'const stub = {};',
-    `for (const k of ${JSON.stringify(names)}) Object.defineProperty(stub, k, { get: () => load()[k], enumerable: true });`,
+    'const getters = Object.create(null);',
+    `for (const k of ${JSON.stringify(names)}) Object.defineProperty(getters, k, { get: () => load()[k], enumerable: true });`,
+    'const stub = Object.create(getters);',
     ...(real.__esModule ? ["Object.defineProperty(stub, '__esModule', { value: true });"] : []),
     'module.exports = stub;',
   ].join('\n');
