@@ -125,8 +125,24 @@ const namespaceImportsPlugin = {
   },
 };
 
+/**
+ * jsonc-parser's files are marked free of side effects (its package.json does not say so): a
+ * bundle that only parses (the CLI) then leaves out its formatter, whose string tables (1,200
+ * strings of indentation, built at load) every start paid for.
+ */
+const pureJsoncPlugin = {
+  name: 'pure-jsonc-parser',
+  setup(build) {
+    build.onResolve({ filter: /.*/ }, async (args) => {
+      if (args.pluginData?.pureJsonc || !(args.path === 'jsonc-parser' || /[\\/]node_modules[\\/]jsonc-parser[\\/]/.test(args.importer))) return undefined;
+      const r = await build.resolve(args.path, { kind: args.kind, importer: args.importer, resolveDir: args.resolveDir, pluginData: { pureJsonc: true } });
+      return r.errors.length > 0 ? { errors: r.errors } : { path: r.path, sideEffects: false };
+    });
+  },
+};
+
 /** A CommonJS build for Node (the extension host's or the CLI's). */
-const nodeBuild = (options) => ({ ...common, platform: 'node', format: 'cjs', target: 'node20', plugins: [lazyPlugin, namespaceImportsPlugin], ...options });
+const nodeBuild = (options) => ({ ...common, platform: 'node', format: 'cjs', target: 'node20', plugins: [lazyPlugin, pureJsoncPlugin, namespaceImportsPlugin], ...options });
 
 const allBuilds = [
   nodeBuild({ entryPoints: { extension: 'src/extension/extension.ts' }, outdir: 'dist/bundle', external: ['vscode'] }),
