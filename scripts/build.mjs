@@ -80,11 +80,16 @@ function lazyStub(id) {
 function getterStub(get, real) {
   if (typeof real === 'function' && !real.__esModule) throw new Error(`build.mjs: ${get} exports a function; a lazy stub stands for an object of exports only`);
   const names = Object.keys(real).filter((k) => k !== '__esModule');
+  // The getters sit on the stub's prototype: esbuild's __toESM copies a CommonJS module's own
+  // properties into each importing file's namespace object (a defineProperty per name and file at
+  // load: node:crypto's 80 names in 8 files, yaml's in 2...), but gives that object the module's
+  // prototype, through which the getters are found without a copy.
   return [
     'let m;',
     `const load = () => (m ??= ${get});`,
-    'const stub = {};',
-    `for (const k of ${JSON.stringify(names)}) Object.defineProperty(stub, k, { get: () => load()[k], enumerable: true });`,
+    'const getters = Object.create(null);',
+    `for (const k of ${JSON.stringify(names)}) Object.defineProperty(getters, k, { get: () => load()[k], enumerable: true });`,
+    'const stub = Object.create(getters);',
     ...(real.__esModule ? ["Object.defineProperty(stub, '__esModule', { value: true });"] : []),
     'module.exports = stub;',
   ].join('\n');
@@ -120,8 +125,24 @@ const namespaceImportsPlugin = {
   },
 };
 
+/**
+ * jsonc-parser's files are marked free of side effects (its package.json does not say so): a
+ * bundle that only parses (the CLI) then leaves out its formatter, whose string tables (1,200
+ * strings of indentation, built at load) every start paid for.
+ */
+const pureJsoncPlugin = {
+  name: 'pure-jsonc-parser',
+  setup(build) {
+    build.onResolve({ filter: /.*/ }, async (args) => {
+      if (args.pluginData?.pureJsonc || !(args.path === 'jsonc-parser' || /[\\/]node_modules[\\/]jsonc-parser[\\/]/.test(args.importer))) return undefined;
+      const r = await build.resolve(args.path, { kind: args.kind, importer: args.importer, resolveDir: args.resolveDir, pluginData: { pureJsonc: true } });
+      return r.errors.length > 0 ? { errors: r.errors } : { path: r.path, sideEffects: false };
+    });
+  },
+};
+
 /** A CommonJS build for Node (the extension host's or the CLI's). */
-const nodeBuild = (options) => ({ ...common, platform: 'node', format: 'cjs', target: 'node20', plugins: [lazyPlugin, namespaceImportsPlugin], ...options });
+const nodeBuild = (options) => ({ ...common, platform: 'node', format: 'cjs', target: 'node20', plugins: [lazyPlugin, pureJsoncPlugin, namespaceImportsPlugin], ...options });
 
 const allBuilds = [
   nodeBuild({ entryPoints: { extension: 'src/extension/extension.ts' }, outdir: 'dist/bundle', external: ['vscode'] }),

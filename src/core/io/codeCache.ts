@@ -12,7 +12,7 @@
 //
 // When Node applies source maps (--enable-source-maps), the bundle goes through Node's own loader
 // (vm.Script code does not get source-mapped stack traces) and no cache is used.
-import { closeSync, existsSync, fstatSync, lstatSync, openSync, readFileSync, readSync, readdirSync, statSync, unlinkSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, lstatSync, openSync, readSync, readdirSync, unlinkSync } from 'node:fs';
 import { makeFoldersSync } from './makeFolders';
 import { READ_NONBLOCKING, readFullySync } from './regularFile';
 import { isAscii } from 'node:buffer';
@@ -141,14 +141,11 @@ export class CodeCache {
 
   /** Compiles the bundle's wrapper with its entry's code if there is a usable one. */
   private compile(file: string): vm.Script {
-    let source = readSource(file);
-    // V8 accepts `#!` only at the very start of a script, not inside the module wrapper.
-    if (source.startsWith('#!')) source = `//${source.slice(2)}`;
-    const wrapped = Cjs.wrap(source);
-    const header: Omit<EntryHeader, 'crc'> = { magic: MAGIC, runtime: this.runtime, bundle: file, source: sourceKey(file, source), runs: [this.options.run] };
-    const { entry, found } = this.findEntry(file, header, MAX_ENTRY_PER_SOURCE_BYTE * source.length + (64 << 10));
+    const { wrapped, size, mtimeMs } = readWrapped(file);
+    const header: Omit<EntryHeader, 'crc'> = { magic: MAGIC, runtime: this.runtime, bundle: file, source: `${size}:${mtimeMs}:${wrapped.length - WRAPPER_LENGTH}`, runs: [this.options.run] };
+    const { entry, found } = this.findEntry(file, header, MAX_ENTRY_PER_SOURCE_BYTE * size + (64 << 10));
     // The wrapper's first line is longer than the bundle's: keep its columns (minified bundles are one long line).
-    const compile = () => new vm.Script(wrapped, { filename: file, columnOffset: -Cjs.wrap('').indexOf('\n'), cachedData: found?.data });
+    const compile = () => new vm.Script(wrapped, { filename: file, columnOffset: -(WRAPPER_HEAD.length - WRAPPER_HEAD.lastIndexOf('\n') - 1), cachedData: found?.data });
     const script = found?.data && this.options.aroundCompile ? this.options.aroundCompile(compile) : compile();
     let state: CodeCacheState = found === undefined ? 'miss' : found.data === undefined ? 'stale' : 'hit';
     if (state === 'hit' && script.cachedDataRejected) state = 'rejected';
@@ -240,14 +237,37 @@ function readEntryFile(entry: string, maxBytes: number): Buffer | 'folder' | 'da
   }
 }
 
+/** Node's module wrapper, `head + source + tail` (Module.wrap), as two strings. */
+const [WRAPPER_HEAD, WRAPPER_TAIL] = Cjs.wrap('\0').split('\0') as [string, string];
+const WRAPPER_LENGTH = WRAPPER_HEAD.length + WRAPPER_TAIL.length;
+
 /**
- * A bundle's text. The build makes bundles all ASCII (scripts/build.mjs), which read as Latin-1
- * give the same string without UTF-8 decoding's intermediate copy: a 0.6 MB bundle took 509 page
- * faults and 10-16 ms as UTF-8, 318 as Latin-1, in this VM where a fault costs about 20 µs.
+ * A bundle's text inside Node's module wrapper, as one flat string, with the bundle's size and
+ * modification time. The build makes bundles all ASCII (scripts/build.mjs): the file is read
+ * between the wrapper's head and tail in one buffer and decoded as Latin-1 at once, the same
+ * string without UTF-8 decoding's intermediate copy (a 0.6 MB bundle took 509 page faults and
+ * 10-16 ms as UTF-8, 318 as Latin-1, in this VM where a fault costs about 20 us). Module.wrap()
+ * would make a cons string that V8 copies flat when it compiles (another 0.6 MB of fresh pages).
+ * A bundle that is not ASCII is decoded as UTF-8 and wrapped as Node would.
  */
-function readSource(file: string): string {
-  const bytes = readFileSync(file);
-  return bytes.toString(isAscii(bytes) ? 'latin1' : 'utf8');
+function readWrapped(file: string): { wrapped: string; size: number; mtimeMs: number } {
+  const fd = openSync(file, 'r');
+  try {
+    const { size, mtimeMs } = fstatSync(fd);
+    const head = WRAPPER_HEAD.length;
+    const bytes = Buffer.allocUnsafe(head + size + WRAPPER_TAIL.length);
+    bytes.write(WRAPPER_HEAD, 0, 'latin1');
+    const n = readFullySync(fd, bytes, size, 0, head);
+    const body = bytes.subarray(head, head + n);
+    // V8 accepts `#!` only at the very start of a script, not inside the module wrapper.
+    const shebang = body[0] === 0x23 && body[1] === 0x21;
+    if (!isAscii(body)) return { wrapped: Cjs.wrap(shebang ? `//${body.toString('utf8', 2)}` : body.toString('utf8')), size, mtimeMs };
+    if (shebang) body.write('//', 0, 'latin1');
+    bytes.write(WRAPPER_TAIL, head + n, 'latin1');
+    return { wrapped: bytes.toString('latin1', 0, head + n + WRAPPER_TAIL.length), size, mtimeMs };
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** An entry's name: the bundle's base name and the hash of runtime, path and kind of run, or of these and "second" (findEntry()). */
@@ -306,8 +326,3 @@ function runtimeKey(): string {
   return [process.version, process.versions.v8, process.arch, process.execArgv.join(' '), process.env.NODE_OPTIONS ?? ''].join('|');
 }
 
-/** The bundle as built: size and modification time (hashing 0.6 MB would cost what the cache saves). */
-function sourceKey(file: string, source: string): string {
-  const st = statSync(file);
-  return `${st.size}:${st.mtimeMs}:${source.length}`;
-}
