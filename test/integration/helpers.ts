@@ -104,6 +104,9 @@ export function waitForNoDiagnostic(uri: vscode.Uri, code: string, timeoutMs = 1
 
 /** The quick fixes VS Code offers at a diagnostic (all providers, through the editor's command). */
 export async function quickFixesAt(uri: vscode.Uri, d: vscode.Diagnostic): Promise<vscode.CodeAction[]> {
+  // VS Code answers for a loaded document only ("Illegal argument" otherwise), as the Problems
+  // panel loads it when a fix is asked there: a test of a file no earlier test opened failed alone.
+  await vscode.workspace.openTextDocument(uri);
   const all = await vscode.commands.executeCommand<(vscode.CodeAction | vscode.Command)[]>('vscode.executeCodeActionProvider', uri, d.range, vscode.CodeActionKind.QuickFix.value);
   return (all ?? []).filter((a): a is vscode.CodeAction => 'title' in a && !('command' in a && typeof a.command === 'string'));
 }
