@@ -30,8 +30,7 @@ export function displayPath(base: string, file: string, pathApi: PathApi = nodeP
  * (drive-relative `C:x`, two separators) always go through resolve.
  */
 export function pathResolver(base: string, pathApi: Pick<PathApi, 'resolve' | 'sep'> = nodePath): (p: string) => string {
-  const folder = pathApi.resolve(base);
-  const prefix = folder.endsWith('/') ? folder : folder + '/';
+  const { folder, prefix } = folderPrefix(base, pathApi);
   if (pathApi.sep !== '/') return (p) => pathApi.resolve(folder, p);
   return (p) => (plainRelative(p) ? prefix + p : pathApi.resolve(folder, p));
 }
@@ -57,12 +56,17 @@ function plainRelative(p: string): boolean {
  * over a context folder of thousands of files).
  */
 export function entryJoiner(dir: string, pathApi: Pick<PathApi, 'resolve' | 'sep'> = nodePath): (name: string) => string {
-  const folder = pathApi.resolve(dir);
-  const prefix = folder.endsWith(pathApi.sep) ? folder : folder + pathApi.sep;
+  const { folder, prefix } = folderPrefix(dir, pathApi);
   // Windows takes '/' as a separator too.
   const otherSep = pathApi.sep === '\\' ? '/' : pathApi.sep;
   return (name) => {
     if (name === '' || name === '.' || name === '..' || name.includes(pathApi.sep) || name.includes(otherSep)) throw new Error(`${JSON.stringify(name)} is not the name of an entry of ${folder}`);
     return prefix + name;
   };
+}
+
+/** `dir` resolved, and what a name is appended to: the folder and one separator (a root has its own). */
+function folderPrefix(dir: string, pathApi: Pick<PathApi, 'resolve' | 'sep'>): { folder: string; prefix: string } {
+  const folder = pathApi.resolve(dir);
+  return { folder, prefix: folder.endsWith(pathApi.sep) ? folder : folder + pathApi.sep };
 }
