@@ -27,12 +27,12 @@ function readRegularFile(file: string): Uint8Array | string {
   } catch (e) {
     // A socket cannot be opened at all (ENXIO): say what it is, as for a pipe or a device.
     try {
-      const st = statSync(file);
-      if (!st.isFile() && !st.isDirectory()) return `it is ${specialFileKind(st)}, not a file`;
+      const special = specialKind(statSync(file));
+      if (special) return special;
     } catch {
       // The open's own error says it.
     }
-    return errorMessage(e).replace(/^[A-Z]+: /, '');
+    return reason(e);
   }
   try {
     let n = 0;
@@ -45,7 +45,7 @@ function readRegularFile(file: string): Uint8Array | string {
       }
     } catch (e) {
       // A directory (EISDIR), a pipe without data (EAGAIN): fstat says which, else the error does.
-      return specialKind(fstatSync(fd)) ?? errorMessage(e).replace(/^[A-Z]+: /, '');
+      return specialKind(fstatSync(fd)) ?? reason(e);
     }
     // Empty, larger than the buffer, or not a regular file.
     const st = fstatSync(fd);
@@ -64,10 +64,15 @@ function readRegularFile(file: string): Uint8Array | string {
     }
     return scratch.subarray(0, n);
   } catch (e) {
-    return errorMessage(e).replace(/^[A-Z]+: /, '');
+    return reason(e);
   } finally {
     closeSync(fd);
   }
+}
+
+/** The error's message without Node's code in front ("ENOENT: no such file…" → "no such file…"). */
+function reason(e: unknown): string {
+  return errorMessage(e).replace(/^[A-Z]+: /, '');
 }
 
 /** "it is a named pipe, not a file" for what is neither a regular file nor a directory. */
