@@ -57,6 +57,8 @@ interface CacheEntry {
 
 export class ProjectLoader {
   private readonly cache = new Map<string, CacheEntry>();
+  /** Counts invalidations: a read begun before one may hold the old bytes and is not cached. */
+  private invalidations = 0;
 
   /**
    * `keepDocuments` false: the templates' parsed documents are not kept for later readers (a
@@ -70,6 +72,7 @@ export class ProjectLoader {
   /** Forget a file so the next load reads it again (for changes without an mtime change). */
   invalidate(file: string): void {
     this.cache.delete(file);
+    this.invalidations++;
   }
 
   async load(root: string): Promise<ContextProject> {
@@ -424,6 +427,7 @@ export class ProjectLoader {
    */
   private async readTemplate(file: string, named: boolean, problem: (file: string, d: Diagnostic) => void): Promise<TemplateInfo | undefined> {
     try {
+      const invalidations = this.invalidations;
       let st = await this.fs.stat(file);
       if (st?.type === 'symlink') {
         // A linked template: the size and time of the file it leads to, so edits to it are seen.
@@ -434,7 +438,7 @@ export class ProjectLoader {
       let hit = this.cache.get(file);
       if (!hit || hit.size !== st.size || hit.mtimeMs !== st.mtimeMs || hit.named !== named) {
         hit = { size: st.size, mtimeMs: st.mtimeMs, named, ...(await this.describeCandidate(file, st.size, named)) };
-        this.cache.set(file, hit);
+        if (invalidations === this.invalidations) this.cache.set(file, hit);
       }
       for (const d of hit.problems) problem(file, d);
       return hit.template;

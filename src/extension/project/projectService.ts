@@ -73,7 +73,7 @@ export class ProjectService implements vscode.Disposable {
     if (!loaded) return;
     const p = loaded.then((project) => withNetworkText(project, text));
     this.projects.set(root, p);
-    void p.then((project) => this.emitter.fire(project), () => undefined);
+    void p.then((project) => this.fireIfCurrent(root, p, project), () => undefined);
   }
 
   get(root: string): Promise<ContextProject> {
@@ -91,12 +91,27 @@ export class ProjectService implements vscode.Disposable {
     return p;
   }
 
-  /** Forget cached state and reload now (e.g. after a build or the Check Project command). */
+  /**
+   * Forget cached state and reload now (e.g. after a build or the Check Project command). Gives
+   * the project as it is once no later reload is running: two reloads overlap when files change
+   * during one, and the older may end last.
+   */
   async reload(root: string): Promise<ContextProject> {
     this.projects.delete(root);
-    const project = await this.get(root);
+    const p = this.get(root);
+    const project = await p;
+    return this.fireIfCurrent(root, p, project) ? project : (this.projects.get(root) ?? project);
+  }
+
+  /**
+   * Tells the listeners about `project` only while `p` is still the root's current load; a later
+   * load or unsaved network text that replaced it tells them itself. Without this an older
+   * reload ending last showed the diagnostics of files as they were before the change.
+   */
+  private fireIfCurrent(root: string, p: Promise<ContextProject>, project: ContextProject): boolean {
+    if (this.projects.get(root) !== p) return false;
     this.emitter.fire(project);
-    return project;
+    return true;
   }
 
   private async discover(): Promise<void> {

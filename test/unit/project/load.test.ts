@@ -145,6 +145,42 @@ test('a reload re-parses only the files that changed', async () => {
   }
 });
 
+test('a read begun before an invalidation is not cached: the next load reads the file again', async () => {
+  // The editor's reloads overlap when a file changes during one: the older load may read the old
+  // bytes, stat unchanged (same size, mtime set back), and must not leave them for the next load.
+  const dir = writeTree(tempDir(), { 'context/post-install': '', 'a.xml': domain('a') });
+  const file = path.join(dir, 'a.xml');
+  utimesSync(file, 1e9, 1e9); // whole seconds: set back exactly below
+  try {
+    let release: (() => void) | undefined;
+    let readOld: (() => void) | undefined;
+    const oldRead = new Promise<void>((resolve) => (readOld = resolve));
+    const gated: FileSystem = {
+      ...nodeFileSystem,
+      readFile: async (p) => {
+        const bytes = await nodeFileSystem.readFile(p);
+        if (p === file && release === undefined) {
+          const held = new Promise<void>((resolve) => (release = resolve));
+          readOld!();
+          await held;
+        }
+        return bytes;
+      },
+    };
+    const loader = new ProjectLoader(gated);
+    const older = loader.load(dir);
+    await oldRead; // the old bytes are in hand; the load waits
+    writeFileSync(file, domain('z'));
+    utimesSync(file, 1e9, 1e9);
+    loader.invalidate(file);
+    release!();
+    assert.equal((await older).templates[0].name?.value, 'a', 'the older load read the old bytes');
+    assert.equal((await loader.load(dir)).templates[0].name?.value, 'z');
+  } finally {
+    remove(dir);
+  }
+});
+
 test('projects are discovered below a workspace folder', async () => {
   const ws = writeTree(tempDir(), {
     'one/context/post-install': '',
