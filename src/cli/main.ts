@@ -75,6 +75,20 @@ export async function main(argv: string[], rawIO: CliIO = processIO): Promise<nu
   }
 }
 
+/**
+ * The command is done and nothing else would run before the process ends: every output line is
+ * with the system (none queued behind a full pipe) and no timer, immediate, file operation,
+ * child process or socket is pending; what is left are the standard streams' handles and the
+ * ports of worker threads already told to stop. Ending with process.exit() then spares Node's
+ * teardown of the isolate, which a natural end does (the heap unmapped page by page): a one-file
+ * `vmctx rng` took 8-18 ms less in alternated runs, `vmctx check` of the example about 5 ms less.
+ * The 'exit' handlers run as before (dist/cli.js saves its code cache there).
+ */
+function nothingLeftToRun(): boolean {
+  if (process.stdout.writableLength > 0 || process.stderr.writableLength > 0) return false;
+  return process.getActiveResourcesInfo().every((r) => r === 'TTYWrap' || r === 'PipeWrap' || r === 'MessagePort');
+}
+
 declare const VMCTX_VERSION: string | undefined;
 const VERSION = typeof VMCTX_VERSION === 'string' ? VMCTX_VERSION : 'dev';
 
@@ -85,6 +99,7 @@ if (require.main === module) {
     main(process.argv.slice(2)).then(
       (code) => {
         process.exitCode = code;
+        if (nothingLeftToRun()) process.exit();
       },
       (e) => {
         process.stderr.write(`vmctx: ${errorMessage(e)}\n`);
