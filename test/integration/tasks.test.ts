@@ -5,7 +5,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
-import { activeExtension, projectUri, runTask, vmcontextTasks } from './helpers';
+import { activeExtension, projectRoot, projectUri, runTask, services, vmcontextTasks } from './helpers';
 
 describe('tasks', () => {
   before(activeExtension);
@@ -57,5 +57,27 @@ describe('tasks', () => {
       fs.writeFileSync(uri.fsPath, original);
     }
     assert.equal(await runTask(check), 0, 'Check project failed on the repaired example');
+  });
+
+  it('"Check project" checks the files as they are when it starts, not as the last reload saw them', async () => {
+    // The file watcher reloads a project 150 ms after it hears of a change, later on a loaded
+    // machine (its events come late): held back here, as if the task had started before it.
+    const { projects } = await services();
+    const pending = (projects as unknown as { pending: { schedule(key: string, run: () => void): void } }).pending;
+    const held: (() => void)[] = [];
+    pending.schedule = (_key, run) => void held.push(run);
+    const check = (await vmcontextTasks()).find((t) => t.name === 'Check project')!;
+    const added = projectUri('templates', 'debian9.xml');
+    try {
+      await projects.get(projectRoot());
+      // A fourth VM with debian1's name and MAC: two errors the project as last loaded cannot see.
+      fs.writeFileSync(added.fsPath, fs.readFileSync(projectUri('templates', 'debian1.xml').fsPath));
+      assert.equal(await runTask(check), 1, 'Check project passed a new template that repeats debian1.xml');
+    } finally {
+      delete (pending as { schedule?: unknown }).schedule; // the class's own method again
+      fs.rmSync(added.fsPath, { force: true });
+      for (const run of held) run();
+    }
+    assert.equal(await runTask(check), 0, 'Check project failed once the copy was removed');
   });
 });

@@ -96,7 +96,11 @@ async function runSession(session) {
   let server;
   let browser;
   try {
-    server = await startCodeServer({ trust, logFile: serverLog, env: { VMCTX_TEST_RESULTS_DIR: logDir, VMCTX_TEST_SESSION: session } });
+    // VS Code for the web saves edits after a second by default (files.autoSave "afterDelay"; the
+    // desktop's default is "off"). The suites make unsaved edits and revert them: on a loaded
+    // machine an edit outlived the second, was saved and stayed (vmcontext.json with isoLabel 42
+    // broke every later test of the session). Off, as in the desktop runs.
+    server = await startCodeServer({ trust, settings: { 'files.autoSave': 'off' }, logFile: serverLog, env: { VMCTX_TEST_RESULTS_DIR: logDir, VMCTX_TEST_SESSION: session } });
     browser = await chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_ARGS, headless: true });
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     page.on('console', (m) => appendFileSync(browserLog, `[${m.type()}] ${m.text()}\n`));

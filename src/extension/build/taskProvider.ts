@@ -121,7 +121,8 @@ class TaskTerminal implements vscode.Pseudoterminal {
   }
 
   private async run(): Promise<number> {
-    const project = await this.services.projects.get(this.root);
+    // The files as they are now: the watcher's reload may not have come yet (a file just written).
+    const project = await this.services.projects.reload(this.root);
     if (this.def.task === 'check') return this.check(project);
     // Builds write files and may run tools: only in a trusted, local workspace.
     if (!vscode.workspace.isTrusted || isVirtualWorkspace()) {
