@@ -1,7 +1,10 @@
 // The floor under `vmctx build --only iso` for a Node process: list a folder, read every file
 // and append its bytes to one output file, nothing else (no image layout, no check, no record).
-// Synchronous calls into one reused 4 MiB buffer, written when full. No Node implementation
-// of the ISO build can do less work. Usage: node isoFloor.cjs FOLDER OUTPUT
+// Synchronous calls into one reused 4 MiB buffer, written when full: the least work (system
+// calls, CPU) a Node implementation of the ISO build can do, done in sequence. It is not a floor
+// of wall time: with a core free, the embedded writer, which reads the next window while the
+// thread pool writes the last one, copies in less wall time than this (isoFloorParallel.cjs is
+// that copy alone). Usage: node isoFloor.cjs FOLDER OUTPUT
 'use strict';
 const { closeSync, openSync, readdirSync, readSync, writeSync } = require('node:fs');
 const { join } = require('node:path');
