@@ -144,9 +144,9 @@ function rngCorpus() {
  * folder (its image removed first), and `cp -r` of it (its copy removed first). Wall time and
  * CPU (user + system) of the median run, and beside them the floors under vmctx: `node -e 0`,
  * bench/isoFloor.cjs (Node listing the folder and appending every file to one file, nothing else:
- * the least CPU), and bench/isoFloorParallel.cjs (the same copy to each file's place in an image,
+ * the least CPU), and bench/isoFloorParallel.cjs (the same copy with each file at a sector,
  * pipelined as the embedded writer copies: the next window read while the thread pool writes the
- * last one; less wall time than the sequential floor when a core is free).
+ * last one).
  */
 export function isoBuild() {
   const project = path.join(CACHE, 'iso-project');
@@ -184,7 +184,7 @@ export function isoBuild() {
     vmctx_minus_floor: { wall_ms: vmctx.median_ms - floor.median_ms, cpu_ms: vmctx.median_cpu_ms - floor.median_cpu_ms },
     vmctx_minus_pipelined_floor: { wall_ms: vmctx.median_ms - parallelFloor.median_ms, cpu_ms: vmctx.median_cpu_ms - parallelFloor.median_cpu_ms },
     between_floor_and_vmctx:
-      "the floors only list (the pipelined one with an lstat of each entry), read and write: vmctx also loads its bundle, loads the project and checks the ISO's inputs (the build gate), scans the context (lstat of every entry), lays out ISO 9660 + Joliet + Rock Ridge, writes the image through a temporary file and renames it, and writes the build record",
+      "the floors only list, read and write: vmctx also loads its bundle, loads the project and checks the ISO's inputs (the build gate), scans the context (lstat of every entry), lays out ISO 9660 + Joliet + Rock Ridge, writes the image through a temporary file and renames it, and writes the build record",
     goal: '≤ 1.0× genisoimage',
   };
 }
