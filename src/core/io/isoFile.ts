@@ -50,25 +50,24 @@ export async function writeIsoFromFolder(folder: string, target: string, options
  * kernel's copy), so the build record does not read the image back.
  */
 async function writeImage(target: string, layout: IsoLayout, reader: FileReader, options: { signal?: AbortSignal; onProgress?(written: number, total: number): void }): Promise<string> {
-  const sampler = sampleHasher(layout.totalSectors * SECTOR);
-  await writeAtomically(target, (file) =>
-    streamIso(
-      layout,
-      {
-        write: (chunk) => {
-          const writing = file.write(chunk);
-          sampler.update(chunk);
-          return writing;
-        },
+  const size = layout.totalSectors * SECTOR;
+  const sampler = sampleHasher(size);
+  let sample: string | undefined;
+  await writeAtomically(target, async (file) => {
+    const sink = {
+      write: (chunk: Uint8Array) => {
+        const writing = file.write(chunk);
+        sampler.update(chunk);
+        return writing;
       },
-      reader,
-      { signal: options.signal, onProgress: options.onProgress },
-    ),
-  );
-  const sample = sampler.digest();
-  // streamIso writes every byte of the image once, in order: anything else is a bug here.
-  if (sample === undefined) throw new Error(`${target}: the image written is not ${layout.totalSectors * SECTOR} bytes`);
-  return sample;
+    };
+    await streamIso(layout, sink, reader, { signal: options.signal, onProgress: options.onProgress });
+    // streamIso writes every byte of the image once, in order; anything else is a bug, caught
+    // before the image takes the target's place.
+    sample = sampler.digest();
+    if (sample === undefined) throw new Error(`${target}: the image streamed is not ${size} bytes`);
+  });
+  return sample!;
 }
 
 const COMPARE_CHUNK = 1 << 20;
