@@ -162,7 +162,9 @@ export function isoBuild() {
   const context = path.join(project, 'context');
   const vmctx = measure(process.execPath, [CLI, 'build', project, '--only', 'iso'], { before: () => rmSync(path.join(project, 'build'), { recursive: true, force: true }) });
   // A rebuild (--force) over the image of the run before: the rename over an existing image
-  // makes ext4 start writing the new one out (auto_da_alloc) and frees the old one's pages.
+  // frees the old image's cached pages and makes ext4 start writing the new one out
+  // (auto_da_alloc): 62 to 72 ms of rename(2) for 130 MB here by strace, the old image clean
+  // (about 45 ms the freeing, 25 ms the writeback, apart). An atomic replacement pays it.
   const rebuild = measure(process.execPath, [CLI, 'build', project, '--only', 'iso', '--force']);
   const image = path.join(out, 'genisoimage.iso');
   const genisoimage = measure('genisoimage', ['-quiet', '-R', '-J', '-o', image, context], { before: () => rmSync(image, { force: true }) });
