@@ -1,7 +1,10 @@
 // The floor under `vmctx build --only iso` for a Node process: list a folder, read every file
 // and append its bytes to one output file, nothing else (no image layout, no check, no record).
-// Synchronous calls into one reused 4 MiB buffer, written when full. No Node implementation
-// of the ISO build can do less work. Usage: node isoFloor.cjs FOLDER OUTPUT
+// Synchronous calls into one reused 4 MiB buffer, written when full: the least work (system
+// calls, CPU) a Node implementation of the ISO build can do. isoFloorParallel.cjs does the same
+// copy pipelined as the embedded writer does it (the next window read while the thread pool
+// writes the last): less wall time for the copy alone when a core is free, none gained for the
+// whole process on this 2-core machine (see its header). Usage: node isoFloor.cjs FOLDER OUTPUT
 'use strict';
 const { closeSync, openSync, readdirSync, readSync, writeSync } = require('node:fs');
 const { join } = require('node:path');

@@ -119,10 +119,15 @@ async function imageStaleReason(state: BuildState, output: string, inputHash: st
   return (await stillRecorded(output, record as IsoRecord & FileIdentity, current)) ? undefined : IMAGE_CHANGED;
 }
 
-/** The record of an image just written. */
-async function imageRecord(output: string, inputHash: string): Promise<IsoRecord | undefined> {
-  const written = await outputStat(output);
-  return written && { output, inputHash, ...identityOf(written), sample: await sampleHash(output, written.size) };
+/**
+ * The record of an image just written: its identity now, and its sample, as the writer hashed
+ * it from the bytes it wrote (`written`) when the file still has their size, else read back.
+ */
+async function imageRecord(output: string, inputHash: string, written?: { bytes: number; sample: string }): Promise<IsoRecord | undefined> {
+  const st = await outputStat(output);
+  if (!st) return undefined;
+  const sample = written && written.bytes === st.size ? written.sample : await sampleHash(output, st.size);
+  return { output, inputHash, ...identityOf(st), sample };
 }
 
 export async function planBuild(inputs: BuildInputs, options: BuildOptions = {}): Promise<BuildPlan> {
@@ -331,7 +336,10 @@ async function runSeedTool(step: SeedStep & { backend: IsoTool; command: string 
   }
 }
 
-async function runStep(step: BuildStep, plan: BuildPlan, options: BuildOptions): Promise<StepOutcome> {
+/** What the embedded writer wrote: the image's size and sample (imageRecord takes them instead of reading it back). */
+type Written = { bytes: number; sample: string };
+
+async function runStep(step: BuildStep, plan: BuildPlan, options: BuildOptions, wrote: (w: Written) => void): Promise<StepOutcome> {
   const t0 = performance.now();
   const outcome = (ok: boolean, message: string, toolMessages: StepOutcome['toolMessages'] = []): StepOutcome => ({
     output: step.output, ok, message, backend: step.backend, ms: Math.round(performance.now() - t0), toolMessages,
@@ -347,12 +355,14 @@ async function runStep(step: BuildStep, plan: BuildPlan, options: BuildOptions):
     });
     // The image is in place: its files' records now point into it (the plan's scan is what it was written from).
     if (scan) plan.state.files = embeddedRecords(scan, r.extents);
+    wrote(r);
     return outcome(true, `${step.reason}; ${countOf(r.files, 'file')}, ${r.bytes} bytes`);
   }
   if (step.kind === 'seed') {
     progress('writing');
     if (step.backend === 'embedded') {
       const r = await writeIsoFromMemory(step.files.map((f) => ({ name: f.name, content: Buffer.from(f.text, 'utf8') })), step.output, { label: step.label, date: step.date, signal: options.signal });
+      wrote(r);
       return outcome(true, `${step.reason}; ${step.files.map((f) => f.name).join(', ')}, ${r.bytes} bytes`);
     }
     const r = await runSeedTool(step, options);
@@ -392,9 +402,10 @@ export async function runBuild(plan: BuildPlan, inputs: BuildInputs, options: Bu
   for (const step of plan.steps) {
     throwIfAborted(options.signal);
     try {
-      const o = await runStep(step, plan, options);
+      let bytes: Written | undefined;
+      const o = await runStep(step, plan, options, (w) => (bytes = w));
       outcomes.push(o);
-      const written = o.ok && (step.kind === 'iso' || step.kind === 'seed') ? await imageRecord(step.output, step.inputHash) : undefined;
+      const written = o.ok && (step.kind === 'iso' || step.kind === 'seed') ? await imageRecord(step.output, step.inputHash, bytes) : undefined;
       if (written && step.kind === 'iso') plan.state.iso = written;
       if (written && step.kind === 'seed') (plan.state.seeds ??= {})[step.output] = written;
     } catch (e) {

@@ -16,6 +16,15 @@ const SAMPLE_EDGE = 1 << 20;
 const SAMPLE_BLOCK = 64 << 10;
 const SAMPLE_BLOCKS = 62;
 
+/** The byte ranges [offset, length] a sample of a file of `size` bytes (over SAMPLE_WHOLE) hashes, in ascending order. */
+function sampleRanges(size: number): Array<[number, number]> {
+  const ranges: Array<[number, number]> = [[0, SAMPLE_EDGE]];
+  const span = size - 2 * SAMPLE_EDGE - SAMPLE_BLOCK;
+  for (let i = 0; i < SAMPLE_BLOCKS; i++) ranges.push([SAMPLE_EDGE + Math.floor((span * i) / (SAMPLE_BLOCKS - 1)), SAMPLE_BLOCK]);
+  ranges.push([size - SAMPLE_EDGE, SAMPLE_EDGE]);
+  return ranges;
+}
+
 /**
  * The hash of a sample of a file's bytes, read in a few milliseconds whatever its size: the
  * whole file up to 8 MiB; beyond, its first and last MiB (an image's headers and tables, and
@@ -25,17 +34,13 @@ const SAMPLE_BLOCKS = 62;
  */
 export async function sampleHash(file: string, size: number): Promise<string> {
   if (size <= SAMPLE_WHOLE) return sha256File(file);
-  const ranges: Array<[number, number]> = [[0, SAMPLE_EDGE]];
-  const span = size - 2 * SAMPLE_EDGE - SAMPLE_BLOCK;
-  for (let i = 0; i < SAMPLE_BLOCKS; i++) ranges.push([SAMPLE_EDGE + Math.floor((span * i) / (SAMPLE_BLOCKS - 1)), SAMPLE_BLOCK]);
-  ranges.push([size - SAMPLE_EDGE, SAMPLE_EDGE]);
   const hash = createHash('sha256').update(`${size}\n`);
   // Synchronous reads through one 64 KiB buffer (as fileHash.ts: no fs/promises, few page
   // faults), with a turn of the event loop after each range.
   const buf = Buffer.allocUnsafe(SAMPLE_BLOCK);
   const fd = openSync(file, 'r');
   try {
-    for (const [at, length] of ranges) {
+    for (const [at, length] of sampleRanges(size)) {
       for (let done = 0, n; done < length && (n = readSync(fd, buf, 0, Math.min(buf.length, length - done), at + done)) > 0; done += n) hash.update(buf.subarray(0, n));
       await yieldToEventLoop();
     }
@@ -43,6 +48,38 @@ export async function sampleHash(file: string, size: number): Promise<string> {
     closeSync(fd);
   }
   return hash.digest('hex');
+}
+
+/** sampleHash of a file being written, from its bytes as they go out: no read back. */
+export interface SampleHasher {
+  /** The next bytes of the file, in order from its start (each chunk right after the previous one). */
+  update(chunk: Uint8Array): void;
+  /** sampleHash of the `size` bytes given; undefined when fewer or more were given. */
+  digest(): string | undefined;
+}
+
+/** A SampleHasher for a file of `size` bytes (known before its first byte is written). */
+export function sampleHasher(size: number): SampleHasher {
+  const hash = size <= SAMPLE_WHOLE ? createHash('sha256') : createHash('sha256').update(`${size}\n`);
+  const ranges: Array<[number, number]> = size <= SAMPLE_WHOLE ? [[0, size]] : sampleRanges(size);
+  let at = 0;
+  let next = 0;
+  return {
+    update(chunk) {
+      const end = at + chunk.length;
+      // The ranges are disjoint and ascending: each one met takes its part of this chunk, in order.
+      for (let i = next; i < ranges.length && ranges[i][0] < end; i++) {
+        const [from, length] = ranges[i];
+        const lo = Math.max(from, at);
+        const hi = Math.min(from + length, end);
+        if (hi > lo) hash.update(chunk.subarray(lo - at, hi - at));
+        if (from + length <= end) next = i + 1;
+        else break;
+      }
+      at = end;
+    },
+    digest: () => (at === size ? hash.digest('hex') : undefined),
+  };
 }
 
 /**

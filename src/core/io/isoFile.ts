@@ -3,7 +3,9 @@
 // previous image as it was and no temporary file behind.
 import { closeSync, constants, openSync, readSync } from 'node:fs';
 import { CancelledError, UserError, throwIfAborted } from '../common/errors';
-import { layoutIso, streamIso, DEFAULT_LABEL, type FileExtent, type FileReader, type IsoDirectory, type IsoProblem } from '../image/iso9660/index';
+import { layoutIso, streamIso, DEFAULT_LABEL, type FileExtent, type FileReader, type IsoDirectory, type IsoLayout, type IsoProblem } from '../image/iso9660/index';
+import { SECTOR } from '../image/iso9660/isoBytes';
+import { sampleHasher } from './fileIdentityCheck';
 import { writeAtomically } from './atomicFile';
 import { readFullySync } from './regularFile';
 import { imageDate, scanContext, type ContextScan } from './contextScan';
@@ -26,6 +28,8 @@ export interface WriteIsoResult {
   problems: IsoProblem[];
   /** Where each file with data lies in the image (by source path). */
   extents: readonly FileExtent[];
+  /** sampleHash of the image, taken from its bytes as they were written (the build record's). */
+  sample: string;
 }
 
 export async function writeIsoFromFolder(folder: string, target: string, options: WriteIsoOptions = {}): Promise<WriteIsoResult> {
@@ -36,10 +40,34 @@ export async function writeIsoFromFolder(folder: string, target: string, options
   }
   const date = imageDate(options.env ?? process.env, scan.newestMtime);
   const layout = layoutIso(scan.root, { label: options.label ?? DEFAULT_LABEL, date });
-  await writeAtomically(target, (file) =>
-    streamIso(layout, file, nodeFileReader, { signal: options.signal, onProgress: options.onProgress }),
-  );
-  return { bytes: layout.totalSectors * 2048, files: layout.files.length, date, problems: scan.problems, extents: layout.files };
+  const sample = await writeImage(target, layout, nodeFileReader, options);
+  return { bytes: layout.totalSectors * SECTOR, files: layout.files.length, date, problems: scan.problems, extents: layout.files, sample };
+}
+
+/**
+ * Streams `layout` into `target` atomically; returns the image's sampleHash, hashed from the
+ * bytes as they go out (each chunk after its write has been issued, so the hash runs beside the
+ * kernel's copy), so the build record does not read the image back.
+ */
+async function writeImage(target: string, layout: IsoLayout, reader: FileReader, options: { signal?: AbortSignal; onProgress?(written: number, total: number): void }): Promise<string> {
+  const size = layout.totalSectors * SECTOR;
+  const sampler = sampleHasher(size);
+  let sample: string | undefined;
+  await writeAtomically(target, async (file) => {
+    const sink = {
+      write: (chunk: Uint8Array) => {
+        const writing = file.write(chunk);
+        sampler.update(chunk);
+        return writing;
+      },
+    };
+    await streamIso(layout, sink, reader, { signal: options.signal, onProgress: options.onProgress });
+    // streamIso writes every byte of the image once, in order; anything else is a bug, caught
+    // before the image takes the target's place.
+    sample = sampler.digest();
+    if (sample === undefined) throw new Error(`${target}: the image streamed is not ${size} bytes`);
+  });
+  return sample!;
 }
 
 const COMPARE_CHUNK = 1 << 20;
@@ -113,6 +141,6 @@ export async function writeIsoFromMemory(files: MemoryFile[], target: string, op
       };
     },
   };
-  await writeAtomically(target, (file) => streamIso(layout, file, reader, { signal: options.signal }));
-  return { bytes: layout.totalSectors * 2048, files: files.length, date: options.date, problems: [], extents: layout.files };
+  const sample = await writeImage(target, layout, reader, { signal: options.signal });
+  return { bytes: layout.totalSectors * SECTOR, files: files.length, date: options.date, problems: [], extents: layout.files, sample };
 }

@@ -10,6 +10,7 @@ import { planBuild, runBuild } from '../../../src/core/build/buildEngine';
 import type { BuildInputs } from '../../../src/core/build/buildInputs';
 import { parseState, serializeState } from '../../../src/core/build/buildState';
 import { imageHoldsFile } from '../../../src/core/io/isoFile';
+import { sampleHash } from '../../../src/core/io/fileIdentityCheck';
 import { remove, tempDir, writeTree } from '../helpers/tempProject';
 
 // A fixed image date: touching a file then changes no byte of the image.
@@ -69,6 +70,8 @@ test('the record says where each file lies in the image: its bytes are there', a
     }
     assert.equal(first.state.files[file('empty')].sector, 0);
     assert.equal(first.state.iso?.size, statSync(inputs.iso.path).size);
+    // The writer hashed the sample from the bytes it wrote: the same as reading the image.
+    assert.equal(first.state.iso?.sample, await sampleHash(inputs.iso.path, statSync(inputs.iso.path).size));
   } finally {
     remove(dir);
   }

@@ -5,7 +5,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { parseDocument } from 'yaml';
@@ -15,6 +15,8 @@ import { networkConfigDiagnostics } from '../../../src/core/cloudinit/networkCon
 import { metaDataDiagnostics } from '../../../src/core/cloudinit/metaData';
 import { userDataDiagnostics } from '../../../src/core/cloudinit/userData';
 import { parseIPv4 } from '../../../src/core/network/ipv4';
+import { parseState } from '../../../src/core/build/buildState';
+import { sampleHash } from '../../../src/core/io/fileIdentityCheck';
 import type { NetworkSettings } from '../../../src/core/project/project';
 import { removeDir, tempDir, tool } from '../image/helpers';
 
@@ -135,6 +137,9 @@ describe('vmctx build on a NoCloud project', () => {
     assert.match(extract(seed(project, 'web1'), 'network-config'), /macaddress: "52:54:c0:a8:7a:14"[\s\S]*192\.168\.122\.20\/24/);
     assert.equal(extract(seed(project, 'web2'), 'network-config'), readFileSync(join(project, 'cloud-init/web2/network-config'), 'utf8'));
     assert.match(extract(seed(project, 'web2'), 'meta-data'), /instance-id: "?web2"?\nlocal-hostname: "?web2"?/);
+    // Each seed's record holds its sample, which the writer hashed from the bytes it wrote: the seed's own.
+    const record = parseState(readFileSync(join(project, 'build', '.vmcontext-build.json'), 'utf8'));
+    for (const vm of ['web1', 'web2']) assert.equal(record.seeds?.[seed(project, vm)]?.sample, await sampleHash(seed(project, vm), statSync(seed(project, vm)).size), vm);
 
     const again = await vmctx(['build', project], dir, { SOURCE_DATE_EPOCH: '1700000000' });
     assert.equal(again.code, 0, again.err);

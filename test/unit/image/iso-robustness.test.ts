@@ -131,6 +131,26 @@ describe('ISO build robustness', () => {
     }
   });
 
+  it('of two files changed after the scan, in windows read apart, the build names the one first in the image, keeping the previous ISO', async () => {
+    // Each file spans several 1 MiB windows: the second is read while the first's are written.
+    const ctx = join(dir, 'two-changed');
+    writeTree(ctx, { 'a.bin': Buffer.alloc(3 << 20, 1), 'm.txt': 'middle\n', 'z.bin': Buffer.alloc(3 << 20, 2) });
+    const out = join(dir, 'two-changed-out');
+    mkdirSync(out);
+    const iso = join(out, 'context.iso');
+    writeFileSync(iso, 'previous image');
+    const scan = await scanContext(ctx);
+    writeFileSync(join(ctx, 'z.bin'), Buffer.alloc((3 << 20) + 1, 2));
+    writeFileSync(join(ctx, 'a.bin'), Buffer.alloc((3 << 20) - 1, 1));
+    await assert.rejects(writeIsoFromFolder(ctx, iso, { env: {}, scan }), /a\.bin became shorter while the image was being written/);
+    assert.equal(readFileSync(iso, 'utf8'), 'previous image');
+    assert.deepEqual(readdirSync(out), ['context.iso']);
+    // a.bin as scanned again: z.bin, further on, is named.
+    writeFileSync(join(ctx, 'a.bin'), Buffer.alloc(3 << 20, 1));
+    await assert.rejects(writeIsoFromFolder(ctx, iso, { env: {}, scan }), /z\.bin grew while the image was being written/);
+    assert.deepEqual(readdirSync(out), ['context.iso']);
+  });
+
   it('holds 10,000 look-alike files in one folder, every one extracted byte-exact', async () => {
     const ctx = join(dir, 'many');
     mkdirSync(ctx);

@@ -7,7 +7,8 @@ import assert from 'node:assert/strict';
 import { chmodSync, statSync, writeFileSync, openSync, writeSync, closeSync, utimesSync } from 'node:fs';
 import * as path from 'node:path';
 import { identityOf } from '../../../src/core/common/fileIdentity';
-import { sampleHash, stillRecorded, type Sampled } from '../../../src/core/io/fileIdentityCheck';
+import { SAMPLE_WHOLE, sampleHash, sampleHasher, stillRecorded, type Sampled } from '../../../src/core/io/fileIdentityCheck';
+import { randomBytes } from 'node:crypto';
 import { remove, tempDir } from '../helpers/tempProject';
 
 test('a chmod is sampled once per process; bytes rewritten with the times set back are still seen', async () => {
@@ -38,6 +39,34 @@ test('a chmod is sampled once per process; bytes rewritten with the times set ba
     assert.equal(st2.mtimeMs, st1.mtimeMs);
     assert.equal(await stillRecorded(image, { ...record }, identityOf(st2), (n) => reads.push(n)), false);
     assert.equal(reads.length, 2);
+  } finally {
+    remove(dir);
+  }
+});
+
+test('sampleHasher, fed a file as it is written in chunks of any size, gives sampleHash of the file; fewer or more bytes give none', async () => {
+  const dir = tempDir('vmctx-sampler-');
+  try {
+    // Whole-file samples (up to 8 MiB) and sampled ones, at and around the boundaries.
+    const sizes = [0, 1, 2048, SAMPLE_WHOLE - 1, SAMPLE_WHOLE, SAMPLE_WHOLE + 1, SAMPLE_WHOLE + (3 << 20) + 12345, 40 << 20];
+    for (const size of sizes) {
+      const bytes = randomBytes(size);
+      const file = path.join(dir, `f${size}`);
+      writeFileSync(file, bytes);
+      const expected = await sampleHash(file, size);
+      // One chunk; 1 MiB windows as the ISO writer sends them; odd sizes that cut every range.
+      for (const cut of [size || 1, 1 << 20, 65537, 7 << 10]) {
+        const h = sampleHasher(size);
+        for (let at = 0; at < size; at += cut) h.update(bytes.subarray(at, Math.min(size, at + cut)));
+        assert.equal(h.digest(), expected, `size ${size}, chunks of ${cut}`);
+      }
+    }
+    const short = sampleHasher(SAMPLE_WHOLE + 10);
+    short.update(new Uint8Array(SAMPLE_WHOLE));
+    assert.equal(short.digest(), undefined, 'fewer bytes than the size');
+    const long = sampleHasher(10);
+    long.update(new Uint8Array(11));
+    assert.equal(long.digest(), undefined, 'more bytes than the size');
   } finally {
     remove(dir);
   }
