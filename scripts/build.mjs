@@ -147,7 +147,7 @@ const nodeBuild = (options) => ({ ...common, platform: 'node', format: 'cjs', ta
 const allBuilds = [
   nodeBuild({ entryPoints: { extension: 'src/extension/extension.ts' }, outdir: 'dist/bundle', external: ['vscode'] }),
   nodeBuild({
-    entryPoints: { cli: 'src/cli/main.ts', validationWorker: 'src/core/io/validationWorker.ts' },
+    entryPoints: { cli: 'src/cli/main.ts', cliRng: 'src/cli/rngMain.ts', validationWorker: 'src/core/io/validationWorker.ts' },
     outdir: 'dist/bundle',
     define: { VMCTX_VERSION: JSON.stringify(version) },
   }),
