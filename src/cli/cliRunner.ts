@@ -89,14 +89,41 @@ function nothingLeftToRun(): boolean {
 /** `process.exit` with the exit code set (named: a bare call reads like a skipped test to the repository's checks). */
 const endNow: () => void = process.exit.bind(process);
 
+/**
+ * Write errors of the standard output, which Node raises as an unhandled 'error' event with a
+ * stack trace: a reader that left (EPIPE: `vmctx rng … | head`) ends the run quietly, anything
+ * else (a full disk, an I/O error) is one line on stderr; either way the output did not get out
+ * whole, so the exit status is 1 whatever the command found. A failed write is seen by the
+ * listener or, when the run ends first (Node reports it on a later tick), by `settle`.
+ */
+function guardOutput(): { settle(code: number): void } {
+  let failed = false;
+  const fail = (e: Error) => {
+    if (failed) return;
+    failed = true;
+    process.exitCode = EXIT_FAILED;
+    if ((e as NodeJS.ErrnoException).code !== 'EPIPE') process.stderr.write(`vmctx: cannot write the output: ${ioErrorMessage(e)}\n`);
+  };
+  process.stdout.on('error', fail);
+  // A failing stderr leaves nowhere to say anything: the exit status says it.
+  process.stderr.on('error', () => void (process.exitCode = EXIT_FAILED));
+  return {
+    settle(code) {
+      if (process.stdout.errored) fail(process.stdout.errored);
+      if (!failed) process.exitCode = code;
+    },
+  };
+}
+
 /** Runs the process's command line with `commands` and ends the process (a bundle's start). */
 export function startCli(commands: readonly CliCommand[]): void {
+  const output = guardOutput();
   // On the next tick: dist/cli.js (cliLauncher.ts) sets the CLI's V8 flags once this bundle is
   // loaded, before any of the command's work (some commands would do much of it in this tick).
   process.nextTick(() =>
     runCli(commands, process.argv.slice(2)).then(
       (code) => {
-        process.exitCode = code;
+        output.settle(code);
         if (nothingLeftToRun()) endNow();
       },
       (e) => {
