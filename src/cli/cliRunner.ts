@@ -105,8 +105,9 @@ function guardOutput(): { settle(code: number): void } {
     if ((e as NodeJS.ErrnoException).code !== 'EPIPE') process.stderr.write(`vmctx: cannot write the output: ${ioErrorMessage(e)}\n`);
   };
   process.stdout.on('error', fail);
-  // A failing stderr leaves nowhere to say anything: the exit status says it.
-  process.stderr.on('error', () => void (process.exitCode = EXIT_FAILED));
+  // A failing stderr leaves nowhere to say anything (and no stack trace either): the command's
+  // exit status stands.
+  process.stderr.on('error', () => undefined);
   return {
     settle(code) {
       if (process.stdout.errored) fail(process.stdout.errored);
