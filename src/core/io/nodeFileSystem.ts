@@ -1,6 +1,7 @@
 import { closeSync, lstatSync, openSync, promises as fsp, readFileSync, readlinkSync, readSync, readdirSync, statSync, type Stats } from 'node:fs';
 import type { DirEntry, FileStat, FileSystem, FileType, LinkEnd, SyncFileReader } from '../common/fileSystem';
 import { specialFileKind } from '../image/iso9660/contextEntries';
+import { readRegularFileSync } from './regularFile';
 
 function typeOf(s: { isFile(): boolean; isDirectory(): boolean; isSymbolicLink(): boolean }): FileType {
   if (s.isSymbolicLink()) return 'symlink';
@@ -101,7 +102,7 @@ export const editorFileSystem: FileSystem = {
 };
 
 export const nodeSyncFileReader: SyncFileReader = {
-  readText: (path) => readFileSync(path, 'utf8'),
+  readText: (path) => readRegularFileSync(path).bytes.toString('utf8'),
   mtimeMs: (path) => statSync(path, { throwIfNoEntry: false })?.mtimeMs,
 };
 

@@ -1,6 +1,7 @@
 // Reading files past two traps of a plain open and read: opening a named pipe waits for a
 // writer (no signal ends that wait), and a read may return fewer bytes than asked before the end.
-import { constants, readSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readFileSync, readSync, type Stats } from 'node:fs';
+import { specialFileKind } from '../image/iso9660/contextEntries';
 
 /** open() flags for reading what may be a named pipe: it opens at once (Windows has neither the flag nor pipes that block so). */
 export const READ_NONBLOCKING = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0);
@@ -10,4 +11,20 @@ export function readFullySync(fd: number, into: Uint8Array, length: number, posi
   let done = 0;
   for (let n; done < length && (n = readSync(fd, into, offset + done, length - done, position + done)) > 0; ) done += n;
   return done;
+}
+
+/**
+ * A file's bytes and the Stats of what was read, through one descriptor opened without blocking:
+ * a named pipe, socket or device is refused with what it is ("it is a named pipe, not a file"),
+ * where a plain read would wait for a pipe's writer for good; a folder fails as its read does.
+ */
+export function readRegularFileSync(file: string): { bytes: Buffer; st: Stats } {
+  const fd = openSync(file, READ_NONBLOCKING);
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile() && !st.isDirectory()) throw new Error(`it is ${specialFileKind(st)}, not a file`);
+    return { bytes: readFileSync(fd), st };
+  } finally {
+    closeSync(fd);
+  }
 }

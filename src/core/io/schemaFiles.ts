@@ -12,8 +12,9 @@
 // back is still hashed, and a warm check hashes nothing (node:crypto alone cost it 5 ms). Anything
 // else — a changed or missing file, a truncated, corrupt or foreign entry — means compiling afresh
 // and rewriting the entry (atomically); a cache that cannot be written is only a slower next run.
-import { closeSync, fstatSync, openSync, readdirSync, readFileSync, statSync, type Stats } from 'node:fs';
+import { readdirSync, statSync, type Stats } from 'node:fs';
 import { makeFoldersSync } from './makeFolders';
+import { readRegularFileSync } from './regularFile';
 import * as path from 'node:path';
 import { compileRngSchema, type RngSchema } from '../relaxng';
 import { COMPILED_SCHEMA_FORMAT, deserializeSchema, serializeSchema } from '../relaxng/serialize';
@@ -30,7 +31,7 @@ import { identityOf, inputUnchanged, type FileIdentity } from '../common/fileIde
 
 /** Compiles a schema file, following its includes on disk (no cache). */
 export function compileRngSchemaFile(file: string): RngSchema {
-  return compileRngSchema(file, (p) => decodeSchemaBytes(readFileSync(p)));
+  return compileRngSchema(file, (p) => decodeSchemaBytes(readRegularFileSync(p).bytes));
 }
 
 /** A schema file's text, decoded by its BOM or encoding declaration as Jing reads it. */
@@ -75,13 +76,8 @@ const recordedIdentity = (v: unknown): FileIdentity | null =>
 /** A file's bytes and identity, from one open file (the bytes read are those of the inode stated). */
 function readWithIdentity(file: string): { bytes: Buffer; identity: FileIdentity | null } {
   const readAt = Date.now();
-  const fd = openSync(file, 'r');
-  try {
-    const identity = settledIdentity(fstatSync(fd), readAt);
-    return { bytes: readFileSync(fd), identity };
-  } finally {
-    closeSync(fd);
-  }
+  const { bytes, st } = readRegularFileSync(file);
+  return { bytes, identity: settledIdentity(st, readAt) };
 }
 
 /** SHA-256 in hex; node:crypto is loaded only when a file must be hashed (a compile, a changed identity). */
@@ -189,7 +185,7 @@ interface ReadEntry {
 /** The cached schema if the entry is whole, written by this engine, and for these very files. */
 function readEntry(entry: string, abs: string): ReadEntry | undefined {
   try {
-    const text = readFileSync(entry, 'utf8');
+    const text = readRegularFileSync(entry).bytes.toString('utf8');
     const nl = text.indexOf('\n');
     if (nl < 0) return undefined;
     const h = JSON.parse(text.slice(0, nl)) as EntryHeader;
