@@ -22,9 +22,15 @@ export function readRegularFileSync(file: string): { bytes: Buffer; st: Stats } 
   const fd = openSync(file, READ_NONBLOCKING);
   try {
     const st = fstatSync(fd);
-    if (!st.isFile() && !st.isDirectory()) throw new Error(`it is ${specialFileKind(st)}, not a file`);
+    const special = specialKind(st);
+    if (special) throw new Error(special);
     return { bytes: readFileSync(fd), st };
   } finally {
     closeSync(fd);
   }
+}
+
+/** "it is a named pipe, not a file" for what is neither a regular file nor a directory. */
+export function specialKind(st: Stats): string | undefined {
+  return !st.isFile() && !st.isDirectory() ? `it is ${specialFileKind(st)}, not a file` : undefined;
 }

@@ -1,9 +1,8 @@
 // One XML file on disk against a RELAX NG schema (`vmctx rng`): read, decoded by its encoding
 // declaration or BOM as Jing reads it, validated. Unreadable and undecodable files are one
 // diagnostic each. The same function runs on the main thread and in the validation workers.
-import { closeSync, fstatSync, openSync, readSync, statSync, type Stats } from 'node:fs';
-import { READ_NONBLOCKING, readFullySync } from './regularFile';
-import { specialFileKind } from '../image/iso9660/contextEntries';
+import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
+import { READ_NONBLOCKING, readFullySync, specialKind } from './regularFile';
 import { diagnostic, range, type Diagnostic } from '../common/diagnostic';
 import { errorMessage } from '../common/errors';
 import { validateText, type RngSchema } from '../relaxng/index';
@@ -83,10 +82,6 @@ function reason(e: unknown): string {
   return errorMessage(e).replace(/^[A-Z]+: /, '');
 }
 
-/** "it is a named pipe, not a file" for what is neither a regular file nor a directory. */
-function specialKind(st: Stats): string | undefined {
-  return !st.isFile() && !st.isDirectory() ? `it is ${specialFileKind(st)}, not a file` : undefined;
-}
 
 /** A larger buffer holding the first `keep` bytes of `b`. */
 function grown(b: Uint8Array, size: number, keep: number): typeof scratch {
