@@ -402,10 +402,10 @@ export async function runBuild(plan: BuildPlan, inputs: BuildInputs, options: Bu
   for (const step of plan.steps) {
     throwIfAborted(options.signal);
     try {
-      let bytes: Written | undefined;
-      const o = await runStep(step, plan, options, (w) => (bytes = w));
+      let image: Written | undefined;
+      const o = await runStep(step, plan, options, (w) => (image = w));
       outcomes.push(o);
-      const written = o.ok && (step.kind === 'iso' || step.kind === 'seed') ? await imageRecord(step.output, step.inputHash, bytes) : undefined;
+      const written = o.ok && (step.kind === 'iso' || step.kind === 'seed') ? await imageRecord(step.output, step.inputHash, image) : undefined;
       if (written && step.kind === 'iso') plan.state.iso = written;
       if (written && step.kind === 'seed') (plan.state.seeds ??= {})[step.output] = written;
     } catch (e) {
