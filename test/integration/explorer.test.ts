@@ -71,6 +71,32 @@ describe('explorer', () => {
     assert.deepEqual(overlays.children?.map((c) => c.label), ['debian1.qcow2', 'debian2.qcow2', 'debian3.qcow2']);
   });
 
+  it('a refresh that changes nothing is not announced; one that does is', async () => {
+    // VS Code forgets the nodes of a refreshed tree until it fetches them again: a command picked
+    // from a row's menu in that moment got no node (Show ISO Contents then asked which seed).
+    const { explorer, projects } = await services();
+    await explorer.refresh();
+    let announced = 0;
+    const listening = explorer.onDidChangeTreeData(() => announced++);
+    const extra = projectUri('context', 'refresh-probe');
+    try {
+      await projects.reload(projectRoot());
+      await explorer.refresh();
+      await explorer.refresh();
+      assert.equal(announced, 0, 'a refresh of an unchanged project was announced');
+      fs.writeFileSync(extra.fsPath, 'probe\n');
+      await projects.reload(projectRoot());
+      await explorer.refresh();
+      assert.ok(announced >= 1, 'a new file in context/ was not announced');
+      assert.ok(child(child(await projectNode(), 'Context'), 'refresh-probe'));
+    } finally {
+      listening.dispose();
+      fs.rmSync(extra.fsPath, { force: true });
+      await projects.reload(projectRoot());
+      await explorer.refresh();
+    }
+  });
+
   it('an error in an open template shows on its VM node and the project', async () => {
     const doc = await vscode.workspace.openTextDocument(projectUri('templates', 'debian3.xml'));
     await vscode.window.showTextDocument(doc);

@@ -17,6 +17,9 @@ export class ProjectTreeProvider implements vscode.TreeDataProvider<SummaryNode>
   private readonly emitter = new vscode.EventEmitter<SummaryNode | undefined>();
   readonly onDidChangeTreeData = this.emitter.event;
   private roots: SummaryNode[] = [];
+  /** The roots last announced, as JSON: a refresh that changes nothing is not announced. */
+  private shown: string | undefined;
+  private generation = 0;
   private readonly parents = new Map<string, SummaryNode>();
   private buildStatuses = new WeakMap<ContextProject, { isoBackend: string; status: Promise<BuildStatus | undefined> }>();
   private loading: Promise<void>;
@@ -62,6 +65,7 @@ export class ProjectTreeProvider implements vscode.TreeDataProvider<SummaryNode>
   }
 
   private async load(): Promise<void> {
+    const generation = ++this.generation;
     const roots: SummaryNode[] = [];
     for (const root of await this.services.projects.projectRoots()) {
       try {
@@ -72,6 +76,12 @@ export class ProjectTreeProvider implements vscode.TreeDataProvider<SummaryNode>
         this.services.log.error(`showing the project ${root} failed: ${errorMessage(e)}`);
       }
     }
+    // An unchanged tree is not announced: VS Code forgets every node of a refreshed tree until it
+    // asks for them again, and a menu command picked from a row in that moment gets no node (a
+    // build's file events, diagnostics and deploy states reload the same tree many times).
+    const shown = JSON.stringify(roots);
+    if (generation !== this.generation || shown === this.shown) return; // a later load shows its own
+    this.shown = shown;
     this.roots = roots;
     this.parents.clear();
     const index = (n: SummaryNode) => n.children?.forEach((c) => (this.parents.set(c.id, n), index(c)));
