@@ -1,11 +1,12 @@
 // Issue #16: the bundles load yaml, Ajv, cloud-init's schemas (dist/lazy/cloudinit.js) and execa
-// (dist/lazy/execa.js) on first use only. A preload lists the dist/lazy files in the module cache at exit.
+// (dist/lazy/execa.js) on first use only. The lazy files loaded are read from
+// the module cache at exit (helpers/loadRecord.ts).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { exampleProject, remove, repoRoot, tempDir } from '../helpers/tempProject';
+import { loadedIn, runRecorded, writeLoadRecorder } from '../helpers/loadRecord';
 
 const cli = path.join(repoRoot, 'dist/cli.js');
 let dir: string;
@@ -14,30 +15,22 @@ let preload: string;
 before(() => {
   if (!existsSync(cli)) throw new Error('dist/cli.js is missing: run `npm run build` first (npm test does)');
   dir = tempDir('vmctx-lazy-');
-  preload = path.join(dir, 'recordLazy.cjs');
-  writeFileSync(
-    preload,
-    // At exit, the dist/lazy files in the module cache: loaded by Node's loader or by the code cache's (codeCache.ts).
-    `process.on('exit', () => {
-  const seen = Object.keys(require.cache).filter((f) => /[\\\\/]dist[\\\\/]lazy[\\\\/]/.test(f)).map((f) => f.replace(/^.*[\\\\/]/, ''));
-  const builtins = process.moduleLoadList.filter((m) => /^NativeModule (worker_threads|fs\\/promises|readline)$/.test(m)).map((m) => m.slice(13));
-  process.stderr.write('\\nLAZY ' + JSON.stringify(seen.sort()) + ' ' + JSON.stringify(builtins.sort()) + ' ' + JSON.stringify(process.moduleLoadList.includes('NativeModule crypto')) + '\\n');
-});
-`,
-  );
+  preload = writeLoadRecorder(dir);
 });
 after(() => remove(dir));
 
-/** Runs a script of the repo under the preload: its output and the lazy files it loaded. */
+/** Runs a script of the repo: its output and the lazy files it loaded. */
 function run(script: string, ...args: string[]) {
   return runWith({}, script, ...args);
 }
 
+/** Node's modules of threads, promise-based files and line reading: 1-5 ms each to load. */
+const SLOW_BUILTINS = /^(worker_threads|fs\/promises|readline)$/;
+
 function runWith(env: NodeJS.ProcessEnv, script: string, ...args: string[]) {
-  const r = spawnSync(process.execPath, ['-r', preload, script, ...args], { encoding: 'utf8', env: { ...process.env, ...env } });
-  const m = /\nLAZY (\[.*\]) (\[.*\]) (true|false)\n$/.exec(r.stderr);
-  assert.ok(m, `no record of lazy loads in stderr:\n${r.stderr}`);
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr.slice(0, m.index), lazy: JSON.parse(m[1]) as string[], builtins: JSON.parse(m[2]) as string[], crypto: m[3] === 'true' };
+  const r = runRecorded(preload, [script, ...args], { env });
+  const builtins = r.builtins.filter((m) => SLOW_BUILTINS.test(m)).sort();
+  return { code: r.code, stdout: r.stdout, stderr: r.stderr, lazy: loadedIn(r, 'lazy'), builtins, crypto: r.builtins.includes('crypto') };
 }
 
 test('vmctx --help, --version and check of a Snooze project load no lazy bundle', () => {

@@ -1,13 +1,14 @@
 // Issue #16: `vmctx rng` runs its own bundle (dist/bundle/cliRng.js, src/cli/rngMain.ts), without
 // the project model, builds and deploys; every other command runs dist/bundle/cli.js. Both must
-// answer exactly as main() does in process. A preload lists the bundles in the module cache at exit.
+// answer exactly as main() does in process. The bundles loaded are read from
+// the module cache at exit (helpers/loadRecord.ts).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { distCli, requireDistCli, vmctxInProcess } from '../helpers/cli';
 import { remove, repoRoot, tempDir } from '../helpers/tempProject';
+import { loadedIn, runRecorded, writeLoadRecorder } from '../helpers/loadRecord';
 
 const FIX = path.join(repoRoot, 'test/fixtures/relaxng');
 let dir: string;
@@ -16,25 +17,15 @@ let preload: string;
 requireDistCli();
 before(() => {
   dir = tempDir('vmctx-rng-bundle-');
-  preload = path.join(dir, 'recordBundles.cjs');
-  writeFileSync(
-    preload,
-    `process.on('exit', () => {
-  const seen = Object.keys(require.cache).filter((f) => /[\\\\/]dist[\\\\/]bundle[\\\\/]/.test(f)).map((f) => f.replace(/^.*[\\\\/]/, ''));
-  process.stderr.write('\\nBUNDLES ' + JSON.stringify(seen.sort()) + '\\n');
-});
-`,
-  );
+  preload = writeLoadRecorder(dir);
   writeFileSync(path.join(dir, 'malformed.xml'), '<domain type="kvm"><devices></domain>\n');
 });
 after(() => remove(dir));
 
-/** `node dist/cli.js ARGS` in FIX under the preload: exit code, output and the bundles it loaded. */
+/** `node dist/cli.js ARGS` in FIX: exit code, output and the bundles it loaded. */
 function run(args: string[], env: NodeJS.ProcessEnv) {
-  const r = spawnSync(process.execPath, ['-r', preload, distCli, ...args], { cwd: FIX, encoding: 'utf8', env: { ...process.env, ...env } });
-  const m = /\nBUNDLES (\[.*\])\n$/.exec(r.stderr);
-  assert.ok(m, `no record of bundles in stderr:\n${r.stderr}`);
-  return { code: r.status, out: r.stdout, err: r.stderr.slice(0, m.index), bundles: JSON.parse(m[1]) as string[] };
+  const r = runRecorded(preload, [distCli, ...args], { cwd: FIX, env });
+  return { code: r.code, out: r.stdout, err: r.stderr, bundles: loadedIn(r, 'bundle') };
 }
 
 test('vmctx rng runs the rng bundle alone and prints what main() prints, through the code cache (cold, warm) and without it', async () => {
