@@ -6,9 +6,10 @@ import { folderKind, nodeFileSystem } from '../core/io/nodeFileSystem';
 import { loadProject } from '../core/project/load';
 import { isContextProject } from '../core/project/discover';
 import { UserError } from '../core/common/errors';
-import { decodeText, type FileSystem } from '../core/common/fileSystem';
+import { decodeText, type DirEntry, type FileSystem } from '../core/common/fileSystem';
 import type { ContextProject } from '../core/project/project';
 import type { TextReader } from '../core/validation/checkProject';
+import type { FolderListing } from '../core/io/contextScan';
 
 export interface OpenedProject {
   dir: string;
@@ -17,6 +18,8 @@ export interface OpenedProject {
   read: TextReader;
   /** Drops the loader's bytes the check did not take (a partial build's check skips files). */
   releaseUnread(): void;
+  /** The folders the loader listed (with `keepListings`), each given once: the build's scan of the context folder takes them. */
+  listed: FolderListing;
 }
 
 export interface OpenOptions {
@@ -24,6 +27,8 @@ export interface OpenOptions {
   onRead?: () => void;
   /** False: the loader keeps no parsed template (`vmctx check` parses each once more, keeping none alive). */
   keepDocuments?: boolean;
+  /** Keep the folders' listings for `listed` (`vmctx build`: the ISO scan lists the context folder no second time). */
+  keepListings?: boolean;
 }
 
 export async function openProject(command: string, positionals: string[], io: CliIO, options: OpenOptions = {}): Promise<OpenedProject> {
@@ -39,8 +44,8 @@ export async function openProject(command: string, positionals: string[], io: Cl
       `Run vmctx ${command} in the project folder, or create context/post-install.`,
     );
   }
-  const { fs, read, releaseUnread } = readOnce(nodeFileSystem, options.onRead);
-  return { dir, project: await loadProject(fs, dir, { keepDocuments: options.keepDocuments }), read, releaseUnread };
+  const { fs, read, releaseUnread, listed } = readOnce(nodeFileSystem, options.onRead, options.keepListings);
+  return { dir, project: await loadProject(fs, dir, { keepDocuments: options.keepDocuments }), read, releaseUnread, listed };
 }
 
 /**
@@ -48,9 +53,12 @@ export async function openProject(command: string, positionals: string[], io: Cl
  * templates are read from disk once per command, not twice (the check then sees the very bytes
  * the project was described from). What the check does not read (`build --only iso` skips the
  * templates) is dropped by releaseUnread once the check is done, not kept until the command ends.
+ * With `keepListings`, the folders listed too, each until `listed` takes it: the build's scan of
+ * the context folder uses the loader's listing of it, made a moment before in the same run.
  */
-export function readOnce(base: FileSystem, onRead?: () => void): { fs: FileSystem; read: TextReader; releaseUnread(): void } {
+export function readOnce(base: FileSystem, onRead?: () => void, keepListings = false): { fs: FileSystem; read: TextReader; releaseUnread(): void; listed: FolderListing } {
   const kept = new Map<string, Uint8Array>();
+  const listings = new Map<string, readonly DirEntry[]>();
   const fs: FileSystem = {
     ...base,
     readFile: async (file) => {
@@ -59,11 +67,25 @@ export function readOnce(base: FileSystem, onRead?: () => void): { fs: FileSyste
       onRead?.();
       return bytes;
     },
+    ...(keepListings
+      ? {
+          readDirectory: async (folder: string) => {
+            const entries = await base.readDirectory(folder);
+            listings.set(folder, entries);
+            return entries;
+          },
+        }
+      : {}),
   };
   const read: TextReader = async (file) => {
     const bytes = kept.get(file);
     kept.delete(file);
     return decodeText(bytes ?? (await base.readFile(file)));
   };
-  return { fs, read, releaseUnread: () => kept.clear() };
+  const listed: FolderListing = (folder) => {
+    const entries = listings.get(folder);
+    listings.delete(folder);
+    return entries;
+  };
+  return { fs, read, releaseUnread: () => kept.clear(), listed };
 }

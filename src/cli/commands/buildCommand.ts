@@ -57,7 +57,7 @@ after removing its temporary files.
     const only = values.only === undefined ? undefined : oneOf(values.only, ['iso', 'overlays'] as const, '--only', 'iso');
     const isoBackend = oneOf(values['iso-backend'], ISO_BACKENDS, '--iso-backend', 'auto');
     const overlayBackend = oneOf(values['overlay-backend'], OVERLAY_BACKENDS, '--overlay-backend', 'auto');
-    const { dir, project, read, releaseUnread } = await openProject('build', positionals, io);
+    const { dir, project, read, releaseUnread, listed } = await openProject('build', positionals, io, { keepListings: true });
     if (!(await checkFirst(project, read, 'build', !!values['allow-errors'], io, only))) return EXIT_FAILED;
     // A partial build's check skips some files the loader read (--only iso: the templates).
     releaseUnread();
@@ -75,6 +75,7 @@ after removing its temporary files.
         tools: defaultSettings.tools,
         env: io.env,
         signal: stop.signal,
+        listed,
       });
     } catch (e) {
       const stoppedBy = stop.stoppedBy();

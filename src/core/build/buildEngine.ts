@@ -163,7 +163,7 @@ export async function planBuild(inputs: BuildInputs, options: BuildOptions = {})
     if (labelProblem) problem(inputs.projectDir, 'build-label', labelProblem, label.length > 32 || !/^[\x20-\x7e]+$/.test(label) ? 'error' : 'warning');
     let scan: ContextScan | undefined;
     try {
-      scan = await scanContext(inputs.contextDir, options.signal);
+      scan = await scanContext(inputs.contextDir, options.signal, options.listed);
     } catch (e) {
       if (e instanceof CancelledError) throw e;
       problem(inputs.contextDir, 'build-no-context', `the context folder ${inputs.contextDir} cannot be read: ${errorMessage(e)}`);

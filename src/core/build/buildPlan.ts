@@ -7,7 +7,7 @@ import type { ToolMessage } from './tools';
 import type { IsoBackend, OverlayBackend } from '../settings';
 import type { DiagnosticCode } from '../common/diagnosticCodes';
 import type { BuildState } from './buildState';
-import type { ContextScan } from '../io/contextScan';
+import type { ContextScan, FolderListing } from '../io/contextScan';
 
 export type IsoStep = {
   kind: 'iso';
@@ -104,6 +104,8 @@ export interface BuildOptions {
   env?: Record<string, string | undefined>;
   signal?: AbortSignal;
   onProgress?(progress: BuildProgress): void;
+  /** The context folder's listings made by the project load of this same run (the CLI's): the ISO scan does not list them again. */
+  listed?: FolderListing;
 }
 
 export interface BuildProgress {

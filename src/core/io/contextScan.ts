@@ -38,10 +38,17 @@ export interface ContextScan {
   newestMtime: number;
 }
 
+/**
+ * A folder's entries as listed earlier in the same command (the project loader's walk of the
+ * context folder), so the scan does not list it again; undefined for a folder not listed then
+ * (it is read here). Names as readdir gives them, in any order.
+ */
+export type FolderListing = (folder: string) => readonly { readonly name: string }[] | undefined;
+
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 const lossyUtf8 = new TextDecoder('utf-8');
 
-export async function scanContext(dir: string, signal?: AbortSignal): Promise<ContextScan> {
+export async function scanContext(dir: string, signal?: AbortSignal, listed?: FolderListing): Promise<ContextScan> {
   const rootDir = resolve(dir);
   const problems: IsoProblem[] = [];
   const entries: ScannedEntry[] = [];
@@ -59,7 +66,8 @@ export async function scanContext(dir: string, signal?: AbortSignal): Promise<Co
     throwIfAborted(signal);
     let names: string[];
     try {
-      names = readdirSync(abs);
+      const earlier = listed?.(abs);
+      names = earlier ? earlier.map((e) => e.name) : readdirSync(abs);
       // Node decodes a name that is not UTF-8 with U+FFFD in place of its bad bytes: only a
       // folder with that character in a name is listed again as bytes, to tell which.
       for (let i = 0; i < names.length; i++) {
