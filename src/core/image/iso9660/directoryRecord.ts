@@ -1,6 +1,6 @@
 // Directory records (ECMA-119 9.1) and how they are packed into directory extents.
 import { SECTOR, be16, both16, both32, recordDate } from './isoBytes';
-import { CE_LENGTH } from './rockRidge';
+import { CE_LENGTH, writeShortNm } from './rockRidge';
 
 export const FLAG_DIRECTORY = 0x02;
 const MAX_RECORD = 254; // 255 is the field's limit; records are kept even
@@ -17,13 +17,18 @@ export function systemUseLength(entries: readonly Uint8Array[]): number {
   return n;
 }
 
+/** Whether `systemUse` bytes of System Use fit in a record with an identifier of `idLength` bytes. */
+export function fitsInline(idLength: number, systemUse: number): boolean {
+  return recordBaseLength(idLength) + systemUse <= MAX_RECORD;
+}
+
 /**
  * How many of a record's System Use entries stay in the record: all when they fit, else as many
  * as fit before a CE entry (which the caller appends); the rest spill to a continuation area.
  */
 export function inlineCount(idLength: number, entries: readonly Uint8Array[]): number {
+  if (fitsInline(idLength, systemUseLength(entries))) return entries.length;
   const room = MAX_RECORD - recordBaseLength(idLength);
-  if (systemUseLength(entries) <= room) return entries.length;
   let used = 0;
   let k = 0;
   while (k < entries.length && used + entries[k].length + CE_LENGTH <= room) used += entries[k++].length;
@@ -83,6 +88,28 @@ export function writeJolietRecord(out: Uint8Array, at: number, extent: number, s
   writeRecordHead(out, at, len, extent, size, flags, date, idBytes);
   if (typeof id !== 'string') out.set(id, at + 33);
   else for (let i = 0; i < id.length; i++) be16(out, at + 33 + 2 * i, id.charCodeAt(i));
+  return len;
+}
+
+/** The System Use length of a record writeNamedRecord writes. */
+export function namedSystemUseLength(name: string, px: Uint8Array, tf: Uint8Array): number {
+  return 5 + name.length + px.length + tf.length;
+}
+
+/**
+ * Writes the record of a file or folder whose System Use is NM (a name rockRidge's isShortNm
+ * accepts), PX and TF, all inline (fitsInline): the record of almost every entry, written with
+ * no list or NM bytes of its own; returns its length. The same bytes writeRecord writes from
+ * [NM, PX, TF]; apart from it for the reason writeJolietRecord is.
+ */
+export function writeNamedRecord(out: Uint8Array, at: number, extent: number, size: number, flags: number, date: number, id: string, name: string, px: Uint8Array, tf: Uint8Array): number {
+  const len = recordLength(id.length, namedSystemUseLength(name, px, tf));
+  writeRecordHead(out, at, len, extent, size, flags, date, id.length);
+  for (let i = 0; i < id.length; i++) out[at + 33 + i] = id.charCodeAt(i);
+  let p = at + recordBaseLength(id.length);
+  p += writeShortNm(out, p, name);
+  out.set(px, p);
+  out.set(tf, p + px.length);
   return len;
 }
 

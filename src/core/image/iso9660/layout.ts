@@ -4,11 +4,11 @@
 import { UserError } from '../../common/errors';
 import { SECTOR, sectorsFor, ucs2Bytes, asciiBytes } from './isoBytes';
 import { ContinuationArea, type ContinuationRef } from './continuation';
-import { FLAG_DIRECTORY, inlineCount, packRecords, recordLength, systemUseLength, writeJolietRecord, writeRecord, type RecordFields } from './directoryRecord';
+import { FLAG_DIRECTORY, fitsInline, inlineCount, namedSystemUseLength, packRecords, recordLength, systemUseLength, writeJolietRecord, writeNamedRecord, writeRecord, type RecordFields } from './directoryRecord';
 import { comparePrimary, compareStrings, resolveJolietNames, resolvePrimaryNames, type PrimaryName } from './names';
 import { pathTableSize, writePathTable, type PathTableEntry } from './pathTable';
-import { CE_LENGTH, ceEntry, erEntry, nmEntries, pxEntry, slEntries, spEntry, tfEntry } from './rockRidge';
-import { MAX_DIRECTORIES, S_IFDIR, S_IFLNK, S_IFREG, type IsoDirectory, type IsoNode, type IsoOptions } from './tree';
+import { CE_LENGTH, ceEntry, erEntry, isShortNm, nmEntries, pxEntry, slEntries, spEntry, tfEntry } from './rockRidge';
+import { MAX_DIRECTORIES, S_IFDIR, S_IFLNK, S_IFREG, type IsoDirectory, type IsoFile, type IsoNode, type IsoOptions } from './tree';
 import { writeTerminator, writeVolumeDescriptor } from './volumeDescriptors';
 
 export const DEFAULT_LABEL = 'CONTEXT';
@@ -20,7 +20,22 @@ export interface FileExtent {
   size: number;
   source: string;
   /** '/'-separated path inside the image, for messages. */
-  path: string;
+  readonly path: string;
+}
+
+/** A FileExtent whose path, for messages only, is made when asked rather than for each of thousands of files. */
+class PlacedFile implements FileExtent {
+  constructor(
+    public sector: number,
+    public size: number,
+    public source: string,
+    private readonly folder: string,
+    private readonly name: string,
+  ) {}
+
+  get path(): string {
+    return this.folder ? `${this.folder}/${this.name}` : this.name;
+  }
 }
 
 export interface IsoLayout {
@@ -38,8 +53,10 @@ interface Entry {
   node: IsoNode;
   primary: PrimaryName;
   joliet: string;
-  dir?: Dir;
-  extent?: FileExtent;
+  /** Set at creation (undefined, 0) so the object keeps its shape: a field added later costs a property array per entry. */
+  dir: Dir | undefined;
+  /** A file's first sector (0 when empty, and for anything else). */
+  sector: number;
 }
 
 interface Dir {
@@ -64,9 +81,12 @@ interface Dir {
 interface Extent {
   sector: number;
   size: number;
-  /** Record offsets; per record (primary tree only) its inline System Use entries and where the rest spilled. */
+  /**
+   * Record offsets; per record (primary tree only) its inline System Use entries and where the
+   * rest spilled; null entries for NM, PX and TF inline (writeNamedRecord).
+   */
   offsets: number[];
-  systemUse: Uint8Array[][];
+  systemUse: Array<Uint8Array[] | null>;
   spilled: Array<ContinuationRef | undefined>;
   number: number;
 }
@@ -86,7 +106,7 @@ function buildDirs(root: IsoDirectory): Dir[] {
     const joliet = resolveJolietNames(inputs);
     for (let i = 0; i < children.length; i++) {
       const child = children[i];
-      const e: Entry = { node: child, primary: primary[i], joliet: joliet[i] };
+      const e: Entry = { node: child, primary: primary[i], joliet: joliet[i], dir: undefined, sector: 0 };
       if (child.kind === 'dir') {
         e.dir = visit(child, path ? `${path}/${child.name}` : child.name, dir);
         e.dir.entry = e;
@@ -177,6 +197,16 @@ export function layoutIso(root: IsoDirectory, options: IsoOptions): IsoLayout {
     for (let i = 0; i < order.length; i++) {
       const e = order[i];
       const n = e.node;
+      // Most records: a short name, PX and TF, inline; only their length is kept here.
+      if (n.kind !== 'symlink' && isShortNm(n.name)) {
+        const su = namedSystemUseLength(n.name, n.kind === 'dir' ? dirPx(e.dir!) : px(S_IFREG | (n.mode & 0o7777), 1), tf);
+        if (fitsInline(e.primary.id.length, su)) {
+          d.primary.systemUse.push(null);
+          d.primary.spilled.push(undefined);
+          lengths.push(recordLength(e.primary.id.length, su));
+          continue;
+        }
+      }
       const list = nmEntries(n.name);
       if (n.kind === 'dir') list.push(dirPx(e.dir!));
       else if (n.kind === 'file') list.push(px(S_IFREG | (n.mode & 0o7777), 1));
@@ -230,8 +260,9 @@ export function layoutIso(root: IsoDirectory, options: IsoOptions): IsoLayout {
       const n = e.node;
       if (n.kind !== 'file') continue;
       // Empty files take no sector; they point at sector 0 with size 0.
-      e.extent = { sector: n.size ? take(sectorsFor(n.size)) : 0, size: n.size, source: n.source, path: d.path ? `${d.path}/${n.name}` : n.name };
-      if (n.size) files.push(e.extent);
+      if (!n.size) continue;
+      e.sector = take(sectorsFor(n.size));
+      files.push(new PlacedFile(e.sector, n.size, n.source, d.path, n.name));
     }
   const totalSectors = next;
   primaryDirs.forEach((d, i) => (primaryPt[i].extent = d.primary.sector));
@@ -253,7 +284,7 @@ export function layoutIso(root: IsoDirectory, options: IsoOptions): IsoLayout {
     const base = d.primary.sector * SECTOR;
     const parent = d.parent ?? d;
     const su = (i: number) => {
-      const inline = d.primary.systemUse[i];
+      const inline = d.primary.systemUse[i]!;
       const ce = d.primary.spilled[i];
       return ce ? [...inline, ceEntry(d.continuationSector + ce.sector, ce.offset, ce.length)] : inline;
     };
@@ -262,9 +293,14 @@ export function layoutIso(root: IsoDirectory, options: IsoOptions): IsoLayout {
     put(base + offsets[1], parent.primary.sector, parent.primary.size, FLAG_DIRECTORY, ID_PARENT, su(1));
     for (let k = 0; k < d.primaryOrder.length; k++) {
       const e = d.primaryOrder[k];
+      const n = e.node;
       const at = base + offsets[k + 2];
-      if (e.dir) put(at, e.dir.primary.sector, e.dir.primary.size, FLAG_DIRECTORY, e.primary.id, su(k + 2));
-      else put(at, e.extent?.sector ?? 0, e.extent?.size ?? 0, 0, e.primary.id, su(k + 2));
+      const size = n.kind === 'file' ? n.size : 0;
+      if (d.primary.systemUse[k + 2] === null) {
+        if (e.dir) writeNamedRecord(out, at, e.dir.primary.sector, e.dir.primary.size, FLAG_DIRECTORY, date, e.primary.id, n.name, dirPx(e.dir), tf);
+        else writeNamedRecord(out, at, e.sector, size, 0, date, e.primary.id, n.name, px(S_IFREG | ((n as IsoFile).mode & 0o7777), 1), tf);
+      } else if (e.dir) put(at, e.dir.primary.sector, e.dir.primary.size, FLAG_DIRECTORY, e.primary.id, su(k + 2));
+      else put(at, e.sector, size, 0, e.primary.id, su(k + 2));
     }
     d.continuation.serialize(out.subarray(d.continuationSector * SECTOR), d.continuationSector);
   }
@@ -278,7 +314,7 @@ export function layoutIso(root: IsoDirectory, options: IsoOptions): IsoLayout {
       const e = d.jolietOrder[k];
       const at = base + offsets[k + 2];
       if (e.dir) writeJolietRecord(out, at, e.dir.joliet.sector, e.dir.joliet.size, FLAG_DIRECTORY, date, e.joliet);
-      else writeJolietRecord(out, at, e.extent?.sector ?? 0, e.extent?.size ?? 0, 0, date, e.joliet);
+      else writeJolietRecord(out, at, e.sector, e.node.kind === 'file' ? e.node.size : 0, 0, date, e.joliet);
     }
   }
   writePathTable(out, pt.pl * SECTOR, primaryPt, false);

@@ -60,16 +60,28 @@ export function tfEntry(date: number): Uint8Array {
   return entry('TF', data);
 }
 
+/** Whether a name's NM is one entry of its own characters (short ASCII: most names), written by writeShortNm. */
+export function isShortNm(name: string): boolean {
+  return name.length > 0 && name.length <= MAX_ENTRY - 5 && isAscii(name);
+}
+
+/** Writes the NM entry of a name isShortNm accepts at `at`; returns its length (5 + the name's). */
+export function writeShortNm(out: Uint8Array, at: number, name: string): number {
+  out[at] = 0x4e; // N
+  out[at + 1] = 0x4d; // M
+  out[at + 2] = 5 + name.length;
+  out[at + 3] = 1;
+  out[at + 4] = 0; // flags: no CONTINUE
+  for (let i = 0; i < name.length; i++) out[at + 5 + i] = name.charCodeAt(i);
+  return 5 + name.length;
+}
+
 /** NM: the real name (UTF-8 bytes), split over several entries with CONTINUE when long. */
 export function nmEntries(name: string): Uint8Array[] {
   // Most names are short ASCII: one entry, written without an encoder's intermediate bytes.
-  if (name.length > 0 && name.length <= MAX_ENTRY - 5 && isAscii(name)) {
+  if (isShortNm(name)) {
     const out = new Uint8Array(5 + name.length);
-    out[0] = 0x4e; // N
-    out[1] = 0x4d; // M
-    out[2] = out.length;
-    out[3] = 1;
-    for (let i = 0; i < name.length; i++) out[5 + i] = name.charCodeAt(i);
+    writeShortNm(out, 0, name);
     return [out];
   }
   const bytes = utf8.encode(name);
