@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { chmodSync, closeSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync, writeSync } from 'node:fs';
 import * as path from 'node:path';
+import { createHash } from 'node:crypto';
 import { planBuild, runBuild } from '../../../src/core/build/buildEngine';
 import type { BuildInputs } from '../../../src/core/build/buildInputs';
 import { parseState, serializeState } from '../../../src/core/build/buildState';
@@ -332,6 +333,29 @@ test('imageHoldsFile: the same bytes at the offset; false when they differ, the 
     spinning = false;
     assert.equal(held, true);
     assert.ok(turns >= 2, `${turns} turns of the event loop during the comparison`);
+  } finally {
+    remove(dir);
+  }
+});
+
+test('the tree hash is the SHA-256 of one documented line per entry (records of earlier builds stay up to date), over more lines than one buffer holds', async () => {
+  const { dir, inputs } = project();
+  try {
+    // About 100 KB of lines (the hash writes them 64 KB at a time): names of every width in UTF-8 (1 to 4 bytes a character), link targets, modes, sizes.
+    const names = Array.from({ length: 900 }, (_, i) => `${String(i).padStart(3, '0')}-${'ä€𝄞x'.repeat(1 + (i % 12))}-${'n'.repeat(i % 40)}`);
+    writeTree(path.join(dir, 'context'), Object.fromEntries(names.map((n, i) => [`many/${n}`, 'y'.repeat(i)])));
+    for (let i = 0; i < 30; i++) symlinkSync(`../many/${names[i]}`, path.join(dir, 'context', 'big', `link-${i}-é`));
+    chmodSync(path.join(dir, 'context', 'many', names[7]), 0o4750);
+    const plan = await planBuild(inputs, { only: 'iso', env });
+    const step = plan.steps[0];
+    assert.ok(step?.kind === 'iso' && plan.contextScan);
+    const scan = plan.contextScan;
+    assert.ok(scan.entries.length > 900);
+    let text = '';
+    for (const e of scan.entries) text += `${e.kind}\0${e.path}\0${e.mode.toString(8)}\0${e.size}\0${e.target ?? ''}\n`;
+    assert.ok(Buffer.byteLength(text) > 64 << 10, `${Buffer.byteLength(text)} bytes of lines`);
+    const expected = createHash('sha256').update(`tree\0embedded\0CONTEXT\0${1700000000}\0${scan.root.mode.toString(8)}\n`).update(text).digest('hex');
+    assert.equal(step.inputHash, expected);
   } finally {
     remove(dir);
   }
