@@ -6,7 +6,7 @@ import { folderKind, nodeFileSystem } from '../core/io/nodeFileSystem';
 import { loadProject } from '../core/project/load';
 import { isContextProject } from '../core/project/discover';
 import { UserError } from '../core/common/errors';
-import { decodeText, type DirEntry, type FileSystem } from '../core/common/fileSystem';
+import { decodeText, type FileSystem } from '../core/common/fileSystem';
 import type { ContextProject } from '../core/project/project';
 import type { TextReader } from '../core/validation/checkProject';
 import type { FolderListing } from '../core/io/contextScan';
@@ -58,7 +58,8 @@ export async function openProject(command: string, positionals: string[], io: Cl
  */
 export function readOnce(base: FileSystem, onRead?: () => void, keepListings = false): { fs: FileSystem; read: TextReader; releaseUnread(): void; listed: FolderListing } {
   const kept = new Map<string, Uint8Array>();
-  const listings = new Map<string, readonly DirEntry[]>();
+  // Names only: the loader's entry objects are not kept alive until the build.
+  const listings = new Map<string, string[]>();
   const fs: FileSystem = {
     ...base,
     readFile: async (file) => {
@@ -71,7 +72,7 @@ export function readOnce(base: FileSystem, onRead?: () => void, keepListings = f
       ? {
           readDirectory: async (folder: string) => {
             const entries = await base.readDirectory(folder);
-            listings.set(folder, entries);
+            listings.set(folder, entries.map((e) => e.name));
             return entries;
           },
         }

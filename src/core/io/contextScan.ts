@@ -46,11 +46,11 @@ export interface ContextScan {
 }
 
 /**
- * A folder's entries as listed earlier in the same command (the project loader's walk of the
+ * A folder's names as listed earlier in the same command (the project loader's walk of the
  * context folder), so the scan does not list it again; undefined for a folder not listed then
- * (it is read here). Names as readdir gives them, in any order.
+ * (it is read here). As readdir gives them, in any order; the scan takes the array (sorts it).
  */
-export type FolderListing = (folder: string) => readonly { readonly name: string }[] | undefined;
+export type FolderListing = (folder: string) => string[] | undefined;
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 const lossyUtf8 = new TextDecoder('utf-8');
@@ -73,8 +73,7 @@ export async function scanContext(dir: string, signal?: AbortSignal, listed?: Fo
     throwIfAborted(signal);
     let names: string[];
     try {
-      const earlier = listed?.(abs);
-      names = earlier ? earlier.map((e) => e.name) : readdirSync(abs);
+      names = listed?.(abs) ?? readdirSync(abs);
       // Node decodes a name that is not UTF-8 with U+FFFD in place of its bad bytes: only a
       // folder with that character in a name is listed again as bytes, to tell which.
       for (let i = 0; i < names.length; i++) {
