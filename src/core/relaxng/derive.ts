@@ -1,14 +1,22 @@
 // James Clark's derivative algorithm ("An algorithm for RELAX NG validation"): the state of
 // validation is a pattern, and each start tag, attribute, text and end tag maps it to the
-// pattern that must match the rest. Results are memoized on the (interned) patterns.
+// pattern that must match the rest. Results are memoized by the (interned) patterns' ids, in
+// tables of numbers (pairTable.ts), not in Maps on the patterns: a run fills tens of thousands
+// of entries, which as objects were much of what the garbage collector copied.
 // The *Recover variants are used after an error so validation of the siblings continues.
 import { K, type Pattern, type PatternPool } from './patterns';
+import { ABSENT, PairTable } from './pairTable';
 import { contains } from './nameClass';
 import type { ValueContext } from './datatypes';
 import { skipSpace } from '../xml/scanner';
 import { ownString } from '../common/text';
 
-const MEMO_LIMIT = 2000;
+/** Entries beyond which a memo table starts afresh (memory stays bounded in a long session). */
+const MEMO_LIMIT = 1 << 20;
+/** Texts and attribute values numbered for the memos, beyond which they are numbered afresh. */
+const VALUES_LIMIT = 100_000;
+/** How a start-tag derivative's After(x, y) is continued (applyAfter): the kind of pattern made of y and the other operand. */
+type Continue = typeof K.Interleave | typeof K.Group | typeof K.After;
 
 /** Only XML's whitespace (space, tab, LF, CR), or nothing: the parser's scan, called on every
  *  element's text (mostly short words, where a regular expression's call cost more than the test). */
@@ -23,45 +31,62 @@ export class Deriver {
   private readonly nameIds = new Map<string, Map<string, number>>();
   private readonly noNamespace = new Map<string, number>();
   private nameCount = 0;
+  /** Texts and attribute values (short ones, see valueId), numbered for the memos. Numbers are
+   *  never given twice, so an entry left from before a renumbering is only never found again. */
+  private valueIds = new Map<string, number>();
+  private nextValue = 0;
+  /** Sets of attribute patterns accepting a value (two or more; one is its pattern's id), numbered −2, −3, ... */
+  private readonly leafSets = new Map<string, number>();
+
+  // The memos, by pattern id and: the name's number (start tag), the accepting attribute
+  // patterns (attribute), the value's number (text; attribute value, one table per name).
+  // Results are pattern ids; attLeaves' are indexes in leafLists.
+  private sto = new PairTable(4096);
+  private att = new PairTable(4096);
+  private attV: PairTable[] = [];
+  private txt = new PairTable(4096);
+  private attLeaves = new PairTable(1024);
+  private leafLists: Array<readonly Pattern[]> = [];
 
   /** Start tag `<name`: the content pattern of the matching element(s), After the rest. */
-  startTagOpen(p: Pattern, ns: string, local: string, key?: number): Pattern {
-    key ??= this.nameId(ns, local);
-    const hit = p.sto?.get(key);
-    if (hit) return hit;
-    const r = this.sto(p, ns, local, key);
-    (p.sto ??= new Map()).set(key, r);
+  startTagOpen(p: Pattern, ns: string, local: string, key = this.nameId(ns, local)): Pattern {
+    const hit = this.sto.get(p.id, key);
+    if (hit !== ABSENT) return this.pool.byId[hit];
+    const r = this.startTagOpenNew(p, ns, local, key);
+    if (this.sto.size > MEMO_LIMIT) this.sto = new PairTable(4096);
+    this.sto.set(p.id, key, r.id);
     return r;
   }
 
-  private sto(p: Pattern, ns: string, local: string, key: number): Pattern {
+  // No arrow functions in the derivatives computed on a miss: V8 allocates the variables an
+  // arrow captures on every call of the function that holds it (a context object, the arrow, the
+  // mapped array), which were much of what a run's memo misses allocated.
+  private startTagOpenNew(p: Pattern, ns: string, local: string, key: number): Pattern {
     const pool = this.pool;
     switch (p.k) {
-      case K.Choice:
-        return pool.choiceOf(p.alts!.map((q) => this.startTagOpen(q, ns, local, key)));
+      case K.Choice: {
+        const alts = p.alts!;
+        const out = new Array<Pattern>(alts.length);
+        for (let i = 0; i < alts.length; i++) out[i] = this.startTagOpen(alts[i], ns, local, key);
+        return pool.choiceOf(out);
+      }
       case K.Element:
         return contains(p.nc!, ns, local) ? pool.after(p.el!.content, pool.empty) : pool.notAllowed;
       case K.Interleave: {
         const a = p.a!;
         const b = p.b!;
-        return pool.choice(
-          this.applyAfter(this.startTagOpen(a, ns, local, key), (x) => pool.interleave(x, b)),
-          this.applyAfter(this.startTagOpen(b, ns, local, key), (x) => pool.interleave(a, x)),
-        );
+        // Interleave is commutative: interleave(a, x) is interleave(x, a).
+        return pool.choice(this.applyAfter(this.startTagOpen(a, ns, local, key), K.Interleave, b), this.applyAfter(this.startTagOpen(b, ns, local, key), K.Interleave, a));
       }
-      case K.OneOrMore: {
-        const rest = pool.choice(p, pool.empty);
-        return this.applyAfter(this.startTagOpen(p.a!, ns, local, key), (x) => pool.group(x, rest));
-      }
+      case K.OneOrMore:
+        return this.applyAfter(this.startTagOpen(p.a!, ns, local, key), K.Group, pool.choice(p, pool.empty));
       case K.Group: {
         const b = p.b!;
-        const x = this.applyAfter(this.startTagOpen(p.a!, ns, local, key), (y) => pool.group(y, b));
+        const x = this.applyAfter(this.startTagOpen(p.a!, ns, local, key), K.Group, b);
         return p.a!.nullable ? pool.choice(x, this.startTagOpen(b, ns, local, key)) : x;
       }
-      case K.After: {
-        const b = p.b!;
-        return this.applyAfter(this.startTagOpen(p.a!, ns, local, key), (x) => pool.after(x, b));
-      }
+      case K.After:
+        return this.applyAfter(this.startTagOpen(p.a!, ns, local, key), K.After, p.b!);
       default:
         return pool.notAllowed;
     }
@@ -87,32 +112,33 @@ export class Deriver {
         return pool.choiceOf(p.alts!.map(r));
       case K.Element:
         return contains(p.nc!, ns, local) ? pool.after(p.el!.content, pool.empty) : pool.notAllowed;
-      case K.Interleave: {
-        const a = p.a!;
-        const b = p.b!;
-        return pool.choice(this.applyAfter(r(a), (x) => pool.interleave(x, b)), this.applyAfter(r(b), (x) => pool.interleave(a, x)));
-      }
-      case K.OneOrMore: {
-        const rest = pool.choice(p, pool.empty);
-        return this.applyAfter(r(p.a!), (x) => pool.group(x, rest));
-      }
-      case K.Group: {
-        const b = p.b!;
-        return pool.choice(this.applyAfter(r(p.a!), (y) => pool.group(y, b)), r(b));
-      }
-      case K.After: {
-        const b = p.b!;
-        return this.applyAfter(r(p.a!), (x) => pool.after(x, b));
-      }
+      case K.Interleave:
+        return pool.choice(this.applyAfter(r(p.a!), K.Interleave, p.b!), this.applyAfter(r(p.b!), K.Interleave, p.a!));
+      case K.OneOrMore:
+        return this.applyAfter(r(p.a!), K.Group, pool.choice(p, pool.empty));
+      case K.Group:
+        return pool.choice(this.applyAfter(r(p.a!), K.Group, p.b!), r(p.b!));
+      case K.After:
+        return this.applyAfter(r(p.a!), K.After, p.b!);
       default:
         return pool.notAllowed;
     }
   }
 
-  applyAfter(p: Pattern, f: (x: Pattern) => Pattern): Pattern {
-    if (p.k === K.After) return this.pool.after(p.a!, f(p.b!));
-    if (p.k === K.Choice) return this.pool.choiceOf(p.alts!.map((q) => this.applyAfter(q, f)));
-    return this.pool.notAllowed;
+  /** Each After(x, y) of a start-tag derivative as After(x, `how`(y, other)). */
+  private applyAfter(p: Pattern, how: Continue, other: Pattern): Pattern {
+    const pool = this.pool;
+    if (p.k === K.After) {
+      const y = p.b!;
+      return pool.after(p.a!, how === K.Group ? pool.group(y, other) : how === K.Interleave ? pool.interleave(y, other) : pool.after(y, other));
+    }
+    if (p.k === K.Choice) {
+      const alts = p.alts!;
+      const out = new Array<Pattern>(alts.length);
+      for (let i = 0; i < alts.length; i++) out[i] = this.applyAfter(alts[i], how, other);
+      return pool.choiceOf(out);
+    }
+    return pool.notAllowed;
   }
 
   /** An attribute; `anyValue` accepts any value (recovery after a bad value).
@@ -125,49 +151,76 @@ export class Deriver {
     const nameId = this.nameId(ns, local);
     // Values seen before on this state and name: one lookup (repeated devices, editing), before
     // any other. Not where a value's meaning depends on the namespaces in scope (QName datatypes).
-    const byValue = !anyValue && !pool.contextDependent && value.length < 256;
-    if (byValue) {
-      const seen = p.attV?.get(nameId)?.get(value);
-      if (seen) return seen;
+    const valueId = anyValue ? -1 : this.valueId(value);
+    let byValue: PairTable | undefined;
+    if (valueId >= 0) {
+      byValue = this.attV[nameId] ??= new PairTable(64);
+      const seen = byValue.get(p.id, valueId);
+      if (seen !== ABSENT) return pool.byId[seen];
     }
-    let leaves = p.attLeaves?.get(nameId);
-    if (!leaves) {
-      leaves = attributeLeaves(p, ns, local);
-      p.attLeaves ??= new Map();
-      if (p.attLeaves.size > MEMO_LIMIT) p.attLeaves.clear();
-      p.attLeaves.set(nameId, leaves);
+    let at = this.attLeaves.get(p.id, nameId);
+    if (at === ABSENT) {
+      if (this.attLeaves.size > MEMO_LIMIT) {
+        this.attLeaves = new PairTable(1024);
+        this.leafLists = [];
+      }
+      at = this.leafLists.length;
+      this.leafLists.push(attributeLeaves(p, ns, local));
+      this.attLeaves.set(p.id, nameId, at);
     }
+    const leaves = this.leafLists[at];
     if (leaves.length === 0) return pool.notAllowed;
-    const r = this.attributeByLeaves(p, leaves, value, ctx, anyValue);
-    if (byValue) {
-      p.attV ??= new Map();
-      let m = p.attV.get(nameId);
-      if (!m) p.attV.set(nameId, (m = new Map()));
-      if (m.size > MEMO_LIMIT) m.clear();
-      m.set(ownString(value), r); // a copy, as in text()
+    const r = this.attributeByLeaves(p, leaves, value, valueId, ctx, anyValue);
+    if (byValue !== undefined && this.attV[nameId] === byValue) {
+      if (byValue.size > MEMO_LIMIT) byValue.clear();
+      byValue.set(p.id, valueId, r.id);
     }
     return r;
   }
 
-  private attributeByLeaves(p: Pattern, leaves: readonly Pattern[], value: string, ctx: ValueContext | undefined, anyValue: boolean): Pattern {
+  private attributeByLeaves(p: Pattern, leaves: readonly Pattern[], value: string, valueId: number, ctx: ValueContext | undefined, anyValue: boolean): Pattern {
     // The result depends only on which attribute patterns accept the value: they are the key
-    // (a pattern's id when there is one, the common case).
-    let key: number | string = -1;
+    // (a pattern's id when there is one, the common case; else the number of the set).
+    let key = -1;
     let accepted: Pattern[] | undefined;
+    let set: string | undefined;
     for (let i = 0; i < leaves.length; i++) {
       const leaf = leaves[i];
-      if (anyValue || this.valueMatches(leaf.a!, value, ctx)) {
+      if (anyValue || this.valueMatches(leaf.a!, value, ctx, valueId)) {
         if (!accepted) {
           accepted = [leaf];
           key = leaf.id;
         } else {
           accepted.push(leaf);
-          key = `${key},${leaf.id}`;
+          set = `${set ?? key},${leaf.id}`;
         }
       }
     }
     if (!accepted) return this.pool.notAllowed;
+    if (set !== undefined) {
+      const n = this.leafSets.get(set);
+      if (n === undefined) this.leafSets.set(set, (key = -2 - this.leafSets.size));
+      else key = n;
+    }
     return this.attributeWith(p, key, accepted);
+  }
+
+  /** The number of a text or attribute value for the memos; -1 when it is not memoized (long
+   *  values, and any where QName-like datatypes make a value's meaning depend on its context). */
+  private valueId(s: string): number {
+    if (s.length >= 256 || this.pool.contextDependent) return -1;
+    let id = this.valueIds.get(s);
+    if (id === undefined) {
+      if (this.valueIds.size >= VALUES_LIMIT) {
+        // Numbered afresh, and the memos by value with them.
+        this.valueIds = new Map();
+        this.txt = new PairTable(4096);
+        this.attV = [];
+      }
+      id = this.nextValue++;
+      this.valueIds.set(ownString(s), id); // a copy: the text is a view into its document's, which the table would keep alive
+    }
+    return id;
   }
 
   /** The number of a `{ns}local` name (memo keys are small integers). */
@@ -180,50 +233,44 @@ export class Deriver {
     return id;
   }
 
-  /** The attribute derivative where exactly the attribute patterns in `accepted` match. */
-  private attributeWith(p: Pattern, key: number | string, accepted: readonly Pattern[]): Pattern {
+  /** The attribute derivative where exactly the attribute patterns in `accepted` match (`key` says which). */
+  private attributeWith(p: Pattern, key: number, accepted: readonly Pattern[]): Pattern {
     if (!p.attrs) return this.pool.notAllowed;
-    const hit = p.att?.get(key);
-    if (hit) return hit;
+    const hit = this.att.get(p.id, key);
+    if (hit !== ABSENT) return this.pool.byId[hit];
     const r = this.attributeWithNew(p, key, accepted);
-    p.att ??= new Map();
-    if (p.att.size > MEMO_LIMIT) p.att.clear();
-    p.att.set(key, r);
+    if (this.att.size > MEMO_LIMIT) this.att = new PairTable(4096);
+    this.att.set(p.id, key, r.id);
     return r;
   }
 
-  private attributeWithNew(p: Pattern, key: number | string, accepted: readonly Pattern[]): Pattern {
+  private attributeWithNew(p: Pattern, key: number, accepted: readonly Pattern[]): Pattern {
     const pool = this.pool;
-    const d = (q: Pattern) => this.attributeWith(q, key, accepted);
-    let r: Pattern;
     switch (p.k) {
       case K.After:
-        r = pool.after(d(p.a!), p.b!);
-        break;
-      case K.Choice:
-        r = pool.choiceOf(p.alts!.map(d));
-        break;
+        return pool.after(this.attributeWith(p.a!, key, accepted), p.b!);
+      case K.Choice: {
+        const alts = p.alts!;
+        const out = new Array<Pattern>(alts.length);
+        for (let i = 0; i < alts.length; i++) out[i] = this.attributeWith(alts[i], key, accepted);
+        return pool.choiceOf(out);
+      }
       case K.Group:
-        r = pool.choice(pool.group(d(p.a!), p.b!), pool.group(p.a!, d(p.b!)));
-        break;
+        return pool.choice(pool.group(this.attributeWith(p.a!, key, accepted), p.b!), pool.group(p.a!, this.attributeWith(p.b!, key, accepted)));
       case K.Interleave:
-        r = pool.choice(pool.interleave(d(p.a!), p.b!), pool.interleave(p.a!, d(p.b!)));
-        break;
+        return pool.choice(pool.interleave(this.attributeWith(p.a!, key, accepted), p.b!), pool.interleave(p.a!, this.attributeWith(p.b!, key, accepted)));
       case K.OneOrMore:
-        r = pool.group(d(p.a!), pool.choice(p, pool.empty));
-        break;
+        return pool.group(this.attributeWith(p.a!, key, accepted), pool.choice(p, pool.empty));
       case K.Attribute:
-        r = accepted.includes(p) ? pool.empty : pool.notAllowed;
-        break;
+        return accepted.includes(p) ? pool.empty : pool.notAllowed;
       default:
-        r = pool.notAllowed;
+        return pool.notAllowed;
     }
-    return r;
   }
 
   /** Whether a string (attribute value, or an element's whole text) matches a pattern. */
-  valueMatches(p: Pattern, s: string, ctx?: ValueContext): boolean {
-    return (p.nullable && isWhitespace(s)) || this.text(p, s, ctx).nullable;
+  valueMatches(p: Pattern, s: string, ctx?: ValueContext, valueId = this.valueId(s)): boolean {
+    return (p.nullable && isWhitespace(s)) || this.textOf(p, s, valueId, ctx).nullable;
   }
 
   /** `>` of a start tag: attributes not given are no longer possible. */
@@ -237,9 +284,6 @@ export class Deriver {
     return r;
   }
 
-  // The derivatives that map a choice's alternatives with an arrow function compute apart from
-  // their memo lookup: V8 allocates the variables such an arrow captures on every call of the
-  // function that holds it, memo hit or not (megabytes over a vmctx rng run).
   private stc(p: Pattern, recover: boolean): Pattern {
     const pool = this.pool;
     let r: Pattern;
@@ -247,9 +291,13 @@ export class Deriver {
       case K.After:
         r = pool.after(this.startTagClose(p.a!, recover), p.b!);
         break;
-      case K.Choice:
-        r = pool.choiceOf(p.alts!.map((q) => this.startTagClose(q, recover)));
+      case K.Choice: {
+        const alts = p.alts!;
+        const out = new Array<Pattern>(alts.length);
+        for (let i = 0; i < alts.length; i++) out[i] = this.startTagClose(alts[i], recover);
+        r = pool.choiceOf(out);
         break;
+      }
       case K.Group:
         r = pool.group(this.startTagClose(p.a!, recover), this.startTagClose(p.b!, recover));
         break;
@@ -271,42 +319,46 @@ export class Deriver {
 
   /** A piece of text. */
   text(p: Pattern, s: string, ctx?: ValueContext): Pattern {
-    const memo = !this.pool.contextDependent && s.length < 256;
-    if (memo) {
-      const hit = p.txt?.get(s);
-      if (hit) return hit;
-    }
-    const r = this.txt(p, s, ctx);
-    if (memo) {
-      p.txt ??= new Map();
-      if (p.txt.size > MEMO_LIMIT) p.txt.clear();
-      p.txt.set(ownString(s), r); // a copy: the text is a view into its document's, which the memo would keep alive
-    }
+    return this.textOf(p, s, this.valueId(s), ctx);
+  }
+
+  /** A piece of text, numbered by valueId (-1: not memoized). */
+  private textOf(p: Pattern, s: string, valueId: number, ctx: ValueContext | undefined): Pattern {
+    if (valueId < 0) return this.textNew(p, s, valueId, ctx);
+    const hit = this.txt.get(p.id, valueId);
+    if (hit !== ABSENT) return this.pool.byId[hit];
+    const r = this.textNew(p, s, valueId, ctx);
+    if (this.txt.size > MEMO_LIMIT) this.txt = new PairTable(4096);
+    this.txt.set(p.id, valueId, r.id);
     return r;
   }
 
-  private txt(p: Pattern, s: string, ctx?: ValueContext): Pattern {
+  private textNew(p: Pattern, s: string, id: number, ctx: ValueContext | undefined): Pattern {
     const pool = this.pool;
     switch (p.k) {
-      case K.Choice:
-        return pool.choiceOf(p.alts!.map((q) => this.text(q, s, ctx)));
+      case K.Choice: {
+        const alts = p.alts!;
+        const out = new Array<Pattern>(alts.length);
+        for (let i = 0; i < alts.length; i++) out[i] = this.textOf(alts[i], s, id, ctx);
+        return pool.choiceOf(out);
+      }
       case K.Interleave:
-        return pool.choice(pool.interleave(this.text(p.a!, s, ctx), p.b!), pool.interleave(p.a!, this.text(p.b!, s, ctx)));
+        return pool.choice(pool.interleave(this.textOf(p.a!, s, id, ctx), p.b!), pool.interleave(p.a!, this.textOf(p.b!, s, id, ctx)));
       case K.Group: {
-        const x = pool.group(this.text(p.a!, s, ctx), p.b!);
-        return p.a!.nullable ? pool.choice(x, this.text(p.b!, s, ctx)) : x;
+        const x = pool.group(this.textOf(p.a!, s, id, ctx), p.b!);
+        return p.a!.nullable ? pool.choice(x, this.textOf(p.b!, s, id, ctx)) : x;
       }
       case K.After:
-        return pool.after(this.text(p.a!, s, ctx), p.b!);
+        return pool.after(this.textOf(p.a!, s, id, ctx), p.b!);
       case K.OneOrMore:
-        return pool.group(this.text(p.a!, s, ctx), pool.choice(p, pool.empty));
+        return pool.group(this.textOf(p.a!, s, id, ctx), pool.choice(p, pool.empty));
       case K.Text:
         return p;
       case K.Value:
         return p.dt!.value(s, ctx) === p.val ? pool.empty : pool.notAllowed;
       case K.Data:
         if (p.dt!.check(s, ctx) !== undefined) return pool.notAllowed;
-        return p.a && this.valueMatches(p.a, s, ctx) ? pool.notAllowed : pool.empty;
+        return p.a && this.valueMatches(p.a, s, ctx, id) ? pool.notAllowed : pool.empty;
       case K.List: {
         let q = p.a!;
         for (const tok of s.split(/[ \t\n\r]+/)) {
@@ -336,7 +388,10 @@ export class Deriver {
   }
 
   private endTagOfChoice(p: Pattern, recover: boolean): Pattern {
-    return this.pool.choiceOf(p.alts!.map((q) => this.endTag(q, recover)));
+    const alts = p.alts!;
+    const out = new Array<Pattern>(alts.length);
+    for (let i = 0; i < alts.length; i++) out[i] = this.endTag(alts[i], recover);
+    return this.pool.choiceOf(out);
   }
 }
 

@@ -4,6 +4,7 @@
 // Clark's algorithm (notAllowed absorbs, empty is a unit, choices are flattened sets).
 import type { NameClass } from './nameClass';
 import type { Datatype } from './datatypes';
+import { ABSENT, PairTable } from './pairTable';
 
 export const K = {
   NotAllowed: 0,
@@ -50,12 +51,7 @@ export interface Pattern {
    *  form after a cache read (same relative order). Messages list datatypes in this order, which
    *  does not depend on the order a lazy read builds patterns in. */
   ord: number;
-  // Derivative memos (see derive.ts).
-  sto?: Map<number, Pattern>;
-  att?: Map<number | string, Pattern>;
-  attLeaves?: Map<number, readonly Pattern[]>;
-  attV?: Map<number, Map<string, Pattern>>;
-  txt?: Map<string, Pattern>;
+  // Derivative memos of one result each (see derive.ts; the others are in the Deriver's tables).
   stc?: Pattern;
   stcR?: Pattern;
   /** A start-tag derivative as one content and one rest (validate.ts), null when it does not separate. */
@@ -78,11 +74,6 @@ class PatternObject implements Pattern {
   readonly val: string | undefined;
   readonly raw: string | undefined;
   ord: number;
-  sto: Map<number, Pattern> | undefined = undefined;
-  att: Map<number | string, Pattern> | undefined = undefined;
-  attLeaves: Map<number, readonly Pattern[]> | undefined = undefined;
-  attV: Map<number, Map<string, Pattern>> | undefined = undefined;
-  txt: Map<string, Pattern> | undefined = undefined;
   stc: Pattern | undefined = undefined;
   stcR: Pattern | undefined = undefined;
   det: readonly [Pattern, Pattern] | null | undefined = undefined;
@@ -113,24 +104,26 @@ class PatternObject implements Pattern {
 {
   const p = new PatternObject(-1, false, { k: K.NotAllowed, nullable: false });
   p.ord = 0;
-  p.sto = new Map();
-  p.att = new Map();
-  p.attLeaves = new Map();
-  p.attV = new Map();
-  p.txt = new Map();
   p.stc = p;
   p.stcR = p;
   p.det = null;
 }
 
 export class PatternPool {
+  /** Every pattern, by its id: the tables below (and the Deriver's memos) hold ids. */
+  readonly byId: Pattern[] = [];
   private readonly table = new Map<string, Pattern>();
-  private readonly choiceMemo = new Map<number, Map<number, Pattern>>();
-  private readonly choice2 = new Map<number, Map<number, Pattern>>();
+  /** choice(a, b) by the ids of a and b (in id order), whatever the operands were. */
+  private readonly choiceMemo = new PairTable(1024);
+  /** Choices of two alternatives, by their ids. */
+  private readonly choice2 = new PairTable(1024);
   /** Choices of three or more alternatives, by a hash of their ids (no string keys to build). */
   private readonly choiceN = new Map<number, Pattern[]>();
-  /** Patterns of one operand (oneOrMore, list, element), by kind and the operand's (or declaration's) id. */
-  private readonly unary: Array<Map<number, Pattern>> = [];
+  /** Patterns of one operand (oneOrMore, list, element), by the operand's (or declaration's) id and kind. */
+  private readonly unary = new PairTable(1024);
+  /** choiceOf's work list: flattened, sorted and deduplicated here before the choice is looked
+   *  up, so a choice already made costs no array. */
+  private readonly work: Pattern[] = [];
   private nextId = 0;
   private nextDecl = 0;
   /** True once a QName-like datatype is used: text memos must then take the context into account. */
@@ -140,8 +133,8 @@ export class PatternPool {
   readonly empty = this.make('e', { k: K.Empty, nullable: true });
   readonly text = this.make('t', { k: K.Text, nullable: true });
 
-  /** Binary patterns are interned by their operands' ids in nested maps: no string keys. */
-  private readonly pairs: Array<Map<number, Map<number, Pattern>>> = [];
+  /** Binary patterns (group, interleave, after), by kind, interned by their operands' ids. */
+  private readonly pairs: PairTable[] = [];
 
   /** How many patterns were made. */
   get size(): number {
@@ -149,21 +142,19 @@ export class PatternPool {
   }
 
   private pair(k: number, a: Pattern, b: Pattern, nullable: boolean): Pattern {
-    const byA = (this.pairs[k] ??= new Map());
-    let byB = byA.get(a.id);
-    if (!byB) byA.set(a.id, (byB = new Map()));
-    let p = byB.get(b.id);
-    if (!p) {
-      p = this.create({ k, nullable, a, b });
-      byB.set(b.id, p);
-    }
+    const byIds = (this.pairs[k] ??= new PairTable(1024));
+    const id = byIds.get(a.id, b.id);
+    if (id !== ABSENT) return this.byId[id];
+    const p = this.create({ k, nullable, a, b });
+    byIds.set(a.id, b.id, p.id);
     return p;
   }
 
   private one(k: number, id: number, fields: Fields): Pattern {
-    const byId = (this.unary[k] ??= new Map());
-    let p = byId.get(id);
-    if (!p) byId.set(id, (p = this.create(fields)));
+    const found = this.unary.get(id, k);
+    if (found !== ABSENT) return this.byId[found];
+    const p = this.create(fields);
+    this.unary.set(id, k, p.id);
     return p;
   }
 
@@ -171,7 +162,9 @@ export class PatternPool {
     const attrs =
       fields.k === K.Attribute ||
       (fields.k !== K.Element && fields.k !== K.Data && ((fields.a?.attrs ?? false) || (fields.b?.attrs ?? false) || (fields.alts?.some((q) => q.attrs) ?? false)));
-    return new PatternObject(this.nextId++, attrs, fields);
+    const p = new PatternObject(this.nextId++, attrs, fields);
+    this.byId.push(p);
+    return p;
   }
 
   private make(key: string, fields: Fields): Pattern {
@@ -200,13 +193,10 @@ export class PatternPool {
     if (a === b || b === this.notAllowed) return a;
     if (a === this.notAllowed) return b;
     if (a.id > b.id) [a, b] = [b, a];
-    let byB = this.choiceMemo.get(a.id);
-    if (!byB) this.choiceMemo.set(a.id, (byB = new Map()));
-    let r = byB.get(b.id);
-    if (!r) {
-      r = this.choiceOf([a, b]);
-      byB.set(b.id, r);
-    }
+    const id = this.choiceMemo.get(a.id, b.id);
+    if (id !== ABSENT) return this.byId[id];
+    const r = this.choiceOf([a, b]);
+    this.choiceMemo.set(a.id, b.id, r.id);
     return r;
   }
 
@@ -224,42 +214,39 @@ export class PatternPool {
       }
     }
     if (!many) return only ?? this.notAllowed;
-    const flat: Pattern[] = [];
+    // Flattened into the work list, sorted by id and deduplicated there: only a new choice
+    // copies it.
+    const work = this.work;
+    let m = 0;
     for (let i = 0; i < ps.length; i++) {
       const p = ps[i];
       if (p.k === K.Choice) {
         const alts = p.alts!;
-        for (let j = 0; j < alts.length; j++) flat.push(alts[j]);
-      } else if (p !== this.notAllowed) flat.push(p);
+        for (let j = 0; j < alts.length; j++) work[m++] = alts[j];
+      } else if (p !== this.notAllowed) work[m++] = p;
     }
-    flat.sort((x, y) => x.id - y.id);
-    const alts: Pattern[] = [];
-    let nullable = false;
-    let h = 0;
-    for (let i = 0; i < flat.length; i++) {
-      const p = flat[i];
-      if (alts.length && alts[alts.length - 1] === p) continue;
-      alts.push(p);
-      h = (Math.imul(h, 31) + p.id) | 0;
-      nullable ||= p.nullable;
-    }
-    if (alts.length === 1) return alts[0];
-    if (alts.length === 2) {
+    const n = sortUnique(work, m);
+    if (n === 1) return work[0];
+    if (n === 2) {
       // Two-way choices are the common case: interned by the two ids.
-      const [a, b] = alts;
-      let byB = this.choice2.get(a.id);
-      if (!byB) this.choice2.set(a.id, (byB = new Map()));
-      let r = byB.get(b.id);
-      if (!r) {
-        r = this.create({ k: K.Choice, nullable, alts });
-        byB.set(b.id, r);
-      }
+      const a = work[0];
+      const b = work[1];
+      const id = this.choice2.get(a.id, b.id);
+      if (id !== ABSENT) return this.byId[id];
+      const r = this.create({ k: K.Choice, nullable: a.nullable || b.nullable, alts: [a, b] });
+      this.choice2.set(a.id, b.id, r.id);
       return r;
+    }
+    let h = 0;
+    let nullable = false;
+    for (let i = 0; i < n; i++) {
+      h = (Math.imul(h, 31) + work[i].id) | 0;
+      nullable ||= work[i].nullable;
     }
     let bucket = this.choiceN.get(h);
     if (!bucket) this.choiceN.set(h, (bucket = []));
-    for (let i = 0; i < bucket.length; i++) if (sameAlternatives(bucket[i].alts!, alts)) return bucket[i];
-    const r = this.create({ k: K.Choice, nullable, alts });
+    for (let i = 0; i < bucket.length; i++) if (sameAlternatives(bucket[i].alts!, work, n)) return bucket[i];
+    const r = this.create({ k: K.Choice, nullable, alts: work.slice(0, n) });
     bucket.push(r);
     return r;
   }
@@ -308,8 +295,30 @@ export class PatternPool {
   }
 }
 
-function sameAlternatives(x: readonly Pattern[], y: readonly Pattern[]): boolean {
-  if (x.length !== y.length) return false;
-  for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return false;
+/** Sorts work[0..m) by id, without duplicates; their count. Few alternatives, mostly in order
+ *  already: an insertion sort, in place; many: the array sort, on a copy. */
+function sortUnique(work: Pattern[], m: number): number {
+  if (m > 32) {
+    const sorted = work.slice(0, m).sort((x, y) => x.id - y.id);
+    for (let i = 0; i < m; i++) work[i] = sorted[i];
+  } else {
+    for (let i = 1; i < m; i++) {
+      const p = work[i];
+      let j = i;
+      while (j > 0 && work[j - 1].id > p.id) {
+        work[j] = work[j - 1];
+        j--;
+      }
+      work[j] = p;
+    }
+  }
+  let n = 0;
+  for (let i = 0; i < m; i++) if (n === 0 || work[n - 1] !== work[i]) work[n++] = work[i];
+  return n;
+}
+
+function sameAlternatives(x: readonly Pattern[], y: readonly Pattern[], n: number): boolean {
+  if (x.length !== n) return false;
+  for (let i = 0; i < n; i++) if (x[i] !== y[i]) return false;
   return true;
 }
