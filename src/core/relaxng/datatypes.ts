@@ -35,7 +35,18 @@ export interface Param {
   value: string;
 }
 
-const collapse = (s: string) => s.replace(/[ \t\n\r]+/g, ' ').replace(/^ | $/g, '');
+const collapse = (s: string) => (isCollapsed(s) ? s : s.replace(/[ \t\n\r]+/g, ' ').replace(/^ | $/g, ''));
+
+/** No tab, newline or CR, no space at either end or next to another: collapsing changes nothing
+ *  (most values; the replacements would make two strings each). */
+function isCollapsed(s: string): boolean {
+  const last = s.length - 1;
+  for (let i = 0; i <= last; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 9 || c === 10 || c === 13 || (c === 32 && (i === 0 || i === last || s.charCodeAt(i + 1) === 32))) return false;
+  }
+  return true;
+}
 const replaceWs = (s: string) => s.replace(/[\t\n\r]/g, ' ');
 
 /** Base types: lexical check + canonical value + whitespace rule + how to measure length. */
@@ -271,14 +282,20 @@ function xsd(library: string, name: string, params: Param[], compiled: boolean):
     const s = norm(text);
     const v = base.parse(s, ctx);
     if (v === undefined) return `must be ${base.what}`;
-    for (const p of patterns) if (!(p.rx ??= compileXsdRegex(p.src)).test(s)) return `must be a string matching the regular expression ${quote(p.src)}`;
-    for (const l of lengths) {
+    // Indexed loops: a for-of not yet optimized makes an iterator and a result per step.
+    for (let i = 0; i < patterns.length; i++) {
+      const p = patterns[i];
+      if (!(p.rx ??= compileXsdRegex(p.src)).test(s)) return `must be a string matching the regular expression ${quote(p.src)}`;
+    }
+    for (let i = 0; i < lengths.length; i++) {
+      const l = lengths[i];
       const n = measure(v, s);
       if (l.facet === 'length' && n !== l.n) return `must be ${noun} with length ${l.n} (actual length ${n})`;
       if (l.facet === 'minLength' && n < l.n) return `must be ${noun} with length at least ${l.n} (actual length ${n})`;
       if (l.facet === 'maxLength' && n > l.n) return `must be ${noun} with length at most ${l.n} (actual length ${n})`;
     }
-    for (const b of bounds) {
+    for (let i = 0; i < bounds.length; i++) {
+      const b = bounds[i];
       if (b.facet === 'totalDigits' || b.facet === 'fractionDigits') {
         const [i, f = ''] = v.replace('-', '').split('.');
         const digits = b.facet === 'totalDigits' ? (i === '0' ? 0 : i.length) + f.length : f.length;

@@ -47,6 +47,10 @@ export class Deriver {
   private txt = new PairTable(4096);
   private attLeaves = new PairTable(1024);
   private leafLists: Array<readonly Pattern[]> = [];
+  /** attributeLeaves' walk: its stack, and the patterns it has seen (marks[id] === visit). */
+  private readonly stack: Pattern[] = [];
+  private marks = new Int32Array(4096);
+  private visit = 0;
 
   /** Start tag `<name`: the content pattern of the matching element(s), After the rest. */
   startTagOpen(p: Pattern, ns: string, local: string, key = this.nameId(ns, local)): Pattern {
@@ -165,7 +169,7 @@ export class Deriver {
         this.leafLists = [];
       }
       at = this.leafLists.length;
-      this.leafLists.push(attributeLeaves(p, ns, local));
+      this.leafLists.push(this.attributeLeaves(p, ns, local));
       this.attLeaves.set(p.id, nameId, at);
     }
     const leaves = this.leafLists[at];
@@ -203,6 +207,47 @@ export class Deriver {
       else key = n;
     }
     return this.attributeWith(p, key, accepted);
+  }
+
+  /** The attribute patterns named `{ns}local` that an attribute derivative of `p` can reach.
+   *  Seen patterns are marked in an array by id, not kept in a Set (one per call). */
+  private attributeLeaves(p: Pattern, ns: string, local: string): readonly Pattern[] {
+    if (this.marks.length < this.pool.size) {
+      const grown = new Int32Array(Math.max(this.pool.size, this.marks.length * 2));
+      grown.set(this.marks);
+      this.marks = grown;
+    }
+    const marks = this.marks;
+    const visit = ++this.visit;
+    const stack = this.stack;
+    let top = 0;
+    stack[top++] = p;
+    let out: Pattern[] | undefined;
+    while (top > 0) {
+      const q = stack[--top];
+      if (!q.attrs || marks[q.id] === visit) continue;
+      marks[q.id] = visit;
+      switch (q.k) {
+        case K.After:
+        case K.OneOrMore:
+          stack[top++] = q.a!;
+          break;
+        case K.Group:
+        case K.Interleave:
+          stack[top++] = q.a!;
+          stack[top++] = q.b!;
+          break;
+        case K.Choice: {
+          const alts = q.alts!;
+          for (let i = 0; i < alts.length; i++) stack[top++] = alts[i];
+          break;
+        }
+        case K.Attribute:
+          if (contains(q.nc!, ns, local)) (out ??= []).push(q);
+          break;
+      }
+    }
+    return out ?? NO_LEAVES;
   }
 
   /** The number of a text or attribute value for the memos; -1 when it is not memoized (long
@@ -395,33 +440,6 @@ export class Deriver {
   }
 }
 
-/** The attribute patterns named `{ns}local` that an attribute derivative of `p` can reach. */
-function attributeLeaves(p: Pattern, ns: string, local: string): Pattern[] {
-  const out: Pattern[] = [];
-  const seen = new Set<Pattern>();
-  const stack = [p];
-  while (stack.length) {
-    const q = stack.pop()!;
-    if (!q.attrs || seen.has(q)) continue;
-    seen.add(q);
-    switch (q.k) {
-      case K.After:
-      case K.OneOrMore:
-        stack.push(q.a!);
-        break;
-      case K.Group:
-      case K.Interleave:
-        stack.push(q.a!, q.b!);
-        break;
-      case K.Choice:
-        for (let i = 0; i < q.alts!.length; i++) stack.push(q.alts![i]);
-        break;
-      case K.Attribute:
-        if (contains(q.nc!, ns, local)) out.push(q);
-        break;
-    }
-  }
-  return out;
-}
+const NO_LEAVES: readonly Pattern[] = [];
 
 export { isWhitespace };

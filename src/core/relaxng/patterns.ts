@@ -63,35 +63,25 @@ type Fields = Pick<Pattern, 'k' | 'nullable' | 'a' | 'b' | 'alts' | 'nc' | 'el' 
 /** Every pattern has the same fields in the same order (memos included, set later): one object
  *  shape for V8, so the derivative code's property reads stay monomorphic. */
 class PatternObject implements Pattern {
-  readonly k: number;
-  readonly nullable: boolean;
-  readonly a: Pattern | undefined;
-  readonly b: Pattern | undefined;
-  readonly alts: readonly Pattern[] | undefined;
-  readonly nc: NameClass | undefined;
-  readonly el: ElementDecl | undefined;
-  readonly dt: Datatype | undefined;
-  readonly val: string | undefined;
-  readonly raw: string | undefined;
   ord: number;
   stc: Pattern | undefined = undefined;
   stcR: Pattern | undefined = undefined;
   det: readonly [Pattern, Pattern] | null | undefined = undefined;
+  // Positional, not an object of fields: that object was one more allocation per pattern.
   constructor(
     readonly id: number,
     readonly attrs: boolean,
-    f: Fields,
+    readonly k: number,
+    readonly nullable: boolean,
+    readonly a: Pattern | undefined,
+    readonly b: Pattern | undefined,
+    readonly alts: readonly Pattern[] | undefined,
+    readonly nc: NameClass | undefined,
+    readonly el: ElementDecl | undefined,
+    readonly dt: Datatype | undefined,
+    readonly val: string | undefined,
+    readonly raw: string | undefined,
   ) {
-    this.k = f.k;
-    this.nullable = f.nullable;
-    this.a = f.a;
-    this.b = f.b;
-    this.alts = f.alts;
-    this.nc = f.nc;
-    this.el = f.el;
-    this.dt = f.dt;
-    this.val = f.val;
-    this.raw = f.raw;
     this.ord = id;
   }
 }
@@ -102,7 +92,7 @@ class PatternObject implements Pattern {
 // away at the first later write (deep into a run: the first new kind of state), to compile it
 // again. Writing each of them once here, before any code runs hot, says at once that they change.
 {
-  const p = new PatternObject(-1, false, { k: K.NotAllowed, nullable: false });
+  const p = new PatternObject(-1, false, K.NotAllowed, false, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined);
   p.ord = 0;
   p.stc = p;
   p.stcR = p;
@@ -145,32 +135,37 @@ export class PatternPool {
     const byIds = (this.pairs[k] ??= new PairTable(1024));
     const id = byIds.get(a.id, b.id);
     if (id !== ABSENT) return this.byId[id];
-    const p = this.create({ k, nullable, a, b });
+    const p = this.create(k, nullable, a, b, undefined);
     byIds.set(a.id, b.id, p.id);
     return p;
   }
 
-  private one(k: number, id: number, fields: Fields): Pattern {
+  /** The pattern of kind k (oneOrMore, list, element) of one operand (or declaration) `id`, if made. */
+  private unaryOf(k: number, id: number): Pattern | undefined {
     const found = this.unary.get(id, k);
-    if (found !== ABSENT) return this.byId[found];
-    const p = this.create(fields);
-    this.unary.set(id, k, p.id);
+    return found === ABSENT ? undefined : this.byId[found];
+  }
+
+  private keepUnary(id: number, p: Pattern): Pattern {
+    this.unary.set(id, p.k, p.id);
     return p;
   }
 
-  private create(fields: Fields): Pattern {
-    const attrs =
-      fields.k === K.Attribute ||
-      (fields.k !== K.Element && fields.k !== K.Data && ((fields.a?.attrs ?? false) || (fields.b?.attrs ?? false) || (fields.alts?.some((q) => q.attrs) ?? false)));
-    const p = new PatternObject(this.nextId++, attrs, fields);
+  private create(k: number, nullable: boolean, a: Pattern | undefined, b: Pattern | undefined, alts: readonly Pattern[] | undefined, f?: Fields): Pattern {
+    let attrs = k === K.Attribute;
+    if (!attrs && k !== K.Element && k !== K.Data) {
+      attrs = (a !== undefined && a.attrs) || (b !== undefined && b.attrs);
+      if (!attrs && alts !== undefined) for (let i = 0; i < alts.length && !attrs; i++) attrs = alts[i].attrs;
+    }
+    const p = new PatternObject(this.nextId++, attrs, k, nullable, a, b, alts, f?.nc, f?.el, f?.dt, f?.val, f?.raw);
     this.byId.push(p);
     return p;
   }
 
-  private make(key: string, fields: Fields): Pattern {
+  private make(key: string, f: Fields): Pattern {
     let p = this.table.get(key);
     if (!p) {
-      p = this.create(fields);
+      p = this.create(f.k, f.nullable, f.a, f.b, f.alts, f);
       this.table.set(key, p);
     }
     return p;
@@ -181,7 +176,7 @@ export class PatternPool {
   }
 
   element(decl: ElementDecl): Pattern {
-    return this.one(K.Element, decl.id, { k: K.Element, nullable: false, el: decl, nc: decl.nc });
+    return this.unaryOf(K.Element, decl.id) ?? this.keepUnary(decl.id, this.create(K.Element, false, undefined, undefined, undefined, { k: K.Element, nullable: false, el: decl, nc: decl.nc }));
   }
 
   attribute(nc: NameClass, content: Pattern): Pattern {
@@ -192,7 +187,12 @@ export class PatternPool {
   choice(a: Pattern, b: Pattern): Pattern {
     if (a === b || b === this.notAllowed) return a;
     if (a === this.notAllowed) return b;
-    if (a.id > b.id) [a, b] = [b, a];
+    if (a.id > b.id) {
+      // Not [a, b] = [b, a]: unoptimized, that destructuring makes an array and its iterator.
+      const t = a;
+      a = b;
+      b = t;
+    }
     const id = this.choiceMemo.get(a.id, b.id);
     if (id !== ABSENT) return this.byId[id];
     const r = this.choiceOf([a, b]);
@@ -233,7 +233,7 @@ export class PatternPool {
       const b = work[1];
       const id = this.choice2.get(a.id, b.id);
       if (id !== ABSENT) return this.byId[id];
-      const r = this.create({ k: K.Choice, nullable: a.nullable || b.nullable, alts: [a, b] });
+      const r = this.create(K.Choice, a.nullable || b.nullable, undefined, undefined, [a, b]);
       this.choice2.set(a.id, b.id, r.id);
       return r;
     }
@@ -246,7 +246,7 @@ export class PatternPool {
     let bucket = this.choiceN.get(h);
     if (!bucket) this.choiceN.set(h, (bucket = []));
     for (let i = 0; i < bucket.length; i++) if (sameAlternatives(bucket[i].alts!, work, n)) return bucket[i];
-    const r = this.create({ k: K.Choice, nullable, alts: work.slice(0, n) });
+    const r = this.create(K.Choice, nullable, undefined, undefined, work.slice(0, n));
     bucket.push(r);
     return r;
   }
@@ -263,14 +263,19 @@ export class PatternPool {
     if (a === this.empty) return b;
     if (b === this.empty) return a;
     // Interleave is commutative: a canonical order shares more states.
-    if (a.id > b.id) [a, b] = [b, a];
+    if (a.id > b.id) {
+      // Not [a, b] = [b, a]: unoptimized, that destructuring makes an array and its iterator.
+      const t = a;
+      a = b;
+      b = t;
+    }
     return this.pair(K.Interleave, a, b, a.nullable && b.nullable);
   }
 
   oneOrMore(p: Pattern): Pattern {
     if (p === this.notAllowed || p === this.empty) return p;
     if (p.k === K.OneOrMore) return p;
-    return this.one(K.OneOrMore, p.id, { k: K.OneOrMore, nullable: p.nullable, a: p });
+    return this.unaryOf(K.OneOrMore, p.id) ?? this.keepUnary(p.id, this.create(K.OneOrMore, p.nullable, p, undefined, undefined));
   }
 
   after(a: Pattern, b: Pattern): Pattern {
@@ -280,7 +285,7 @@ export class PatternPool {
 
   list(p: Pattern): Pattern {
     if (p === this.notAllowed) return p;
-    return this.one(K.List, p.id, { k: K.List, nullable: false, a: p });
+    return this.unaryOf(K.List, p.id) ?? this.keepUnary(p.id, this.create(K.List, false, p, undefined, undefined));
   }
 
   data(dt: Datatype, except?: Pattern): Pattern {
