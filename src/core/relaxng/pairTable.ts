@@ -27,7 +27,9 @@ export class PairTable {
   get(a: number, b: number): number {
     const s = this.slots;
     const key = a + 1;
-    let i = hash(a, b) & this.mask;
+    // The hash written out here, not called: vmctx runs V8 without inlining (cliLauncher.ts).
+    const h = Math.imul(a, 0x9e3779b1) ^ Math.imul(b + 0x7f4a7c15, 0x85ebca77);
+    let i = (h ^ (h >>> 15)) & this.mask;
     for (;;) {
       const at = i * 3;
       const k = s[at];
@@ -45,7 +47,9 @@ export class PairTable {
     if ((this.count + 1) * 2 > this.mask + 1) this.grow();
     const s = this.slots;
     const key = a + 1;
-    let i = hash(a, b) & this.mask;
+    // The hash written out here, not called: vmctx runs V8 without inlining (cliLauncher.ts).
+    const h = Math.imul(a, 0x9e3779b1) ^ Math.imul(b + 0x7f4a7c15, 0x85ebca77);
+    let i = (h ^ (h >>> 15)) & this.mask;
     for (;;) {
       const at = i * 3;
       const k = s[at];
@@ -77,9 +81,4 @@ export class PairTable {
     this.count = 0;
     for (let at = 0; at < old.length; at += 3) if (old[at] !== 0) this.set(old[at] - 1, old[at + 1], old[at + 2]);
   }
-}
-
-function hash(a: number, b: number): number {
-  const h = Math.imul(a, 0x9e3779b1) ^ Math.imul(b + 0x7f4a7c15, 0x85ebca77);
-  return h ^ (h >>> 15);
 }
