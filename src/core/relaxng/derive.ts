@@ -46,6 +46,9 @@ export class Deriver {
   private attV: PairTable[] = [];
   private txt = new PairTable(4096);
   private attLeaves = new PairTable(1024);
+  /** startTagClose's results by pattern id (result id + 1; 0: not derived yet), and its recovery's. */
+  private stcN = new Int32Array(1024);
+  private stcR = new Int32Array(1024);
   private leafLists: Array<readonly Pattern[]> = [];
   /** attributeLeaves' walk: its stack, and the patterns it has seen (marks[id] === visit). */
   private readonly stack: Pattern[] = [];
@@ -321,13 +324,31 @@ export class Deriver {
   /** `>` of a start tag: attributes not given are no longer possible. */
   startTagClose(p: Pattern, recover = false): Pattern {
     if (!p.attrs) return p;
-    const hit = recover ? p.stcR : p.stc;
-    if (hit) return hit;
+    const id = p.id;
+    const memo = recover ? this.stcR : this.stcN;
+    if (id < memo.length) {
+      const hit = memo[id];
+      if (hit !== 0) return this.pool.byId[hit - 1];
+    }
     const r = this.stc(p, recover);
-    if (recover) p.stcR = r;
-    else p.stc = r;
+    if (id >= 0) {
+      const kept = id < memo.length ? memo : this.grown(memo, id, recover);
+      kept[id] = r.id + 1;
+    }
     return r;
   }
+
+  /** startTagClose's memo, grown to hold `id`. */
+  private grown(memo: Int32Array, id: number, recover: boolean): Int32Array {
+    const g = new Int32Array(Math.max(id + 1, this.pool.size, memo.length * 2));
+    g.set(memo);
+    if (recover) this.stcR = g;
+    else this.stcN = g;
+    return g;
+  }
+
+  /** A start-tag derivative as one content and one rest (validate.ts), null when it does not separate; by pattern id. */
+  readonly detached = new Map<number, readonly [Pattern, Pattern] | null>();
 
   private stc(p: Pattern, recover: boolean): Pattern {
     const pool = this.pool;

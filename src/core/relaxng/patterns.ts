@@ -51,11 +51,6 @@ export interface Pattern {
    *  form after a cache read (same relative order). Messages list datatypes in this order, which
    *  does not depend on the order a lazy read builds patterns in. */
   ord: number;
-  // Derivative memos of one result each (see derive.ts; the others are in the Deriver's tables).
-  stc?: Pattern;
-  stcR?: Pattern;
-  /** A start-tag derivative as one content and one rest (validate.ts), null when it does not separate. */
-  det?: readonly [Pattern, Pattern] | null;
 }
 
 type Fields = Pick<Pattern, 'k' | 'nullable' | 'a' | 'b' | 'alts' | 'nc' | 'el' | 'dt' | 'val' | 'raw'>;
@@ -64,10 +59,8 @@ type Fields = Pick<Pattern, 'k' | 'nullable' | 'a' | 'b' | 'alts' | 'nc' | 'el' 
  *  shape for V8, so the derivative code's property reads stay monomorphic. */
 class PatternObject implements Pattern {
   ord: number;
-  stc: Pattern | undefined = undefined;
-  stcR: Pattern | undefined = undefined;
-  det: readonly [Pattern, Pattern] | null | undefined = undefined;
-  // Positional, not an object of fields: that object was one more allocation per pattern.
+  // No memo fields: the memos are the Deriver's, by id (patterns are most of what a run keeps,
+  // each field 8 bytes more of each to copy). Positional, not an object of fields: that object was one more allocation per pattern.
   constructor(
     readonly id: number,
     readonly attrs: boolean,
@@ -86,17 +79,13 @@ class PatternObject implements Pattern {
   }
 }
 
-// `ord` and the memo fields are written long after a pattern is made (a lazy schema read sets
-// `ord`; the memos fill as documents come). V8 takes a field that has not changed since its
-// object was made for a constant, compiles the derivative code on that, and throws that code
-// away at the first later write (deep into a run: the first new kind of state), to compile it
-// again. Writing each of them once here, before any code runs hot, says at once that they change.
+// `ord` is written long after a pattern is made (by a lazy schema read). V8 takes a field that
+// has not changed since its object was made for a constant, compiles the code that reads it on
+// that, and throws that code away at the first later write, to compile it again. Writing it once
+// here, before any code runs hot, says at once that it changes.
 {
   const p = new PatternObject(-1, false, K.NotAllowed, false, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined);
   p.ord = 0;
-  p.stc = p;
-  p.stcR = p;
-  p.det = null;
 }
 
 export class PatternPool {

@@ -336,8 +336,10 @@ export class Walker implements XmlHandler {
    */
   private detach(p: Pattern): readonly [content: Pattern, rest: Pattern] | undefined {
     if (p.k !== K.Choice) return undefined;
-    // Memoized on the (interned) pattern: the choices come back with every such element.
-    if (p.det !== undefined) return p.det ?? undefined;
+    // Memoized by the (interned) pattern: the choices come back with every such element.
+    const memo = this.d.detached;
+    const known = memo.get(p.id);
+    if (known !== undefined) return known ?? undefined;
     const alts = p.alts!;
     const a = alts[0].a!;
     const b = alts[0].b!;
@@ -346,15 +348,16 @@ export class Walker implements XmlHandler {
     for (let i = 0; i < alts.length; i++) {
       const q = alts[i];
       if (q.k !== K.After) {
-        p.det = null;
+        memo.set(p.id, null);
         return undefined;
       }
       if (q.a !== a) sameA = false;
       if (q.b !== b) sameB = false;
     }
     const pool = this.schema.pool;
-    p.det = sameA ? [a, pool.choiceOf(alts.map((q) => q.b!))] : sameB ? [pool.choiceOf(alts.map((q) => q.a!)), b] : null;
-    return p.det ?? undefined;
+    const parts = sameA ? ([a, pool.choiceOf(alts.map((q) => q.b!))] as const) : sameB ? ([pool.choiceOf(alts.map((q) => q.a!)), b] as const) : null;
+    memo.set(p.id, parts);
+    return parts ?? undefined;
   }
 
   // The start of an element is the hottest code of a validation: its common path is kept small,
