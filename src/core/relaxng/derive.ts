@@ -43,7 +43,9 @@ export class Deriver {
   // Results are pattern ids; attLeaves' are indexes in leafLists.
   private sto = new PairTable(4096);
   private att = new PairTable(4096);
-  private attV: PairTable[] = [];
+  /** By name number; grown with undefined, never with holes (an array that gets holes changes its
+   *  kind, and the optimized code reading it is thrown away). */
+  private attV: Array<PairTable | undefined> = [];
   private txt = new PairTable(4096);
   private attLeaves = new PairTable(1024);
   /** startTagClose's results by pattern id (result id + 1; 0: not derived yet), and its recovery's. */
@@ -161,7 +163,9 @@ export class Deriver {
     const valueId = anyValue ? -1 : this.valueId(value);
     let byValue: PairTable | undefined;
     if (valueId >= 0) {
-      byValue = this.attV[nameId] ??= new PairTable(64);
+      const attV = this.attV;
+      while (attV.length <= nameId) attV.push(undefined);
+      byValue = attV[nameId] ??= new PairTable(64);
       const seen = byValue.get(p.id, valueId);
       if (seen !== ABSENT) return pool.byId[seen];
     }
@@ -176,7 +180,9 @@ export class Deriver {
       this.attLeaves.set(p.id, nameId, at);
     }
     const leaves = this.leafLists[at];
-    if (leaves.length === 0) return pool.notAllowed;
+    // By identity: the empty list is another kind of array than the others (its length read
+    // would see two maps, and optimized code for one is thrown away at the other).
+    if (leaves === NO_LEAVES) return pool.notAllowed;
     const r = this.attributeByLeaves(p, leaves, value, valueId, ctx, anyValue);
     if (byValue !== undefined && this.attV[nameId] === byValue) {
       if (byValue.size > MEMO_LIMIT) byValue.clear();

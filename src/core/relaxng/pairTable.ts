@@ -82,3 +82,16 @@ export class PairTable {
     for (let at = 0; at < old.length; at += 3) if (old[at] !== 0) this.set(old[at] - 1, old[at + 1], old[at + 2]);
   }
 }
+
+// Every path of set and get taken once (a collision, an update, a growth) before any code runs
+// hot: V8 compiles them on what they have met, and threw the compiled code away at the first
+// growth of a table, deep into a run, to compile it again.
+{
+  const t = new PairTable(16);
+  for (let i = 0; i < 40; i++) {
+    t.set(i & 7, i, i);
+    t.set(i & 7, i, i + 1);
+    t.get(i & 7, i);
+    t.get(i, -1);
+  }
+}
