@@ -48,6 +48,11 @@ export class Deriver {
   private attV: Array<PairTable | undefined> = [];
   private txt = new PairTable(4096);
   private attLeaves = new PairTable(1024);
+  /** The derivatives of a choice's alternatives, each call's above the caller's (from its `base`
+   *  to `top`): no array per call. Holey, as the arrays map() makes, which the other callers of
+   *  choiceOf pass: an element kind choiceOf's compiled code has not met would discard it. */
+  private readonly ops: Pattern[] = new Array<Pattern>(0);
+  private top = 0;
   /** startTagClose's results by pattern id (result id + 1; 0: not derived yet), and its recovery's. */
   private stcN = new Int32Array(1024);
   private stcR = new Int32Array(1024);
@@ -56,6 +61,13 @@ export class Deriver {
   private readonly stack: Pattern[] = [];
   private marks = new Int32Array(4096);
   private visit = 0;
+
+  /** The choice of ops[base..top), which are then dropped. */
+  private choiceOfOps(base: number): Pattern {
+    const r = this.pool.choiceOfRange(this.ops, base, this.top);
+    this.top = base;
+    return r;
+  }
 
   /** Start tag `<name`: the content pattern of the matching element(s), After the rest. */
   startTagOpen(p: Pattern, ns: string, local: string, key = this.nameId(ns, local)): Pattern {
@@ -75,9 +87,12 @@ export class Deriver {
     switch (p.k) {
       case K.Choice: {
         const alts = p.alts!;
-        const out = new Array<Pattern>(alts.length);
-        for (let i = 0; i < alts.length; i++) out[i] = this.startTagOpen(alts[i], ns, local, key);
-        return pool.choiceOf(out);
+        const base = this.top;
+        for (let i = 0; i < alts.length; i++) {
+          const d = this.startTagOpen(alts[i], ns, local, key);
+          this.ops[this.top++] = d;
+        }
+        return this.choiceOfOps(base);
       }
       case K.Element:
         return contains(p.nc!, ns, local) ? pool.after(p.el!.content, pool.empty) : pool.notAllowed;
@@ -143,9 +158,12 @@ export class Deriver {
     }
     if (p.k === K.Choice) {
       const alts = p.alts!;
-      const out = new Array<Pattern>(alts.length);
-      for (let i = 0; i < alts.length; i++) out[i] = this.applyAfter(alts[i], how, other);
-      return pool.choiceOf(out);
+      const base = this.top;
+      for (let i = 0; i < alts.length; i++) {
+        const d = this.applyAfter(alts[i], how, other);
+        this.ops[this.top++] = d;
+      }
+      return this.choiceOfOps(base);
     }
     return pool.notAllowed;
   }
@@ -272,7 +290,9 @@ export class Deriver {
         this.attV = [];
       }
       id = this.nextValue++;
-      this.valueIds.set(ownString(s), id); // a copy: the text is a view into its document's, which the table would keep alive
+      // A copy: a longer text may be a view into its document's, which the table would keep
+      // alive. V8 makes views (and concatenations) only of 13 characters or more.
+      this.valueIds.set(s.length < 13 ? s : ownString(s), id);
     }
     return id;
   }
@@ -305,9 +325,12 @@ export class Deriver {
         return pool.after(this.attributeWith(p.a!, key, accepted), p.b!);
       case K.Choice: {
         const alts = p.alts!;
-        const out = new Array<Pattern>(alts.length);
-        for (let i = 0; i < alts.length; i++) out[i] = this.attributeWith(alts[i], key, accepted);
-        return pool.choiceOf(out);
+        const base = this.top;
+        for (let i = 0; i < alts.length; i++) {
+          const d = this.attributeWith(alts[i], key, accepted);
+          this.ops[this.top++] = d;
+        }
+        return this.choiceOfOps(base);
       }
       case K.Group:
         return pool.choice(pool.group(this.attributeWith(p.a!, key, accepted), p.b!), pool.group(p.a!, this.attributeWith(p.b!, key, accepted)));
@@ -365,9 +388,12 @@ export class Deriver {
         break;
       case K.Choice: {
         const alts = p.alts!;
-        const out = new Array<Pattern>(alts.length);
-        for (let i = 0; i < alts.length; i++) out[i] = this.startTagClose(alts[i], recover);
-        r = pool.choiceOf(out);
+        const base = this.top;
+        for (let i = 0; i < alts.length; i++) {
+          const d = this.startTagClose(alts[i], recover);
+          this.ops[this.top++] = d;
+        }
+        r = this.choiceOfOps(base);
         break;
       }
       case K.Group:
@@ -410,9 +436,12 @@ export class Deriver {
     switch (p.k) {
       case K.Choice: {
         const alts = p.alts!;
-        const out = new Array<Pattern>(alts.length);
-        for (let i = 0; i < alts.length; i++) out[i] = this.textOf(alts[i], s, id, ctx);
-        return pool.choiceOf(out);
+        const base = this.top;
+        for (let i = 0; i < alts.length; i++) {
+          const d = this.textOf(alts[i], s, id, ctx);
+          this.ops[this.top++] = d;
+        }
+        return this.choiceOfOps(base);
       }
       case K.Interleave:
         return pool.choice(pool.interleave(this.textOf(p.a!, s, id, ctx), p.b!), pool.interleave(p.a!, this.textOf(p.b!, s, id, ctx)));
@@ -461,9 +490,12 @@ export class Deriver {
 
   private endTagOfChoice(p: Pattern, recover: boolean): Pattern {
     const alts = p.alts!;
-    const out = new Array<Pattern>(alts.length);
-    for (let i = 0; i < alts.length; i++) out[i] = this.endTag(alts[i], recover);
-    return this.pool.choiceOf(out);
+    const base = this.top;
+    for (let i = 0; i < alts.length; i++) {
+      const d = this.endTag(alts[i], recover);
+      this.ops[this.top++] = d;
+    }
+    return this.choiceOfOps(base);
   }
 }
 

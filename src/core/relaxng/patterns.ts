@@ -190,10 +190,15 @@ export class PatternPool {
   }
 
   choiceOf(ps: readonly Pattern[]): Pattern {
+    return this.choiceOfRange(ps, 0, ps.length);
+  }
+
+  /** The choice of ps[from..to). */
+  choiceOfRange(ps: readonly Pattern[], from: number, to: number): Pattern {
     // Most calls come from derivatives where nearly every alternative became notAllowed.
     let only: Pattern | undefined;
     let many = false;
-    for (let i = 0; i < ps.length; i++) {
+    for (let i = from; i < to; i++) {
       const p = ps[i];
       if (p === this.notAllowed || p === only) continue;
       if (only === undefined) only = p;
@@ -207,7 +212,7 @@ export class PatternPool {
     // copies it.
     const work = this.work;
     let m = 0;
-    for (let i = 0; i < ps.length; i++) {
+    for (let i = from; i < to; i++) {
       const p = ps[i];
       if (p.k === K.Choice) {
         const alts = p.alts!;
