@@ -5,7 +5,9 @@
 // of entries, which as objects were much of what the garbage collector copied.
 // The *Recover variants are used after an error so validation of the siblings continues.
 import { K, type Pattern, type PatternPool } from './patterns';
-import { ABSENT, PairTable } from './pairTable';
+// Not ABSENT: `>= 0` (found) in the lookups. Where modules are transpiled to CommonJS (tsx: the
+// tests and benches), each use of an imported name is a getter call.
+import { PairTable } from './pairTable';
 import { contains } from './nameClass';
 import type { ValueContext } from './datatypes';
 import { skipSpace } from '../xml/scanner';
@@ -72,7 +74,7 @@ export class Deriver {
   /** Start tag `<name`: the content pattern of the matching element(s), After the rest. */
   startTagOpen(p: Pattern, ns: string, local: string, key = this.nameId(ns, local)): Pattern {
     const hit = this.sto.get(p.id, key);
-    if (hit !== ABSENT) return this.pool.byId[hit];
+    if (hit >= 0) return this.pool.byId[hit];
     const r = this.startTagOpenNew(p, ns, local, key);
     if (this.sto.size > MEMO_LIMIT) this.sto = new PairTable(4096);
     this.sto.set(p.id, key, r.id);
@@ -185,10 +187,10 @@ export class Deriver {
       while (attV.length <= nameId) attV.push(undefined);
       byValue = attV[nameId] ??= new PairTable(64);
       const seen = byValue.get(p.id, valueId);
-      if (seen !== ABSENT) return pool.byId[seen];
+      if (seen >= 0) return pool.byId[seen];
     }
     let at = this.attLeaves.get(p.id, nameId);
-    if (at === ABSENT) {
+    if (at < 0) {
       if (this.attLeaves.size > MEMO_LIMIT) {
         this.attLeaves = new PairTable(1024);
         this.leafLists = [];
@@ -311,7 +313,7 @@ export class Deriver {
   private attributeWith(p: Pattern, key: number, accepted: readonly Pattern[]): Pattern {
     if (!p.attrs) return this.pool.notAllowed;
     const hit = this.att.get(p.id, key);
-    if (hit !== ABSENT) return this.pool.byId[hit];
+    if (hit >= 0) return this.pool.byId[hit];
     const r = this.attributeWithNew(p, key, accepted);
     if (this.att.size > MEMO_LIMIT) this.att = new PairTable(4096);
     this.att.set(p.id, key, r.id);
@@ -424,7 +426,7 @@ export class Deriver {
   private textOf(p: Pattern, s: string, valueId: number, ctx: ValueContext | undefined): Pattern {
     if (valueId < 0) return this.textNew(p, s, valueId, ctx);
     const hit = this.txt.get(p.id, valueId);
-    if (hit !== ABSENT) return this.pool.byId[hit];
+    if (hit >= 0) return this.pool.byId[hit];
     const r = this.textNew(p, s, valueId, ctx);
     if (this.txt.size > MEMO_LIMIT) this.txt = new PairTable(4096);
     this.txt.set(p.id, valueId, r.id);

@@ -4,7 +4,7 @@
 // was objects the young-generation collector copied twice and then scanned from old space; here
 // an entry is three numbers outside the JavaScript heap.
 
-/** What `get` returns for a pair not in the table. */
+/** What `get` returns for a pair not in the table (values are ≥ 0: callers test `>= 0`). */
 export const ABSENT = -1;
 
 export class PairTable {

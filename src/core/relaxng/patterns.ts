@@ -4,7 +4,9 @@
 // Clark's algorithm (notAllowed absorbs, empty is a unit, choices are flattened sets).
 import type { NameClass } from './nameClass';
 import type { Datatype } from './datatypes';
-import { ABSENT, PairTable } from './pairTable';
+// Not ABSENT: `>= 0` (found) in the lookups. Where modules are transpiled to CommonJS (tsx: the
+// tests and benches), each use of an imported name is a getter call.
+import { PairTable } from './pairTable';
 
 export const K = {
   NotAllowed: 0,
@@ -123,7 +125,7 @@ export class PatternPool {
   private pair(k: number, a: Pattern, b: Pattern, nullable: boolean): Pattern {
     const byIds = (this.pairs[k] ??= new PairTable(1024));
     const id = byIds.get(a.id, b.id);
-    if (id !== ABSENT) return this.byId[id];
+    if (id >= 0) return this.byId[id];
     const p = this.create(k, nullable, a, b, undefined);
     byIds.set(a.id, b.id, p.id);
     return p;
@@ -132,7 +134,7 @@ export class PatternPool {
   /** The pattern of kind k (oneOrMore, list, element) of one operand (or declaration) `id`, if made. */
   private unaryOf(k: number, id: number): Pattern | undefined {
     const found = this.unary.get(id, k);
-    return found === ABSENT ? undefined : this.byId[found];
+    return found < 0 ? undefined : this.byId[found];
   }
 
   private keepUnary(id: number, p: Pattern): Pattern {
@@ -183,7 +185,7 @@ export class PatternPool {
       b = t;
     }
     const id = this.choiceMemo.get(a.id, b.id);
-    if (id !== ABSENT) return this.byId[id];
+    if (id >= 0) return this.byId[id];
     const r = this.choiceOf([a, b]);
     this.choiceMemo.set(a.id, b.id, r.id);
     return r;
@@ -226,7 +228,7 @@ export class PatternPool {
       const a = work[0];
       const b = work[1];
       const id = this.choice2.get(a.id, b.id);
-      if (id !== ABSENT) return this.byId[id];
+      if (id >= 0) return this.byId[id];
       const r = this.create(K.Choice, a.nullable || b.nullable, undefined, undefined, [a, b]);
       this.choice2.set(a.id, b.id, r.id);
       return r;
