@@ -1,7 +1,7 @@
 // Datatype libraries: RELAX NG's built-in one (string, token) and XML Schema Part 2's, with
 // the facets RELAX NG lets a schema set through <param>. A datatype answers three questions:
 // is this text allowed, what is its value (for <value> equality), and how to say what it wants.
-import { compileXsdRegex, XsdRegexError, type XsdRegex } from './xsdRegex';
+import { compileXsdRegex, xsdRegexOf, XsdRegexError, type XsdRegex, type XsdTranslation } from './xsdRegex';
 
 export const XSD_LIBRARY = 'http://www.w3.org/2001/XMLSchema-datatypes';
 export const COMPATIBILITY_LIBRARY = 'http://relaxng.org/ns/compatibility/datatypes/1.0';
@@ -26,6 +26,8 @@ export interface Datatype {
   value(text: string, ctx?: ValueContext): string | undefined;
   /** What the datatype wants, for messages: `a string matching the regular expression "..."`. */
   describe(): string;
+  /** Its `pattern` parameters translated, in order (kept by the compiled-schema cache). */
+  translations(): XsdTranslation[];
 }
 
 export class DatatypeError extends Error {}
@@ -240,21 +242,35 @@ function builtin(name: string, params: Param[]): Datatype {
     check: () => undefined,
     value: norm,
     describe: () => (name === 'token' ? 'a token' : 'a string'),
+    translations: () => [],
   };
 }
 
-function xsd(library: string, name: string, params: Param[], compiled: boolean): Datatype {
+interface PatternFacet {
+  rx: XsdRegex | undefined;
+  src: string;
+  /** From the compiled-schema cache: what compiling `src` made. */
+  tr: XsdTranslation | undefined;
+}
+
+/** A pattern facet's matcher, made on first use. */
+function regexOf(p: PatternFacet): XsdRegex {
+  return (p.rx ??= (p.tr && xsdRegexOf(p.src, p.tr)) || compileXsdRegex(p.src));
+}
+
+function xsd(library: string, name: string, params: Param[], compiled: boolean, translations: readonly XsdTranslation[] | undefined): Datatype {
   const base = XSD[name];
   if (!base) throw new DatatypeError(`unknown datatype "${name}" in the XML Schema library`);
   const norm = base.ws === 'collapse' ? collapse : base.ws === 'replace' ? replaceWs : (s: string) => s;
-  const patterns: Array<{ rx: XsdRegex | undefined; src: string }> = [];
+  const patterns: PatternFacet[] = [];
   const bounds: Array<{ facet: string; v: string }> = [];
   const lengths: Array<{ facet: string; n: number }> = [];
   for (const p of params) {
     if (p.name === 'pattern') {
       try {
-        // From a compiled schema the expression is known to be valid: translated on first use.
-        patterns.push({ rx: compiled ? undefined : compileXsdRegex(p.value), src: p.value });
+        // From a compiled schema the expression is known to be valid: its matcher is made on
+        // first use, from the translation the schema's compile made when the cache kept it.
+        patterns.push({ rx: compiled ? undefined : compileXsdRegex(p.value), src: p.value, tr: compiled ? translations?.[patterns.length] : undefined });
       } catch (e) {
         throw new DatatypeError(e instanceof XsdRegexError ? `invalid regular expression: ${e.message}` : String(e));
       }
@@ -285,7 +301,7 @@ function xsd(library: string, name: string, params: Param[], compiled: boolean):
     // Indexed loops: a for-of not yet optimized makes an iterator and a result per step.
     for (let i = 0; i < patterns.length; i++) {
       const p = patterns[i];
-      if (!(p.rx ??= compileXsdRegex(p.src)).test(s)) return `must be a string matching the regular expression ${quote(p.src)}`;
+      if (!regexOf(p).test(s)) return `must be a string matching the regular expression ${quote(p.src)}`;
     }
     for (let i = 0; i < lengths.length; i++) {
       const l = lengths[i];
@@ -327,6 +343,11 @@ function xsd(library: string, name: string, params: Param[], compiled: boolean):
     check,
     value: (text, ctx) => (check(text, ctx) === undefined ? base.parse(norm(text), ctx) : undefined),
     describe,
+    translations: () =>
+      patterns.map((p) => {
+        const rx = regexOf(p);
+        return [rx.source, rx.matcher] as const;
+      }),
   };
 }
 
@@ -335,18 +356,19 @@ const cache = new Map<string, Datatype>();
 /**
  * Looks up a datatype; throws DatatypeError for an unknown library, type or facet. `compiled`:
  * the parameters come from a schema that compiled (the compiled-schema cache), so regular
- * expressions are translated when first used instead of now.
+ * expressions are translated when first used instead of now, or taken from `translations` (what
+ * `translations()` gave when the cache entry was written).
  */
-export function createDatatype(library: string, name: string, params: Param[] = [], compiled = false): Datatype {
+export function createDatatype(library: string, name: string, params: Param[] = [], compiled = false, translations?: readonly XsdTranslation[]): Datatype {
   const key = `${library}|${name}|${params.map((p) => `${p.name}=${p.value}`).join('\u0000')}${compiled ? '\u0000compiled' : ''}`;
   let dt = cache.get(key);
   if (dt) return dt;
   if (library === '') dt = builtin(name, params);
-  else if (library === XSD_LIBRARY || library === XSD_LIBRARY.replace(/-datatypes$/, '')) dt = xsd(library, name, params, compiled);
+  else if (library === XSD_LIBRARY || library === XSD_LIBRARY.replace(/-datatypes$/, '')) dt = xsd(library, name, params, compiled, translations);
   else if (library === COMPATIBILITY_LIBRARY) {
     // DTD Compatibility section 5: ID, IDREF and IDREFS, as XML Schema has them (facets too, as Jing).
     if (name !== 'ID' && name !== 'IDREF' && name !== 'IDREFS') throw new DatatypeError(`unknown datatype "${name}" in the DTD compatibility library (it has ID, IDREF and IDREFS)`);
-    dt = xsd(library, name, params, compiled);
+    dt = xsd(library, name, params, compiled, translations);
   } else throw new DatatypeError(`unknown datatype library "${library}"`);
   if (cache.size < 10000) cache.set(key, dt);
   return dt;

@@ -10,11 +10,12 @@
 import { K, PatternPool, type ElementDecl, type Pattern } from './patterns';
 import { ncAnyName, ncChoice, ncName, ncNsName, type NameClass } from './nameClass';
 import { createDatatype, type Datatype } from './datatypes';
+import type { XsdTranslation } from './xsdRegex';
 import { RngSchema } from './schema';
 import type { IdTable, IdType } from './idTypes';
 
 /** Bump when the compiled form or what compiling produces changes: older cache entries are then ignored. */
-export const COMPILED_SCHEMA_FORMAT = 1;
+export const COMPILED_SCHEMA_FORMAT = 2;
 
 export class SchemaFormatError extends Error {}
 
@@ -35,7 +36,8 @@ class LazyDecl implements ElementDecl {
 }
 
 type NcEntry = [0, string, string] | [1, number] | [2, string, number] | [3, number, number];
-type DtEntry = [string, string, Array<[string, string]>];
+/** Library, name, parameters, and the translations of its `pattern` parameters (xsdRegex.ts). */
+type DtEntry = [string, string, Array<[string, string]>, XsdTranslation[]];
 type PEntry = number[] | [number, number, string, string];
 
 interface Compiled {
@@ -72,7 +74,7 @@ export function serializeSchema(schema: RngSchema): string {
     let i = dtIndex.get(d);
     if (i === undefined) {
       dtIndex.set(d, (i = dt.length));
-      dt.push([d.library, d.name, d.params.map((x) => [x.name, x.value])]);
+      dt.push([d.library, d.name, d.params.map((x) => [x.name, x.value]), d.translations()]);
     }
     return i;
   };
@@ -176,10 +178,12 @@ export function deserializeSchema(text: string, file: string): RngSchema {
 
   const dts: Datatype[] = [];
   for (const e of c.dt) {
-    if (!Array.isArray(e) || !Array.isArray(e[2])) fail('datatype');
+    if (!Array.isArray(e) || !Array.isArray(e[2]) || !Array.isArray(e[3])) fail('datatype');
     const params = e[2].map((x) => (Array.isArray(x) ? { name: str(x[0]), value: str(x[1]) } : fail('datatype parameter')));
+    const translations = e[3].map((x): XsdTranslation => (Array.isArray(x) && (x[1] === 0 || x[1] === 1 || x[1] === 2) ? [str(x[0]), x[1]] : fail('regular expression translation')));
+    if (translations.length !== params.filter((x) => x.name === 'pattern').length) fail('regular expression translations');
     try {
-      dts.push(createDatatype(str(e[0]), str(e[1]), params, true));
+      dts.push(createDatatype(str(e[0]), str(e[1]), params, true, translations));
     } catch (err) {
       fail(`datatype: ${(err as Error).message}`);
     }

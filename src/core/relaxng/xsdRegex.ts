@@ -464,7 +464,35 @@ export interface XsdRegex {
   readonly source: string;
   /** Whether the linear-time matcher is used instead of RegExp (backtracking risk). */
   readonly linear: boolean;
+  /** Which matcher: 0 RegExp, 1 RegExp up to 256 characters and the linear one beyond, 2 the linear one. */
+  readonly matcher: XsdMatcher;
   test(s: string): boolean;
+}
+
+export type XsdMatcher = 0 | 1 | 2;
+
+/** What compileXsdRegex made of an expression, kept in the compiled-schema cache: a read then
+ *  neither parses nor translates it again (a tenth of a millisecond each, some 75 expressions in a
+ *  `vmctx rng` run over libvirt's test domains). */
+export type XsdTranslation = readonly [source: string, matcher: XsdMatcher];
+
+/**
+ * The matcher of `xsd` from the translation compileXsdRegex made of it; the linear matcher,
+ * which needs the parsed expression, is made when first needed. Undefined when the source is
+ * not a valid expression (a damaged cache entry): compile `xsd` then.
+ */
+export function xsdRegexOf(xsd: string, [source, matcher]: XsdTranslation): XsdRegex | undefined {
+  let re: RegExp;
+  try {
+    re = new RegExp(source, 'u');
+  } catch {
+    return undefined;
+  }
+  let nfa: Nfa | undefined;
+  const linearTest = (s: string) => (nfa ??= new Nfa(new Parser(xsd).parse())).test(s);
+  if (matcher === 2) return { source, linear: true, matcher, test: linearTest };
+  if (matcher === 1) return { source, linear: false, matcher, test: (s) => (s.length > 256 ? linearTest(s) : re.test(s)) };
+  return { source, linear: false, matcher, test: (s) => re.test(s) };
 }
 
 /** Compiles an XSD regex; throws XsdRegexError with a readable message when it is malformed. */
@@ -479,13 +507,13 @@ export function compileXsdRegex(xsd: string): XsdRegex {
   }
   if (risky(ast)) {
     const nfa = new Nfa(ast);
-    return { source, linear: true, test: (s) => nfa.test(s) };
+    return { source, linear: true, matcher: 2, test: (s) => nfa.test(s) };
   }
   if (countUnbounded(ast) > 1) {
     // Several unbounded quantifiers in a row backtrack polynomially: fine for short values,
     // not for long texts, which go to the linear matcher.
     let nfa: Nfa | undefined;
-    return { source, linear: false, test: (s) => (s.length > 256 ? (nfa ??= new Nfa(ast)).test(s) : re.test(s)) };
+    return { source, linear: false, matcher: 1, test: (s) => (s.length > 256 ? (nfa ??= new Nfa(ast)).test(s) : re.test(s)) };
   }
-  return { source, linear: false, test: (s) => re.test(s) };
+  return { source, linear: false, matcher: 0, test: (s) => re.test(s) };
 }

@@ -8,8 +8,8 @@ import { crc32 } from 'node:zlib';
 import { join } from 'node:path';
 import { compileRngSchemaFile, loadRngSchemaFile, schemaCacheEntry, createDomainSchemas, SETTLED_MS } from '../../../src/core/io/schemaFiles';
 import { cacheDirNote, userCacheDir } from '../../../src/core/io/userCacheDir';
-import { deserializeSchema, serializeSchema, SchemaFormatError } from '../../../src/core/relaxng/serialize';
-import { RngSchemaError, validateText, type RngSchema } from '../../../src/core/relaxng/index';
+import { COMPILED_SCHEMA_FORMAT, deserializeSchema, serializeSchema, SchemaFormatError } from '../../../src/core/relaxng/serialize';
+import { compileRngSchema, RngSchemaError, validateText, type RngSchema } from '../../../src/core/relaxng/index';
 import { defaultSettings } from '../../../src/core/settings';
 import { tempDir, remove, repoRoot } from '../helpers/tempProject';
 
@@ -100,7 +100,7 @@ test('a corrupt, truncated or foreign cache entry is ignored, recompiled and rew
       'another schema path': JSON.stringify({ ...header, schema: '/elsewhere/schema.rng' }) + '\n' + body,
       // A body whose checksum matches but which is not a compiled schema: refused by the reader.
       'well-formed lie': (() => {
-        const lie = JSON.stringify({ format: 1, nc: [], dt: [], p: [[5, 7, 9]], decls: [], declCount: 0, start: 0, ids: null });
+        const lie = JSON.stringify({ format: COMPILED_SCHEMA_FORMAT, nc: [], dt: [], p: [[5, 7, 9]], decls: [], declCount: 0, start: 0, ids: null });
         return JSON.stringify({ ...header, body: `crc32:${crc32(lie).toString(16)}` }) + '\n' + lie;
       })(),
     };
@@ -264,9 +264,34 @@ test('serialized schemas: a round trip keeps the schema; malformed text is a Sch
     edited((c) => (c.p[last] = [3, 0])),
     edited((c) => (c.decls[c.decls.length - 1] = [0, last + 1])),
   ];
-  for (const bad of ['', '[]', '{"format":999}', text.replace('"format":1', '"format":0'), text.replace(/"start":\d+/, '"start":99999'), ...deep]) {
+  for (const bad of ['', '[]', '{"format":999}', text.replace(`"format":${COMPILED_SCHEMA_FORMAT}`, '"format":0'), text.replace(/"start":\d+/, '"start":99999'), ...deep]) {
     assert.throws(() => deserializeSchema(bad, 'x.rng'), SchemaFormatError, bad.slice(0, 40));
   }
+});
+
+test('the compiled form keeps the translations of pattern facets; malformed ones fail the read, a damaged source is compiled again', () => {
+  // Expressions of this test alone: datatypes are shared within a process by their parameters.
+  const schemaText = (pattern: string) => `<element name="r" xmlns="http://relaxng.org/ns/structure/1.0" datatypeLibrary="http://www.w3.org/2001/XMLSchema-datatypes">
+  <oneOrMore><element name="v"><data type="string"><param name="pattern">${pattern}</param><param name="pattern">[a-z0-9]+</param></data></element></oneOrMore>
+</element>`;
+  const docs = ['<r><v>abc7</v></r>', '<r><v>abc</v><v>7abc</v></r>', `<r><v>${'q'.repeat(300)}7</v></r>`];
+  const read = (pattern: string, edit?: (dt: unknown[][]) => void) => {
+    const text = serializeSchema(compileRngSchema('/s/translations.rng', () => schemaText(pattern)));
+    const c = JSON.parse(text);
+    const dt = c.dt.find((e: unknown[]) => (e[2] as string[][]).some((p) => p[1] === pattern));
+    assert.deepEqual(dt[3].map((t: unknown[]) => t[1]), [1, 0], 'two translations, the first with the linear matcher for long texts');
+    edit?.(dt);
+    return deserializeSchema(JSON.stringify(c), '/s/translations.rng');
+  };
+  const expected = (pattern: string) => verdicts(compileRngSchema('/s/translations.rng', () => schemaText(pattern)), docs);
+  const p1 = 'q*[a-z]*[0-9]{1,2}';
+  assert.deepEqual(verdicts(read(p1), docs), expected(p1));
+  assert.deepEqual(expected(p1).map((d) => d.length), [0, 2, 0], 'the second document is invalid twice, the long text valid');
+  assert.throws(() => read('q*[a-z]*[0-9]{1,3}', (dt) => ((dt[3] as unknown[][])[0][1] = 7)), SchemaFormatError);
+  assert.throws(() => read('q*[a-z]*[0-9]{1,4}', (dt) => (dt[3] as unknown[]).pop()), SchemaFormatError);
+  assert.throws(() => read('q*[a-z]*[0-9]{1,5}', (dt) => ((dt as unknown[])[3] = 'x')), SchemaFormatError);
+  const p2 = 'q*[a-z]*[0-9]{1,6}';
+  assert.deepEqual(verdicts(read(p2, (dt) => ((dt[3] as unknown[][])[0][0] = '^(?:[a-')), docs), expected(p2));
 });
 
 test('the user cache folder: XDG_CACHE_HOME, ~/.cache, %LOCALAPPDATA%, ~/Library/Caches', () => {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { compileXsdRegex, xsdRegexToJs, XsdRegexError } from '../../../src/core/relaxng/xsdRegex';
+import { compileXsdRegex, xsdRegexOf, xsdRegexToJs, XsdRegexError } from '../../../src/core/relaxng/xsdRegex';
 
 const m = (re: string, s: string) => compileXsdRegex(re).test(s);
 
@@ -74,6 +74,22 @@ test('catastrophic patterns run in linear time', () => {
   assert.equal(poly.test('ab'), true);
   assert.ok(performance.now() - t1 < 1000);
   assert.equal(compileXsdRegex('((NEW|EST)(,(NEW|EST))*|NONE)').test('NEW,EST,NEW'), true);
+});
+
+test('a kept translation (compiled-schema cache) matches as the compiled expression does', () => {
+  const inputs = ['', 'a', 'ab', 'aaab', 'NEW,EST', 'x9', '10.0.0.1', 'a'.repeat(300) + 'b', 'a'.repeat(300), 'é', '\u{1F600}'];
+  // RegExp; RegExp and the linear matcher beyond 256 characters; the linear matcher.
+  for (const [re, matcher] of [['[a-z]+[0-9]?', 0], ['\\p{L}+', 0], ['[a-z]*[a-z]*b', 1], ['(a+)+b', 2], ['((NEW|EST)(,(NEW|EST))*|NONE)', 2]] as const) {
+    const compiled = compileXsdRegex(re);
+    assert.equal(compiled.matcher, matcher, re);
+    const kept = xsdRegexOf(re, [compiled.source, compiled.matcher]);
+    assert.ok(kept, re);
+    assert.equal(kept.source, compiled.source);
+    assert.equal(kept.linear, compiled.linear);
+    for (const s of inputs) assert.equal(kept.test(s), compiled.test(s), `${re} on ${s.slice(0, 20)}`);
+  }
+  // A source that is no expression (a damaged entry): none, the caller compiles the expression.
+  assert.equal(xsdRegexOf('a+', ['^(?:a+$', 0]), undefined);
 });
 
 test('malformed expressions are rejected with a reason', () => {
