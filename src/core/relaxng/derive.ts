@@ -43,25 +43,25 @@ export class Deriver {
   // The memos, by pattern id and: the name's number (start tag), the accepting attribute
   // patterns (attribute), the value's number (text; attribute value, one table per name).
   // Results are pattern ids; attLeaves' are indexes in leafLists.
-  private sto = new PairTable(4096);
-  private att = new PairTable(4096);
+  private sto = new PairTable();
+  private att = new PairTable();
   /** By name number; grown with undefined, never with holes (an array that gets holes changes its
    *  kind, and the optimized code reading it is thrown away). */
   private attV: Array<PairTable | undefined> = [];
-  private txt = new PairTable(4096);
-  private attLeaves = new PairTable(1024);
+  private txt = new PairTable();
+  private attLeaves = new PairTable();
   /** The derivatives of a choice's alternatives, each call's above the caller's (from its `base`
    *  to `top`): no array per call. Holey, as the arrays map() makes, which the other callers of
    *  choiceOf pass: an element kind choiceOf's compiled code has not met would discard it. */
   private readonly ops: Pattern[] = new Array<Pattern>(0);
   private top = 0;
   /** startTagClose's results by pattern id (result id + 1; 0: not derived yet), and its recovery's. */
-  private stcN = new Int32Array(1024);
-  private stcR = new Int32Array(1024);
+  private stcN = new Int32Array(256);
+  private stcR = new Int32Array(256);
   private leafLists: Array<readonly Pattern[]> = [];
   /** attributeLeaves' walk: its stack, and the patterns it has seen (marks[id] === visit). */
   private readonly stack: Pattern[] = [];
-  private marks = new Int32Array(4096);
+  private marks = new Int32Array(256);
   private visit = 0;
 
   /** The choice of ops[base..top), which are then dropped. */
@@ -76,7 +76,7 @@ export class Deriver {
     const hit = this.sto.get(p.id, key);
     if (hit >= 0) return this.pool.byId[hit];
     const r = this.startTagOpenNew(p, ns, local, key);
-    if (this.sto.size > MEMO_LIMIT) this.sto = new PairTable(4096);
+    if (this.sto.size > MEMO_LIMIT) this.sto = new PairTable();
     this.sto.set(p.id, key, r.id);
     return r;
   }
@@ -192,7 +192,7 @@ export class Deriver {
     let at = this.attLeaves.get(p.id, nameId);
     if (at < 0) {
       if (this.attLeaves.size > MEMO_LIMIT) {
-        this.attLeaves = new PairTable(1024);
+        this.attLeaves = new PairTable();
         this.leafLists = [];
       }
       at = this.leafLists.length;
@@ -288,7 +288,7 @@ export class Deriver {
       if (this.valueIds.size >= VALUES_LIMIT) {
         // Numbered afresh, and the memos by value with them.
         this.valueIds = new Map();
-        this.txt = new PairTable(4096);
+        this.txt = new PairTable();
         this.attV = [];
       }
       id = this.nextValue++;
@@ -315,7 +315,7 @@ export class Deriver {
     const hit = this.att.get(p.id, key);
     if (hit >= 0) return this.pool.byId[hit];
     const r = this.attributeWithNew(p, key, accepted);
-    if (this.att.size > MEMO_LIMIT) this.att = new PairTable(4096);
+    if (this.att.size > MEMO_LIMIT) this.att = new PairTable();
     this.att.set(p.id, key, r.id);
     return r;
   }
@@ -428,7 +428,7 @@ export class Deriver {
     const hit = this.txt.get(p.id, valueId);
     if (hit >= 0) return this.pool.byId[hit];
     const r = this.textNew(p, s, valueId, ctx);
-    if (this.txt.size > MEMO_LIMIT) this.txt = new PairTable(4096);
+    if (this.txt.size > MEMO_LIMIT) this.txt = new PairTable();
     this.txt.set(p.id, valueId, r.id);
     return r;
   }

@@ -95,13 +95,13 @@ export class PatternPool {
   readonly byId: Pattern[] = [];
   private readonly table = new Map<string, Pattern>();
   /** choice(a, b) by the ids of a and b (in id order), whatever the operands were. */
-  private readonly choiceMemo = new PairTable(1024);
+  private readonly choiceMemo = new PairTable();
   /** Choices of two alternatives, by their ids. */
-  private readonly choice2 = new PairTable(1024);
+  private readonly choice2 = new PairTable();
   /** Choices of three or more alternatives, by a hash of their ids (no string keys to build). */
   private readonly choiceN = new Map<number, Pattern[]>();
   /** Patterns of one operand (oneOrMore, list, element), by the operand's (or declaration's) id and kind. */
-  private readonly unary = new PairTable(1024);
+  private readonly unary = new PairTable();
   /** choiceOf's work list: flattened, sorted and deduplicated here before the choice is looked
    *  up, so a choice already made costs no array. */
   private readonly work: Pattern[] = [];
@@ -123,7 +123,7 @@ export class PatternPool {
   }
 
   private pair(k: number, a: Pattern, b: Pattern, nullable: boolean): Pattern {
-    const byIds = (this.pairs[k] ??= new PairTable(1024));
+    const byIds = (this.pairs[k] ??= new PairTable());
     const id = byIds.get(a.id, b.id);
     if (id >= 0) return this.byId[id];
     const p = this.create(k, nullable, a, b, undefined);
