@@ -283,21 +283,25 @@ export class Deriver {
    *  values, and any where QName-like datatypes make a value's meaning depend on its context). */
   private valueId(s: string): number {
     if (s.length >= 256 || this.pool.contextDependent) return -1;
-    let id = this.valueIds.get(s);
-    if (id === undefined) {
-      if (this.valueIds.size >= VALUES_LIMIT) {
-        // Numbered afresh, and the memos by value with them.
-        this.valueIds = new Map();
-        this.txt = new PairTable();
-        this.attV = [];
-      }
-      id = this.nextValue++;
-      // A copy: a longer text may be a view into its document's, which the table would keep
-      // alive. V8 makes views (and concatenations) only of 13 characters or more.
-      this.valueIds.set(s.length < 13 ? s : ownString(s), id);
+    // The hit alone here: small enough for V8 to inline where it is called (the editor's walk).
+    const id = this.valueIds.get(s);
+    return id !== undefined ? id : this.newValueId(s);
+  }
+
+  private newValueId(s: string): number {
+    if (this.valueIds.size >= VALUES_LIMIT) {
+      // Numbered afresh, and the memos by value with them.
+      this.valueIds = new Map();
+      this.txt = new PairTable();
+      this.attV = [];
     }
+    const id = this.nextValue++;
+    // A copy: a longer text may be a view into its document's, which the table would keep
+    // alive. V8 makes views (and concatenations) only of 13 characters or more.
+    this.valueIds.set(s.length < 13 ? s : ownString(s), id);
     return id;
   }
+
 
   /** The number of a `{ns}local` name (memo keys are small integers). */
   private nameId(ns: string, local: string): number {
