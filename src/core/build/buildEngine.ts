@@ -17,7 +17,7 @@ import type { BuildInputs, SeedInput, SeedsInput } from './buildInputs';
 import { composeSeed, type Seed } from '../cloudinit/seed';
 import { decideOverlay, overlayStatus } from './overlayDecision';
 import type { BuildOptions, BuildPlan, BuildProblem, BuildResult, BuildStep, SeedStep, StepOutcome } from './buildPlan';
-import { IMAGE_CHANGED, cachedHash, emptyState, isoStaleReason, parseState, serializeState, type BuildState, type IsoRecord } from './buildState';
+import { IMAGE_CHANGED, cachedHash, isoStaleReason, parseState, serializeState, type BuildState, type IsoRecord } from './buildState';
 import { sampleHash, stillRecorded } from '../io/fileIdentityCheck';
 import { identityOf, inputUnchanged, type FileIdentity } from '../common/fileIdentity';
 import { imageDate, scanContext, sourceDateEpochProblem, type ContextScan } from '../io/contextScan';
@@ -133,10 +133,8 @@ async function imageRecord(output: string, inputHash: string, written?: { bytes:
 export async function planBuild(inputs: BuildInputs, options: BuildOptions = {}): Promise<BuildPlan> {
   const env = options.env ?? process.env;
   const tools = options.tools ?? {};
-  // The record is read on the thread pool while the plan goes on (the ISO's context scan is
-  // synchronous): a process's first thread-pool call waits milliseconds for the pool's threads.
-  const stateRead = readTextIfPresent(inputs.stateFile).then(parseState);
-  const plan: BuildPlan = { steps: [], skipped: [], problems: [], status: { overlays: [] }, state: emptyState() };
+  const state = parseState(await readTextIfPresent(inputs.stateFile));
+  const plan: BuildPlan = { steps: [], skipped: [], problems: [], status: { overlays: [] }, state };
   const problem = (file: string, code: DiagnosticCode, message: string, severity: BuildProblem['severity'] = 'error') =>
     plan.problems.push({ file, code, message, severity });
 
@@ -157,13 +155,10 @@ export async function planBuild(inputs: BuildInputs, options: BuildOptions = {})
   // The dates of every image built (context.iso or seeds): a malformed value builds none.
   const epochProblem = options.only !== 'overlays' ? sourceDateEpochProblem(env) : undefined;
   if (epochProblem) problem(inputs.projectDir, 'build-source-date-epoch', epochProblem);
-  if (options.only !== 'overlays' && inputs.seeds) {
-    plan.state = await stateRead;
-    await planSeeds(inputs.seeds, plan, options, env, epochProblem);
-  } else if (options.only !== 'overlays') {
+  if (options.only !== 'overlays' && inputs.seeds) await planSeeds(inputs.seeds, plan, options, env, epochProblem);
+  else if (options.only !== 'overlays') {
     const label = inputs.iso.label;
-    // The image's identity too, beside the scan.
-    const currentRead = outputStat(inputs.iso.path);
+    const current = await outputStat(inputs.iso.path);
     const labelProblem = checkLabel(label);
     if (labelProblem) problem(inputs.projectDir, 'build-label', labelProblem, label.length > 32 || !/^[\x20-\x7e]+$/.test(label) ? 'error' : 'warning');
     let scan: ContextScan | undefined;
@@ -173,8 +168,6 @@ export async function planBuild(inputs: BuildInputs, options: BuildOptions = {})
       if (e instanceof CancelledError) throw e;
       problem(inputs.contextDir, 'build-no-context', `the context folder ${inputs.contextDir} cannot be read: ${errorMessage(e)}`);
     }
-    const current = await currentRead;
-    const state = (plan.state = await stateRead);
     const blocker = plan.problems.find((p) => p.severity === 'error');
     if (blocker || !scan) {
       plan.status.iso = { state: current ? 'stale' : 'missing', reason: `cannot be built: ${blocker?.message}`, size: current?.size };
@@ -265,8 +258,6 @@ export async function planBuild(inputs: BuildInputs, options: BuildOptions = {})
     plan.seedsPlanned = false;
     for (const iso of [plan.status.iso, ...(plan.status.seeds ?? []).map((x) => x.status)]) if (iso) iso.reason = `cannot be built: ${conflicts[0].message}`;
   }
-  // Overlays only: the record is the plan's all the same.
-  plan.state = await stateRead;
   return plan;
 }
 
