@@ -488,9 +488,16 @@ export function xsdRegexOf(xsd: string, [source, matcher]: XsdTranslation): XsdR
   } catch {
     return undefined;
   }
+  return withMatcher(source, re, matcher, () => new Parser(xsd).parse());
+}
+
+/** The XsdRegex of a translation and its matcher; the linear matcher is made on first use. */
+function withMatcher(source: string, re: RegExp, matcher: XsdMatcher, parsed: () => Node): XsdRegex {
   let nfa: Nfa | undefined;
-  const linearTest = (s: string) => (nfa ??= new Nfa(new Parser(xsd).parse())).test(s);
+  const linearTest = (s: string) => (nfa ??= new Nfa(parsed())).test(s);
   if (matcher === 2) return { source, linear: true, matcher, test: linearTest };
+  // Several unbounded quantifiers in a row backtrack polynomially: fine for short values, not
+  // for long texts, which go to the linear matcher.
   if (matcher === 1) return { source, linear: false, matcher, test: (s) => (s.length > 256 ? linearTest(s) : re.test(s)) };
   return { source, linear: false, matcher, test: (s) => re.test(s) };
 }
@@ -505,15 +512,5 @@ export function compileXsdRegex(xsd: string): XsdRegex {
   } catch (e) {
     throw new XsdRegexError(`cannot translate "${xsd}": ${(e as Error).message}`);
   }
-  if (risky(ast)) {
-    const nfa = new Nfa(ast);
-    return { source, linear: true, matcher: 2, test: (s) => nfa.test(s) };
-  }
-  if (countUnbounded(ast) > 1) {
-    // Several unbounded quantifiers in a row backtrack polynomially: fine for short values,
-    // not for long texts, which go to the linear matcher.
-    let nfa: Nfa | undefined;
-    return { source, linear: false, matcher: 1, test: (s) => (s.length > 256 ? (nfa ??= new Nfa(ast)).test(s) : re.test(s)) };
-  }
-  return { source, linear: false, matcher: 0, test: (s) => re.test(s) };
+  return withMatcher(source, re, risky(ast) ? 2 : countUnbounded(ast) > 1 ? 1 : 0, () => ast);
 }
