@@ -57,12 +57,13 @@ export interface Pattern {
 
 type Fields = Pick<Pattern, 'k' | 'nullable' | 'a' | 'b' | 'alts' | 'nc' | 'el' | 'dt' | 'val' | 'raw'>;
 
-/** Every pattern has the same fields in the same order (memos included, set later): one object
- *  shape for V8, so the derivative code's property reads stay monomorphic. */
+/** Every pattern has the same fields in the same order: one object shape for V8, so the
+ *  derivative code's property reads stay monomorphic. */
 class PatternObject implements Pattern {
   ord: number;
   // No memo fields: the memos are the Deriver's, by id (patterns are most of what a run keeps,
-  // each field 8 bytes more of each to copy). Positional, not an object of fields: that object was one more allocation per pattern.
+  // each field 8 bytes more of each to copy). Positional arguments, not an object of fields:
+  // that object was one more allocation per pattern.
   constructor(
     readonly id: number,
     readonly attrs: boolean,
